@@ -1,0 +1,165 @@
+"""Plain data: articles, comments and the blocks a comment is made of. No I/O, no Textual."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+QuoteOf = int | Literal["article"] | None
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph of a comment: the writer's own words, or a quote of something earlier."""
+
+    text: str
+    quote: bool = False
+    of: QuoteOf = None  # comment id, "article", or None for an unidentified quote
+
+
+@dataclass(slots=True)
+class Comment:
+    id: int
+    blocks: list[Block]
+    score: int | None = None
+    up: int | None = None
+    down: int | None = None
+    author: str | None = None
+    posted: str | None = None
+    parent: int | None = None
+    revision_of: int | None = None
+    header: str | None = None  # the quote-header line this comment carried (kept, not shown as text)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks if not b.quote)
+
+    @property
+    def quotes(self) -> list[dict[str, Any]]:
+        """Quotes in page order; adjacent paragraphs quoting the same thing form one quote."""
+        out: list[dict[str, Any]] = []
+        prev: Block | None = None
+        for b in self.blocks:
+            if b.quote and prev is not None and prev.quote and prev.of == b.of:
+                out[-1]["text"] += "\n\n" + b.text
+            elif b.quote:
+                out.append({"text": b.text, "of": b.of})
+            prev = b
+        return out
+
+    @property
+    def votes(self) -> int:
+        return (self.up or 0) + (self.down or 0)
+
+    def to_dict(self, *, internal: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "parent": self.parent,
+            "revision_of": self.revision_of,
+            "author": self.author,
+            "posted": self.posted,
+            "score": self.score,
+            "up": self.up,
+            "down": self.down,
+            "text": self.text,
+            "quotes": self.quotes,
+        }
+        if internal:
+            d["blocks"] = [[b.text, b.quote, b.of] for b in self.blocks]
+            d["header"] = self.header
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Comment:
+        blocks = [Block(t, bool(q), of) for t, q, of in d.get("blocks", [])]
+        if not blocks and d.get("text"):
+            blocks = [Block(p) for p in d["text"].split("\n\n")]
+        return cls(
+            id=d["id"],
+            blocks=blocks,
+            score=d.get("score"),
+            up=d.get("up"),
+            down=d.get("down"),
+            author=d.get("author"),
+            posted=d.get("posted"),
+            parent=d.get("parent"),
+            revision_of=d.get("revision_of"),
+            header=d.get("header"),
+        )
+
+
+@dataclass(slots=True)
+class Article:
+    file: str | None
+    layout: str
+    title: str
+    source: str | None = None
+    category: str | None = None
+    byline: str | None = None
+    credit: str | None = None
+    published: str | None = None  # ISO 8601
+    copyright_year: int | None = None
+    image: dict[str, str | None] | None = None  # {caption, credit}
+    body: list[str] = field(default_factory=list)
+    stated_comment_count: int | None = None
+    related: list[dict[str, str]] = field(default_factory=list)  # [{section, title}]
+    comments: list[Comment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # parse warnings, e.g. "page ends mid-comment"
+
+    @property
+    def key(self) -> str:
+        """Stable identity: the same story re-imported (with new comments) keeps its key."""
+        ident = "\x1f".join([self.source or "", " ".join(self.title.casefold().split()), self.published or ""])
+        return hashlib.blake2b(ident.encode(), digest_size=8).hexdigest()
+
+    @property
+    def score(self) -> int:
+        return sum(c.score or 0 for c in self.comments)
+
+    @property
+    def votes(self) -> int:
+        return sum(c.votes for c in self.comments)
+
+    def to_dict(self, *, internal: bool = False) -> dict[str, Any]:
+        """The `reader parse --json` shape (internal=True adds what the store needs)."""
+        d: dict[str, Any] = {
+            "file": self.file,
+            "layout": self.layout,
+            "source": self.source,
+            "title": self.title,
+            "category": self.category,
+            "byline": self.byline,
+            "credit": self.credit,
+            "published": self.published,
+            "copyright_year": self.copyright_year,
+            "image": self.image,
+            "body": list(self.body),
+            "stated_comment_count": self.stated_comment_count,
+            "related": [dict(r) for r in self.related],
+            "comments": [c.to_dict(internal=internal) for c in self.comments],
+        }
+        if internal:
+            d["key"] = self.key
+            d["notes"] = list(self.notes)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        return cls(
+            file=d.get("file"),
+            layout=d.get("layout", "generic"),
+            title=d.get("title") or "(untitled)",
+            source=d.get("source"),
+            category=d.get("category"),
+            byline=d.get("byline"),
+            credit=d.get("credit"),
+            published=d.get("published"),
+            copyright_year=d.get("copyright_year"),
+            image=d.get("image"),
+            body=list(d.get("body", [])),
+            stated_comment_count=d.get("stated_comment_count"),
+            related=list(d.get("related", [])),
+            comments=[Comment.from_dict(c) for c in d.get("comments", [])],
+            notes=list(d.get("notes", [])),
+        )

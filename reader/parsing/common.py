@@ -1,0 +1,113 @@
+"""Line-level helpers shared by every layout: boilerplate, vote lines, copyright lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Whole lines that are site furniture, never title, body or comment text.
+_BOILERPLATE = [
+    r"login to comment",
+    r"login to leave a comment",
+    r"login with your japantoday account",
+    r"user registration",
+    r"facebook users",
+    r"facebook connect",
+    r"use your facebook account to login or register with japantoday\..*",
+    r"articles, offers & useful resources",
+    r"a mix of what's trending on our other sites",
+    r"a mix of what’s trending on our other sites",
+    r"advertisement",
+    r"sponsored( content)?",
+    r"ad",
+    r"share( this)?( article)?",
+    r"tweet",
+    r"read more",
+    r"related (articles|stories)",
+    r"get your ticket to gaijinpot expo.*",
+    r"the requested article has expired.*",
+    r"this article has expired.*",
+    r"subscribe( now)?( to our newsletter)?",
+]
+BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE) + r")[.!]?$", re.IGNORECASE)
+# Lines that start the page footer: once one appears after the comments, the rest is furniture.
+FOOTER = re.compile(
+    r"^(?:login to leave a comment|facebook users|facebook connect|login with your japantoday account"
+    r"|articles, offers & useful resources|a mix of what['’]s trending on our other sites)$",
+    re.IGNORECASE,
+)
+EXPIRED = re.compile(r"^(?:the requested article has expired|this article has expired)", re.IGNORECASE)
+COMMENT_COUNT = re.compile(r"^(\d[\d,]*|no)\s+comments?$", re.IGNORECASE)
+LOGIN_TO_COMMENT = re.compile(r"^login to comment$", re.IGNORECASE)
+
+# `NET ( +UP / -DOWN )`. Minus signs may be typographic. Garbage inside still marks a vote line.
+_SIGN = "[-+−–]"
+VOTE = re.compile(rf"^({_SIGN}?\s?\d+)\s*\(\s*\+\s*(\d+)\s*/\s*{_SIGN}\s*(\d+)\s*\)$")
+VOTE_LOOSE = re.compile(rf"^{_SIGN}?[\w.,]{{1,8}}\s*\(\s*\+[^()/]{{0,12}}/\s*{_SIGN}?[^()]{{0,12}}\)$")
+
+GPLUS = re.compile(r"^©\s*(\d{4})\s*GPlusMedia\b.*$", re.IGNORECASE)
+CREDIT = re.compile(r"^©\s*(?:(?:\d{4})\s+)?(.{1,60}?)(?:\s+\d{4})?\.?$")
+# A copyright glued to the end of a paragraph: "... the right time.© Thomson Reuters 2024"
+_GLUED = re.compile(r"^(.*\S)\s*(©\s*(?:\d{4}\s*GPlusMedia.*|[^©]{1,60}))$")
+
+
+@dataclass(frozen=True, slots=True)
+class Votes:
+    score: int | None
+    up: int | None
+    down: int | None
+
+
+def _int(s: str) -> int | None:
+    s = s.replace("−", "-").replace("–", "-").replace(" ", "")
+    try:
+        return int(s)
+    except ValueError:
+        return None
+
+
+def parse_vote(line: str) -> Votes | None:
+    """Votes from a vote line, or None when the line is not one. Net is kept as stated."""
+    m = VOTE.match(line)
+    if m:
+        return Votes(_int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if VOTE_LOOSE.match(line) and any(ch.isdigit() for ch in line):
+        head, _, rest = line.partition("(")
+        ups, _, downs = rest.rstrip(")").partition("/")
+        up = _int(ups.strip().lstrip("+"))
+        down = _int(downs.strip().lstrip("-−–"))
+        return Votes(_int(head.strip()), up if up is None or up >= 0 else None, down if down is None or down >= 0 else None)
+    return None
+
+
+def is_boilerplate(line: str) -> bool:
+    return len(line) < 200 and BOILERPLATE.match(line) is not None
+
+
+def split_glued_copyright(lines: list[str]) -> list[str]:
+    """Split `...paragraph end.© KYODO` into the paragraph and the copyright line."""
+    out: list[str] = []
+    for line in lines:
+        parts: list[str] = []
+        while "©" in line[1:]:
+            m = _GLUED.match(line)
+            if not m:
+                break
+            line, tail = m.group(1), m.group(2)
+            parts.append(tail)
+        out.append(line)
+        out.extend(reversed(parts))
+    return out
+
+
+def credit_name(line: str) -> str | None:
+    """`© Thomson Reuters 2024` -> `Thomson Reuters`; None for GPlusMedia or non-credit lines."""
+    if GPLUS.match(line):
+        return None
+    m = CREDIT.match(line)
+    return m.group(1).strip() if m else None
+
+
+def page_lines(text: str) -> list[str]:
+    """Non-blank lines, each stripped and with runs of spaces folded: one paragraph each."""
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]

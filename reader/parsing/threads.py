@@ -1,0 +1,242 @@
+"""Rebuild reply threads from a flat list of comments.
+
+The page never marks replies. A reply starts by quoting an earlier comment's *own* words
+(optionally under a header line naming that comment's writer); a comment that repeats a whole
+earlier multi-paragraph comment is that writer's edited re-post (a revision); a paragraph that
+quotes the article is an article quote. Everything here is iterative and uses bounded candidate
+lists, so a page with 20,000 comments or a 5,000-deep reply chain costs linear-ish time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from reader.models import Block, Comment
+from reader.parsing.common import Votes
+
+_WORD = re.compile(r"\w+")
+_APOS = str.maketrans("", "", "'’‘`´")
+
+# `kurisupisuToday  07:12 am JST`, `mist1 Yesterday 11:02 pm JST`, `bob Nov. 3 09:15 am JST`
+_WHEN = (
+    r"(?:Today|Yesterday|\d+\s+(?:minutes?|hours?|days?)\s+ago"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
+_TIMED_HEADER = re.compile(
+    rf"^(?P<author>\S{{1,40}}?)\s*(?P<posted>{_WHEN}\s+\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*JST)?)$"
+)
+_NAME_HEADER = re.compile(r"^[\w.\-@]{2,40}$")
+
+MIN_QUOTE_WORDS = 4  # a quote with no header shorter than this is too likely a coincidence
+MIN_FUZZY_WORDS = 6  # fuzzy (edited) quotes need more words still
+FUZZY_CUTOFF = 95
+SIMILAR_CUTOFF = 85
+CANDIDATES_PER_GRAM = 64  # latest comments looked at per shingle: bounds 10,000 identical comments
+LINEAR_WINDOW = 200  # short quotes are looked for among this many latest comments
+
+
+@dataclass(slots=True)
+class RawComment:
+    paragraphs: list[str]
+    votes: Votes | None
+
+
+_ELLIPSIS = re.compile(r"\.\.\.+|…|\[\.\.\.\]")
+
+
+def norm(text: str) -> str:
+    """Words only, case-folded, apostrophes dropped: robust to quotes, ellipses, NBSP, spacing.
+
+    An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
+    can still be matched piece by piece.
+    """
+    text = _ELLIPSIS.sub(" _gap_ ", text.casefold().translate(_APOS))
+    words = _WORD.findall(text)
+    while words and words[0] == "_gap_":
+        words.pop(0)
+    while words and words[-1] == "_gap_":
+        words.pop()
+    return " ".join(words)
+
+
+def _contains(src: str, para: str) -> bool:
+    """Exact containment; the pieces of a quote with `...` gaps must appear in order."""
+    if "_gap_" not in para:
+        return f" {para} " in src
+    pos = 0
+    for piece in para.split(" _gap_ "):
+        if not piece.strip():
+            continue
+        at = src.find(f" {piece.strip()} ", pos)
+        if at < 0:
+            return False
+        pos = at + len(piece)
+    return True
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
+    return {g for i in range(len(words) - 2) if "_gap_" not in (g := tuple(words[i : i + 3]))}
+
+
+class _Corpus:
+    """Own words of earlier comments (or the article), indexed by word trigrams."""
+
+    def __init__(self) -> None:
+        self.text: dict[int, str] = {}
+        self.postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.order: list[int] = []
+
+    def add(self, key: int, paragraphs: list[str]) -> None:
+        joined = " ".join(p for p in paragraphs if p)
+        if not joined:
+            return
+        self.text[key] = f" {joined} "
+        self.order.append(key)
+        for g in _grams(joined.split()):
+            post = self.postings[g]
+            if not post or post[-1] != key:
+                post.append(key)
+
+    def find(self, para: str, *, min_words: int, exclude: set[int] = frozenset()) -> int | None:
+        """The latest source whose words contain `para` (exactly, or fuzzily when long)."""
+        words = [w for w in para.split() if w != "_gap_"]
+        if not words or len(words) < min_words:
+            return None
+        if len(words) >= 3:
+            grams = _grams(para.split())
+            counts: Counter[int] = Counter()
+            for g in grams:
+                for key in self.postings.get(g, ())[-CANDIDATES_PER_GRAM:]:
+                    counts[key] += 1
+            need = max(1, int(len(grams) * 0.4))
+            candidates = sorted((k for k, n in counts.items() if n >= need), reverse=True)
+        else:
+            candidates = list(reversed(self.order[-LINEAR_WINDOW:]))
+        for key in candidates:
+            if key not in exclude and _contains(self.text[key], para):
+                return key
+        if len(words) >= MIN_FUZZY_WORDS:
+            for key in candidates[:16]:
+                if key in exclude:
+                    continue
+                src = self.text[key]
+                if len(para) <= len(src) * 1.15 + 8 and fuzz.partial_ratio(para, src[:20000], score_cutoff=FUZZY_CUTOFF):
+                    return key
+        return None
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 10 and long_.startswith(short):
+        return True  # a truncated paragraph
+    return fuzz.ratio(a, b, score_cutoff=SIMILAR_CUTOFF) > 0
+
+
+def _header(para: str) -> tuple[str, str | None] | None:
+    m = _TIMED_HEADER.match(para)
+    if m:
+        return m.group("author"), " ".join(m.group("posted").split())
+    if _NAME_HEADER.match(para) and not para[-1] in ".!?":
+        return para, None
+    return None
+
+
+def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
+    """Turn raw comments into Comments with quotes, parents, revisions and authors."""
+    article = _Corpus()
+    for i, t in enumerate(article_texts):
+        article.add(i, [norm(t)])
+    own = _Corpus()
+    comments: list[Comment] = []
+    all_paras: dict[int, list[str]] = {}  # every paragraph (normalised), for revision checks
+    by_opening: dict[tuple[str, ...], list[int]] = defaultdict(list)
+
+    for idx, rc in enumerate(raw, start=1):
+        paras = list(rc.paragraphs)
+        normed = [norm(p) for p in paras]
+        comment = Comment(id=idx, blocks=[], score=None, up=None, down=None)
+        if rc.votes is not None:
+            comment.score, comment.up, comment.down = rc.votes.score, rc.votes.up, rc.votes.down
+
+        # 1. A quote header: `name` or `nameToday 07:12 am JST` above a quote of that writer.
+        header = _header(paras[0]) if len(paras) >= 2 else None
+        header_of: int | None = None
+        if header is not None:
+            header_of = own.find(normed[1], min_words=1)
+            if header_of is None and header[1] is None:
+                header = None  # a one-word paragraph of the writer's own, not a header
+        if header is not None:
+            comment.header = paras[0]
+            paras, normed = paras[1:], normed[1:]
+
+        # 2. A revision: repeats all of an earlier multi-paragraph comment, in order.
+        revision_of = None if header is not None else _find_revision(normed, all_paras, by_opening)
+        exclude: set[int] = set()
+        cur = revision_of
+        while cur is not None and cur not in exclude:
+            exclude.add(cur)
+            cur = comments[cur - 1].revision_of
+        comment.revision_of = revision_of
+
+        # 3. Quotes, paragraph by paragraph.
+        blocks: list[Block] = []
+        prev_of: int | str | None = None
+        for k, (p, n) in enumerate(zip(paras, normed)):
+            of: int | str | None = None
+            if k == 0 and header is not None:
+                of = header_of if header_of is not None else "unknown"
+            else:
+                if isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
+                    of = prev_of  # a quote continuing over several paragraphs
+                else:
+                    of = own.find(n, min_words=MIN_QUOTE_WORDS, exclude=exclude)
+                if of is None and article.find(n, min_words=MIN_QUOTE_WORDS) is not None:
+                    of = "article"
+            if of is None:
+                blocks.append(Block(p))
+            else:
+                blocks.append(Block(p, True, None if of == "unknown" else of))
+            prev_of = of
+
+        # A comment made only of earlier comments' words is a repost, not a reply.
+        if header is None and blocks and all(b.quote and isinstance(b.of, int) for b in blocks):
+            blocks = [Block(b.text) for b in blocks]
+
+        comment.blocks = blocks
+        quoted = [b.of for b in blocks if b.quote and isinstance(b.of, int)]
+        if quoted:
+            comment.parent = max(quoted)
+        if header is not None and header_of is not None:
+            target = comments[header_of - 1]
+            if target.author is None:
+                target.author, target.posted = header[0], header[1]
+        comments.append(comment)
+
+        own.add(idx, [norm(b.text) for b in blocks if not b.quote])
+        all_paras[idx] = normed
+        if normed and normed[0]:
+            by_opening[tuple(normed[0].split()[:4])].append(idx)
+    return comments
+
+
+def _find_revision(normed: list[str], all_paras: dict[int, list[str]], by_opening: dict) -> int | None:
+    if len(normed) < 2 or not normed[0]:
+        return None
+    for cid in reversed(by_opening.get(tuple(normed[0].split()[:4]), [])[-CANDIDATES_PER_GRAM:]):
+        earlier = all_paras[cid]
+        if len(earlier) < 2 or len(earlier) > len(normed) or not _similar(earlier[0], normed[0]):
+            continue
+        j = 1
+        for p in normed[1:]:
+            if j < len(earlier) and _similar(earlier[j], p):
+                j += 1
+        if j == len(earlier):
+            return cid
+    return None

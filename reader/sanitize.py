@@ -1,0 +1,89 @@
+"""The one boundary where untrusted page text enters the core.
+
+Everything a page says (titles, bodies, comments, names) passes through :func:`clean_text`
+before it is parsed, stored or shown, so no widget or CLI command ever has to think about
+escape sequences, bidi tricks or invisible characters again.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other 2-byte ESC.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (hyperlinks, clipboard writes, titles)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC strings
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+    r"|\x1b[@-Z\\-_]?"  # any other ESC (and a lone ESC)
+)
+# Odd spaces that should read as a plain space.
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+# Bidi overrides/isolates/marks ("Trojan Source") and zero-width characters.
+# ZWJ (U+200D) is handled apart: it is kept inside emoji sequences.
+_INVISIBLE = re.compile("[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_ZWJ_NOT_IN_EMOJI = re.compile(
+    "(?<![\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\U0001f3fb-\U0001f3ff])\u200d"
+    "|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])"
+)
+# Remaining C0 (except newline) and C1 controls, DEL.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Return `text` safe to show in a terminal, with ordinary Unicode intact.
+
+    Newlines are normalised to ``\\n``; odd spaces become spaces; escape sequences, control,
+    bidi and zero-width characters are removed (a ZWJ inside an emoji sequence is kept).
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ANSI.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    if "\u200d" in text:
+        text = _ZWJ_NOT_IN_EMOJI.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Like :func:`clean_text` for a value that must stay on one line (titles, names)."""
+    return " ".join(clean_text(text).split())
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text page (binary, empty, too large)."""
+
+
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+
+def decode_page(data: bytes) -> tuple[str, str | None]:
+    """Decode a page's bytes. Returns (text, note); note says when a fallback was used.
+
+    Raises DecodeError with a short, human reason for binary, empty or oversized input.
+    """
+    if len(data) > MAX_PAGE_BYTES:
+        raise DecodeError(f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_PAGE_BYTES // 2**20} MiB)")
+    if not data.strip():
+        raise DecodeError("empty file")
+    head = data[:8192]
+    if b"\x00" in head:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:
+                return data.decode("utf-16"), "decoded as UTF-16"
+            except UnicodeDecodeError:
+                pass
+        raise DecodeError("binary file (contains NUL bytes), not a text page")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:8192] if ch < " " and ch not in "\n\r\t")
+    if controls > len(text[:8192]) * 0.05:
+        raise DecodeError("binary file, not a text page")
+    return text, "not UTF-8; decoded as Latin-1/Windows-1252"

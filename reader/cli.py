@@ -1,0 +1,297 @@
+"""The `reader` command: a thin CLI over the core. Textual is imported only to open the app."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from reader.library import LIST_SORTS, public_entry, sort_entries
+from reader.locations import database_path
+from reader.store import StoreError, open_store
+from reader.threads_view import COMMENT_SORTS
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    click.echo(f"reader: {msg}", err=True)
+    sys.exit(code)
+
+
+def _store(ctx: click.Context, seed: bool = True):
+    path = database_path(ctx.obj.get("db"))
+    return open_store(path, seed=seed, on_wait=lambda: click.echo(
+        f"reader: waiting for another reader process to finish writing to {path} …", err=True))
+
+
+class ReaderGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            _fail(str(exc))
+        except BrokenPipeError:
+            sys.exit(0)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+
+@click.group(cls=ReaderGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(path_type=Path), help="Database directory (default: per-user data dir, or $READER_DB).")
+@click.version_option(package_name="reader", prog_name="reader")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """A calm, keyboard-first terminal news reader. With no command, opens the app."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        store = _store(ctx)
+        from reader.app import run_app
+
+        run_app(store)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Import page files, or folders of *.txt pages."""
+    from reader.importer import import_paths
+
+    store = _store(ctx)
+    con = _console()
+    styles = {"new": "green", "updated": "cyan", "unchanged": "dim", "error": "bold red", "skipped": "yellow"}
+
+    def show(r) -> None:
+        if as_json:
+            return
+        line = f"{r.status:9} {r.name}" + (f": {r.detail}" if r.detail else "")
+        con.print(line, style=styles.get(r.status, ""), markup=False, highlight=False)
+
+    results = import_paths(store, paths, on_result=show)
+    counts = {s: sum(r.status == s for r in results) for s in styles}
+    if as_json:
+        _json({"results": [{"file": r.name, "status": r.status, "key": r.key, "detail": r.detail or None}
+                           for r in results], "summary": counts})
+    else:
+        con.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import", markup=False)
+    if counts["error"]:
+        sys.exit(1)
+
+
+@cli.command("list")
+@click.option("--sort", "sort_by", type=click.Choice(LIST_SORTS), default="date", show_default=True)
+@click.option("--bookmarked", is_flag=True, help="Only bookmarked stories.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) -> None:
+    """List stories. `votes` is the total votes cast on a story's comments, `score` their net."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from reader.render import date_label
+
+    entries = sort_entries(_store(ctx).entries(), sort_by)
+    if bookmarked:
+        entries = [e for e in entries if e["bookmarked"]]
+    if as_json:
+        _json([public_entry(e) for e in entries])
+        return
+    con = _console()
+    if not entries:
+        con.print("No stories." + (" Bookmark one with `reader bookmark ID`." if bookmarked else
+                                   " Import pages with `reader import PATH`."), markup=False)
+        return
+    t = Table(box=None, pad_edge=False, header_style="bold", title=f"{len(entries)} stories · sorted by {sort_by}",
+              title_justify="left", title_style="dim")
+    title_w = max(20, con.width - 58)
+    for col, kw in (("id", {"justify": "right"}), ("", {"no_wrap": True, "min_width": 2}),
+                    ("title", {"max_width": title_w, "overflow": "ellipsis", "no_wrap": True}),
+                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}), ("date", {"no_wrap": True, "min_width": 10}), ("comments", {"justify": "right", "no_wrap": True, "min_width": 8}),
+                    ("votes", {"justify": "right", "no_wrap": True, "min_width": 5}),
+                    ("score", {"justify": "right", "no_wrap": True, "min_width": 5})):
+        t.add_column(col, **kw)
+    for e in entries:
+        marks = ("★" if e["bookmarked"] else " ") + (" " if e["read"] else "●")
+        t.add_row(str(e["id"]), marks, Text(e["title"]), Text(e.get("source") or "—"), date_label(e),
+                  str(e["comments"]), str(e["votes"]), str(e["score"]))
+    con.print(t)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--comments-sort", type=click.Choice(COMMENT_SORTS), default="score", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> None:
+    """Show a story (by id from `reader list`) and its comment tree."""
+    from rich.rule import Rule
+
+    from reader.render import article_renderable, thread_lines
+    from reader.threads_view import SORT_LABELS, Thread
+
+    store = _store(ctx)
+    e = store.entry(ref)
+    art = store.article(e)
+    thread = Thread(art.comments, comments_sort)
+    rows = thread.rows()
+    if as_json:
+        d = art.to_dict()
+        d.update(id=e["id"], key=e["key"], bookmarked=e["bookmarked"], read=e["read"],
+                 thread=[{"id": r.comment.id, "depth": r.depth} for r in rows])
+        _json(d)
+        return
+    con = _console()
+    con.print(article_renderable(art))
+    label = f"{len(art.comments)} comments · sorted by {SORT_LABELS[comments_sort]}"
+    if art.stated_comment_count and art.stated_comment_count > len(art.comments):
+        label += f" (the page says {art.stated_comment_count})"
+    con.print(Rule(label, style="dim"))
+    if not rows:
+        con.print("No comments.", style="dim", markup=False)
+    for line in thread_lines(rows, con.width):
+        con.print(line, overflow="fold")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Fuzzy search titles, bodies and comments."""
+    from rich.text import Text
+
+    from reader.search import SearchIndex
+
+    store = _store(ctx)
+    ids = {e["key"]: e["id"] for e in store.entries()}
+    hits = SearchIndex.build((e["key"], a) for e, a in store.iter_articles()).search(query, limit)
+    if as_json:
+        _json([{"id": ids.get(h.key), **h.to_dict()} for h in hits])
+        return
+    con = _console()
+    if not hits:
+        con.print(f"No matches for {query!r}.", markup=False)
+        return
+    for h in hits:
+        snippet = Text(h.snippet, style="dim")
+        for s, t in h.spans:
+            snippet.stylize("bold yellow", s, t)
+        title = Text(h.title, style="bold")
+        title.truncate(max(20, con.width - 30), overflow="ellipsis")
+        con.print(Text.assemble((f"{ids.get(h.key, '?'):>4} ", "bold"), title, "  ",
+                                (h.where, "cyan"), (f"  {h.score:.0f}", "dim")), no_wrap=True, overflow="ellipsis")
+        con.print(Text.assemble("     ", snippet))
+
+
+def _set_bookmark(ctx: click.Context, ref: str, on: bool) -> None:
+    store = _store(ctx)
+    e = store.entry(ref)
+    store.set_bookmark(e["key"], on)
+    click.echo(f"{'bookmarked' if on else 'unbookmarked'} {e['id']}: {e['title']}")
+
+
+@cli.command()
+@click.argument("ref")
+@click.pass_context
+def bookmark(ctx: click.Context, ref: str) -> None:
+    """Bookmark a story."""
+    _set_bookmark(ctx, ref, True)
+
+
+@cli.command()
+@click.argument("ref")
+@click.pass_context
+def unbookmark(ctx: click.Context, ref: str) -> None:
+    """Remove a story's bookmark."""
+    _set_bookmark(ctx, ref, False)
+
+
+@cli.command()
+@click.option("--export", "fmt", type=click.Choice(["markdown", "json"]), help="Export instead of listing.")
+@click.pass_context
+def bookmarks(ctx: click.Context, fmt: str | None) -> None:
+    """List (or export) bookmarked stories, newest bookmark first."""
+    from reader.render import date_label
+
+    entries = [e for e in _store(ctx).entries() if e["bookmarked"]]
+    entries.sort(key=lambda e: -(e.get("bookmarked_at") or 0))
+    if fmt == "json":
+        _json([public_entry(e) for e in entries])
+    elif fmt == "markdown":
+        lines = ["# Bookmarks", ""]
+        for e in entries:
+            bits = ", ".join(x for x in (e.get("source"), date_label(e), f"{e['comments']} comments") if x)
+            lines.append(f"- **{_md(e['title'])}** — {_md(bits)}")
+        click.echo("\n".join(lines))
+    elif not entries:
+        click.echo("No bookmarks yet. Bookmark a story with `reader bookmark ID` or `b` in the app.")
+    else:
+        for e in entries:
+            click.echo(f"{e['id']:>4}  {e['title']}  ({e.get('source') or '—'}, {date_label(e)})")
+
+
+def _md(s: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|" else ch for ch in s)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed pages as a JSON array (the stable shape).")
+def parse(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse pages without storing them."""
+    from reader.parsing import PageError, parse_file
+
+    out, failed = [], False
+    for f in files:
+        try:
+            d = parse_file(f).to_dict()
+            d["file"] = str(f)
+            out.append(d)
+        except PageError as exc:
+            failed = True
+            out.append({"file": str(f), "error": str(exc)})
+            if not as_json:
+                click.echo(f"reader: {f}: {exc}", err=True)
+    if as_json:
+        _json(out)
+    else:
+        con = _console()
+        for d in out:
+            if "error" not in d:
+                con.print(f"{d['file']}: {d['layout']} · {d['title']} · {len(d['body'])} paragraphs · "
+                          f"{len(d['comments'])} comments", markup=False)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Rebuild the index from the stored pages (bookmarks are kept).")
+@click.pass_context
+def doctor(ctx: click.Context, rebuild: bool) -> None:
+    """Check the database's health."""
+    from reader.store import Store
+
+    path = database_path(ctx.obj.get("db"))
+    click.echo(f"database: {path}")
+    for line in Store(path).doctor(rebuild=rebuild):
+        click.echo(f"  {line}")
+
+
+def main() -> None:
+    cli(prog_name="reader")

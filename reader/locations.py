@@ -1,0 +1,32 @@
+"""Where reader keeps things. Functions, not import-time constants; nothing is created here."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP = "reader"
+
+
+def database_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The database directory: --db, else $READER_DB, else the per-user data dir."""
+    if override:
+        return Path(override).expanduser()
+    if env := os.environ.get("READER_DB"):
+        return Path(env).expanduser()
+    return Path(user_data_dir(APP, appauthor=False)) / "db"
+
+
+def config_dir() -> Path:
+    if env := os.environ.get("READER_CONFIG_DIR"):
+        return Path(env).expanduser()
+    return Path(user_config_dir(APP, appauthor=False))
+
+
+def seed_files() -> list[Path]:
+    """The bundled pages a fresh database starts with (shipped inside the package)."""
+    root = resources.files("reader") / "seeds"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))

@@ -1,0 +1,173 @@
+"""Rich renderables for stories and comments. Pure helpers (no Textual) shared by CLI and TUI.
+
+Page text is always wrapped in `Text` objects, never interpolated into markup, so `[bold]` in a
+comment is shown as written and styles nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+
+from reader.models import Article, Comment
+from reader.threads_view import Row
+
+GUIDE_STYLES = ["blue", "magenta", "cyan", "green", "yellow", "red"]
+MAX_INDENT = 10  # deeper replies are drawn at this indent with their depth written out
+
+
+def date_label(e: dict[str, Any]) -> str:
+    if e.get("published"):
+        return e["published"][:10]
+    if e.get("year"):
+        return f"© {e['year']}"
+    return "—"
+
+
+def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
+    """`-12 ▲4 ▼16`, net coloured by sign."""
+    if score is None and up is None and down is None:
+        return Text("no votes", style="dim")
+    net = "?" if score is None else (f"+{score}" if score > 0 else str(score))
+    style = "bold green" if (score or 0) > 0 else "bold red" if (score or 0) < 0 else "bold"
+    return Text.assemble((net, style), " ", (f"▲{'?' if up is None else up}", "green"), " ",
+                         (f"▼{'?' if down is None else down}", "red"))
+
+
+def story_row(e: dict[str, Any], width: int = 80) -> Text:
+    """One line of the story list: unread dot, bookmark, title, then source · date · comments · votes."""
+    unread = Text("●", style="bold cyan") if not e.get("read") else Text(" ")
+    mark = Text("★", style="bold yellow") if e.get("bookmarked") else Text(" ")
+    meta = Text.assemble(
+        (e.get("source") or "web", "dim"), " · ", (date_label(e), "dim"), " · ",
+        (f"{e.get('comments', 0)}💬", ""), " · ", (f"{e.get('votes', 0)} votes", "dim"),
+    )
+    title_w = max(10, width - meta.cell_len - 6)
+    title = Text(e.get("title") or "(untitled)", style="bold" if not e.get("read") else "")
+    title.truncate(title_w, overflow="ellipsis", pad=True)
+    return Text.assemble(unread, mark, " ", title, "  ", meta)
+
+
+def article_renderable(a: Article) -> RenderableType:
+    parts: list[RenderableType] = [Text(a.title, style="bold")]
+    meta = [x for x in (a.source, a.category, a.published[:16].replace("T", " ") if a.published else
+                        (f"© {a.copyright_year}" if a.copyright_year else None)) if x]
+    if meta:
+        parts.append(Text(" · ".join(meta), style="dim"))
+    if a.byline:
+        parts.append(Text(f"By {a.byline}", style="italic"))
+    if a.credit:
+        parts.append(Text(f"Wire: {a.credit}", style="dim"))
+    if a.image:
+        cap = Text("🖼  ", style="dim")
+        cap.append(a.image.get("caption") or "", style="dim italic")
+        if a.image.get("credit"):
+            cap.append(f"  (Image: {a.image['credit']})", style="dim")
+        parts.append(cap)
+    for note in a.notes:
+        if "expired" in note:
+            parts.append(Text(f"⚠ {note}", style="yellow"))
+    parts.append(Text(""))
+    if not a.body:
+        parts.append(Text("(no article text on this page)", style="dim italic"))
+    for p in a.body:
+        parts.append(Text(p))
+        parts.append(Text(""))
+    if a.related:
+        parts.append(Text("Related", style="bold underline"))
+        section = None
+        for r in a.related:
+            if r["section"] != section:
+                section = r["section"]
+                parts.append(Text(section, style="dim bold"))
+            parts.append(Text.assemble("  • ", r["title"]))
+    return Group(*parts)
+
+
+def quote_label(of: Any) -> str:
+    return "quoting the article" if of == "article" else f"quoting #{of}" if of is not None else "quoting"
+
+
+def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: bool = False,
+                   depth: int = 0) -> Text:
+    head = Text.assemble((c.author or "anonymous", "bold"), "  ", votes_text(c.score, c.up, c.down),
+                         ("  #" + str(c.id), "dim"))
+    if c.posted:
+        head.append(f"  {c.posted}", style="dim")
+    if c.revision_of is not None:
+        head.append(f"  ✎ edit of #{c.revision_of}", style="italic yellow")
+    if replies:
+        head.append(f"  {replies} repl{'y' if replies == 1 else 'ies'}", style="cyan")
+    if folded:
+        head.append(f"  [+{descendants} hidden]", style="bold yellow")
+    if depth > MAX_INDENT:
+        head.append(f"  (depth {depth})", style="dim")
+    return head
+
+
+QUOTE_BAR = ("▎ ", "cyan")
+
+
+def comment_body(c: Comment) -> list[tuple[Text, Text]]:
+    """The comment's blocks in page order as (prefix, text) pairs: quotes get a bar and a label.
+
+    A blank line separates paragraphs; a quote is labelled with what it quotes.
+    """
+    out: list[tuple[Text, Text]] = []
+    prev: Any = None
+    for k, b in enumerate(c.blocks):
+        continuing = b.quote and prev is not None and prev.quote and prev.of == b.of
+        if k:
+            out.append((Text(QUOTE_BAR[0], QUOTE_BAR[1]) if continuing else Text(), Text("")))
+        if b.quote:
+            if not continuing:
+                out.append((Text(*QUOTE_BAR), Text(quote_label(b.of), style="dim italic cyan")))
+            out.append((Text(*QUOTE_BAR), Text(b.text, style="italic dim")))
+        else:
+            out.append((Text(), Text(b.text)))
+        prev = b
+    if not c.blocks:
+        out.append((Text(), Text("(empty)", style="dim")))
+    return out
+
+
+def indent_guides(depth: int) -> Text:
+    t = Text()
+    for level in range(min(depth, MAX_INDENT)):
+        t.append("│ ", style=GUIDE_STYLES[level % len(GUIDE_STYLES)])
+    return t
+
+
+_WRAP_CONSOLE: Console | None = None
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """Word-wrap `text` to `width` cells (no terminal involved)."""
+    global _WRAP_CONSOLE
+    if _WRAP_CONSOLE is None:
+        _WRAP_CONSOLE = Console(width=1000, color_system=None, force_terminal=False, legacy_windows=False)
+    return list(text.wrap(_WRAP_CONSOLE, max(8, width), overflow="fold")) or [Text("")]
+
+
+def comment_lines(row: Row, width: int) -> list[Text]:
+    """One comment as wrapped lines with coloured indentation guides (the CLI and the TUI use this)."""
+    g = indent_guides(row.depth)
+    inner = max(20, width - g.cell_len)
+    parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth))]
+    if not row.folded:
+        parts += comment_body(row.comment)
+    out: list[Text] = []
+    for prefix, part in parts:
+        for line in wrap(part, inner - prefix.cell_len):
+            out.append(Text.assemble(g.copy(), prefix.copy(), line))
+    return out
+
+
+def thread_lines(rows: list[Row], width: int) -> list[Text]:
+    out: list[Text] = []
+    for row in rows:
+        out += comment_lines(row, width)
+        out.append(indent_guides(row.depth))
+    return out

@@ -1,0 +1,531 @@
+"""The archive, on TinyDB, laid out so start-up cost does not grow with the archive.
+
+A database is a directory:
+
+    index.json      TinyDB: one small metadata record per story (what the list needs)
+    pages/NNNNNN.json  TinyDB segments: the full stories (body, comments), <= 256 per file
+    user.json       TinyDB: bookmarks, read marks and settings; never rewritten by an import
+    .lock           a file lock taken for every write, so processes never lose each other's work
+
+Every file is replaced atomically (temp file, fsync, rename). An import writes its segments
+first and the index last, so a crash leaves either the old or the new state, never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from reader.models import Article
+
+SCHEMA_VERSION = 1
+SEGMENT_CAP = 256
+INDEX_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments",
+                "stated", "votes", "score", "seg", "imported", "updated", "hash", "file")
+
+
+class StoreError(Exception):
+    """A database problem, with a one-line message meant for people."""
+
+
+# --------------------------------------------------------------------------- files
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a crash leaves the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: orjson, one read per process (until the file changes), atomic writes.
+
+    Inside `deferred()` writes only touch memory; the file is written once at the end.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._defer = 0
+        self._dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            self._data = self._load()
+        return self._data
+
+    def _load(self) -> dict[str, Any] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
+        self._stamp = _stamp(self.path)
+        if not raw.strip():
+            raise CorruptFile(self.path, "is empty (zero bytes)")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            what = "truncated" if raw.lstrip()[:1] in (b"{", b"[") else "not JSON"
+            raise CorruptFile(self.path, f"is {what} ({str(exc).split(':')[0]})") from None
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise CorruptFile(self.path, "is JSON but not a reader database")
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        if self._defer:
+            self._dirty = True
+        else:
+            self._flush()
+
+    def _flush(self) -> None:
+        atomic_write(self.path, orjson.dumps(self._data))
+        self._stamp = _stamp(self.path)
+        self._dirty = False
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._defer += 1
+        try:
+            yield
+        except BaseException:
+            self._data = None  # drop half-made changes; the file on disk is still good
+            self._dirty = False
+            raise
+        finally:
+            self._defer -= 1
+        if not self._defer and self._dirty:
+            self._flush()
+
+    def stale(self) -> bool:
+        """True when another process has replaced the file since we read it."""
+        return self._data is not None and _stamp(self.path) != self._stamp
+
+    def close(self) -> None:
+        pass
+
+
+class CorruptFile(StoreError):
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class _IdView(MutableMapping):
+    """The stored table (str ids) seen with int ids, so updates mutate it in place."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[str, Any]):
+        self.raw = raw
+
+    def __getitem__(self, k: int) -> Any:
+        return self.raw[str(k)]
+
+    def __setitem__(self, k: int, v: Any) -> None:
+        self.raw[str(k)] = v
+
+    def __delitem__(self, k: int) -> None:
+        del self.raw[str(k)]
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+class FastTable(Table):
+    """A TinyDB table whose writes update the cached data in place: O(changed), not O(table)."""
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        raw = tables.setdefault(self.name, {})
+        updater(_IdView(raw))  # type: ignore[arg-type]
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _DB(TinyDB):
+    table_class = FastTable
+
+
+def _open_db(path: Path) -> _DB:
+    return _DB(path, storage=AtomicJSONStorage)
+
+
+# --------------------------------------------------------------------------- store
+
+
+@dataclass(slots=True)
+class ImportResult:
+    name: str
+    status: str  # new / updated / unchanged / error
+    key: str | None = None
+    detail: str = ""
+
+
+def _content_hash(d: dict[str, Any]) -> str:
+    body = {k: v for k, v in d.items() if k != "file"}
+    return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=10).hexdigest()
+
+
+def index_record(article: Article, stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key": stored["key"],
+        "title": article.title,
+        "source": article.source,
+        "category": article.category,
+        "layout": article.layout,
+        "published": article.published,
+        "year": article.copyright_year,
+        "comments": len(article.comments),
+        "stated": article.stated_comment_count,
+        "votes": article.votes,
+        "score": article.score,
+        "file": article.file,
+    }
+
+
+class Store:
+    """A reader database. Reads are lock-free; every write holds the file lock."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 30.0, on_wait: Callable[[], None] | None = None):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: is a file, but a reader database is a directory")
+        self._index: _DB | None = None
+        self._user: _DB | None = None
+        self._segments: OrderedDict[int, _DB] = OrderedDict()
+
+    # ---- files and locking
+
+    @property
+    def index_file(self) -> Path:
+        return self.path / "index.json"
+
+    @property
+    def user_file(self) -> Path:
+        return self.path / "user.json"
+
+    def segment_file(self, seg: int) -> Path:
+        return self.path / "pages" / f"{seg:06d}.json"
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.path / ".lock"))
+        try:
+            lock.acquire(timeout=0.5)
+        except Timeout:
+            if self.on_wait:
+                self.on_wait()
+            try:
+                lock.acquire(timeout=self.lock_timeout)
+            except Timeout:
+                raise StoreError(f"{self.path}: another reader process holds the database lock") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _open_checked(self, path: Path) -> _DB:
+        db = _open_db(path)
+        try:
+            db.storage.read()
+        except CorruptFile as exc:
+            aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+            os.replace(path, aside)
+            raise StoreError(
+                f"{path}: {exc.problem}; kept it aside as {aside.name}. "
+                "Run `reader doctor --rebuild` to rebuild the index from the stored pages."
+            ) from None
+        return db
+
+    @property
+    def index(self) -> _DB:
+        if self._index is None or self._index.storage.stale():
+            self._index = self._open_checked(self.index_file)
+            self._check_schema(self._index)
+        return self._index
+
+    @property
+    def user(self) -> _DB:
+        if self._user is None or self._user.storage.stale():
+            self._user = self._open_checked(self.user_file)
+        return self._user
+
+    def _check_schema(self, db: _DB) -> None:
+        meta = db.table("meta").get(doc_id=1)
+        version = meta.get("schema") if meta else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.index_file}: written by a newer reader (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade reader to open it"
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate(db, version)
+
+    def _migrate(self, db: _DB, version: int) -> None:  # pragma: no cover - no older schema exists yet
+        backup = self.index_file.with_name(f"index.json.schema{version}.bak")
+        shutil.copy2(self.index_file, backup)
+        db.table("meta").upsert({"schema": SCHEMA_VERSION}, Query().schema.exists())
+
+    def changed(self) -> bool:
+        """Has another process written to the database since we last read it?"""
+        for db in (self._index, self._user):
+            if db is not None and db.storage.stale():
+                return True
+        return self._index is None and self.index_file.exists()
+
+    # ---- reading
+
+    def is_empty(self) -> bool:
+        return len(self.index.table("articles")) == 0
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every story's list metadata plus user state, each with its short `id`."""
+        state = {d["key"]: d for d in self.user.table("state")}
+        out = []
+        for doc in self.index.table("articles"):
+            e = dict(doc)
+            e["id"] = doc.doc_id
+            s = state.get(e["key"])
+            e["bookmarked"] = bool(s and s.get("bookmarked"))
+            e["read"] = bool(s and s.get("read"))
+            e["bookmarked_at"] = s.get("bookmarked_at") if s else None
+            out.append(e)
+        return out
+
+    def entry(self, ref: str | int) -> dict[str, Any]:
+        """One story's metadata by its short id or a prefix of its key."""
+        table = self.index.table("articles")
+        ref_s = str(ref).strip()
+        doc = None
+        if ref_s.isdigit():
+            doc = table.get(doc_id=int(ref_s))
+        if doc is None and len(ref_s) >= 4:
+            matches = [d for d in table if d["key"].startswith(ref_s.lower())]
+            if len(matches) > 1:
+                raise StoreError(f"{ref_s!r} matches {len(matches)} stories; give more of the key")
+            doc = matches[0] if matches else None
+        if doc is None:
+            raise StoreError(f"no story with id {ref_s!r} (see `reader list`)")
+        e = dict(doc)
+        e["id"] = doc.doc_id
+        s = self.user.table("state").get(Query().key == e["key"]) or {}
+        e["bookmarked"], e["read"] = bool(s.get("bookmarked")), bool(s.get("read"))
+        return e
+
+    def _segment(self, seg: int) -> _DB:
+        db = self._segments.get(seg)
+        if db is None or db.storage.stale():
+            path = self.segment_file(seg)
+            if not path.exists():
+                raise StoreError(f"{path}: missing; run `reader doctor --rebuild`")
+            db = self._open_checked(path)
+            self._segments[seg] = db
+            while len(self._segments) > 8:
+                self._segments.popitem(last=False)
+        self._segments.move_to_end(seg)
+        return db
+
+    def article(self, ref: str | int | dict[str, Any]) -> Article:
+        e = ref if isinstance(ref, dict) else self.entry(ref)
+        doc = self._segment(e["seg"]).table("articles").get(Query().key == e["key"])
+        if doc is None:
+            raise StoreError(f"story {e['key']} is missing from its page file; run `reader doctor --rebuild`")
+        return Article.from_dict(doc)
+
+    def iter_articles(self) -> Iterator[tuple[dict[str, Any], Article]]:
+        """Every story, segment by segment (each segment file is read once)."""
+        entries = sorted(self.entries(), key=lambda e: e["seg"])
+        for e in entries:
+            yield e, self.article(e)
+
+    # ---- writing
+
+    def import_articles(self, articles: Iterable[tuple[str, Article]]) -> list[ImportResult]:
+        """Store parsed pages in one transaction: one index write, one write per touched segment."""
+        with self._locked():
+            self._index = None  # always re-read under the lock: another process may have written
+            index = self.index
+            table = index.table("articles")
+            by_key = {d["key"]: d for d in table}
+            results: list[ImportResult] = []
+            fresh: dict[str, tuple[Article, dict[str, Any], str]] = {}
+            for name, art in articles:
+                stored = art.to_dict(internal=True)
+                h = _content_hash(stored)
+                old = by_key.get(stored["key"])
+                if (old is not None and old.get("hash") == h) or (stored["key"] in fresh and fresh[stored["key"]][2] == h):
+                    results.append(ImportResult(name, "unchanged", stored["key"]))
+                    continue
+                status = "updated" if old is not None or stored["key"] in fresh else "new"
+                results.append(ImportResult(name, status, stored["key"]))
+                fresh[stored["key"]] = (art, stored, h)
+            if not fresh:
+                return results
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            meta = index.table("meta")
+            info = meta.get(doc_id=1) or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
+            seg, count = info.get("seg", 0), info.get("seg_count", 0)
+            if seg == 0:
+                seg, count = 1, 0
+            pending = list(fresh.values())
+            placed: dict[str, int] = {}
+            while pending:
+                room = SEGMENT_CAP - count
+                if room <= 0:
+                    seg, count, room = seg + 1, 0, SEGMENT_CAP
+                chunk, pending = pending[:room], pending[room:]
+                sdb = self._open_checked(self.segment_file(seg)) if self.segment_file(seg).exists() else _open_db(self.segment_file(seg))
+                stable = sdb.table("articles")
+                with sdb.storage.deferred():
+                    keys = {s["key"] for _, s, _ in chunk}
+                    stable.remove(lambda d: d["key"] in keys)
+                    stable.insert_multiple(s for _, s, _ in chunk)
+                for _, s, _ in chunk:
+                    placed[s["key"]] = seg
+                count += len(chunk)
+                self._segments.pop(seg, None)
+            with index.storage.deferred():
+                inserts = []
+                for key, (art, stored, h) in fresh.items():
+                    rec = index_record(art, stored)
+                    rec.update(seg=placed[key], hash=h, updated=now)
+                    old = by_key.get(key)
+                    if old is not None:
+                        rec["imported"] = old.get("imported", now)
+                        table.update(rec, doc_ids=[old.doc_id])
+                    else:
+                        rec["imported"] = now
+                        inserts.append(rec)
+                if inserts:
+                    table.insert_multiple(inserts)
+                info.update(schema=SCHEMA_VERSION, seg=seg, seg_count=count)
+                meta.upsert(info, Query().schema.exists()) if len(meta) else meta.insert(info)
+            return results
+
+    def _set_state(self, key: str, **fields: Any) -> None:
+        with self._locked():
+            self._user = None
+            state = self.user.table("state")
+            if state.get(Query().key == key) is None:
+                state.insert({"key": key, **fields})
+            else:
+                state.update(fields, Query().key == key)
+
+    def set_bookmark(self, key: str, on: bool) -> None:
+        self._set_state(key, bookmarked=on, bookmarked_at=time.time() if on else None)
+
+    def set_read(self, key: str, read: bool) -> None:
+        self._set_state(key, read=read)
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        doc = self.user.table("settings").get(Query().name == name)
+        return doc["value"] if doc else default
+
+    def set_setting(self, name: str, value: Any) -> None:
+        with self._locked():
+            self._user = None
+            self.user.table("settings").upsert({"name": name, "value": value}, Query().name == name)
+
+    # ---- health
+
+    def doctor(self, rebuild: bool = False) -> list[str]:
+        """Check every file; with rebuild, make a new index from the stored pages."""
+        report: list[str] = []
+        segs = sorted(self.path.glob("pages/*.json"))
+        stories: dict[str, tuple[int, dict[str, Any]]] = {}
+        for p in segs:
+            try:
+                db = _open_db(p)
+                docs = list(db.table("articles"))
+            except StoreError as exc:
+                report.append(f"bad page file: {exc}")
+                continue
+            for d in docs:
+                stories[d["key"]] = (int(p.stem), d)  # later segments hold newer copies
+        report.append(f"{len(segs)} page files hold {len(stories)} distinct stories")
+        for label, path in (("index", self.index_file), ("user state", self.user_file)):
+            try:
+                _open_db(path).storage.read()
+                report.append(f"{label}: ok ({path.name})")
+            except StoreError as exc:
+                report.append(f"{label}: {exc}")
+        if rebuild:
+            with self._locked():
+                if self.index_file.exists():
+                    shutil.copy2(self.index_file, self.index_file.with_name(
+                        f"index.json.before-rebuild-{datetime.now().strftime('%Y%m%d-%H%M%S')}"))
+                now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                recs = []
+                for key, (seg, d) in stories.items():
+                    art = Article.from_dict(d)
+                    rec = index_record(art, d)
+                    rec.update(seg=seg, hash=_content_hash(d), imported=now, updated=now)
+                    recs.append(rec)
+                last = max((int(p.stem) for p in segs), default=0)
+                count = sum(1 for s, _ in stories.values() if s == last)
+                data = {"articles": {str(i): r for i, r in enumerate(recs, 1)},
+                        "meta": {"1": {"schema": SCHEMA_VERSION, "seg": last, "seg_count": SEGMENT_CAP if last else 0}}}
+                del count
+                atomic_write(self.index_file, orjson.dumps(data))
+                self._index = None
+                report.append(f"rebuilt the index: {len(recs)} stories")
+        return report
+
+
+def open_store(path: Path, *, seed: bool = True, on_wait: Callable[[], None] | None = None) -> Store:
+    """Open (and on first run, fill with the bundled seeds) the database at `path`."""
+    store = Store(path, on_wait=on_wait)
+    if seed and not store.index_file.exists():
+        from reader.importer import import_paths
+        from reader.locations import seed_files
+
+        import_paths(store, seed_files())
+    return store

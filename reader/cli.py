@@ -80,7 +80,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> No
         if as_json:
             return
         line = f"{r.status:9} {r.name}" + (f": {r.detail}" if r.detail else "")
-        con.print(line, style=styles.get(r.status, ""), markup=False, highlight=False)
+        con.print(line, style=styles.get(r.status, ""), markup=False, highlight=False, soft_wrap=True)
 
     results = import_paths(store, paths, on_result=show)
     counts = {s: sum(r.status == s for r in results) for s in styles}
@@ -118,10 +118,10 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) 
         return
     t = Table(box=None, pad_edge=False, header_style="bold", title=f"{len(entries)} stories · sorted by {sort_by}",
               title_justify="left", title_style="dim")
-    title_w = max(20, con.width - 58)
-    for col, kw in (("id", {"justify": "right"}), ("", {"no_wrap": True, "min_width": 2}),
+    title_w = max(16, con.width - 58)
+    for col, kw in (("id", {"justify": "right", "no_wrap": True}), ("", {"no_wrap": True, "min_width": 2}),
                     ("title", {"max_width": title_w, "overflow": "ellipsis", "no_wrap": True}),
-                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}), ("date", {"no_wrap": True, "min_width": 10}), ("comments", {"justify": "right", "no_wrap": True, "min_width": 8}),
+                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}), ("date", {"no_wrap": True, "min_width": 10}), ("cmts", {"justify": "right", "no_wrap": True, "min_width": 4}),
                     ("votes", {"justify": "right", "no_wrap": True, "min_width": 5}),
                     ("score", {"justify": "right", "no_wrap": True, "min_width": 5})):
         t.add_column(col, **kw)

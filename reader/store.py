@@ -85,13 +85,16 @@ class AtomicJSONStorage(Storage):
         self._stamp: tuple[int, int] | None = None
         self._defer = 0
         self._dirty = False
+        self._loaded = False
 
     def read(self) -> dict[str, Any] | None:
-        if self._data is None:
+        if not self._loaded:
             self._data = self._load()
+            self._loaded = True
         return self._data
 
     def _load(self) -> dict[str, Any] | None:
+        self._stamp = None
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -128,7 +131,7 @@ class AtomicJSONStorage(Storage):
         try:
             yield
         except BaseException:
-            self._data = None  # drop half-made changes; the file on disk is still good
+            self._data, self._loaded = None, False  # drop half-made changes; the file on disk is still good
             self._dirty = False
             raise
         finally:
@@ -138,7 +141,7 @@ class AtomicJSONStorage(Storage):
 
     def stale(self) -> bool:
         """True when another process has replaced the file since we read it."""
-        return self._data is not None and _stamp(self.path) != self._stamp
+        return self._loaded and _stamp(self.path) != self._stamp
 
     def close(self) -> None:
         pass

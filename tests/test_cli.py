@@ -1,0 +1,120 @@
+"""The CLI, as scripts use it (CliRunner, like sqlite-utils' tests)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from reader.cli import cli
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, list(args))
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def ids_by_file():
+    return {e["file"][:3]: e["id"] for e in json.loads(run("list", "--json").output)}
+
+
+def test_list_sorts():
+    by_votes = json.loads(run("list", "--sort", "votes", "--json").output)
+    assert [e["votes"] for e in by_votes] == sorted((e["votes"] for e in by_votes), reverse=True)
+    assert by_votes[0]["file"].startswith("003") and by_votes[0]["votes"] == 258 and by_votes[0]["score"] == -92
+    by_title = json.loads(run("list", "--sort", "title", "--json").output)
+    assert [e["title"].casefold() for e in by_title] == sorted(e["title"].casefold() for e in by_title)
+    by_date = json.loads(run("list", "--sort", "date", "--json").output)
+    # newest first: © 2025 stories, then 2024-12-31 (Japan News), then © 2024
+    assert [e["file"][:3] for e in by_date][-2:] == ["001", "003"]
+
+
+def test_parse_json_shape():
+    out = json.loads(run("parse", str(SEEDS / "000_96de06f45ee66ae5.txt"), "--json").output)
+    assert list(out[0]) == ["file", "layout", "source", "title", "category", "byline", "credit", "published",
+                            "copyright_year", "image", "body", "stated_comment_count", "related", "comments"]
+    c6 = out[0]["comments"][5]
+    assert list(c6) == ["id", "parent", "revision_of", "author", "posted", "score", "up", "down", "text", "quotes"]
+    assert c6["quotes"] == [{"text": "Build a relationship of trust with who?", "of": 1}] and c6["parent"] == 1
+
+
+def test_parse_unreadable_file_reports_and_continues(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    r = run("parse", str(bad), str(tmp_path / "missing.txt"), str(SEEDS / "002_91986847445cdae3.txt"), "--json", ok=False)
+    assert r.exit_code == 1
+    out = json.loads(r.stdout)
+    assert out[0]["error"].startswith("binary") and out[1]["error"] == "no such file"
+    assert out[2]["layout"] == "generic"
+
+
+def test_show_tree_and_json():
+    ids = ids_by_file()
+    text = run("show", str(ids["004"])).output
+    assert "quoting #12" in text and "quoting the article" in text and "▲11 ▼20" in text
+    d = json.loads(run("show", str(ids["004"]), "--comments-sort", "score", "--json").output)
+    thread = d["thread"]
+    tops = [t["id"] for t in thread if t["depth"] == 0]
+    assert tops[0] == 2  # net +2 is the best top-level score
+    pos = [t["id"] for t in thread]
+    assert pos.index(13) == pos.index(12) + 1 and pos.index(15) == pos.index(13) + 1
+    assert {t["id"]: t["depth"] for t in thread}[15] == 2
+
+
+def test_show_controversial_and_old():
+    ids = ids_by_file()
+    d = json.loads(run("show", str(ids["003"]), "--comments-sort", "controversial", "--json").output)
+    tops = [t["id"] for t in d["thread"] if t["depth"] == 0]
+    assert tops[0] == 12  # +6/-10: many votes, the most evenly split (magnitude ** balance)
+    split = {c["id"]: bool(c["up"] and c["down"]) for c in d["comments"]}
+    flags = [split[t] for t in tops]
+    assert flags == sorted(flags, reverse=True)  # one-sided or unvoted comments rank last
+    d = json.loads(run("show", str(ids["003"]), "--comments-sort", "old", "--json").output)
+    assert [t["id"] for t in d["thread"] if t["depth"] == 0][:3] == [1, 2, 3]
+
+
+def test_search_json_says_where():
+    hits = json.loads(run("search", "whom", "--json").output)
+    assert hits[0]["where"] == "comment #6" and hits[0]["comment"] == 6
+    assert hits[0]["id"] == ids_by_file()["000"]
+    assert json.loads(run("search", "tangerine scream", "--json").output)[0]["where"] == "comment #6"
+    assert "No matches" in run("search", "qwxzzy").output
+
+
+def test_bookmarks_roundtrip_and_export():
+    ids = ids_by_file()
+    run("bookmark", str(ids["003"]))
+    assert [e["id"] for e in json.loads(run("list", "--bookmarked", "--json").output)] == [ids["003"]]
+    md = run("bookmarks", "--export", "markdown").output
+    assert md.startswith("# Bookmarks") and "Ishiba seeks meeting" in md
+    assert json.loads(run("bookmarks", "--export", "json").output)[0]["bookmarked"] is True
+    run("unbookmark", str(ids["003"]))
+    assert json.loads(run("bookmarks", "--export", "json").output) == []
+
+
+def test_unknown_id_is_one_line_error():
+    r = run("show", "999", ok=False)
+    assert r.exit_code == 1 and r.output.strip().count("\n") == 0 and "no story" in r.output
+
+
+def test_import_reports_each_page_and_fails_on_bad_one(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A fine title\nA fine body", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "bin.txt").write_bytes(b"\x89PNG\x00\x00")
+    (folder / "latin.txt").write_bytes("Caf\xe9 title\nbody".encode("latin-1"))
+    (folder / "picture.png").write_bytes(b"\x89PNG")
+    r = run("import", str(folder), ok=False)
+    assert r.exit_code == 1
+    lines = r.output.strip().splitlines()
+    assert any(line.startswith("error") and "empty.txt: empty file" in line for line in lines)
+    assert any(line.startswith("error") and "bin.txt: binary" in line for line in lines)
+    assert any(line.startswith("skipped") and "picture.png" in line for line in lines)
+    assert "Traceback" not in r.output
+    titles = {e["title"] for e in json.loads(run("list", "--json").output)}
+    assert {"A fine title", "Café title"} <= titles and len(titles) == 7

@@ -1,0 +1,90 @@
+"""Property tests: parsing never crashes and never drops a reader's words."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SEEDS
+from reader.parsing import parse_text
+from reader.parsing.common import is_boilerplate, parse_vote
+from reader.sanitize import clean_text
+
+WORD = re.compile(r"\w+")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.text())
+def test_never_crashes_on_arbitrary_text(text):
+    try:
+        art = parse_text(text)
+    except ValueError as exc:  # PageError: only for pages with no text at all
+        assert "no text" in str(exc)
+        return
+    assert art.title
+
+
+word = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=10)
+paragraph = st.lists(word, min_size=1, max_size=12).map(" ".join).filter(
+    lambda p: not is_boilerplate(p) and parse_vote(p) is None and not p[:1].isdigit())
+comment = st.lists(paragraph, min_size=1, max_size=4)
+votes = st.tuples(st.integers(-50, 50), st.integers(0, 50), st.integers(0, 50))
+
+
+def _words(s: str) -> list[str]:
+    return sorted(WORD.findall(s.casefold()))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(comment, votes), max_size=8), st.randoms(use_true_random=False))
+def test_never_drops_a_comments_words(comments, rnd):
+    # Replies: sometimes a comment starts by quoting (part of) an earlier one.
+    built = []
+    for i, (paras, v) in enumerate(comments):
+        paras = list(paras)
+        if built and rnd.random() < 0.4:
+            src = rnd.choice(built)[0]
+            paras.insert(0, rnd.choice(src))
+        built.append((paras, v))
+    page = ["Japan Today", "national", "A headline about things", "3 Comments", "Body paragraph one.",
+            "©2025 GPlusMedia Inc.", "Login to comment"]
+    for paras, (n, up, down) in built:
+        page += paras + [f"{n} ( +{up} / -{down} )"]
+    page += ["Login to leave a comment", "Facebook users"]
+    art = parse_text("\n\n".join(page))
+    assert len(art.comments) == len(built)
+    for (paras, v), c in zip(built, art.comments):
+        got = " ".join([c.header or "", *(b.text for b in c.blocks)])
+        assert _words(got) == _words(" ".join(paras))
+        assert (c.score, c.up, c.down) == v
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False), st.sampled_from(sorted(p.name for p in SEEDS.glob("*.txt"))))
+def test_fuzzed_seed_pages_parse_and_keep_comment_words(rnd: random.Random, name):
+    lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+    for _ in range(rnd.randint(1, 8)):
+        op = rnd.choice(["drop", "dup", "swap", "junk", "cut"])
+        i = rnd.randrange(len(lines))
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = rnd.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "junk":
+            lines.insert(i, "".join(rnd.choice("ab (+/-)0123©\u200b\x1b[ \u00a0") for _ in range(rnd.randint(0, 30))))
+        elif op == "cut" and i > 5:
+            lines = lines[:i]
+        if not lines:
+            lines = ["x"]
+    text = "\n".join(lines)
+    art = parse_text(text)
+    page_words = set(WORD.findall(clean_text(text).casefold()))
+    for c in art.comments:
+        assert set(WORD.findall(c.text.casefold())) <= page_words

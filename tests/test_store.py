@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import SEEDS
+from reader.importer import import_paths
+from reader.store import Store, StoreError, open_store
+
+
+def test_fresh_database_is_seeded(db_path):
+    store = open_store(db_path)
+    entries = store.entries()
+    assert len(entries) == 5
+    assert sorted(e["comments"] for e in entries) == [0, 0, 7, 19, 19]
+    art = store.article(next(e for e in entries if e["file"] == "004_db39fb9482dc13f4.txt"))
+    assert art.comments[14].parent == 13 and art.comments[16].author is None
+    assert art.comments[2].author == "deanzaZZR"
+
+
+def test_reimport_same_page_changes_nothing(db_path):
+    store = open_store(db_path)
+    before = (db_path / "index.json").read_bytes()
+    results = import_paths(store, [SEEDS])
+    assert [r.status for r in results] == ["unchanged"] * 5
+    assert (db_path / "index.json").read_bytes() == before
+
+
+def test_updated_page_updates_in_place_and_keeps_user_state(db_path, tmp_path):
+    store = open_store(db_path)
+    e = next(e for e in store.entries() if e["file"].startswith("000_"))
+    store.set_bookmark(e["key"], True)
+    store.set_read(e["key"], True)
+    page = (SEEDS / "000_96de06f45ee66ae5.txt").read_text(encoding="utf-8")
+    page = page.replace("What's the point, Ishiba is on his way out.\n\n0 ( +0 / -0 )",
+                        "What's the point, Ishiba is on his way out.\n\n3 ( +5 / -2 )\n\nA new comment\n\n1 ( +1 / -0 )")
+    updated = tmp_path / "000_96de06f45ee66ae5.txt"
+    updated.write_text(page, encoding="utf-8")
+    [r] = import_paths(store, [updated])
+    assert r.status == "updated"
+    fresh = Store(db_path)
+    again = fresh.entry(e["id"])
+    assert again["key"] == e["key"] and again["comments"] == 8
+    assert again["bookmarked"] and again["read"]
+    assert len(fresh.entries()) == 5
+    assert fresh.article(e["id"]).comments[-1].text == "A new comment"
+
+
+def test_folder_import_writes_index_once(db_path, tmp_path, monkeypatch):
+    store = Store(db_path)
+    writes = []
+    import reader.store as st
+
+    real = st.atomic_write
+    monkeypatch.setattr(st, "atomic_write", lambda p, d: (writes.append(p.name), real(p, d)))
+    import_paths(store, [SEEDS])
+    assert writes.count("index.json") == 1
+    assert len(store.entries()) == 5
+
+
+def test_bookmark_does_not_rewrite_archive(db_path):
+    store = open_store(db_path)
+    idx = (db_path / "index.json").stat().st_mtime_ns
+    store.set_bookmark(store.entries()[0]["key"], True)
+    assert (db_path / "index.json").stat().st_mtime_ns == idx
+    assert Store(db_path).entries()[0]["bookmarked"]
+
+
+@pytest.mark.parametrize("content,word", [(b"", "empty"), (b'{"articles": {"1": {"key"', "truncated"),
+                                           (b"hello", "not JSON"), (b"[1, 2]", "not a reader database")])
+def test_corrupt_index_is_kept_aside_with_one_line_error(db_path, content, word):
+    open_store(db_path)
+    (db_path / "index.json").write_bytes(content)
+    with pytest.raises(StoreError) as exc:
+        Store(db_path).entries()
+    msg = str(exc.value)
+    assert word in msg and "\n" not in msg and "doctor" in msg
+    aside = list(db_path.glob("index.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == content
+
+
+def test_doctor_rebuild_recovers_index_and_keeps_bookmarks(db_path):
+    store = open_store(db_path)
+    key = store.entries()[2]["key"]
+    store.set_bookmark(key, True)
+    (db_path / "index.json").write_bytes(b"garbage")
+    with pytest.raises(StoreError):
+        Store(db_path).entries()
+    report = Store(db_path).doctor(rebuild=True)
+    assert any("rebuilt the index: 5 stories" in line for line in report)
+    entries = Store(db_path).entries()
+    assert len(entries) == 5 and [e["key"] for e in entries if e["bookmarked"]] == [key]
+
+
+def test_future_schema_is_refused(db_path):
+    open_store(db_path)
+    data = json.loads((db_path / "index.json").read_text())
+    data["meta"]["1"]["schema"] = 99
+    (db_path / "index.json").write_text(json.dumps(data))
+    with pytest.raises(StoreError, match="newer reader"):
+        Store(db_path).entries()
+
+
+def test_store_sees_other_process_writes(db_path):
+    a = open_store(db_path)
+    b = Store(db_path)
+    assert not any(e["bookmarked"] for e in a.entries())
+    b.set_bookmark(b.entries()[0]["key"], True)
+    assert a.changed()
+    assert sum(e["bookmarked"] for e in a.entries()) == 1
+
+
+def test_db_path_that_is_a_file(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        Store(f)
+
+
+def test_segments_roll_over(db_path, monkeypatch, tmp_path):
+    import reader.store as st
+
+    monkeypatch.setattr(st, "SEGMENT_CAP", 2)
+    store = Store(db_path)
+    import_paths(store, [SEEDS])
+    assert len(list((db_path / "pages").glob("*.json"))) == 3
+    for e in store.entries():
+        assert store.article(e).title == e["title"]
+    shutil.rmtree(db_path)

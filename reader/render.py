@@ -6,6 +6,7 @@ comment is shown as written and styles nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -36,22 +37,45 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
                          (f"▼{'?' if down is None else down}", "red"))
 
 
-def story_row(e: dict[str, Any], width: int = 80) -> Text:
-    """One line of the story list: unread dot, bookmark, title, then source · date · comments · votes."""
-    unread = Text("●", style="bold cyan") if not e.get("read") else Text(" ")
-    mark = Text("★", style="bold yellow") if e.get("bookmarked") else Text(" ")
-    meta = Text.assemble(
-        (e.get("source") or "web", "dim"), " · ", (date_label(e), "dim"), " · ",
-        (f"{e.get('comments', 0)}💬", ""), " · ", (f"{e.get('votes', 0)} votes", "dim"),
-    )
-    title_w = max(10, width - meta.cell_len - 6)
+def story_lines(e: dict[str, Any], width: int = 80) -> tuple[Text, Text]:
+    """A story in the list, two lines: marks + title, then source · date · comments · votes · net."""
+    unread = Text("● ", style="bold cyan") if not e.get("read") else Text("  ")
+    mark = Text("★ ", style="bold yellow") if e.get("bookmarked") else Text("  ")
     title = Text(e.get("title") or "(untitled)", style="bold" if not e.get("read") else "")
-    title.truncate(title_w, overflow="ellipsis", pad=True)
-    return Text.assemble(unread, mark, " ", title, "  ", meta)
+    title.truncate(max(8, width - 4), overflow="ellipsis")
+    n = e.get("comments", 0)
+    score = e.get("score", 0) or 0
+    meta = Text.assemble(
+        "    ", (e.get("source") or "web", "dim"), (" · ", "dim"), (date_label(e), "dim"), (" · ", "dim"),
+        (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), (" · ", "dim"),
+        (f"{e.get('votes', 0)} votes", "dim"), (" · ", "dim"),
+        (f"{score:+d}" if score else "0", "green" if score > 0 else "red" if score < 0 else "dim"),
+    )
+    meta.truncate(width, overflow="ellipsis")
+    return Text.assemble(unread, mark, title), meta
 
 
-def article_renderable(a: Article) -> RenderableType:
-    parts: list[RenderableType] = [Text(a.title, style="bold")]
+def highlighter(terms: list[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of the search's matched words, whole-word, any case."""
+    terms = [t for t in terms if t]
+    if not terms:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+HIGHLIGHT = "bold reverse"
+
+
+def article_renderable(a: Article, highlight: list[str] | None = None) -> RenderableType:
+    pattern = highlighter(highlight or [])
+
+    def mark(t: Text) -> Text:
+        if pattern is not None:
+            t.highlight_regex(pattern, HIGHLIGHT)
+        return t
+
+    parts: list[RenderableType] = [mark(Text(a.title, style="bold"))]
     meta = [x for x in (a.source, a.category, a.published[:16].replace("T", " ") if a.published else
                         (f"© {a.copyright_year}" if a.copyright_year else None)) if x]
     if meta:
@@ -61,7 +85,7 @@ def article_renderable(a: Article) -> RenderableType:
     if a.credit:
         parts.append(Text(f"Wire: {a.credit}", style="dim"))
     if a.image:
-        cap = Text("🖼  ", style="dim")
+        cap = Text("Photo: ", style="dim")
         cap.append(a.image.get("caption") or "", style="dim italic")
         if a.image.get("credit"):
             cap.append(f"  (Image: {a.image['credit']})", style="dim")
@@ -73,7 +97,7 @@ def article_renderable(a: Article) -> RenderableType:
     if not a.body:
         parts.append(Text("(no article text on this page)", style="dim italic"))
     for p in a.body:
-        parts.append(Text(p))
+        parts.append(mark(Text(p)))
         parts.append(Text(""))
     if a.related:
         parts.append(Text("Related", style="bold underline"))
@@ -101,7 +125,7 @@ def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: b
     if replies:
         head.append(f"  {replies} repl{'y' if replies == 1 else 'ies'}", style="cyan")
     if folded:
-        head.append(f"  [+{descendants} hidden]", style="bold yellow")
+        head.append(f"  [+{descendants} hidden]" if descendants else "  [folded]", style="bold yellow")
     if depth > MAX_INDENT:
         head.append(f"  (depth {depth})", style="dim")
     return head

@@ -77,7 +77,7 @@ class Thread:
         while stack:
             c, depth = stack.pop()
             kids = self.children.get(c.id, [])
-            is_folded = c.id in folded and bool(kids)
+            is_folded = c.id in folded
             out.append(Row(c, depth, len(kids), self.descendants[c.id], is_folded))
             if not is_folded:
                 stack.extend((k, depth + 1) for k in reversed(kids))

@@ -1,0 +1,40 @@
+"""Every key, grouped, read from the bindings themselves so help can never drift from them."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%; border: round $accent; background: $panel; padding: 0 1;
+    }
+    """
+
+    def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True, min_width=14)
+        table.add_column()
+        for title, bindings in self.groups:
+            table.add_row(Text(title, style="bold underline"), "")
+            for b in bindings:
+                keys = " / ".join(self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
+                table.add_row(keys, Text(b.tooltip or b.description))
+            table.add_row("", "")
+        table.add_row(Text("Keys can be remapped in keymap.json in the config dir (binding id → keys).", style="dim"), "")
+        with VerticalScroll():
+            yield Static(Text("reader — keys", style="bold"), id="help-title")
+            yield Static(table)

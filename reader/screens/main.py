@@ -1,0 +1,278 @@
+"""The main screen: story list, article and comment tree, laid out for the terminal's width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from reader.library import LIST_SORTS, sort_entries
+from reader.models import Article
+from reader.search import Hit
+from reader.threads_view import SORT_LABELS
+from reader.widgets.article_view import ArticleView
+from reader.widgets.comment_tree import CommentTree
+from reader.widgets.story_list import StoryList
+
+PANES = ("list", "article", "comments")
+PANE_TITLES = {"list": "Stories", "article": "Article", "comments": "Comments"}
+WIDE, MEDIUM = 140, 100
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("tab", "cycle_pane(1)", "Next pane", id="main.next_pane", show=False),
+        Binding("shift+tab", "cycle_pane(-1)", "Prev pane", id="main.prev_pane", show=False),
+        Binding("1", "show_pane('list')", "Stories", id="main.pane_list", show=False),
+        Binding("2", "show_pane('article')", "Article", id="main.pane_article", show=False),
+        Binding("3", "show_pane('comments')", "Comments", id="main.pane_comments", show=False),
+        Binding("escape", "back", "Back", id="main.back", show=False, tooltip="Back to the story list; clears an active search"),
+        Binding("s", "cycle_sort", "Sort", id="main.sort", tooltip="Cycle story sort: votes, score, comments, date, title"),
+        Binding("B", "toggle_bookmarked_only", "★ only", id="main.bookmarked_only", tooltip="Show only bookmarked stories"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="main.bookmark", tooltip="Bookmark or unbookmark this story"),
+        Binding("u", "toggle_unread", "Unread", id="main.unread", show=False, tooltip="Mark this story read or unread"),
+        Binding("q", "app.quit", "Quit", id="main.quit"),
+    ]
+
+    mode: reactive[str] = reactive("wide", init=False)
+    active: reactive[str] = reactive("list", init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_entries: list[dict[str, Any]] = []
+        self.sort = "votes"
+        self.bookmarked_only = False
+        self.reading_tab = "article"
+        self.open_entry: dict[str, Any] | None = None
+        self.open_article: Article | None = None
+        self.search_query: str | None = None
+        self.search_terms: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="panes"):
+            yield StoryList(id="list")
+            yield ArticleView(id="article")
+            yield CommentTree(id="comments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sort = self.app.store_setting("sort", "votes")
+        if self.sort not in LIST_SORTS:
+            self.sort = "votes"
+        self.query_one("#comments", CommentTree).sort = self.app.store_setting("comment_sort", "score")
+        self._layout(self.size.width)
+        self.query_one("#list").focus()
+        self.load_entries()
+
+    # ---- data
+
+    @work(thread=True, exclusive=True, group="entries")
+    def load_entries(self) -> None:
+        entries = self.app.with_store(lambda s: s.entries())
+        self.app.call_from_thread(self._entries_loaded, entries)
+
+    def _entries_loaded(self, entries: list[dict[str, Any]]) -> None:
+        self.all_entries = entries
+        self._refresh_list()
+        self.app.build_search_index()
+
+    def _refresh_list(self, keep_key: str | None = None) -> None:
+        view = [e for e in self.all_entries if e["bookmarked"]] if self.bookmarked_only else self.all_entries
+        story_list = self.query_one(StoryList)
+        story_list.empty_message = ("No bookmarked stories. Press B to show all, b to bookmark one."
+                                    if self.bookmarked_only else "No stories yet. Import pages with `reader import PATH`.")
+        story_list.set_entries(sort_entries(view, self.sort), keep_key=keep_key)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown = len(self.query_one(StoryList).entries)
+        text = Text.assemble(("reader", "bold"), "  ", (f"{shown} stor{'y' if shown == 1 else 'ies'}", ""),
+                             ("  ·  sort: ", "dim"), (self.sort, "bold"))
+        if self.bookmarked_only:
+            text.append("  ·  ★ bookmarked only", style="yellow")
+        tree = self.query_one(CommentTree)
+        text.append("  ·  comments: ", style="dim")
+        text.append(SORT_LABELS[tree.sort], style="bold")
+        if self.search_query:
+            text.append("  ·  search: ", style="dim")
+            text.append(repr(self.search_query), style="bold yellow")
+            text.append(f" ({len(tree.matches)} in comments, n/N)", style="dim")
+        if self.mode != "wide":
+            text.append("  ·  ", style="dim")
+            for i, pane in enumerate(PANES, 1):
+                style = "bold reverse" if pane == self.active else "dim"
+                text.append(f" {i} {PANE_TITLES[pane]} ", style=style)
+        self.query_one("#status", Static).update(text)
+
+    # ---- layout
+
+    def on_resize(self) -> None:
+        self._layout(self.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.mode = "wide" if width >= WIDE else "medium" if width >= MEDIUM else "narrow"
+
+    def watch_mode(self) -> None:
+        self._apply_layout()
+
+    def watch_active(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        widgets = {p: self.query_one(f"#{p}") for p in PANES}
+        if self.mode == "wide":
+            shown = set(PANES)
+        elif self.mode == "medium":
+            shown = {"list", self.reading_tab}
+        else:
+            shown = {self.active}
+        for pane, w in widgets.items():
+            w.display = pane in shown
+            w.set_class(self.mode == "medium" and pane != "list", "-reading")
+        for cls in ("-wide", "-medium", "-narrow"):
+            self.set_class(cls == f"-{self.mode}", cls)
+        self._titles()
+        self._update_status()
+
+    def _titles(self) -> None:
+        tree = self.query_one(CommentTree)
+        n = len(self.open_article.comments) if self.open_article else 0
+        comments_title = f"3 Comments ({n}) · {SORT_LABELS[tree.sort]}"
+        self.query_one("#list").border_title = f"1 Stories · {self.sort}" + (" · ★" if self.bookmarked_only else "")
+        self.query_one("#article").border_title = "2 Article"
+        self.query_one("#comments").border_title = comments_title
+        if self.mode == "medium":
+            other = "comments" if self.reading_tab == "article" else "article"
+            hint = f"  ({'3' if other == 'comments' else '2'}: {PANE_TITLES[other]})"
+            self.query_one(f"#{self.reading_tab}").border_title += hint
+
+    def action_show_pane(self, pane: str) -> None:
+        if pane in ("article", "comments"):
+            self.reading_tab = pane
+        self.active = pane
+        self._apply_layout()
+        self.query_one(f"#{pane}").focus()
+
+    def action_cycle_pane(self, direction: int) -> None:
+        current = self.focused.id if self.focused is not None and self.focused.id in PANES else self.active
+        self.action_show_pane(PANES[(PANES.index(current) + direction) % len(PANES)])
+
+    @on(StoryList.Selected)
+    def _open_selected(self, event: StoryList.Selected) -> None:
+        self.open_story(event.entry)
+
+    def on_descendant_focus(self, event) -> None:
+        wid = getattr(event.widget, "id", None)
+        if wid in PANES and wid != self.active:
+            if wid in ("article", "comments"):
+                self.reading_tab = wid
+            self.active = wid
+
+    def action_back(self) -> None:
+        if self.active != "list":
+            self.action_show_pane("list")
+        elif self.search_query:
+            self.clear_search()
+
+    # ---- opening a story
+
+    def open_story(self, entry: dict[str, Any], *, focus_comment: int | None = None, pane: str = "article") -> None:
+        self._load_story(entry, focus_comment, pane)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _load_story(self, entry: dict[str, Any], focus_comment: int | None, pane: str) -> None:
+        def load(store):
+            article = store.article(entry)
+            if not entry.get("read"):
+                store.set_read(entry["key"], True)
+            return article
+
+        article = self.app.with_store(load)
+        self.app.call_from_thread(self._show_story, entry, article, focus_comment, pane)
+
+    def _show_story(self, entry: dict[str, Any], article: Article, focus_comment: int | None, pane: str) -> None:
+        self.open_entry, self.open_article = entry, article
+        entry["read"] = True
+        self.query_one(StoryList).refresh_entry(entry["key"], read=True)
+        for e in self.all_entries:
+            if e["key"] == entry["key"]:
+                e["read"] = True
+        self.query_one(ArticleView).show(article, self.search_terms)
+        self.query_one(CommentTree).show(article, focus_comment=focus_comment, terms=self.search_terms)
+        self.action_show_pane("comments" if focus_comment is not None else pane)
+
+    # ---- search results
+
+    def apply_search(self, query: str, hit: Hit) -> None:
+        self.search_query, self.search_terms = query, list(hit.terms)
+        entry = next((e for e in self.all_entries if e["key"] == hit.key), None)
+        if entry is None:
+            return
+        self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=hit.key)
+        self.open_story(entry, focus_comment=hit.comment)
+
+    def clear_search(self) -> None:
+        self.search_query, self.search_terms = None, []
+        self.query_one(CommentTree).set_terms([])
+        if self.open_article:
+            self.query_one(ArticleView).show(self.open_article)
+        self._update_status()
+
+    # ---- list state
+
+    def action_cycle_sort(self) -> None:
+        self.sort = LIST_SORTS[(LIST_SORTS.index(self.sort) + 1) % len(LIST_SORTS)]
+        self._refresh_list()
+        self._titles()
+        self.app.save_setting("sort", self.sort)
+        self.notify(f"Stories sorted by {self.sort}", timeout=1.5)
+
+    def action_toggle_bookmarked_only(self) -> None:
+        self.bookmarked_only = not self.bookmarked_only
+        self._refresh_list()
+        self._titles()
+
+    def _target(self) -> dict[str, Any] | None:
+        if self.active != "list" and self.open_entry is not None:
+            return self.open_entry
+        return self.query_one(StoryList).current
+
+    def _set_flag(self, entry: dict[str, Any], flag: str, value: bool) -> None:
+        for e in self.all_entries:
+            if e["key"] == entry["key"]:
+                e[flag] = value
+        entry[flag] = value
+        self.query_one(StoryList).refresh_entry(entry["key"], **{flag: value})
+
+    def action_toggle_bookmark(self) -> None:
+        entry = self._target()
+        if entry is None:
+            return
+        on_ = not entry.get("bookmarked")
+        self._set_flag(entry, "bookmarked", on_)
+        self.app.write_state("bookmark", entry["key"], on_)
+        self.notify(("Bookmarked" if on_ else "Removed bookmark") + ": " + entry["title"][:60], timeout=2, markup=False)
+        if self.bookmarked_only and not on_:
+            self._refresh_list()
+
+    def action_toggle_unread(self) -> None:
+        entry = self._target()
+        if entry is None:
+            return
+        read = not entry.get("read")
+        self._set_flag(entry, "read", read)
+        self.app.write_state("read", entry["key"], read)
+
+    @on(CommentTree.SortChanged)
+    def _comment_sort(self, event: CommentTree.SortChanged) -> None:
+        self._titles()
+        self._update_status()
+        self.app.save_setting("comment_sort", event.sort)

@@ -1,0 +1,122 @@
+"""Fuzzy search as you type: a modal with a query box and live results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from reader.search import Hit, SearchIndex
+
+
+def hit_prompt(h: Hit, width: int = 100) -> Text:
+    title = Text(h.title, style="bold")
+    title.truncate(max(20, width - 28), overflow="ellipsis")
+    head = Text.assemble(title, "  ", (h.where, "cyan"), (f"  {h.score:.0f}", "dim"))
+    snippet = Text(h.snippet, style="dim")
+    for s, e in h.spans:
+        snippet.stylize("bold reverse", s, e)
+    return Text.assemble(head, "\n  ", snippet)
+
+
+class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
+    """Returns (query, hit) for the chosen result, or None when dismissed."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="search.close"),
+        Binding("down", "results(1)", "Next result", id="search.next", show=False),
+        Binding("up", "results(-1)", "Prev result", id="search.prev", show=False),
+        Binding("enter", "choose", "Open", id="search.open", tooltip="Open the story (and the matched comment)"),
+    ]
+    DEFAULT_CSS = """
+    SearchScreen { align: center top; }
+    SearchScreen > Vertical {
+        width: 90%; max-width: 120; height: 80%; margin-top: 2;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    SearchScreen Input { margin-bottom: 1; }
+    SearchScreen OptionList { height: 1fr; border: none; background: $panel; }
+    SearchScreen #search-status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, index_provider: Callable[[], SearchIndex | None], query: str = "", *, blink: bool = True) -> None:
+        super().__init__()
+        self.index_provider = index_provider
+        self.initial = query
+        self.blink = blink
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(value=self.initial, placeholder="Search titles, bodies and comments…", id="search-input")
+            yield Static("", id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        inp = self.query_one(Input)
+        inp.cursor_blink = self.blink
+        inp.focus()
+        self.query_one("#search-results", OptionList).can_focus = False
+        self._status("Type to search." if not self.initial else "")
+        if self.initial:
+            self.run_search(self.initial)
+
+    def _status(self, msg: str) -> None:
+        self.query_one("#search-status", Static).update(Text(msg))
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        """Runs off the UI thread; a newer keystroke cancels this one (exclusive worker)."""
+        worker = get_current_worker()
+        index = self.index_provider()
+        if index is None:
+            self.app.call_from_thread(self._status, "Building the search index…")
+            return
+        hits = index.search(query, limit=50, cancelled=lambda: worker.is_cancelled) if query.strip() else []
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[Hit]) -> None:
+        if query != self.query_one(Input).value:
+            return  # stale
+        self.hits = hits
+        results = self.query_one("#search-results", OptionList)
+        width = results.size.width or 100
+        results.clear_options()
+        results.add_options([Option(hit_prompt(h, width), id=str(i)) for i, h in enumerate(hits)])
+        if hits:
+            results.highlighted = 0
+            self._status(f"{len(hits)} match{'es' if len(hits) != 1 else ''} · ↑↓ choose · Enter open · Esc close")
+        else:
+            self._status("No matches." if query.strip() else "Type to search.")
+
+    def action_results(self, delta: int) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if self.hits:
+            cur = results.highlighted or 0
+            results.highlighted = max(0, min(len(self.hits) - 1, cur + delta))
+
+    def action_choose(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if self.hits and results.highlighted is not None:
+            self.dismiss((self.query_one(Input).value, self.hits[results.highlighted]))
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss((self.query_one(Input).value, self.hits[int(event.option.id)]))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_choose()

@@ -1,0 +1,271 @@
+"""The threaded comment pane: pre-wrapped lines, only the visible ones painted, a comment cursor."""
+
+from __future__ import annotations
+
+import re
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
+
+from reader.models import Article
+from reader.render import HIGHLIGHT, comment_lines, highlighter, indent_guides
+from reader.search import words
+from reader.threads_view import COMMENT_SORTS, Row, Thread
+from reader.widgets.lineview import LineView
+
+
+class CommentTree(LineView):
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next", id="comments.next", tooltip="Next comment"),
+        Binding("k,up", "move(-1)", "Prev", id="comments.prev", show=False, tooltip="Previous comment"),
+        Binding("J", "sibling(1)", "Next sibling", id="comments.next_sibling", show=False),
+        Binding("K", "sibling(-1)", "Prev sibling", id="comments.prev_sibling", show=False),
+        Binding("p", "parent", "Parent", id="comments.parent", tooltip="Go to the comment this replies to"),
+        Binding("r", "root", "Root", id="comments.root", show=False, tooltip="Go to the top of this thread"),
+        Binding("n", "next_thread(1)", "Next thread", id="comments.next_thread", show=False,
+                tooltip="Next top-level thread (next match while a search is active)"),
+        Binding("N", "next_thread(-1)", "Prev thread", id="comments.prev_thread", show=False,
+                tooltip="Previous top-level thread (previous match while a search is active)"),
+        Binding("space", "fold", "Fold", id="comments.fold", tooltip="Fold or unfold this comment's subtree"),
+        Binding("z", "fold_all(True)", "Fold all", id="comments.fold_all", show=False),
+        Binding("Z", "fold_all(False)", "Unfold all", id="comments.unfold_all", show=False),
+        Binding("g,home", "jump(0)", "First", id="comments.first", show=False),
+        Binding("G,end", "jump(-1)", "Last", id="comments.last", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="comments.page_down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="comments.page_up", show=False),
+        Binding("c", "cycle_sort", "Sort", id="comments.sort", tooltip="Cycle comment sort: score, top, controversial, oldest, newest"),
+    ]
+    COMPONENT_CLASSES = {"comment-tree--cursor"}
+    DEFAULT_CSS = """
+    CommentTree > .comment-tree--cursor { background: $boost; }
+    CommentTree:focus > .comment-tree--cursor { background: $primary 25%; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class SortChanged(Message):
+        def __init__(self, sort: str) -> None:
+            super().__init__()
+            self.sort = sort
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.sort = "score"
+        self.thread: Thread | None = None
+        self.folded: set[int] = set()
+        self.rows: list[Row] = []
+        self.lines: list[Text] = []
+        self.row_start: list[int] = []
+        self.line_row: list[int] = []
+        self.matches: set[int] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._width = 0
+
+    # ---- data in
+
+    def show(self, article: Article | None, *, focus_comment: int | None = None, terms: list[str] | None = None) -> None:
+        self.article = article
+        self.thread = Thread(article.comments, self.sort) if article else None
+        self.folded = {c.id for c in article.comments if c.revision_of is not None} if article else set()
+        self.set_terms(terms or [], rebuild=False)
+        self._rebuild(keep=None)
+        self.cursor = 0
+        if focus_comment is not None:
+            self.focus_comment(focus_comment)
+        self.scroll_to(0, 0, animate=False) if focus_comment is None else None
+
+    def set_terms(self, terms: list[str], *, rebuild: bool = True) -> None:
+        """Search terms to highlight; n/N then move between comments that contain them."""
+        self._pattern = highlighter(terms)
+        termset = set(terms)
+        self.matches = {c.id for c in self.article.comments
+                        if termset & set(words(" ".join(b.text for b in c.blocks)))} if self.article and terms else set()
+        if rebuild:
+            self._rebuild(keep=self.current_id)
+
+    def set_sort(self, sort: str) -> None:
+        keep = self.current_id
+        self.sort = sort
+        if self.article:
+            self.thread = Thread(self.article.comments, sort)
+        self._rebuild(keep=keep)
+        self.post_message(self.SortChanged(sort))
+
+    def focus_comment(self, cid: int) -> None:
+        """Put the cursor on comment `cid`, unfolding everything above it."""
+        if not self.thread or cid not in self.thread.comments:
+            return
+        hidden = set(self.thread.ancestors(cid)) | {cid}
+        if self.folded & hidden:
+            self.folded -= hidden
+            self._rebuild(keep=cid)
+        self._move_to_id(cid)
+
+    # ---- layout of lines
+
+    @property
+    def current_id(self) -> int | None:
+        return self.rows[self.cursor].comment.id if 0 <= self.cursor < len(self.rows) else None
+
+    def _rebuild(self, keep: int | None) -> None:
+        width = self.content_width
+        self._width = width
+        self.rows = self.thread.rows(self.folded) if self.thread else []
+        self.lines, self.row_start, self.line_row = [], [], []
+        for i, row in enumerate(self.rows):
+            self.row_start.append(len(self.lines))
+            block = comment_lines(row, width)
+            block.append(indent_guides(row.depth))
+            self.lines += block
+            self.line_row += [i] * len(block)
+        self.update_size()
+        if keep is not None:
+            self._move_to_id(keep)
+        else:
+            self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.content_width != self._width:
+            self._rebuild(keep=self.current_id)
+
+    def _move_to_id(self, cid: int) -> None:
+        for i, row in enumerate(self.rows):
+            if row.comment.id == cid:
+                self.cursor = i
+                return
+
+    # ---- LineView
+
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def line_text(self, index: int, width: int) -> Text:
+        text = self.lines[index]
+        if self._pattern is not None:
+            text = text.copy()
+            text.highlight_regex(self._pattern, HIGHLIGHT)
+        return text
+
+    def line_style(self, index: int) -> Style | None:
+        if self.line_row and self.line_row[index] == self.cursor:
+            return self.get_component_rich_style("comment-tree--cursor")
+        return None
+
+    def empty_text(self) -> Text:
+        msg = "No comments on this story." if self.article else "Open a story to read its comments."
+        return Text("  " + msg, style="dim italic")
+
+    # ---- cursor
+
+    def _span(self, i: int) -> tuple[int, int]:
+        start = self.row_start[i]
+        end = self.row_start[i + 1] if i + 1 < len(self.row_start) else len(self.lines)
+        return start, end
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if not self.rows:
+            return
+        for i in (old, new):
+            if 0 <= i < len(self.rows):
+                s, e = self._span(i)
+                self.refresh_lines(s, e - s)
+        s, e = self._span(new)
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to_region(Region(0, s, 1, min(e - s, height)), animate=False, force=True)
+
+    def action_move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def action_jump(self, where: int) -> None:
+        if self.rows:
+            self.cursor = 0 if where == 0 else len(self.rows) - 1
+
+    def action_page(self, direction: int) -> None:
+        if not self.rows:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        target = max(0, min(len(self.lines) - 1, self.row_start[self.cursor] + direction * height))
+        row = self.line_row[target]
+        self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
+
+    def action_sibling(self, direction: int) -> None:
+        if not self.rows:
+            return
+        depth = self.rows[self.cursor].depth
+        i = self.cursor + direction
+        while 0 <= i < len(self.rows):
+            d = self.rows[i].depth
+            if d < depth:
+                break
+            if d == depth:
+                self.cursor = i
+                return
+            i += direction
+        self.app.bell()
+
+    def action_parent(self) -> None:
+        cid = self.current_id
+        parent = self.thread.parent.get(cid) if self.thread and cid is not None else None
+        if parent is None:
+            self.app.bell()
+        else:
+            self._move_to_id(parent)
+
+    def action_root(self) -> None:
+        cid = self.current_id
+        if self.thread and cid is not None:
+            self._move_to_id(self.thread.root_of(cid))
+
+    def action_next_thread(self, direction: int) -> None:
+        if not self.rows:
+            return
+        if self.matches:
+            want = lambda r: r.comment.id in self.matches  # noqa: E731
+        else:
+            want = lambda r: r.depth == 0  # noqa: E731
+        i = self.cursor + direction
+        while 0 <= i < len(self.rows):
+            if want(self.rows[i]):
+                self.cursor = i
+                return
+            i += direction
+        if self.matches:  # a match may sit inside a folded thread
+            order = [c for c in self.matches]
+            hidden = [c for c in order if c not in {r.comment.id for r in self.rows}]
+            if hidden:
+                self.focus_comment(min(hidden) if direction > 0 else max(hidden))
+                return
+        self.app.bell()
+
+    def action_fold(self) -> None:
+        cid = self.current_id
+        if cid is None:
+            return
+        self.folded ^= {cid}
+        self._rebuild(keep=cid)
+
+    def action_fold_all(self, fold: bool) -> None:
+        if not self.thread:
+            return
+        keep = self.current_id
+        if fold:
+            self.folded = {c.id for c in self.thread.comments.values() if self.thread.children.get(c.id)}
+            keep = self.thread.root_of(keep) if keep is not None else None
+        else:
+            self.folded = set()
+        self._rebuild(keep=keep)
+
+    def action_cycle_sort(self) -> None:
+        self.set_sort(COMMENT_SORTS[(COMMENT_SORTS.index(self.sort) + 1) % len(COMMENT_SORTS)])
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.line_row):
+            self.cursor = self.line_row[index]

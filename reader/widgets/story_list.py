@@ -1,0 +1,124 @@
+"""The story list: one line per story, virtualised, with a cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
+
+from reader.render import story_lines
+from reader.widgets.lineview import LineView
+
+
+class StoryList(LineView):
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", id="list.down", show=False),
+        Binding("k,up", "cursor(-1)", "Up", id="list.up", show=False),
+        Binding("g,home", "jump(0)", "First story", id="list.first", show=False),
+        Binding("G,end", "jump(-1)", "Last story", id="list.last", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", id="list.page_down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="list.page_up", show=False),
+        Binding("enter", "open", "Open", id="list.open", tooltip="Open the story under the cursor"),
+    ]
+    COMPONENT_CLASSES = {"story-list--cursor"}
+    DEFAULT_CSS = """
+    StoryList > .story-list--cursor { background: $block-cursor-blurred-background; }
+    StoryList:focus > .story-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, entry: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Selected(Message):
+        def __init__(self, entry: dict[str, Any]) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[dict[str, Any]] = []
+        self.empty_message = "No stories yet. Import pages with `reader import PATH`."
+
+    # ---- data in (attributes down)
+
+    def set_entries(self, entries: list[dict[str, Any]], keep_key: str | None = None) -> None:
+        old = self.current
+        self.entries = entries
+        key = keep_key or (old["key"] if old else None)
+        index = next((i for i, e in enumerate(entries) if e["key"] == key), 0) if key else 0
+        self.update_size()
+        self.cursor = min(index, max(0, len(entries) - 1))
+
+    def refresh_entry(self, key: str, **changes: Any) -> None:
+        for i, e in enumerate(self.entries):
+            if e["key"] == key:
+                e.update(changes)
+                self._refresh_row(i)
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    # ---- LineView
+
+    ROW_HEIGHT = 2
+
+    def line_count(self) -> int:
+        return len(self.entries) * self.ROW_HEIGHT
+
+    def line_text(self, index: int, width: int) -> Text:
+        return story_lines(self.entries[index // self.ROW_HEIGHT], width)[index % self.ROW_HEIGHT]
+
+    def line_style(self, index: int) -> Style | None:
+        if index // self.ROW_HEIGHT == self.cursor:
+            return self.get_component_rich_style("story-list--cursor")
+        return None
+
+    def _refresh_row(self, row: int) -> None:
+        self.refresh_lines(row * self.ROW_HEIGHT, self.ROW_HEIGHT)
+
+    def empty_text(self) -> Text:
+        return Text("  " + self.empty_message, style="dim italic")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update_size()
+
+    # ---- behaviour
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self.scroll_to_region(Region(0, new * self.ROW_HEIGHT, 1, self.ROW_HEIGHT), animate=False)
+        self.post_message(self.Highlighted(self.current))
+
+    def action_cursor(self, delta: int) -> None:
+        if self.entries:
+            self.cursor = max(0, min(len(self.entries) - 1, self.cursor + delta))
+
+    def action_jump(self, where: int) -> None:
+        if self.entries:
+            self.cursor = 0 if where == 0 else len(self.entries) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height // self.ROW_HEIGHT - 1))
+
+    def action_open(self) -> None:
+        if self.current:
+            self.post_message(self.Selected(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        index = (self.scroll_offset.y + event.y) // self.ROW_HEIGHT
+        if 0 <= index < len(self.entries):
+            if index == self.cursor and event.chain >= 2:
+                self.action_open()
+            self.cursor = index

@@ -35,6 +35,15 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(keys, Text(b.tooltip or b.description))
             table.add_row("", "")
         table.add_row(Text("Keys can be remapped in keymap.json in the config dir (binding id → keys).", style="dim"), "")
+        self.table = table
         with VerticalScroll():
             yield Static(Text("reader — keys", style="bold"), id="help-title")
             yield Static(table)
+
+    def plain_text(self, width: int = 120) -> str:
+        from rich.console import Console
+
+        console = Console(width=width, record=True, file=None, color_system=None)
+        with console.capture() as cap:
+            console.print(self.table)
+        return cap.get()

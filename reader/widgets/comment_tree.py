@@ -224,24 +224,24 @@ class CommentTree(LineView):
             self._move_to_id(self.thread.root_of(cid))
 
     def action_next_thread(self, direction: int) -> None:
-        if not self.rows:
+        if not self.rows or not self.thread:
             return
         if self.matches:
-            want = lambda r: r.comment.id in self.matches  # noqa: E731
-        else:
-            want = lambda r: r.depth == 0  # noqa: E731
+            # Like a pager's search: next/previous match in reading order, wrapping, unfolding as needed.
+            order = [r.comment.id for r in self.thread.rows() if r.comment.id in self.matches]
+            cur = self.current_id
+            full = [r.comment.id for r in self.thread.rows()]
+            pos = full.index(cur) if cur in full else -1
+            after = [c for c in order if (full.index(c) > pos if direction > 0 else full.index(c) < pos)]
+            target = (after[0] if direction > 0 else after[-1]) if after else (order[0] if direction > 0 else order[-1])
+            self.focus_comment(target)
+            return
         i = self.cursor + direction
         while 0 <= i < len(self.rows):
-            if want(self.rows[i]):
+            if self.rows[i].depth == 0:
                 self.cursor = i
                 return
             i += direction
-        if self.matches:  # a match may sit inside a folded thread
-            order = [c for c in self.matches]
-            hidden = [c for c in order if c not in {r.comment.id for r in self.rows}]
-            if hidden:
-                self.focus_comment(min(hidden) if direction > 0 else max(hidden))
-                return
         self.app.bell()
 
     def action_fold(self) -> None:

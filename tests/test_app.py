@@ -1,0 +1,291 @@
+"""The app, driven by keys (Pilot). Every key in the issue is exercised on the seeds."""
+
+from __future__ import annotations
+
+import json
+
+from apphelpers import current, open_file, seeded_app, settle, tree
+from reader.screens.help import HelpScreen
+from reader.screens.search import SearchScreen
+from reader.store import Store
+from reader.widgets.story_list import StoryList
+
+SIZE = (160, 48)
+
+
+def top_level(app) -> list[int]:
+    return [r.comment.id for r in tree(app).rows if r.depth == 0]
+
+
+async def test_list_shows_seeds_sorted_by_votes(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(StoryList)
+        assert [e["votes"] for e in lst.entries] == [258, 145, 14, 0, 0]
+        assert app.screen.mode == "wide"
+        await pilot.press("s")  # votes -> score
+        assert app.screen.sort == "score"
+        assert [e["score"] for e in lst.entries] == sorted((e["score"] for e in lst.entries), reverse=True)
+        for expected in ("comments", "date", "title", "votes"):
+            await pilot.press("s")
+            assert app.screen.sort == expected
+        status = str(app.screen.query_one("#status").render())
+        assert "sort: votes" in status
+
+
+async def test_thread_keys_on_004(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        assert app.focused is tree(app)
+        tree(app).focus_comment(12)
+        await pilot.press("j")
+        assert current(app) == 13
+        await pilot.press("p")
+        assert current(app) == 12
+        await pilot.press("j", "j")
+        assert current(app) == 15
+        await pilot.press("r")
+        assert current(app) == 12
+        await pilot.press("space")  # fold #12: its replies disappear
+        shown = {r.comment.id for r in tree(app).rows}
+        assert 13 not in shown and 15 not in shown and 12 in shown
+        await pilot.press("space")
+        assert {13, 15} <= {r.comment.id for r in tree(app).rows}
+        await pilot.press("z")
+        assert {r.comment.id for r in tree(app).rows}.isdisjoint({13, 15, 17})
+        await pilot.press("Z")
+        assert {13, 15, 17} <= {r.comment.id for r in tree(app).rows}
+
+
+async def test_siblings_threads_first_last(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3", "g")
+        tops = top_level(app)
+        assert current(app) == tops[0] == 2  # score sort: net +2 first
+        await pilot.press("J")
+        assert current(app) == tops[1]
+        await pilot.press("K")
+        assert current(app) == tops[0]
+        await pilot.press("n", "n")
+        assert current(app) == tops[2]
+        await pilot.press("N")
+        assert current(app) == tops[1]
+        await pilot.press("G")
+        assert current(app) == tree(app).rows[-1].comment.id
+        tree(app).focus_comment(13)
+        await pilot.press("J")  # #13 has no sibling: stays put
+        assert current(app) == 13
+
+
+async def test_comment_sort_cycle_keeps_threads_whole(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        assert top_level(app)[0] == 2
+        for sort in ("top", "controversial", "old", "new", "score"):
+            await pilot.press("c")
+            assert tree(app).sort == sort
+            ids = [r.comment.id for r in tree(app).rows]
+            assert ids.index(13) == ids.index(12) + 1 and ids.index(15) == ids.index(13) + 1
+        await pilot.press("c", "c", "c")  # -> old
+        assert top_level(app)[:3] == [1, 2, 3]
+    assert Store(db_path).setting("comment_sort") == "old"
+
+
+async def test_revisions_fold_under_the_original(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "003")
+        rows = {r.comment.id: r for r in tree(app).rows}
+        assert 4 in rows and rows[4].depth == rows[3].depth + 1 and rows[4].folded
+        assert 6 not in rows  # folded inside #4
+
+
+async def test_search_whom_opens_comment(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"whom")
+        await settle(pilot)
+        first = app.screen.hits[0]
+        assert first.where == "comment #6" and first.comment == 6
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.open_entry["file"].startswith("000")
+        assert current(app) == 6 and app.focused is tree(app)
+        assert tree(app).matches == {6}
+        assert "search: 'whom'" in str(app.screen.query_one("#status").render())
+        await pilot.press("escape", "escape")  # back to the list, then clear the search
+        assert app.screen.search_query is None
+
+
+async def test_search_no_hits_and_escape(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"qqxxzz")
+        await settle(pilot)
+        assert app.screen.hits == []
+        assert "No matches" in str(app.screen.query_one("#search-status").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_search_n_moves_between_matches(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ishiba")
+        await settle(pilot)
+        hit = next(h for h in app.screen.hits if h.comment is not None and h.key)
+        app.screen.query_one("#search-results").highlighted = app.screen.hits.index(hit)
+        await pilot.press("enter")
+        await settle(pilot)
+        matches = tree(app).matches
+        assert len(matches) >= 2
+        start = current(app)
+        await pilot.press("n")
+        assert current(app) in matches and current(app) != start
+
+
+async def test_bookmark_survives_restart(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = app.screen.query_one(StoryList).current["key"]
+        await pilot.press("b")
+        await settle(pilot)
+    assert [e["key"] for e in Store(db_path).entries() if e["bookmarked"]] == [key]
+    app2 = seeded_app(db_path)
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app2.screen.query_one(StoryList).entries[0]["bookmarked"]
+        await pilot.press("B")
+        assert [e["key"] for e in app2.screen.query_one(StoryList).entries] == [key]
+        await pilot.press("b")  # unbookmark while filtered: the list empties and says so
+        await settle(pilot)
+        lst = app2.screen.query_one(StoryList)
+        assert lst.entries == [] and "No bookmarked stories" in lst.empty_message
+
+
+async def test_opening_marks_read_and_u_toggles(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "000")
+        key = app.screen.open_entry["key"]
+        assert Store(db_path).entry(app.screen.open_entry["id"])["read"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert not Store(db_path).entry(app.screen.open_entry["id"])["read"]
+        assert not next(e for e in app.screen.all_entries if e["key"] == key)["read"]
+
+
+async def test_panes_by_keys_in_every_width(db_path):
+    for size, mode in (((160, 48), "wide"), ((120, 40), "medium"), ((80, 24), "narrow")):
+        app = seeded_app(db_path)
+        async with app.run_test(size=size) as pilot:
+            await open_file(pilot, "004")
+            assert app.screen.mode == mode
+            assert app.focused.id == "article"
+            await pilot.press("tab")
+            assert app.focused.id == "comments" and app.focused.display
+            await pilot.press("shift+tab", "shift+tab")
+            assert app.focused.id == "list"
+            await pilot.press("2")
+            assert app.focused.id == "article"
+            await pilot.press("escape")
+            assert app.focused.id == "list"
+            visible = {w.id for w in app.screen.query("#list, #article, #comments") if w.display}
+            expected = {"wide": {"list", "article", "comments"}, "medium": {"list", "article"}, "narrow": {"list"}}
+            assert visible == expected[mode]
+
+
+async def test_article_scrolls(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "003")
+        art = app.screen.query_one("#article")
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert art.scroll_y > 0
+        await pilot.press("space")
+        await pilot.pause()
+        y = art.scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert art.scroll_y < y
+
+
+async def test_help_lists_every_key(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.plain_text()
+        for words in ("Next sibling", "Fold or unfold", "Cycle comment sort", "Cycle story sort",
+                      "Show only bookmarked", "Mark this story read", "Fuzzy search", "Go to the top of this thread",
+                      "Page down", "Next pane", "Command palette"):
+            assert words in text, words
+        assert "J" in text and "shift+tab" in text.lower() or "⇧" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_is_remembered(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert Store(db_path).setting("theme") == "nord"
+    app2 = seeded_app(db_path)
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app2.theme == "nord"
+
+
+async def test_picks_up_stories_imported_by_another_process(db_path, tmp_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = tmp_path / "new.txt"
+        page.write_text("A brand new story\nIts body", encoding="utf-8")
+        from reader.importer import import_paths
+
+        import_paths(Store(db_path), [page])
+        app._poll_store()
+        await settle(pilot)
+        assert "A brand new story" in [e["title"] for e in app.screen.query_one(StoryList).entries]
+
+
+async def test_user_keymap(db_path, tmp_path, monkeypatch):
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    (cfg / "keymap.json").write_text(json.dumps({"comments.next": "x"}))
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3", "g", "x")
+        assert current(app) == tree(app).rows[1].comment.id
+
+
+async def test_empty_database_says_so(tmp_path):
+    from reader.app import make_app
+
+    store = Store(tmp_path / "empty")
+    app = make_app(store, blink=False, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(StoryList)
+        assert lst.entries == [] and "No stories yet" in lst.empty_message
+        await pilot.press("enter", "3")
+        assert "Open a story" in str(tree(app).empty_text())

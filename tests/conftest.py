@@ -15,7 +15,7 @@ def _isolated_dirs(tmp_path, monkeypatch):
     """A tester's own database and settings never leak into a test, nor the other way round."""
     monkeypatch.setenv("READER_DB", str(tmp_path / "db"))
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
     yield
 
 

@@ -12,7 +12,13 @@ from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("j,down", "scroll(1)", "Scroll down", id="help.down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", id="help.up", show=False),
+        Binding("space,pagedown", "scroll(10)", "Page down", id="help.page_down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", id="help.page_up", show=False),
+    ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
@@ -27,18 +33,22 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True, min_width=14)
-        table.add_column()
+        table.add_column(ratio=1)
         for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
             for b in bindings:
                 keys = " / ".join(self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
                 table.add_row(keys, Text(b.tooltip or b.description))
             table.add_row("", "")
-        table.add_row(Text("Keys can be remapped in keymap.json in the config dir (binding id → keys).", style="dim"), "")
         self.table = table
         with VerticalScroll():
             yield Static(Text("reader — keys", style="bold"), id="help-title")
             yield Static(table)
+            yield Static(Text("Remap any key in keymap.json in the config folder, e.g. {\"comments.next\": \"j,down\"}.",
+                              style="dim"))
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def plain_text(self, width: int = 120) -> str:
         from rich.console import Console

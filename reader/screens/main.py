@@ -94,22 +94,27 @@ class MainScreen(Screen):
 
     def _update_status(self) -> None:
         shown = len(self.query_one(StoryList).entries)
-        text = Text.assemble(("reader", "bold"), "  ", (f"{shown} stor{'y' if shown == 1 else 'ies'}", ""),
-                             ("  ·  sort: ", "dim"), (self.sort, "bold"))
-        if self.bookmarked_only:
-            text.append("  ·  ★ bookmarked only", style="yellow")
         tree = self.query_one(CommentTree)
-        text.append("  ·  comments: ", style="dim")
-        text.append(SORT_LABELS[tree.sort], style="bold")
-        if self.search_query:
-            text.append("  ·  search: ", style="dim")
-            text.append(repr(self.search_query), style="bold yellow")
-            text.append(f" ({len(tree.matches)} in comments, n/N)", style="dim")
+        text = Text.assemble(("reader ", "bold"))
         if self.mode != "wide":
-            text.append("  ·  ", style="dim")
             for i, pane in enumerate(PANES, 1):
                 style = "bold reverse" if pane == self.active else "dim"
                 text.append(f" {i} {PANE_TITLES[pane]} ", style=style)
+            text.append(" ")
+        if self.mode != "narrow" or self.active == "list":
+            text.append(f" {shown} stor{'y' if shown == 1 else 'ies'}")
+            text.append(" · sort ", style="dim")
+            text.append(self.sort, style="bold")
+            if self.bookmarked_only:
+                text.append(" · ★ only", style="yellow")
+        if self.mode != "narrow" or self.active == "comments":
+            text.append(" · comments ", style="dim")
+            text.append(SORT_LABELS[tree.sort], style="bold")
+        if self.search_query:
+            text.append(" · search ", style="dim")
+            text.append(repr(self.search_query), style="bold yellow")
+            text.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
+        text.truncate(max(10, self.size.width - 2), overflow="ellipsis")
         self.query_one("#status", Static).update(text)
 
     # ---- layout

@@ -1,0 +1,52 @@
+"""Snapshot tests of the main screens at 120x40 and 80x24 (sync tests; cursor blink off;
+workers awaited before the picture). Review SVG diffs in snapshot_report.html before
+running with --snapshot-update."""
+
+from __future__ import annotations
+
+import pytest
+
+from apphelpers import open_file, seeded_app, settle
+
+SIZES = [(120, 40), (80, 24)]
+
+
+def _ids(size):
+    return f"{size[0]}x{size[1]}"
+
+
+async def _list(pilot):
+    await settle(pilot)
+
+
+async def _article(pilot):
+    await open_file(pilot, "003")
+
+
+async def _comments(pilot):
+    await open_file(pilot, "004")
+    await pilot.press("3")
+    pilot.app.screen.query_one("#comments").focus_comment(12)
+    await settle(pilot)
+
+
+async def _search(pilot):
+    await settle(pilot)
+    await pilot.press("slash", *"ishiba trump")
+    await settle(pilot)
+
+
+async def _help(pilot):
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+SCREENS = {"list": _list, "article": _article, "comments": _comments, "search": _search, "help": _help}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_ids)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, db_path, screen, size):
+    app = seeded_app(db_path)
+    assert snap_compare(app, run_before=SCREENS[screen], terminal_size=size)

@@ -1,0 +1,82 @@
+"""Regenerate screenshots/*.svg from the bundled seeds (headless; the same app factory as the CLI).
+
+    python scripts/screenshots.py          # SVGs
+    python scripts/screenshots.py --png    # also PNGs next to them (needs cairosvg)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from apphelpers import open_file, seeded_app, settle  # noqa: E402
+
+OUT = ROOT / "screenshots"
+
+
+async def shoot(name: str, size: tuple[int, int], steps) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = seeded_app(Path(tmp) / "db")
+        async with app.run_test(size=size) as pilot:
+            await steps(pilot)
+            await settle(pilot)
+            path = OUT / f"{name}.svg"
+            app.save_screenshot(str(path))
+            return path
+
+
+async def list_article(pilot):
+    await open_file(pilot, "003")
+    await pilot.press("1")
+
+
+async def comments(pilot):
+    await open_file(pilot, "004")
+    await pilot.press("3")
+    pilot.app.screen.query_one("#comments").focus_comment(13)
+
+
+async def search(pilot):
+    await settle(pilot)
+    await pilot.press("slash", *"trump ishiba")
+    await settle(pilot)
+
+
+async def help_(pilot):
+    await settle(pilot)
+    await pilot.press("question_mark")
+
+
+async def narrow(pilot):
+    await open_file(pilot, "000")
+    await pilot.press("3")
+
+
+SHOTS = [
+    ("list-article", (160, 48), list_article),
+    ("comments-thread", (160, 48), comments),
+    ("search", (120, 40), search),
+    ("help", (120, 40), help_),
+    ("narrow-comments", (80, 24), narrow),
+]
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    paths = [asyncio.run(shoot(*shot)) for shot in SHOTS]
+    if "--png" in sys.argv:
+        import cairosvg
+
+        for p in paths:
+            cairosvg.svg2png(url=str(p), write_to=str(p.with_suffix(".png")))
+    for p in paths:
+        print(p.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

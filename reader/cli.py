@@ -11,6 +11,7 @@ import orjson
 
 from reader.library import LIST_SORTS, public_entry, sort_entries
 from reader.locations import database_path
+from reader.sanitize import clean_line
 from reader.store import StoreError, open_store
 from reader.threads_view import COMMENT_SORTS
 
@@ -79,7 +80,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> No
     def show(r) -> None:
         if as_json:
             return
-        line = f"{r.status:9} {r.name}" + (f": {r.detail}" if r.detail else "")
+        line = f"{r.status:9} {clean_line(r.name)}" + (f": {r.detail}" if r.detail else "")
         con.print(line, style=styles.get(r.status, ""), markup=False, highlight=False, soft_wrap=True)
 
     results = import_paths(store, paths, on_result=show)
@@ -261,13 +262,13 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
     for f in files:
         try:
             d = parse_file(f).to_dict()
-            d["file"] = str(f)
+            d["file"] = clean_line(str(f))
             out.append(d)
         except PageError as exc:
             failed = True
-            out.append({"file": str(f), "error": str(exc)})
+            out.append({"file": clean_line(str(f)), "error": str(exc)})
             if not as_json:
-                click.echo(f"reader: {f}: {exc}", err=True)
+                click.echo(f"reader: {clean_line(str(f))}: {exc}", err=True)
     if as_json:
         _json(out)
     else:

@@ -71,7 +71,7 @@ def decode_page(data: bytes) -> tuple[str, str | None]:
     if not data.strip():
         raise DecodeError("empty file")
     head = data[:8192]
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(2, len(head) // 200):  # a stray NUL in a text page is just stripped
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
                 return data.decode("utf-16"), "decoded as UTF-16"

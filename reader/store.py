@@ -210,7 +210,7 @@ class ImportResult:
 
 
 def _content_hash(d: dict[str, Any]) -> str:
-    body = {k: v for k, v in d.items() if k != "file"}
+    body = {k: v for k, v in d.items() if k not in ("file", "hash")}
     return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=10).hexdigest()
 
 
@@ -243,6 +243,7 @@ class Store:
         self._index: _DB | None = None
         self._user: _DB | None = None
         self._segments: OrderedDict[int, _DB] = OrderedDict()
+        self._lock: FileLock | None = None
 
     # ---- files and locking
 
@@ -260,7 +261,9 @@ class Store:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.path / ".lock"))
+        if self._lock is None:
+            self._lock = FileLock(str(self.path / ".lock"))  # one object: re-entrant within a process
+        lock = self._lock
         try:
             lock.acquire(timeout=0.5)
         except Timeout:
@@ -282,10 +285,13 @@ class Store:
         except CorruptFile as exc:
             aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, aside)
-            raise StoreError(
-                f"{path}: {exc.problem}; kept it aside as {aside.name}. "
-                "Run `reader doctor --rebuild` to rebuild the index from the stored pages."
-            ) from None
+            if path == self.index_file:
+                fix = "run `reader doctor --rebuild` to rebuild the index from the stored pages"
+            elif path == self.user_file:
+                fix = "bookmarks and read marks start empty; restore them from a backup of user.json"
+            else:
+                fix = "the stories in it are gone from the index; re-import their pages"
+            raise StoreError(f"{path}: {exc.problem}; kept it aside as {aside.name}; {fix}") from None
         return db
 
     @property
@@ -302,20 +308,33 @@ class Store:
         return self._user
 
     def _check_schema(self, db: _DB) -> None:
+        data = db.storage.read()
+        if data is None:
+            return  # a new database: the first import writes schema SCHEMA_VERSION
         meta = db.table("meta").get(doc_id=1)
-        version = meta.get("schema") if meta else SCHEMA_VERSION
+        version = meta.get("schema", 0) if meta else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.index_file}: written by a newer reader (schema {version}, this one knows {SCHEMA_VERSION}); "
                 "upgrade reader to open it"
             )
         if version < SCHEMA_VERSION:
-            self._migrate(db, version)
+            with self._locked():
+                self._migrate(db, version)
 
-    def _migrate(self, db: _DB, version: int) -> None:  # pragma: no cover - no older schema exists yet
+    def _migrate(self, db: _DB, version: int) -> None:
+        """Bring an older index forward one version at a time, keeping a backup first."""
         backup = self.index_file.with_name(f"index.json.schema{version}.bak")
         shutil.copy2(self.index_file, backup)
-        db.table("meta").upsert({"schema": SCHEMA_VERSION}, Query().schema.exists())
+        with db.storage.deferred():
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](self, db)
+                version += 1
+            meta = db.table("meta")
+            info = dict(meta.get(doc_id=1) or {})
+            info["schema"] = SCHEMA_VERSION
+            meta.truncate()
+            meta.insert(info)
 
     def changed(self) -> bool:
         """Has another process written to the database since we last read it?"""
@@ -378,7 +397,8 @@ class Store:
 
     def article(self, ref: str | int | dict[str, Any]) -> Article:
         e = ref if isinstance(ref, dict) else self.entry(ref)
-        doc = self._segment(e["seg"]).table("articles").get(Query().key == e["key"])
+        docs = self._segment(e["seg"]).table("articles").search(Query().key == e["key"])
+        doc = next((d for d in reversed(docs) if d.get("hash") == e.get("hash")), docs[-1] if docs else None)
         if doc is None:
             raise StoreError(f"story {e['key']} is missing from its page file; run `reader doctor --rebuild`")
         return Article.from_dict(doc)
@@ -427,10 +447,10 @@ class Store:
                 chunk, pending = pending[:room], pending[room:]
                 sdb = self._open_checked(self.segment_file(seg)) if self.segment_file(seg).exists() else _open_db(self.segment_file(seg))
                 stable = sdb.table("articles")
-                with sdb.storage.deferred():
-                    keys = {s["key"] for _, s, _ in chunk}
-                    stable.remove(lambda d: d["key"] in keys)
-                    stable.insert_multiple(s for _, s, _ in chunk)
+                # Segments only ever gain documents: an updated story is a new document, and the
+                # old one stays until the index (written last) stops pointing at it. So a crash at
+                # any moment leaves the old index reading exactly the old stories.
+                stable.insert_multiple({**s, "hash": h} for _, s, h in chunk)
                 for _, s, _ in chunk:
                     placed[s["key"]] = seg
                 count += len(chunk)
@@ -450,7 +470,8 @@ class Store:
                 if inserts:
                     table.insert_multiple(inserts)
                 info.update(schema=SCHEMA_VERSION, seg=seg, seg_count=count)
-                meta.upsert(info, Query().schema.exists()) if len(meta) else meta.insert(info)
+                meta.truncate()
+                meta.insert(info)
             return results
 
     def _set_state(self, key: str, **fields: Any) -> None:
@@ -510,7 +531,7 @@ class Store:
                 for key, (seg, d) in stories.items():
                     art = Article.from_dict(d)
                     rec = index_record(art, d)
-                    rec.update(seg=seg, hash=_content_hash(d), imported=now, updated=now)
+                    rec.update(seg=seg, hash=d.get("hash") or _content_hash(d), imported=now, updated=now)
                     recs.append(rec)
                 last = max((int(p.stem) for p in segs), default=0)
                 count = sum(1 for s, _ in stories.values() if s == last)
@@ -521,6 +542,24 @@ class Store:
                 self._index = None
                 report.append(f"rebuilt the index: {len(recs)} stories")
         return report
+
+
+def _migrate_0_to_1(store: Store, db: _DB) -> None:
+    """Schema 0 (reader 0.0.x) kept no meta record: derive where the next import appends."""
+    segs = sorted(int(p.stem) for p in store.path.glob("pages/*.json") if p.stem.isdigit())
+    last = segs[-1] if segs else 0
+    count = len(_open_db(store.segment_file(last)).table("articles")) if last else 0
+    db.table("meta").truncate()
+    db.table("meta").insert({"seg": last, "seg_count": count})
+    for doc in db.table("articles"):
+        if "votes" not in doc or "score" not in doc:
+            art = store._segment(doc["seg"]).table("articles").get(Query().key == doc["key"])
+            if art:
+                a = Article.from_dict(art)
+                db.table("articles").update({"votes": a.votes, "score": a.score}, doc_ids=[doc.doc_id])
+
+
+MIGRATIONS: dict[int, Callable[[Store, _DB], None]] = {0: _migrate_0_to_1}
 
 
 def open_store(path: Path, *, seed: bool = True, on_wait: Callable[[], None] | None = None) -> Store:

@@ -8,7 +8,7 @@ from reader.models import Article
 from reader.parsing import generic, japannews, japantoday
 from reader.parsing.common import page_lines
 from reader.parsing.detect import detect_layout
-from reader.sanitize import DecodeError, clean_text, decode_page
+from reader.sanitize import DecodeError, clean_line, clean_text, decode_page
 
 __all__ = ["parse_text", "parse_bytes", "parse_file", "detect_layout", "PageError"]
 
@@ -51,4 +51,4 @@ def parse_file(path: str | Path) -> Article:
         raise PageError("is a directory") from None
     except OSError as exc:
         raise PageError(exc.strerror or str(exc)) from None
-    return parse_bytes(data, path.name)
+    return parse_bytes(data, clean_line(path.name))

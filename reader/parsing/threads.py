@@ -37,7 +37,8 @@ MIN_FUZZY_WORDS = 6  # fuzzy (edited) quotes need more words still
 FUZZY_CUTOFF = 95
 SIMILAR_CUTOFF = 85
 CANDIDATES_PER_GRAM = 64  # latest comments looked at per shingle: bounds 10,000 identical comments
-LINEAR_WINDOW = 200  # short quotes are looked for among this many latest comments
+LINEAR_WINDOW = 200
+FUZZY_CANDIDATES = 4  # short quotes are looked for among this many latest comments
 
 
 @dataclass(slots=True)
@@ -109,19 +110,35 @@ class _Corpus:
             return None
         if len(words) >= 3:
             grams = _grams(para.split())
-            counts: Counter[int] = Counter()
+            # Shingles shared by many comments say little (and would make this quadratic):
+            # count only the rare ones; if all are common, look at the latest few of each.
+            rare, common = [], []
             for g in grams:
-                for key in self.postings.get(g, ())[-CANDIDATES_PER_GRAM:]:
-                    counts[key] += 1
-            need = max(1, int(len(grams) * 0.4))
+                post = self.postings.get(g)
+                if post:
+                    (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
+            counts: Counter[int] = Counter()
+            if rare:
+                for post in rare:
+                    counts.update(post)
+                pool = len(rare)
+            else:
+                for post in common:
+                    counts.update(post[-8:])
+                pool = len(common)
+            need = max(1, int(pool * 0.4))
             candidates = sorted((k for k, n in counts.items() if n >= need), reverse=True)
+            # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
+            strong = max(1, int(len(grams) * 0.6))
+            fuzzy = [k for k in candidates if counts[k] >= min(strong, pool)][:FUZZY_CANDIDATES]
         else:
             candidates = list(reversed(self.order[-LINEAR_WINDOW:]))
+            fuzzy = []
         for key in candidates:
             if key not in exclude and _contains(self.text[key], para):
                 return key
         if len(words) >= MIN_FUZZY_WORDS:
-            for key in candidates[:16]:
+            for key in fuzzy:
                 if key in exclude:
                     continue
                 src = self.text[key]

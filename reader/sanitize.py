@@ -72,7 +72,7 @@ def decode_page(data: bytes) -> tuple[str, str | None]:
         raise DecodeError("empty file")
     head = data[:8192]
     nuls = head.count(b"\x00")
-    if nuls > 2 or nuls * 200 > len(head):  # a stray NUL in a text page is just stripped
+    if nuls * 200 > len(head):  # a stray NUL in a text page is just stripped
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
                 return data.decode("utf-16"), "decoded as UTF-16"

@@ -81,7 +81,10 @@ def _contains(src: str, para: str) -> bool:
 
 
 def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    return {g for i in range(len(words) - 2) if "_gap_" not in (g := tuple(words[i : i + 3]))}
+    grams = set(zip(words, words[1:], words[2:]))
+    if "_gap_" in words:
+        grams = {g for g in grams if "_gap_" not in g}
+    return grams
 
 
 class _Corpus:
@@ -147,6 +150,23 @@ class _Corpus:
         return None
 
 
+class _LazyCorpus:
+    """The article's words, indexed only if some comment needs to be checked against them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.corpus: _Corpus | None = None
+
+    def find(self, para: str, *, min_words: int) -> int | None:
+        if len(para.split()) < min_words:
+            return None
+        if self.corpus is None:
+            self.corpus = _Corpus()
+            for i, t in enumerate(self.texts):
+                self.corpus.add(i, [norm(t)])
+        return self.corpus.find(para, min_words=min_words)
+
+
 def _similar(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -167,15 +187,19 @@ def _header(para: str) -> tuple[str, str | None] | None:
 
 def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
     """Turn raw comments into Comments with quotes, parents, revisions and authors."""
-    article = _Corpus()
-    for i, t in enumerate(article_texts):
-        article.add(i, [norm(t)])
+    if not raw:
+        return []
+    article = _LazyCorpus(article_texts)
     own = _Corpus()
     comments: list[Comment] = []
     all_paras: dict[int, list[str]] = {}  # every paragraph (normalised), for revision checks
     by_opening: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    family_root: dict[int, int] = {}  # comment -> the original it (indirectly) revises
+    family: dict[int, list[int]] = defaultdict(list)  # original -> itself and all its revisions
 
     for idx, rc in enumerate(raw, start=1):
+        family_root[idx] = idx
+        family[idx].append(idx)
         paras = list(rc.paragraphs)
         normed = [norm(p) for p in paras]
         comment = Comment(id=idx, blocks=[], score=None, up=None, down=None)
@@ -195,11 +219,13 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
 
         # 2. A revision: repeats all of an earlier multi-paragraph comment, in order.
         revision_of = None if header is not None else _find_revision(normed, all_paras, by_opening)
+        # A revision's words are its original's: never a quote of that family of re-posts.
         exclude: set[int] = set()
-        cur = revision_of
-        while cur is not None and cur not in exclude:
-            exclude.add(cur)
-            cur = comments[cur - 1].revision_of
+        if revision_of is not None:
+            root = family_root[revision_of]
+            family_root[idx] = root
+            family[root].append(idx)
+            exclude = set(family[root])
         comment.revision_of = revision_of
 
         # 3. Quotes, paragraph by paragraph.

@@ -76,10 +76,10 @@ class ReaderApp(App):
 
     @work(thread=True, exclusive=True, group="index")
     def build_search_index(self) -> None:
-        def build(store: Store) -> SearchIndex:
-            return SearchIndex.build((e["key"], a) for e, a in store.iter_articles())
-
-        self.search_index = self.with_store(build)
+        try:
+            self.search_index = self.with_store(lambda s: s.search_index())
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self.notify, f"search index: {exc}", severity="error", markup=False)
 
     # ---- lifecycle
 

@@ -177,11 +177,9 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Fuzzy search titles, bodies and comments."""
     from rich.text import Text
 
-    from reader.search import SearchIndex
-
     store = _store(ctx)
     ids = {e["key"]: e["id"] for e in store.entries()}
-    hits = SearchIndex.build((e["key"], a) for e, a in store.iter_articles()).search(query, limit)
+    hits = store.search_index().search(query, limit)
     if as_json:
         _json([{"id": ids.get(h.key), **h.to_dict()} for h in hits])
         return

@@ -29,8 +29,9 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
+from reader import search as searchmod
 from reader.models import Article
 
 SCHEMA_VERSION = 1
@@ -434,7 +435,15 @@ class Store:
                 return results
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
             meta = index.table("meta")
-            info = meta.get(doc_id=1) or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
+            info = dict(meta.get(doc_id=1) or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0})
+            next_doc = max((d.doc_id for d in by_key.values()), default=0) + 1
+            doc_ids: dict[str, int] = {}
+            for key in fresh:
+                if key in by_key:
+                    doc_ids[key] = by_key[key].doc_id
+                else:
+                    doc_ids[key], next_doc = next_doc, next_doc + 1
+            info["search"] = self._write_search(info, [(doc_ids[k], k, a) for k, (a, _, _) in fresh.items()])
             seg, count = info.get("seg", 0), info.get("seg_count", 0)
             if seg == 0:
                 seg, count = 1, 0
@@ -466,13 +475,88 @@ class Store:
                         table.update(rec, doc_ids=[old.doc_id])
                     else:
                         rec["imported"] = now
-                        inserts.append(rec)
+                        inserts.append(Document(rec, doc_id=doc_ids[key]))
                 if inserts:
                     table.insert_multiple(inserts)
                 info.update(schema=SCHEMA_VERSION, seg=seg, seg_count=count)
                 meta.truncate()
                 meta.insert(info)
+            self._drop_unused_search_files(info["search"])
             return results
+
+    # ---- search index (segments listed in the index's meta, so one write commits both)
+
+    @property
+    def search_dir(self) -> Path:
+        return self.path / "search"
+
+    def _search_manifest(self) -> list[list[int]]:
+        meta = self.index.table("meta").get(doc_id=1) or {}
+        return [list(x) for x in meta.get("search", [])]
+
+    def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, Article]]) -> list[list[int]]:
+        """Write this import's search segment (merging small tail segments); return the manifest."""
+        manifest = [list(x) for x in info.get("search", [])]
+        next_sid = max((sid for sid, _ in manifest), default=0) + 1
+        seg = searchmod.Segment.build(next_sid, items)
+        folder = self.search_dir
+        seg.write(folder, atomic_write)
+        searchmod.write_vocab(folder, seg.terms, atomic_write)
+        manifest.append([next_sid, len(seg.docs)])
+        k = searchmod.merge_plan([(a, b) for a, b in manifest])
+        if k > 1:
+            parts = [seg if sid == next_sid else searchmod.Segment.load(folder, sid) for sid, _ in manifest[-k:]]
+            owner: dict[int, int] = {}
+            for sid, _ in manifest:
+                part = next((p for p in parts if p.sid == sid), None)
+                docs = part.docs if part is not None else searchmod.Segment.load(folder, sid).docs
+                for d in docs:
+                    owner[d] = sid
+            merged = searchmod.Segment.merge(next_sid + 1, parts, lambda d, sid: owner.get(d) == sid)
+            merged.write(folder, atomic_write)
+            manifest = manifest[:-k] + [[merged.sid, len(merged.docs)]]
+        return manifest
+
+    def _drop_unused_search_files(self, manifest: list[list[int]]) -> None:
+        keep = {sid for sid, _ in manifest}
+        for p in self.search_dir.glob("s*.meta"):
+            sid = int(p.stem[1:])
+            if sid not in keep:
+                searchmod.remove_segment_files(self.search_dir, sid)
+
+    def search_index(self) -> searchmod.SearchIndex:
+        """The on-disk search index (no story text is read until a hit is shown)."""
+        manifest = self._search_manifest()
+        if not manifest and not self.is_empty():  # an older or repaired database: index it now
+            self.rebuild_search()
+            manifest = self._search_manifest()
+        segments = [searchmod.Segment.load(self.search_dir, sid) for sid, _ in manifest]
+        owner: dict[int, int] = {}
+        for seg in segments:  # later segments hold newer versions
+            for d in seg.docs:
+                owner[d] = seg.sid
+        vocab_path = self.search_dir / "vocab.json"
+        vocab = orjson.loads(vocab_path.read_bytes()) if vocab_path.exists() else None
+        return searchmod.SearchIndex(segments, owner, vocab)
+
+    def rebuild_search(self) -> None:
+        """A fresh one-segment search index from the stored stories (doctor, migrations)."""
+        with self._locked():
+            self._index = None
+            entries = {e["key"]: e["id"] for e in self.entries()}
+            items = [(entries[e["key"]], e["key"], a) for e, a in self.iter_articles()]
+            old = self._search_manifest()
+            sid = max((s for s, _ in old), default=0) + 1
+            seg = searchmod.Segment.build(sid, items)
+            seg.write(self.search_dir, atomic_write)
+            searchmod.write_vocab(self.search_dir, seg.terms, atomic_write)
+            meta = self.index.table("meta")
+            info = dict(meta.get(doc_id=1) or {"schema": SCHEMA_VERSION})
+            info["search"] = [[sid, len(seg.docs)]]
+            with self.index.storage.deferred():
+                meta.truncate()
+                meta.insert(info)
+            self._drop_unused_search_files(info["search"])
 
     def _set_state(self, key: str, **fields: Any) -> None:
         with self._locked():
@@ -534,13 +618,12 @@ class Store:
                     rec.update(seg=seg, hash=d.get("hash") or _content_hash(d), imported=now, updated=now)
                     recs.append(rec)
                 last = max((int(p.stem) for p in segs), default=0)
-                count = sum(1 for s, _ in stories.values() if s == last)
                 data = {"articles": {str(i): r for i, r in enumerate(recs, 1)},
                         "meta": {"1": {"schema": SCHEMA_VERSION, "seg": last, "seg_count": SEGMENT_CAP if last else 0}}}
-                del count
                 atomic_write(self.index_file, orjson.dumps(data))
                 self._index = None
-                report.append(f"rebuilt the index: {len(recs)} stories")
+                self.rebuild_search()
+                report.append(f"rebuilt the index and the search index: {len(recs)} stories")
         return report
 
 

@@ -89,7 +89,7 @@ def test_doctor_rebuild_recovers_index_and_keeps_bookmarks(db_path):
     with pytest.raises(StoreError):
         Store(db_path).entries()
     report = Store(db_path).doctor(rebuild=True)
-    assert any("rebuilt the index: 5 stories" in line for line in report)
+    assert any("rebuilt the index and the search index: 5 stories" in line for line in report)
     entries = Store(db_path).entries()
     assert len(entries) == 5 and [e["key"] for e in entries if e["bookmarked"]] == [key]
 
@@ -129,3 +129,30 @@ def test_segments_roll_over(db_path, monkeypatch, tmp_path):
     for e in store.entries():
         assert store.article(e).title == e["title"]
     shutil.rmtree(db_path)
+
+
+def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch):
+    store = open_store(db_path)
+    page = tmp_path / "p.txt"
+    for version in range(1, 6):  # five imports of a growing story: segments merge as they come
+        page.write_text(f"Updated story\nVersion marker zq{version}x", encoding="utf-8")
+        import_paths(store, [page])
+    idx = Store(db_path).search_index()
+    assert [h.where for h in idx.search("zq5x")] == ["body"]
+    assert idx.search("zq1x") == [] and idx.search("zq4x") == []  # old versions are not found
+    assert idx.search("whom")[0].where == "comment #6"
+    manifest = Store(db_path)._search_manifest()
+    assert len(manifest) <= 3  # logarithmic merging keeps the segment count small
+    files = {p.name for p in (db_path / "search").iterdir()}
+    assert files == {f"s{sid:06d}.{ext}" for sid, _ in manifest for ext in ("meta", "post", "text")} | {"vocab.json"}
+
+
+def test_lost_search_index_is_rebuilt(db_path):
+    import shutil as sh
+
+    open_store(db_path)
+    sh.rmtree(db_path / "search")
+    data = json.loads((db_path / "index.json").read_text())
+    data["meta"]["1"].pop("search")
+    (db_path / "index.json").write_text(json.dumps(data))
+    assert Store(db_path).search_index().search("tangerine")[0].where == "comment #6"

@@ -11,6 +11,7 @@ CJK and emoji. `truth.json` records, per page, each comment's parent and revisio
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 from pathlib import Path
@@ -33,12 +34,12 @@ class Corpus:
             words.add("".join(r.choice(_SYL) for _ in range(r.choice((1, 2, 2, 3, 3, 4)))))
         self.words = sorted(words) + _EXTRA
         # Zipf-like weights: a few common words, a long tail.
-        self.weights = [1.0 / (i + 8) for i in range(len(self.words))]
+        self.cum_weights = list(itertools.accumulate(1.0 / (i + 8) for i in range(len(self.words))))
         self.names = ["".join(r.choice(_SYL) for _ in range(3)) + str(r.randint(1, 99)) for _ in range(400)]
 
     def sentence(self, lo: int = 8, hi: int = 22) -> str:
         n = self.rnd.randint(lo, hi)
-        ws = self.rnd.choices(self.words, weights=self.weights, k=n)
+        ws = self.rnd.choices(self.words, cum_weights=self.cum_weights, k=n)
         s = " ".join(ws)
         return s[0].upper() + s[1:] + self.rnd.choice([".", ".", ".", "!", "?"])
 
@@ -70,7 +71,7 @@ class Corpus:
     def japantoday(self, i: int) -> tuple[str, list[dict]]:
         title = self._title(i)
         body = [self.paragraph((2, 4)) for _ in range(self.rnd.randint(4, 14))]
-        n = self.comment_count()
+        n = 500 if i == 0 else self.comment_count()  # page 0 is the 500-comment story benchmarks open
         comments, truth = self.comments(n, title, body)
         stated = n + (self.rnd.randint(1, 5) if self.rnd.random() < 0.1 else 0)
         lines = ["Japan Today"]

@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from reader.models import Article
 from reader.parsing import PageError, parse_file
-from reader.store import ImportResult, Store
+from reader.store import ImportResult, Prepared, Store
 
 BATCH = 5000  # pages per transaction; a folder smaller than this is written once
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
@@ -40,16 +39,17 @@ def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResu
     return out
 
 
-def _parse(path: Path) -> tuple[str, Article | None, str]:
+def _parse(path: Path) -> tuple[str, Prepared | None, str]:
+    """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work)."""
     try:
-        return str(path), parse_file(path), ""
+        return str(path), Prepared.of(parse_file(path)), ""
     except PageError as exc:
         return str(path), None, str(exc)
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
         return str(path), None, "page too deeply nested to parse"
 
 
-def parse_many(files: list[Path], workers: int | None = None) -> Iterator[tuple[str, Article | None, str]]:
+def parse_many(files: list[Path], workers: int | None = None) -> Iterator[tuple[str, Prepared | None, str]]:
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
         yield from map(_parse, files)
         return
@@ -70,7 +70,7 @@ def import_paths(
     for r in skipped:
         if on_result:
             on_result(r)
-    batch: list[tuple[str, Article]] = []
+    batch: list[tuple[str, Prepared]] = []
 
     def flush() -> None:
         for r in store.import_articles(batch):
@@ -86,8 +86,6 @@ def import_paths(
             if on_result:
                 on_result(r)
             continue
-        if art.notes:
-            pass
         batch.append((name, art))
         if len(batch) >= BATCH:
             flush()

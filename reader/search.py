@@ -60,6 +60,23 @@ def article_fields(article: Article) -> list[tuple[str, str]]:
     return [(code, text) for code, text in out if text]
 
 
+@dataclass(slots=True)
+class SearchPayload:
+    """What the index needs of one story; made where the page is parsed (a worker process)."""
+
+    title_terms: list[str]
+    other_terms: list[str]  # terms not in the title
+    blob: bytes  # the searchable fields, for locating hits and cutting snippets
+
+    @classmethod
+    def of(cls, article: Article) -> SearchPayload:
+        fields = article_fields(article)
+        title_terms = set(words(article.title))
+        others = set(words(" ".join(t for c, t in fields if c != "T"))) - title_terms
+        blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
+        return cls(sorted(title_terms), sorted(others), blob)
+
+
 # --------------------------------------------------------------------------- segments
 
 
@@ -75,23 +92,23 @@ class Segment:
     # ---- building
 
     @classmethod
-    def build(cls, sid: int, items: Iterable[tuple[int, str, Article]]) -> Segment:
+    def build(cls, sid: int, items: Iterable[tuple[int, str, Article | SearchPayload]]) -> Segment:
         post: dict[str, list[int]] = defaultdict(list)
         docs: list[int] = []
         keys: list[str] = []
         chunks: list[bytes] = []
         offsets = [0]
-        for doc, key, article in items:
-            fields = article_fields(article)
-            title_terms = set(words(article.title))
-            all_terms = set(words(" ".join(t for _, t in fields)))
-            for t in all_terms:
-                post[t].append((doc << 1) | (t in title_terms))
+        for doc, key, item in items:
+            payload = item if isinstance(item, SearchPayload) else SearchPayload.of(item)
+            tagged, plain = (doc << 1) | 1, doc << 1
+            for t in payload.title_terms:
+                post[t].append(tagged)
+            for t in payload.other_terms:
+                post[t].append(plain)
             docs.append(doc)
             keys.append(key)
-            blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
-            chunks.append(blob)
-            offsets.append(offsets[-1] + len(blob))
+            chunks.append(payload.blob)
+            offsets.append(offsets[-1] + len(payload.blob))
         return cls._from_postings(sid, post, docs, keys, np.array(offsets, dtype=np.int64), b"".join(chunks))
 
     @classmethod

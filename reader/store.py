@@ -215,6 +215,23 @@ def _content_hash(d: dict[str, Any]) -> str:
     return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=10).hexdigest()
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A parsed page made ready to store: everything costly is done here, in a worker process."""
+
+    key: str
+    stored: dict[str, Any]
+    hash: str
+    record: dict[str, Any]
+    search: searchmod.SearchPayload
+
+    @classmethod
+    def of(cls, article: Article) -> Prepared:
+        stored = article.to_dict(internal=True)
+        return cls(stored["key"], stored, _content_hash(stored), index_record(article, stored),
+                   searchmod.SearchPayload.of(article))
+
+
 def index_record(article: Article, stored: dict[str, Any]) -> dict[str, Any]:
     return {
         "key": stored["key"],
@@ -412,7 +429,7 @@ class Store:
 
     # ---- writing
 
-    def import_articles(self, articles: Iterable[tuple[str, Article]]) -> list[ImportResult]:
+    def import_articles(self, articles: Iterable[tuple[str, Article | Prepared]]) -> list[ImportResult]:
         """Store parsed pages in one transaction: one index write, one write per touched segment."""
         with self._locked():
             self._index = None  # always re-read under the lock: another process may have written
@@ -420,17 +437,16 @@ class Store:
             table = index.table("articles")
             by_key = {d["key"]: d for d in table}
             results: list[ImportResult] = []
-            fresh: dict[str, tuple[Article, dict[str, Any], str]] = {}
-            for name, art in articles:
-                stored = art.to_dict(internal=True)
-                h = _content_hash(stored)
-                old = by_key.get(stored["key"])
-                if (old is not None and old.get("hash") == h) or (stored["key"] in fresh and fresh[stored["key"]][2] == h):
-                    results.append(ImportResult(name, "unchanged", stored["key"]))
+            fresh: dict[str, Prepared] = {}
+            for name, item in articles:
+                prep = item if isinstance(item, Prepared) else Prepared.of(item)
+                old = by_key.get(prep.key)
+                if (old is not None and old.get("hash") == prep.hash) or (prep.key in fresh and fresh[prep.key].hash == prep.hash):
+                    results.append(ImportResult(name, "unchanged", prep.key))
                     continue
-                status = "updated" if old is not None or stored["key"] in fresh else "new"
-                results.append(ImportResult(name, status, stored["key"]))
-                fresh[stored["key"]] = (art, stored, h)
+                status = "updated" if old is not None or prep.key in fresh else "new"
+                results.append(ImportResult(name, status, prep.key))
+                fresh[prep.key] = prep
             if not fresh:
                 return results
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -443,7 +459,7 @@ class Store:
                     doc_ids[key] = by_key[key].doc_id
                 else:
                     doc_ids[key], next_doc = next_doc, next_doc + 1
-            info["search"] = self._write_search(info, [(doc_ids[k], k, a) for k, (a, _, _) in fresh.items()])
+            info["search"] = self._write_search(info, [(doc_ids[k], k, p.search) for k, p in fresh.items()])
             seg, count = info.get("seg", 0), info.get("seg_count", 0)
             if seg == 0:
                 seg, count = 1, 0
@@ -459,16 +475,16 @@ class Store:
                 # Segments only ever gain documents: an updated story is a new document, and the
                 # old one stays until the index (written last) stops pointing at it. So a crash at
                 # any moment leaves the old index reading exactly the old stories.
-                stable.insert_multiple({**s, "hash": h} for _, s, h in chunk)
-                for _, s, _ in chunk:
-                    placed[s["key"]] = seg
+                stable.insert_multiple({**p.stored, "hash": p.hash} for p in chunk)
+                for p in chunk:
+                    placed[p.key] = seg
                 count += len(chunk)
                 self._segments.pop(seg, None)
             with index.storage.deferred():
                 inserts = []
-                for key, (art, stored, h) in fresh.items():
-                    rec = index_record(art, stored)
-                    rec.update(seg=placed[key], hash=h, updated=now)
+                for key, prep in fresh.items():
+                    rec = dict(prep.record)
+                    rec.update(seg=placed[key], hash=prep.hash, updated=now)
                     old = by_key.get(key)
                     if old is not None:
                         rec["imported"] = old.get("imported", now)
@@ -494,7 +510,7 @@ class Store:
         meta = self.index.table("meta").get(doc_id=1) or {}
         return [list(x) for x in meta.get("search", [])]
 
-    def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, Article]]) -> list[list[int]]:
+    def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, searchmod.SearchPayload]]) -> list[list[int]]:
         """Write this import's search segment (merging small tail segments); return the manifest."""
         manifest = [list(x) for x in info.get("search", [])]
         next_sid = max((sid for sid, _ in manifest), default=0) + 1

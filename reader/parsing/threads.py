@@ -56,7 +56,9 @@ def norm(text: str) -> str:
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
     can still be matched piece by piece.
     """
-    text = _ELLIPSIS.sub(" _gap_ ", text.casefold().translate(_APOS))
+    text = text.casefold().translate(_APOS)
+    if "..." in text or "…" in text or "[..." in text:
+        text = _ELLIPSIS.sub(" _gap_ ", text)
     words = _WORD.findall(text)
     while words and words[0] == "_gap_":
         words.pop(0)
@@ -87,6 +89,38 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
     return grams
 
 
+class _P:
+    """A normalised paragraph with its words and shingles, computed once and shared."""
+
+    __slots__ = ("norm", "words", "_grams")
+    # (sampled_grams is cheap and used once per paragraph: not cached)
+
+    def __init__(self, text: str) -> None:
+        self.norm = norm(text)
+        self.words = self.norm.split()
+        self._grams: set[tuple[str, ...]] | None = None
+
+    @property
+    def grams(self) -> set[tuple[str, ...]]:
+        if self._grams is None:
+            self._grams = _grams(self.words)
+        return self._grams
+
+    @property
+    def sampled_grams(self) -> set[tuple[str, ...]]:
+        """Shingles starting at even word positions: half the index, and any run of four or more
+        quoted words still contains one of them, so no quote of MIN_QUOTE_WORDS is missed."""
+        w = self.words
+        grams = set(zip(w[0::2], w[1::2], w[2::2]))
+        if "_gap_" in w:
+            grams = {g for g in grams if "_gap_" not in g}
+        return grams
+
+    @property
+    def size(self) -> int:
+        return len(self.words) - self.words.count("_gap_")
+
+
 class _Corpus:
     """Own words of earlier comments (or the article), indexed by word trigrams."""
 
@@ -95,31 +129,37 @@ class _Corpus:
         self.postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.order: list[int] = []
 
-    def add(self, key: int, paragraphs: list[str]) -> None:
-        joined = " ".join(p for p in paragraphs if p)
+    def add(self, key: int, paragraphs: list[_P]) -> None:
+        joined = " ".join(p.norm for p in paragraphs if p.norm)
         if not joined:
             return
         self.text[key] = f" {joined} "
         self.order.append(key)
-        for g in _grams(joined.split()):
-            post = self.postings[g]
-            if not post or post[-1] != key:
-                post.append(key)
+        postings = self.postings
+        grams = set().union(*(p.sampled_grams for p in paragraphs))
+        for g in grams:
+            postings[g].append(key)
 
-    def find(self, para: str, *, min_words: int, exclude: set[int] = frozenset()) -> int | None:
-        """The latest source whose words contain `para` (exactly, or fuzzily when long)."""
-        words = [w for w in para.split() if w != "_gap_"]
-        if not words or len(words) < min_words:
+    def find(self, p: _P, *, min_words: int, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
+        """The latest source whose words contain paragraph `p` (exactly, or fuzzily when long)."""
+        n = p.size
+        if not n or n < min_words or not self.order:
             return None
-        if len(words) >= 3:
-            grams = _grams(para.split())
+        para = p.norm
+        if n >= 5:  # four grams or more: at least one was sampled into the index
+            grams = p.grams
+            if self.postings.keys().isdisjoint(grams):
+                return None  # shares no three words with any source: the common case, decided in C
             # Shingles shared by many comments say little (and would make this quadratic):
             # count only the rare ones; if all are common, look at the latest few of each.
             rare, common = [], []
+            get = self.postings.get
             for g in grams:
-                post = self.postings.get(g)
+                post = get(g)
                 if post:
                     (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
+            if not rare and not common:
+                return None
             counts: Counter[int] = Counter()
             if rare:
                 for post in rare:
@@ -130,7 +170,7 @@ class _Corpus:
                     counts.update(post[-8:])
                 pool = len(common)
             need = max(1, int(pool * 0.4))
-            candidates = sorted((k for k, n in counts.items() if n >= need), reverse=True)
+            candidates = sorted((k for k, c in counts.items() if c >= need), reverse=True)
             # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
             strong = max(1, int(len(grams) * 0.6))
             fuzzy = [k for k in candidates if counts[k] >= min(strong, pool)][:FUZZY_CANDIDATES]
@@ -140,7 +180,7 @@ class _Corpus:
         for key in candidates:
             if key not in exclude and _contains(self.text[key], para):
                 return key
-        if len(words) >= MIN_FUZZY_WORDS:
+        if n >= MIN_FUZZY_WORDS:
             for key in fuzzy:
                 if key in exclude:
                     continue
@@ -157,14 +197,14 @@ class _LazyCorpus:
         self.texts = texts
         self.corpus: _Corpus | None = None
 
-    def find(self, para: str, *, min_words: int) -> int | None:
-        if len(para.split()) < min_words:
+    def find(self, p: _P, *, min_words: int) -> int | None:
+        if p.size < min_words:
             return None
         if self.corpus is None:
             self.corpus = _Corpus()
             for i, t in enumerate(self.texts):
-                self.corpus.add(i, [norm(t)])
-        return self.corpus.find(para, min_words=min_words)
+                self.corpus.add(i, [_P(t)])
+        return self.corpus.find(p, min_words=min_words)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -201,7 +241,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         family_root[idx] = idx
         family[idx].append(idx)
         paras = list(rc.paragraphs)
-        normed = [norm(p) for p in paras]
+        ps = [_P(p) for p in paras]
+        normed = [p.norm for p in ps]
         comment = Comment(id=idx, blocks=[], score=None, up=None, down=None)
         if rc.votes is not None:
             comment.score, comment.up, comment.down = rc.votes.score, rc.votes.up, rc.votes.down
@@ -210,12 +251,12 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         header = _header(paras[0]) if len(paras) >= 2 else None
         header_of: int | None = None
         if header is not None:
-            header_of = own.find(normed[1], min_words=1)
+            header_of = own.find(ps[1], min_words=1)
             if header_of is None and header[1] is None:
                 header = None  # a one-word paragraph of the writer's own, not a header
         if header is not None:
             comment.header = paras[0]
-            paras, normed = paras[1:], normed[1:]
+            paras, normed, ps = paras[1:], normed[1:], ps[1:]
 
         # 2. A revision: repeats all of an earlier multi-paragraph comment, in order.
         revision_of = None if header is not None else _find_revision(normed, all_paras, by_opening)
@@ -231,7 +272,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         # 3. Quotes, paragraph by paragraph.
         blocks: list[Block] = []
         prev_of: int | str | None = None
-        for k, (p, n) in enumerate(zip(paras, normed)):
+        for k, (p, n, pp) in enumerate(zip(paras, normed, ps)):
             of: int | str | None = None
             if k == 0 and header is not None:
                 of = header_of if header_of is not None else "unknown"
@@ -239,8 +280,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
                 if isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
                     of = prev_of  # a quote continuing over several paragraphs
                 else:
-                    of = own.find(n, min_words=MIN_QUOTE_WORDS, exclude=exclude)
-                if of is None and article.find(n, min_words=MIN_QUOTE_WORDS) is not None:
+                    of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)
+                if of is None and article.find(pp, min_words=MIN_QUOTE_WORDS) is not None:
                     of = "article"
             if of is None:
                 blocks.append(Block(p))
@@ -262,7 +303,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
                 target.author, target.posted = header[0], header[1]
         comments.append(comment)
 
-        own.add(idx, [norm(b.text) for b in blocks if not b.quote])
+        own.add(idx, [pp for b, pp in zip(blocks, ps) if not b.quote])
         all_paras[idx] = normed
         if normed and normed[0]:
             by_opening[tuple(normed[0].split()[:4])].append(idx)

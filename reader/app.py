@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from textual import work
@@ -14,14 +14,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.locations import config_dir
-from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
-from reader.screens.search import SearchScreen
-from reader.search import SearchIndex
 from reader.store import Store, StoreError
 from reader.widgets.article_view import ArticleView
 from reader.widgets.comment_tree import CommentTree
 from reader.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from reader.search import SearchIndex
 
 T = TypeVar("T")
 
@@ -123,11 +123,15 @@ class ReaderApp(App):
     # ---- actions
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_groups(self)))
 
     def action_search(self) -> None:
+        from reader.screens.search import SearchScreen
+
         main = self.screen if isinstance(self.screen, MainScreen) else None
         if main is None:
             return
@@ -157,6 +161,8 @@ class ReaderApp(App):
 
 
 def help_groups(app: App) -> list[tuple[str, list[Binding]]]:
+    from reader.screens.search import SearchScreen
+
     def listed(bindings: list[Binding]) -> list[Binding]:
         return [b for b in bindings if isinstance(b, Binding)]
 

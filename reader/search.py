@@ -74,7 +74,7 @@ class SearchPayload:
         title_terms = set(words(article.title))
         others = set(words(" ".join(t for c, t in fields if c != "T"))) - title_terms
         blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
-        return cls(sorted(title_terms), sorted(others), blob)
+        return cls(list(title_terms), list(others), blob)
 
 
 # --------------------------------------------------------------------------- segments

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from filelock import FileLock, Timeout
@@ -31,8 +31,10 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from reader import search as searchmod
 from reader.models import Article
+
+if TYPE_CHECKING:  # the search module pulls in numpy and rapidfuzz: keep them off the start-up path
+    from reader import search as searchmod
 
 SCHEMA_VERSION = 1
 SEGMENT_CAP = 256
@@ -227,6 +229,8 @@ class Prepared:
 
     @classmethod
     def of(cls, article: Article) -> Prepared:
+        from reader import search as searchmod
+
         stored = article.to_dict(internal=True)
         return cls(stored["key"], stored, _content_hash(stored), index_record(article, stored),
                    searchmod.SearchPayload.of(article))
@@ -367,17 +371,21 @@ class Store:
         return len(self.index.table("articles")) == 0
 
     def entries(self) -> list[dict[str, Any]]:
-        """Every story's list metadata plus user state, each with its short `id`."""
-        state = {d["key"]: d for d in self.user.table("state")}
+        """Every story's list metadata plus user state, each with its short `id`.
+
+        Built straight from the cached index data in one dict copy per story (no TinyDB
+        Document objects): at 100,000 stories this is the start-up path.
+        """
+        data = self.index.storage.read() or {}
+        raw = data.get("articles", {})
+        state = {d["key"]: d for d in (self.user.storage.read() or {}).get("state", {}).values()}
+        none: dict[str, Any] = {}
         out = []
-        for doc in self.index.table("articles"):
-            e = dict(doc)
-            e["id"] = doc.doc_id
-            s = state.get(e["key"])
-            e["bookmarked"] = bool(s and s.get("bookmarked"))
-            e["read"] = bool(s and s.get("read"))
-            e["bookmarked_at"] = s.get("bookmarked_at") if s else None
-            out.append(e)
+        append = out.append
+        for k, e in raw.items():
+            s = state.get(e["key"], none)
+            append({**e, "id": int(k), "bookmarked": bool(s.get("bookmarked")), "read": bool(s.get("read")),
+                    "bookmarked_at": s.get("bookmarked_at")})
         return out
 
     def entry(self, ref: str | int) -> dict[str, Any]:
@@ -512,6 +520,8 @@ class Store:
 
     def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, searchmod.SearchPayload]]) -> list[list[int]]:
         """Write this import's search segment (merging small tail segments); return the manifest."""
+        from reader import search as searchmod
+
         manifest = [list(x) for x in info.get("search", [])]
         next_sid = max((sid for sid, _ in manifest), default=0) + 1
         seg = searchmod.Segment.build(next_sid, items)
@@ -534,6 +544,8 @@ class Store:
         return manifest
 
     def _drop_unused_search_files(self, manifest: list[list[int]]) -> None:
+        from reader import search as searchmod
+
         keep = {sid for sid, _ in manifest}
         for p in self.search_dir.glob("s*.meta"):
             sid = int(p.stem[1:])
@@ -542,6 +554,8 @@ class Store:
 
     def search_index(self) -> searchmod.SearchIndex:
         """The on-disk search index (no story text is read until a hit is shown)."""
+        from reader import search as searchmod
+
         manifest = self._search_manifest()
         if not manifest and not self.is_empty():  # an older or repaired database: index it now
             self.rebuild_search()
@@ -557,6 +571,8 @@ class Store:
 
     def rebuild_search(self) -> None:
         """A fresh one-segment search index from the stored stories (doctor, migrations)."""
+        from reader import search as searchmod
+
         with self._locked():
             self._index = None
             entries = {e["key"]: e["id"] for e in self.entries()}

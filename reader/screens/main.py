@@ -15,7 +15,6 @@ from textual.widgets import Footer, Static
 
 from reader.library import LIST_SORTS, sort_entries
 from reader.models import Article
-from reader.search import Hit
 from reader.threads_view import SORT_LABELS
 from reader.widgets.article_view import ArticleView
 from reader.widgets.comment_tree import CommentTree
@@ -80,9 +79,14 @@ class MainScreen(Screen):
         self.app.call_from_thread(self._entries_loaded, entries)
 
     def _entries_loaded(self, entries: list[dict[str, Any]]) -> None:
+        first = not self.all_entries
         self.all_entries = entries
         self._refresh_list()
-        self.app.build_search_index()
+        # The search index loads in a worker once the list has been painted, not before.
+        if first:
+            self.set_timer(0.3, self.app.build_search_index)
+        else:
+            self.app.build_search_index()
 
     def _refresh_list(self, keep_key: str | None = None) -> None:
         view = [e for e in self.all_entries if e["bookmarked"]] if self.bookmarked_only else self.all_entries
@@ -216,7 +220,7 @@ class MainScreen(Screen):
 
     # ---- search results
 
-    def apply_search(self, query: str, hit: Hit) -> None:
+    def apply_search(self, query: str, hit: Any) -> None:
         self.search_query, self.search_terms = query, list(hit.terms)
         entry = next((e for e in self.all_entries if e["key"] == hit.key), None)
         if entry is None:

@@ -1,0 +1,60 @@
+"""Measures the real app, headless, in a fresh process (run by benchmarks/run.py).
+
+    python -m benchmarks.probe DB LAUNCH_EPOCH [--searches 20]
+
+Prints one JSON line: seconds from process launch to the first paint with the story list filled,
+RSS after start, time to open the story with the most comments until its comment tree is
+painted, and RSS after 20 searches through the app's own search index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+
+async def main(db: Path, launched: float, searches: int) -> dict:
+    import psutil
+
+    from reader.app import make_app
+    from reader.store import Store
+    from reader.widgets.comment_tree import CommentTree
+    from reader.widgets.story_list import StoryList
+
+    app = make_app(Store(db), blink=False, watch_interval=None)
+    out: dict = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        lst = app.screen.query_one(StoryList)
+        while not lst.entries:
+            await asyncio.sleep(0.002)
+        await pilot.pause()  # the filled list has been painted
+        out["first_paint_s"] = time.time() - launched
+        out["stories"] = len(lst.entries)
+        out["rss_start_mb"] = psutil.Process().memory_info().rss / 2**20
+        # Open the story with the most comments and wait for its tree to paint.
+        biggest = max(lst.entries, key=lambda e: e["comments"])
+        tree = app.screen.query_one(CommentTree)
+        t0 = time.perf_counter()
+        app.screen.open_story(biggest, pane="comments")
+        while tree.article is None or tree.article.title != biggest["title"]:
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        out["open_story_s"] = time.perf_counter() - t0
+        out["open_story_comments"] = biggest["comments"]
+        # Searches through the app's own index (built in a worker after start).
+        while app.search_index is None:
+            await asyncio.sleep(0.01)
+        words = [e["title"].split()[0].lower() for e in lst.entries[:searches]]
+        for w in words:
+            app.search_index.search(w, limit=50)
+        out["rss_after_searches_mb"] = psutil.Process().memory_info().rss / 2**20
+    return out
+
+
+if __name__ == "__main__":
+    db, launched = Path(sys.argv[1]), float(sys.argv[2])
+    searches = int(sys.argv[sys.argv.index("--searches") + 1]) if "--searches" in sys.argv else 20
+    print(json.dumps(asyncio.run(main(db, launched, searches))))

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from reader.models import Article
-from reader.render import HIGHLIGHT, comment_lines, highlighter, indent_guides
+from reader.render import HIGHLIGHT, Line, comment_lines, highlighter, indent_guides
 from reader.search import words
 from reader.threads_view import COMMENT_SORTS, Row, Thread
 from reader.widgets.lineview import LineView
@@ -60,7 +60,7 @@ class CommentTree(LineView):
         self.thread: Thread | None = None
         self.folded: set[int] = set()
         self.rows: list[Row] = []
-        self.lines: list[Text] = []
+        self.lines: list[Line] = []
         self.row_start: list[int] = []
         self.line_row: list[int] = []
         self.matches: set[int] = set()
@@ -121,7 +121,7 @@ class CommentTree(LineView):
         for i, row in enumerate(self.rows):
             self.row_start.append(len(self.lines))
             block = comment_lines(row, width)
-            block.append(indent_guides(row.depth))
+            block.append(Line(indent_guides(row.depth), ""))
             self.lines += block
             self.line_row += [i] * len(block)
         self.update_size()
@@ -146,9 +146,8 @@ class CommentTree(LineView):
         return len(self.lines)
 
     def line_text(self, index: int, width: int) -> Text:
-        text = self.lines[index]
+        text = self.lines[index].text()
         if self._pattern is not None:
-            text = text.copy()
             text.highlight_regex(self._pattern, HIGHLIGHT)
         return text
 

@@ -278,33 +278,58 @@ class SearchIndex:
         scores = total[candidates] / n + 10.0 * (in_title[candidates] / n)
         top_n = min(len(candidates), max(limit, 10))
         top = candidates[np.argpartition(-scores, top_n - 1)[:top_n]] if len(candidates) > top_n else candidates
+        order = top[np.argsort(-(total[top] / n + 10.0 * (in_title[top] / n)), kind="stable")]
+        tw = self._term_words(expansions)
         hits: list[Hit] = []
-        for doc in top:
+        for doc in order:  # best stories first; stop once there are enough hits
             if cancelled():
                 return []
-            hits += self._field_hits(int(doc), expansions)
+            hits += self._field_hits(int(doc), n, tw)
+            if len(hits) >= limit:
+                break
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits[:limit]
 
-    def _field_hits(self, doc: int, expansions: list[dict[str, float]]) -> list[Hit]:
+    @staticmethod
+    def _term_words(expansions: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
+        """term -> [(query word index, score)] for one query."""
+        tw: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for w, exp in enumerate(expansions):
+            for t, sc in exp.items():
+                tw[t].append((w, sc))
+        return tw
+
+    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
+        """Where in one story the query matched, field by field, with a snippet for the best.
+
+        Fields are checked in order (title, body, then comments) with C-speed substring tests,
+        and the scan stops once three fields match every query word.
+        """
         seg = self.by_sid[int(self.owner[doc])]
-        fields = seg.fields(doc)
-        key = seg.keys[seg.slot[doc]]
-        title = next((t for c, t in fields if c == "T"), "(untitled)")
-        n = len(expansions)
+        i = seg.slot[doc]
+        blob = bytes(seg.text[seg.text_offsets[i] : seg.text_offsets[i + 1]]).decode()
+        fields = blob.split(FIELD_SEP)
+        title = fields[0][2:] if fields and fields[0].startswith("T" + CODE_SEP) else "(untitled)"
+        key = seg.keys[i]
         scored = []
-        for code, text in fields:
-            present = set(words(text))
-            got = []
-            for exp in expansions:
-                s = max((sc for t, sc in exp.items() if t in present), default=0.0)
-                if s:
-                    got.append((s, [t for t in exp if t in present]))
-            if not got:
+        complete = 0
+        for field in fields:
+            lf = field.casefold()
+            present = [t for t in tw if t in lf and _has_word(lf, t)]
+            if not present:
                 continue
+            got = [0.0] * n
+            for t in present:
+                for w, sc in tw[t]:
+                    if sc > got[w]:
+                        got[w] = sc
+            hit_words = sum(1 for g in got if g)
+            code, _, text = field.partition(CODE_SEP)
             weight = TITLE_WEIGHT if code == "T" else 1.0 if code == "B" else 0.95
-            score = sum(s for s, _ in got) / n * weight * (len(got) / n)
-            scored.append((score, code, text, [t for _, ts in got for t in ts]))
+            scored.append((sum(got) / n * weight * (hit_words / n), code, text, present))
+            complete += hit_words == n
+            if complete >= 3:
+                break
         scored.sort(key=lambda x: -x[0])
         out = []
         for score, code, text, terms in scored[:3]:
@@ -313,6 +338,22 @@ class SearchIndex:
             out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
                            snippet, spans, terms))
         return out
+
+
+def _has_word(hay: str, t: str) -> bool:
+    """`t` occurs in `hay` as a whole word."""
+    pos = hay.find(t)
+    size, tl = len(hay), len(t)
+    while pos >= 0:
+        end = pos + tl
+        if (pos == 0 or not _is_word(hay[pos - 1])) and (end >= size or not _is_word(hay[end])):
+            return True
+        pos = hay.find(t, pos + 1)
+    return False
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def make_snippet(text: str, terms: list[str], width: int = 100) -> tuple[str, list[tuple[int, int]]]:

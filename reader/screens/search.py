@@ -84,7 +84,7 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         if index is None:
             self.app.call_from_thread(self._status, "Building the search index…")
             return
-        hits = index.search(query, limit=50, cancelled=lambda: worker.is_cancelled) if query.strip() else []
+        hits = index.search(query, limit=25, cancelled=lambda: worker.is_cancelled) if query.strip() else []
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
 

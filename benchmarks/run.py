@@ -1,0 +1,315 @@
+"""The benchmark: one command, a table on stdout and JSON on disk.
+
+    python -m benchmarks.run                       # 1k and 10k stories
+    python -m benchmarks.run --sizes 1000,10000,100000
+    python -m benchmarks.run --sizes 150 --quick   # the CI smoke run: checks it completes
+
+For each size it generates (or reuses) a seeded corpus, imports it with `reader import` in a
+subprocess, and measures import throughput and peak RSS, database size, cold start to the
+first paint of the filled list (headless, fresh process), opening the 500-comment story,
+search latency per keystroke (p50/p95, queries typed one character at a time), sorting by
+each key, a bookmark write, and app RSS after start and after 20 searches.
+
+A naive baseline runs beside it: one TinyDB file with the default JSONStorage, filled with one
+insert_multiple, queried with search() and a Python predicate. Every figure is also given as a
+ratio to the baseline, since this machine is shared and absolute times drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ["ishiba", "trump tarif", "kaden", "marpo lin", "東京", "karito", "whom", "vorsur", "benu dia", "cafe"]
+
+
+def percentile(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def corpus(workdir: Path, n: int, seed: int) -> Path:
+    """Pages 0..n-1 of the seeded corpus (a larger cached corpus is reused through hard links)."""
+    from benchmarks.corpus import generate
+
+    target = workdir / f"corpus-{n}"
+    if target.exists() and len(list(target.glob("*.txt"))) == n:
+        return target
+    bigger = sorted((p for p in workdir.glob("corpus-*") if p.name.split("-")[1].isdigit()
+                     and int(p.name.split("-")[1]) > n), key=lambda p: int(p.name.split("-")[1]))
+    if bigger and len(list(bigger[0].glob("*.txt"))) == int(bigger[0].name.split("-")[1]):
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for i in range(n):
+            name = f"page{i:06d}.txt"
+            os.link(bigger[0] / name, target / name)
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    generate(target, n, seed)
+    (target / "truth.json").unlink()
+    return target
+
+
+class PeakRSS:
+    """Polls the RSS of a process and its children."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                total = self.proc.memory_info().rss + sum(c.memory_info().rss for c in self.proc.children(recursive=True))
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._t.join()
+        return self.peak / 2**20
+
+
+def keystrokes(queries: list[str]) -> list[str]:
+    return [q[:i] for q in queries for i in range(1, len(q) + 1)]
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
+    from reader.library import LIST_SORTS, sort_entries
+    from reader.store import Store
+
+    shutil.rmtree(db, ignore_errors=True)
+    size_mb = dir_size(pages) / 2**20
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", str(pages)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    rss = PeakRSS(proc.pid)
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - t0
+    peak = rss.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"reader import failed: {err.decode()[-500:]}")
+    out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
+                 "import_peak_rss_mb": peak, "db_mb": dir_size(db) / 2**20}
+
+    probes = []
+    for _ in range(1 if quick else 3):
+        launched = time.time()
+        r = subprocess.run([sys.executable, "-m", "benchmarks.probe", str(db), str(launched)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+        if r.returncode != 0:
+            raise SystemExit(f"probe failed: {r.stderr[-800:]}")
+        probes.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    out["first_paint_s"] = statistics.median(p["first_paint_s"] for p in probes)
+    out["open_500_s"] = statistics.median(p["open_story_s"] for p in probes)
+    out["open_500_comments"] = probes[0]["open_story_comments"]
+    out["app_rss_start_mb"] = statistics.median(p["rss_start_mb"] for p in probes)
+    out["app_rss_after_20_searches_mb"] = statistics.median(p["rss_after_searches_mb"] for p in probes)
+
+    store = Store(db)
+    t = time.perf_counter()
+    index = store.search_index()
+    out["search_index_load_s"] = time.perf_counter() - t
+    lat = []
+    for k in keystrokes(QUERIES):
+        t = time.perf_counter()
+        index.search(k, limit=25)  # what the app asks for: a screenful and a half
+        lat.append(time.perf_counter() - t)
+    out["search_p50_ms"], out["search_p95_ms"] = percentile(lat, 0.5) * 1e3, percentile(lat, 0.95) * 1e3
+    entries = store.entries()
+    for key in LIST_SORTS:
+        t = time.perf_counter()
+        sort_entries(entries, key)
+        out[f"sort_{key}_ms"] = (time.perf_counter() - t) * 1e3
+    times = []
+    for i in range(10):
+        t = time.perf_counter()
+        store.set_bookmark(entries[i]["key"], True)
+        times.append(time.perf_counter() - t)
+    out["bookmark_ms"] = statistics.median(times) * 1e3
+    return out
+
+
+# --------------------------------------------------------------------------- naive baseline
+
+
+NAIVE_SCRIPT = r"""
+import json, sys, time
+t0 = float(sys.argv[2])
+from tinydb import TinyDB
+import psutil
+db = TinyDB(sys.argv[1])
+docs = db.all()
+docs.sort(key=lambda d: -sum((c.get("up") or 0) + (c.get("down") or 0) for c in d["comments"]))
+print(json.dumps({"load_s": time.time() - t0, "rss_mb": psutil.Process().memory_info().rss / 2**20}))
+"""
+
+
+def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
+    from tinydb import Query, TinyDB
+
+    from reader.library import LIST_SORTS, sort_entries
+    from reader.parsing import parse_file
+    from reader.render import thread_lines
+    from reader.threads_view import Thread
+
+    path = work / "naive.json"
+    path.unlink(missing_ok=True)
+    files = sorted(pages.glob("*.txt"))
+    t0 = time.perf_counter()
+    docs = [parse_file(f).to_dict(internal=True) for f in files]
+    db = TinyDB(path)
+    db.insert_multiple(docs)
+    elapsed = time.perf_counter() - t0
+    out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed,
+                 "import_mb_per_s": dir_size(pages) / 2**20 / elapsed, "db_mb": path.stat().st_size / 2**20}
+    del docs
+    launched = time.time()
+    r = subprocess.run([sys.executable, "-c", NAIVE_SCRIPT, str(path), str(launched)], capture_output=True, text=True)
+    probe = json.loads(r.stdout)
+    out["first_paint_s"] = probe["load_s"]  # the list's data loaded and sorted (no UI at all)
+    out["app_rss_start_mb"] = probe["rss_mb"]
+    big = max(db.all(), key=lambda d: len(d["comments"]))["key"]
+    t = time.perf_counter()
+    doc = db.search(Query().key == big)[0]
+    from reader.models import Article
+
+    art = Article.from_dict(doc)
+    thread_lines(Thread(art.comments).rows(), 100)
+    out["open_500_s"] = time.perf_counter() - t
+    # Search: a Python predicate over every story, per keystroke (the file is re-read each time).
+    ks = keystrokes(QUERIES)
+    budget = 8 if quick else 60.0
+    lat: list[float] = []
+    start = time.perf_counter()
+    for k in ks:
+        words = k.casefold().split()
+
+        def pred(d: dict, words=words) -> bool:
+            text = (d["title"] + " " + " ".join(d["body"]) + " " + " ".join(c["text"] for c in d["comments"])).casefold()
+            return all(w in text for w in words)
+
+        t = time.perf_counter()
+        db.search(pred)  # a Python predicate over every document; the file is re-read
+        lat.append(time.perf_counter() - t)
+        if time.perf_counter() - start > budget:
+            break
+    out["search_p50_ms"], out["search_p95_ms"] = percentile(lat, 0.5) * 1e3, percentile(lat, 0.95) * 1e3
+    out["search_keystrokes_sampled"] = len(lat)
+    entries = [{"title": d["title"], "votes": sum((c.get("up") or 0) + (c.get("down") or 0) for c in d["comments"]),
+                "score": sum(c.get("score") or 0 for c in d["comments"]), "comments": len(d["comments"]),
+                "published": d.get("published"), "year": d.get("copyright_year"), "id": i}
+               for i, d in enumerate(db.all())]
+    for key in LIST_SORTS:
+        t = time.perf_counter()
+        sort_entries(entries, key)
+        out[f"sort_{key}_ms"] = (time.perf_counter() - t) * 1e3
+    t = time.perf_counter()
+    db.update({"bookmarked": True}, Query().key == big)
+    out["bookmark_ms"] = (time.perf_counter() - t) * 1e3
+    out["app_rss_after_20_searches_mb"] = float("nan")
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+ROWS = [
+    ("import_pages_per_s", "import (pages/s)", "{:,.0f}", "higher"),
+    ("import_mb_per_s", "import (MB/s)", "{:,.1f}", "higher"),
+    ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}", "lower"),
+    ("db_mb", "database on disk (MB)", "{:,.0f}", "lower"),
+    ("first_paint_s", "cold start to first paint (s)", "{:.2f}", "lower"),
+    ("open_500_s", "open 500-comment story (ms)", "ms", "lower"),
+    ("search_p50_ms", "search p50 per keystroke (ms)", "{:.1f}", "lower"),
+    ("search_p95_ms", "search p95 per keystroke (ms)", "{:.1f}", "lower"),
+    *[(f"sort_{k}_ms", f"sort by {k} (ms)", "{:.1f}", "lower") for k in ("votes", "score", "comments", "date", "title")],
+    ("bookmark_ms", "bookmark write (ms)", "{:.2f}", "lower"),
+    ("app_rss_start_mb", "app RSS after start (MB)", "{:,.0f}", "lower"),
+    ("app_rss_after_20_searches_mb", "app RSS after 20 searches (MB)", "{:,.0f}", "lower"),
+]
+
+
+def fmt(v: float | None, f: str) -> str:
+    if v is None or v != v:
+        return "–"
+    if f == "ms":
+        return f"{v * 1e3:.0f}"
+    return f.format(v)
+
+
+def table(results: dict) -> str:
+    sizes = list(results["sizes"])
+    head = "| metric | " + " | ".join(f"{s:,} reader | {s:,} naive | ratio" for s in map(int, sizes)) + " |"
+    sep = "|---|" + "---|---|---|" * len(sizes)
+    lines = [head, sep]
+    for key, label, f, better in ROWS:
+        cells = []
+        for s in sizes:
+            r, nv = results["sizes"][s]["reader"].get(key), results["sizes"][s].get("naive", {}).get(key)
+            ratio = "–"
+            if r is not None and nv is not None and nv == nv and r == r and nv and r:
+                ratio = f"{(r / nv):.2g}x"
+            cells += [fmt(r, f), fmt(nv, f), ratio]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="reader benchmark")
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated story counts")
+    ap.add_argument("--naive-max", type=int, default=10000, help="largest size for the naive baseline")
+    ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / ".work")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--quick", action="store_true", help="one probe run, short naive search budget")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}, "sizes": {}}
+    for n in sizes:
+        pages = corpus(args.workdir, n, args.seed)
+        print(f"[{n:,}] corpus ready: {dir_size(pages) / 2**20:.0f} MB", flush=True)
+        res = {"reader": bench_reader(pages, args.workdir / f"db-{n}", n, args.quick)}
+        print(f"[{n:,}] reader done", flush=True)
+        if n <= args.naive_max:
+            res["naive"] = bench_naive(pages, args.workdir, n, args.quick)
+            print(f"[{n:,}] naive baseline done", flush=True)
+        results["sizes"][n] = res
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print()
+    print(table(results))
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,9 +14,11 @@ from textual.reactive import reactive
 
 from reader.models import Article
 from reader.render import HIGHLIGHT, Line, comment_lines, highlighter, indent_guides
-from reader.search import words
 from reader.threads_view import COMMENT_SORTS, Row, Thread
 from reader.widgets.lineview import LineView
+
+
+_WORD = re.compile(r"\w+")  # the search's tokeniser (reader.search is not loaded at start-up)
 
 
 class CommentTree(LineView):
@@ -85,7 +87,8 @@ class CommentTree(LineView):
         self._pattern = highlighter(terms)
         termset = set(terms)
         self.matches = {c.id for c in self.article.comments
-                        if termset & set(words(" ".join(b.text for b in c.blocks)))} if self.article and terms else set()
+                        if termset & set(_WORD.findall(" ".join(b.text for b in c.blocks).casefold()))} \
+            if self.article and terms else set()
         if rebuild:
             self._rebuild(keep=self.current_id)
 

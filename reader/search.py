@@ -13,6 +13,7 @@ writes only its own stories' postings and start-up reads no story text at all.
 from __future__ import annotations
 
 import bisect
+import io
 import mmap
 import os
 import re
@@ -80,113 +81,193 @@ class SearchPayload:
 # --------------------------------------------------------------------------- segments
 
 
-class Segment:
-    """One immutable slice of the index: sorted terms, their postings, and the stories' text."""
+class Vocab:
+    """Every distinct word, with a stable id (ids only grow), and a sorted view for lookups.
 
-    def __init__(self, sid: int, terms: list[str], starts: np.ndarray, postings: np.ndarray,
-                 docs: list[int], keys: list[str], text_offsets: np.ndarray, text: bytes | mmap.mmap):
-        self.sid, self.terms, self.starts, self.postings = sid, terms, starts, postings
-        self.docs, self.keys, self.text_offsets, self.text = docs, keys, text_offsets, text
-        self.slot = {d: i for i, d in enumerate(docs)}
+    On disk: `vocab.json` (terms in id order) and `vocab.order.npy` (ids in sorted term order).
+    """
+
+    def __init__(self, terms: list[str], order: np.ndarray | None = None) -> None:
+        self.terms = terms
+        self.ids = {t: i for i, t in enumerate(terms)}
+        if order is None or len(order) != len(terms):
+            order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int32)
+        self.order = order
+        self.sorted_terms = [terms[i] for i in order]
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocab:
+        path = folder / "vocab.json"
+        if not path.exists():
+            return cls([])
+        terms = orjson.loads(path.read_bytes())
+        order_p = folder / "vocab.order.npy"
+        order = np.load(order_p) if order_p.exists() else None
+        return cls(terms, order)
+
+    def add(self, new: Iterable[str]) -> bool:
+        grew = False
+        for t in new:
+            if t not in self.ids:
+                self.ids[t] = len(self.terms)
+                self.terms.append(t)
+                grew = True
+        if grew:
+            self.order = np.array(sorted(range(len(self.terms)), key=self.terms.__getitem__), dtype=np.int32)
+            self.sorted_terms = [self.terms[i] for i in self.order]
+        return grew
+
+    def write(self, folder: Path, atomic_write: Callable[[Path, bytes], None]) -> None:
+        atomic_write(folder / "vocab.order.npy", _npy(self.order))
+        atomic_write(folder / "vocab.json", orjson.dumps(self.terms))
+
+
+def _npy(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return buf.getvalue()
+
+
+_PARTS = ("tids", "starts", "post", "docs", "keys", "tspan")
+
+
+class Segment:
+    """One immutable slice of the index, memory-mapped from `.npy` files.
+
+    tids: sorted global term ids; starts: where each term's postings begin; post: postings
+    (doc << 1 | in-title); docs: sorted doc ids; keys/tspan: each doc's story key and the span
+    of its searchable text in the `.text` blob.
+    """
+
+    def __init__(self, sid: int, tids: np.ndarray, starts: np.ndarray, post: np.ndarray, docs: np.ndarray,
+                 keys: np.ndarray, tspan: np.ndarray, text: bytes | mmap.mmap):
+        self.sid, self.tids, self.starts, self.postings = sid, tids, starts, post
+        self.docs, self.keys, self.tspan, self.text = docs, keys, tspan, text
 
     # ---- building
 
     @classmethod
-    def build(cls, sid: int, items: Iterable[tuple[int, str, Article | SearchPayload]]) -> Segment:
-        post: dict[str, list[int]] = defaultdict(list)
-        docs: list[int] = []
-        keys: list[str] = []
-        chunks: list[bytes] = []
-        offsets = [0]
-        for doc, key, item in items:
-            payload = item if isinstance(item, SearchPayload) else SearchPayload.of(item)
-            tagged, plain = (doc << 1) | 1, doc << 1
-            for t in payload.title_terms:
-                post[t].append(tagged)
-            for t in payload.other_terms:
-                post[t].append(plain)
-            docs.append(doc)
-            keys.append(key)
-            chunks.append(payload.blob)
-            offsets.append(offsets[-1] + len(payload.blob))
-        return cls._from_postings(sid, post, docs, keys, np.array(offsets, dtype=np.int64), b"".join(chunks))
+    def build(cls, sid: int, items: Iterable[tuple[int, str, Article | SearchPayload]], vocab: Vocab) -> Segment:
+        rows = sorted(items, key=lambda x: x[0])
+        payloads = [it if isinstance(it, SearchPayload) else SearchPayload.of(it) for _, _, it in rows]
+        vocab.add(t for p in payloads for t in (*p.title_terms, *p.other_terms))
+        ids = vocab.ids
+        t_parts, p_parts = [], []
+        spans = np.zeros((len(rows), 2), dtype=np.int64)
+        chunks, at = [], 0
+        for n, ((doc, _, _), p) in enumerate(zip(rows, payloads)):
+            tt = np.fromiter((ids[t] for t in p.title_terms), dtype=np.int32, count=len(p.title_terms))
+            ot = np.fromiter((ids[t] for t in p.other_terms), dtype=np.int32, count=len(p.other_terms))
+            t_parts += [tt, ot]
+            p_parts += [np.full(len(tt), (doc << 1) | 1, dtype=np.uint32), np.full(len(ot), doc << 1, dtype=np.uint32)]
+            chunks.append(p.blob)
+            spans[n] = (at, at + len(p.blob))
+            at += len(p.blob)
+        docs = np.array([r[0] for r in rows], dtype=np.uint32)
+        keys = np.array([r[1] for r in rows], dtype="S16")
+        return cls._assemble(sid, t_parts, p_parts, docs, keys, spans, b"".join(chunks))
 
     @classmethod
-    def _from_postings(cls, sid: int, post: dict[str, Any], docs: list[int], keys: list[str],
-                       offsets: np.ndarray, text: bytes) -> Segment:
-        terms = sorted(post)
-        lengths = np.fromiter((len(post[t]) for t in terms), dtype=np.int64, count=len(terms))
-        starts = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=starts[1:])
-        flat = np.empty(int(starts[-1]), dtype=np.uint32)
-        for i, t in enumerate(terms):
-            flat[starts[i] : starts[i + 1]] = post[t]
-        return cls(sid, terms, starts, flat, docs, keys, offsets, text)
+    def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
+                  keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
+        t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
+        p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
+        order = np.argsort(t, kind="stable")
+        t, p = t[order], p[order]
+        tids, counts = np.unique(t, return_counts=True)
+        starts = np.zeros(len(tids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return cls(sid, tids.astype(np.int32), starts, p, docs, keys, spans, text)
 
     @classmethod
-    def merge(cls, sid: int, parts: list[Segment], alive: Callable[[int, int], bool]) -> Segment:
-        """One segment from several, keeping only stories each part still owns."""
-        post: dict[str, list[np.ndarray]] = defaultdict(list)
-        docs: list[int] = []
-        keys: list[str] = []
-        chunks: list[bytes] = []
-        offsets = [0]
-        for seg in parts:
-            live = [i for i, d in enumerate(seg.docs) if alive(d, seg.sid)]
-            live_docs = np.array([seg.docs[i] for i in live], dtype=np.uint32)
-            for i in live:
-                docs.append(seg.docs[i])
-                keys.append(seg.keys[i])
-                blob = bytes(seg.text[seg.text_offsets[i] : seg.text_offsets[i + 1]])
-                chunks.append(blob)
-                offsets.append(offsets[-1] + len(blob))
-            for j, t in enumerate(seg.terms):
-                p = seg.postings[seg.starts[j] : seg.starts[j + 1]]
-                if len(live) != len(seg.docs):
-                    p = p[np.isin(p >> 1, live_docs)]
-                if len(p):
-                    post[t].append(p)
-        merged = {t: np.concatenate(ps) if len(ps) > 1 else ps[0] for t, ps in post.items()}
-        return cls._from_postings(sid, merged, docs, keys, np.array(offsets, dtype=np.int64), b"".join(chunks))
+    def merge(cls, sid: int, parts: list[Segment], owner: np.ndarray, folder: Path,
+              atomic_write: Callable[[Path, bytes], None]) -> Segment:
+        """One segment from several, keeping only stories each part still owns.
+
+        The text blob is streamed to disk (never held whole in memory); the arrays are built
+        with vectorised numpy and written atomically.
+        """
+        t_parts, p_parts, doc_parts, key_parts, span_parts = [], [], [], [], []
+        text_path = cls.paths(folder, sid)["text"]
+        tmp = text_path.with_name(f".{text_path.name}.{os.getpid()}.tmp")
+        at = 0
+        with open(tmp, "wb") as out:
+            for seg in parts:
+                live = owner[seg.docs.astype(np.int64)] == seg.sid
+                lengths = np.diff(seg.starts)
+                t = np.repeat(seg.tids, lengths)
+                p = np.asarray(seg.postings)
+                if not live.all():
+                    keep = np.isin(p >> 1, seg.docs[live])
+                    t, p = t[keep], p[keep]
+                t_parts.append(t)
+                p_parts.append(p)
+                spans = np.asarray(seg.tspan)[live]
+                new_spans = np.empty_like(spans)
+                for n, (a, b) in enumerate(spans):
+                    out.write(seg.text[a:b])
+                    new_spans[n] = (at, at + b - a)
+                    at += b - a
+                doc_parts.append(np.asarray(seg.docs)[live])
+                key_parts.append(np.asarray(seg.keys)[live])
+                span_parts.append(new_spans)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, text_path)
+        docs = np.concatenate(doc_parts) if doc_parts else np.empty(0, np.uint32)
+        by_doc = np.argsort(docs, kind="stable")
+        seg = cls._assemble(sid, t_parts, p_parts, docs[by_doc], np.concatenate(key_parts)[by_doc],
+                            np.concatenate(span_parts)[by_doc] if span_parts else np.zeros((0, 2), np.int64), b"")
+        seg.write(folder, atomic_write, with_text=False)
+        return cls.load(folder, sid)
 
     # ---- disk
 
     @staticmethod
-    def paths(folder: Path, sid: int) -> tuple[Path, Path, Path]:
-        base = folder / f"s{sid:06d}"
-        return base.with_suffix(".meta"), base.with_suffix(".post"), base.with_suffix(".text")
+    def paths(folder: Path, sid: int) -> dict[str, Path]:
+        base = f"s{sid:06d}"
+        out = {part: folder / f"{base}.{part}.npy" for part in _PARTS}
+        out["text"] = folder / f"{base}.text"
+        return out
 
-    def write(self, folder: Path, atomic_write: Callable[[Path, bytes], None]) -> None:
-        meta, post, text = self.paths(folder, self.sid)
-        atomic_write(post, self.postings.tobytes())
-        atomic_write(text, bytes(self.text))
-        atomic_write(meta, orjson.dumps({"terms": self.terms, "starts": self.starts.tolist(), "docs": self.docs,
-                                         "keys": self.keys, "text_offsets": self.text_offsets.tolist()}))
+    def write(self, folder: Path, atomic_write: Callable[[Path, bytes], None], *, with_text: bool = True) -> None:
+        paths = self.paths(folder, self.sid)
+        if with_text:
+            atomic_write(paths["text"], bytes(self.text))
+        arrays = {"tids": self.tids, "starts": self.starts, "post": self.postings, "docs": self.docs,
+                  "keys": self.keys, "tspan": self.tspan}
+        for part in _PARTS:
+            atomic_write(paths[part], _npy(np.asarray(arrays[part])))
 
     @classmethod
     def load(cls, folder: Path, sid: int) -> Segment:
-        meta_p, post_p, text_p = cls.paths(folder, sid)
-        meta = orjson.loads(meta_p.read_bytes())
-        postings = np.fromfile(post_p, dtype=np.uint32) if post_p.stat().st_size else np.empty(0, np.uint32)
+        paths = cls.paths(folder, sid)
+        arrays = {part: np.load(paths[part], mmap_mode="r") if paths[part].stat().st_size > 128 else np.load(paths[part])
+                  for part in _PARTS}
         text: bytes | mmap.mmap = b""
-        if text_p.stat().st_size:
-            with open(text_p, "rb") as fh:
+        if paths["text"].stat().st_size:
+            with open(paths["text"], "rb") as fh:
                 text = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        return cls(sid, meta["terms"], np.array(meta["starts"], dtype=np.int64), postings, meta["docs"],
-                   meta["keys"], np.array(meta["text_offsets"], dtype=np.int64), text)
+        return cls(sid, arrays["tids"], arrays["starts"], arrays["post"], arrays["docs"], arrays["keys"],
+                   arrays["tspan"], text)
 
     # ---- reading
 
-    def lookup(self, term: str) -> np.ndarray | None:
-        i = bisect.bisect_left(self.terms, term)
-        if i < len(self.terms) and self.terms[i] == term:
+    def lookup(self, tid: int) -> np.ndarray | None:
+        i = int(np.searchsorted(self.tids, tid))
+        if i < len(self.tids) and self.tids[i] == tid:
             return self.postings[self.starts[i] : self.starts[i + 1]]
         return None
 
-    def fields(self, doc: int) -> list[tuple[str, str]]:
-        i = self.slot[doc]
-        blob = bytes(self.text[self.text_offsets[i] : self.text_offsets[i + 1]]).decode()
-        return [tuple(f.split(CODE_SEP, 1)) for f in blob.split(FIELD_SEP)]  # type: ignore[misc]
+    def slot(self, doc: int) -> int:
+        return int(np.searchsorted(self.docs, doc))
+
+    def blob(self, slot: int) -> str:
+        a, b = self.tspan[slot]
+        return bytes(self.text[int(a) : int(b)]).decode()
+
+    def key(self, slot: int) -> str:
+        return bytes(self.keys[slot]).decode()
 
 
 # --------------------------------------------------------------------------- the index
@@ -195,14 +276,13 @@ class Segment:
 class SearchIndex:
     """Query engine over segments. `owner[doc]` names the segment holding a story's current text."""
 
-    def __init__(self, segments: list[Segment], owner: dict[int, int], vocab: list[str] | None = None):
+    def __init__(self, segments: list[Segment], vocab: Vocab, owner: np.ndarray | None = None):
         self.segments = segments
+        self.vocab = vocab
         self.by_sid = {s.sid: s for s in segments}
-        size = max(owner, default=0) + 1
-        self.owner = np.zeros(size, dtype=np.int64)
-        for doc, sid in owner.items():
-            self.owner[doc] = sid
-        self.vocab = vocab if vocab is not None else sorted(set().union(*(s.terms for s in segments)))
+        if owner is None:
+            owner = owner_map(segments)
+        self.owner = owner
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -211,9 +291,9 @@ class SearchIndex:
     @classmethod
     def from_articles(cls, items: Iterable[tuple[str, Article]]) -> SearchIndex:
         """An in-memory index (tests, one-off use): doc numbers are positions."""
-        rows = [(i, key, a) for i, (key, a) in enumerate(items, start=1)]
-        seg = Segment.build(1, rows)
-        return cls([seg], {doc: 1 for doc, _, _ in rows})
+        vocab = Vocab([])
+        seg = Segment.build(1, [(i, key, a) for i, (key, a) in enumerate(items, start=1)], vocab)
+        return cls([seg], vocab)
 
     build = from_articles  # the old name
 
@@ -223,7 +303,7 @@ class SearchIndex:
         if ck in self._expansions:
             return self._expansions[ck]
         out: dict[str, float] = {}
-        vocab = self.vocab
+        vocab = self.vocab.sorted_terms
         i = bisect.bisect_left(vocab, q)
         if i < len(vocab) and vocab[i] == q:
             out[q] = 100.0
@@ -253,12 +333,16 @@ class SearchIndex:
         total = np.zeros(size, dtype=np.float32)
         matched = np.zeros(size, dtype=np.int32)
         in_title = np.zeros(size, dtype=np.int32)
+        ids = self.vocab.ids
         for exp in expansions:
             best = np.zeros(size, dtype=np.float32)
             title = np.zeros(size, dtype=bool)
             for term, score in sorted(exp.items(), key=lambda kv: kv[1]):  # ascending: the best wins
+                tid = ids.get(term)
+                if tid is None:
+                    continue
                 for seg in self.segments:
-                    p = seg.lookup(term)
+                    p = seg.lookup(tid)
                     if p is None:
                         continue
                     docs = (p >> 1).astype(np.int64)
@@ -306,11 +390,10 @@ class SearchIndex:
         and the scan stops once three fields match every query word.
         """
         seg = self.by_sid[int(self.owner[doc])]
-        i = seg.slot[doc]
-        blob = bytes(seg.text[seg.text_offsets[i] : seg.text_offsets[i + 1]]).decode()
-        fields = blob.split(FIELD_SEP)
+        i = seg.slot(doc)
+        fields = seg.blob(i).split(FIELD_SEP)
         title = fields[0][2:] if fields and fields[0].startswith("T" + CODE_SEP) else "(untitled)"
-        key = seg.keys[i]
+        key = seg.key(i)
         scored = []
         complete = 0
         for field in fields:
@@ -338,6 +421,15 @@ class SearchIndex:
             out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
                            snippet, spans, terms))
         return out
+
+
+def owner_map(segments: list[Segment]) -> np.ndarray:
+    """doc -> the segment holding its current text (later segments hold newer versions)."""
+    size = max((int(s.docs[-1]) for s in segments if len(s.docs)), default=0) + 1
+    owner = np.zeros(size, dtype=np.int64)
+    for seg in segments:
+        owner[np.asarray(seg.docs, dtype=np.int64)] = seg.sid
+    return owner
 
 
 def _has_word(hay: str, t: str) -> bool:
@@ -387,23 +479,16 @@ def merge_plan(sizes: list[tuple[int, int]]) -> int:
     return k
 
 
-def write_vocab(folder: Path, new_terms: Iterable[str], atomic_write: Callable[[Path, bytes], None]) -> None:
-    path = folder / "vocab.json"
-    old = orjson.loads(path.read_bytes()) if path.exists() else []
-    merged = sorted(set(old).union(new_terms))
-    if merged != old:
-        atomic_write(path, orjson.dumps(merged))
+def load_index(folder: Path, segment_ids: list[int]) -> SearchIndex:
+    return SearchIndex([Segment.load(folder, sid) for sid in segment_ids], Vocab.load(folder))
 
 
-def load_index(folder: Path, segment_ids: list[int], owner: dict[int, int]) -> SearchIndex:
-    segments = [Segment.load(folder, sid) for sid in segment_ids]
-    vocab_path = folder / "vocab.json"
-    vocab = orjson.loads(vocab_path.read_bytes()) if vocab_path.exists() else None
-    return SearchIndex(segments, owner, vocab)
+def segment_ids_on_disk(folder: Path) -> set[int]:
+    return {int(p.name[1:7]) for p in folder.glob("s??????.*") if p.name[1:7].isdigit()}
 
 
 def remove_segment_files(folder: Path, sid: int) -> None:
-    for p in Segment.paths(folder, sid):
+    for p in Segment.paths(folder, sid).values():
         try:
             os.unlink(p)
         except FileNotFoundError:

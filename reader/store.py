@@ -518,28 +518,29 @@ class Store:
         meta = self.index.table("meta").get(doc_id=1) or {}
         return [list(x) for x in meta.get("search", [])]
 
-    def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, searchmod.SearchPayload]]) -> list[list[int]]:
-        """Write this import's search segment (merging small tail segments); return the manifest."""
+    def _write_search(self, info: dict[str, Any], items: list[tuple[int, str, Any]]) -> list[list[int]]:
+        """Write this import's search segment (merging small tail segments); return the manifest.
+
+        Nothing here is visible until the index (written last) lists the new manifest.
+        """
         from reader import search as searchmod
 
         manifest = [list(x) for x in info.get("search", [])]
-        next_sid = max((sid for sid, _ in manifest), default=0) + 1
-        seg = searchmod.Segment.build(next_sid, items)
+        next_sid = max([sid for sid, _ in manifest] + list(searchmod.segment_ids_on_disk(self.search_dir)),
+                       default=0) + 1
         folder = self.search_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        vocab = searchmod.Vocab.load(folder)
+        seg = searchmod.Segment.build(next_sid, items, vocab)
         seg.write(folder, atomic_write)
-        searchmod.write_vocab(folder, seg.terms, atomic_write)
+        vocab.write(folder, atomic_write)  # ids only grow: the old manifest still reads correctly
         manifest.append([next_sid, len(seg.docs)])
         k = searchmod.merge_plan([(a, b) for a, b in manifest])
         if k > 1:
             parts = [seg if sid == next_sid else searchmod.Segment.load(folder, sid) for sid, _ in manifest[-k:]]
-            owner: dict[int, int] = {}
-            for sid, _ in manifest:
-                part = next((p for p in parts if p.sid == sid), None)
-                docs = part.docs if part is not None else searchmod.Segment.load(folder, sid).docs
-                for d in docs:
-                    owner[d] = sid
-            merged = searchmod.Segment.merge(next_sid + 1, parts, lambda d, sid: owner.get(d) == sid)
-            merged.write(folder, atomic_write)
+            others = [searchmod.Segment.load(folder, sid) for sid, _ in manifest[:-k]]
+            owner = searchmod.owner_map(others + parts)
+            merged = searchmod.Segment.merge(next_sid + 1, parts, owner, folder, atomic_write)
             manifest = manifest[:-k] + [[merged.sid, len(merged.docs)]]
         return manifest
 
@@ -547,27 +548,18 @@ class Store:
         from reader import search as searchmod
 
         keep = {sid for sid, _ in manifest}
-        for p in self.search_dir.glob("s*.meta"):
-            sid = int(p.stem[1:])
-            if sid not in keep:
-                searchmod.remove_segment_files(self.search_dir, sid)
+        for sid in searchmod.segment_ids_on_disk(self.search_dir) - keep:
+            searchmod.remove_segment_files(self.search_dir, sid)
 
-    def search_index(self) -> searchmod.SearchIndex:
-        """The on-disk search index (no story text is read until a hit is shown)."""
+    def search_index(self) -> Any:
+        """The on-disk search index, memory-mapped (no story text is read until a hit is shown)."""
         from reader import search as searchmod
 
         manifest = self._search_manifest()
         if not manifest and not self.is_empty():  # an older or repaired database: index it now
             self.rebuild_search()
             manifest = self._search_manifest()
-        segments = [searchmod.Segment.load(self.search_dir, sid) for sid, _ in manifest]
-        owner: dict[int, int] = {}
-        for seg in segments:  # later segments hold newer versions
-            for d in seg.docs:
-                owner[d] = seg.sid
-        vocab_path = self.search_dir / "vocab.json"
-        vocab = orjson.loads(vocab_path.read_bytes()) if vocab_path.exists() else None
-        return searchmod.SearchIndex(segments, owner, vocab)
+        return searchmod.load_index(self.search_dir, [sid for sid, _ in manifest])
 
     def rebuild_search(self) -> None:
         """A fresh one-segment search index from the stored stories (doctor, migrations)."""
@@ -575,13 +567,14 @@ class Store:
 
         with self._locked():
             self._index = None
-            entries = {e["key"]: e["id"] for e in self.entries()}
-            items = [(entries[e["key"]], e["key"], a) for e, a in self.iter_articles()]
+            items = [(e["id"], e["key"], a) for e, a in self.iter_articles()]
             old = self._search_manifest()
-            sid = max((s for s, _ in old), default=0) + 1
-            seg = searchmod.Segment.build(sid, items)
+            sid = max([s for s, _ in old] + list(searchmod.segment_ids_on_disk(self.search_dir)), default=0) + 1
+            self.search_dir.mkdir(parents=True, exist_ok=True)
+            vocab = searchmod.Vocab.load(self.search_dir)
+            seg = searchmod.Segment.build(sid, items, vocab)
             seg.write(self.search_dir, atomic_write)
-            searchmod.write_vocab(self.search_dir, seg.terms, atomic_write)
+            vocab.write(self.search_dir, atomic_write)
             meta = self.index.table("meta")
             info = dict(meta.get(doc_id=1) or {"schema": SCHEMA_VERSION})
             info["search"] = [[sid, len(seg.docs)]]

@@ -144,7 +144,8 @@ def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch)
     manifest = Store(db_path)._search_manifest()
     assert len(manifest) <= 3  # logarithmic merging keeps the segment count small
     files = {p.name for p in (db_path / "search").iterdir()}
-    assert files == {f"s{sid:06d}.{ext}" for sid, _ in manifest for ext in ("meta", "post", "text")} | {"vocab.json"}
+    parts = ("tids.npy", "starts.npy", "post.npy", "docs.npy", "keys.npy", "tspan.npy", "text")
+    assert files == {f"s{sid:06d}.{ext}" for sid, _ in manifest for ext in parts} | {"vocab.json", "vocab.order.npy"}
 
 
 def test_lost_search_index_is_rebuilt(db_path):

@@ -47,6 +47,7 @@ class StoryList(LineView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[dict[str, Any]] = []
+        self._row_cache: dict[tuple, tuple[Text, Text]] = {}
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
 
     # ---- data in (attributes down)
@@ -77,7 +78,15 @@ class StoryList(LineView):
         return len(self.entries) * self.ROW_HEIGHT
 
     def line_text(self, index: int, width: int) -> Text:
-        return story_lines(self.entries[index // self.ROW_HEIGHT], width)[index % self.ROW_HEIGHT]
+        row = index // self.ROW_HEIGHT
+        e = self.entries[row]
+        ck = (e["key"], width, e.get("read"), e.get("bookmarked"), e.get("hash"))
+        lines = self._row_cache.get(ck)
+        if lines is None:  # both lines of a row are built together: cache them for the second
+            if len(self._row_cache) > 512:
+                self._row_cache.clear()
+            lines = self._row_cache[ck] = story_lines(e, width)
+        return lines[index % self.ROW_HEIGHT]
 
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:

@@ -16,18 +16,25 @@ def date_key(e: dict[str, Any]) -> str:
     return e.get("imported") or ""
 
 
-_KEYS = {
-    "votes": lambda e: (-(e.get("votes") or 0), e["title"].casefold()),
-    "score": lambda e: (-(e.get("score") or 0), e["title"].casefold()),
-    "comments": lambda e: (-(e.get("comments") or 0), e["title"].casefold()),
-    "title": lambda e: (e["title"].casefold(), e.get("id", 0)),
-}
+def _title_key(e: dict[str, Any]) -> str:
+    t = e.get("_title_key")
+    if t is None:
+        t = e["_title_key"] = e["title"].casefold()
+    return t
 
 
 def sort_entries(entries: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """A sorted copy: numeric sorts put the largest first, date the newest; ties go by title.
+
+    Python's sort is stable, so sorting by title once and then by a cheap numeric key is far
+    faster at 100,000 stories than one sort on a composite key.
+    """
+    by_title = sorted(entries, key=_title_key)
+    if by == "title":
+        return by_title
     if by == "date":
-        return sorted(entries, key=lambda e: (date_key(e), -e.get("id", 0)), reverse=True)
-    return sorted(entries, key=_KEYS[by])
+        return sorted(by_title, key=date_key, reverse=True)
+    return sorted(by_title, key=lambda e: -(e.get(by) or 0))
 
 
 def public_entry(e: dict[str, Any]) -> dict[str, Any]:

@@ -65,7 +65,8 @@ class Comment:
             "text": self.text,
             "quotes": self.quotes,
         }
-        if internal:
+        if internal:  # the store keeps blocks only: text and quotes are derived from them
+            del d["text"], d["quotes"]
             d["blocks"] = [[b.text, b.quote, b.of] for b in self.blocks]
             d["header"] = self.header
         return d

@@ -183,11 +183,14 @@ def wrap_plain(text: str, width: int) -> list[str]:
     Far cheaper than Rich's general wrapper, which matters for a 500-comment thread.
     """
     width = max(4, width)
+    if text.isascii() and len(text) <= width and "\n" not in text:
+        return [text]
+    measure = len if text.isascii() else cell_len
     out: list[str] = []
     for para in text.split("\n"):
         line, used = "", 0
         for word in para.split(" "):
-            w = cell_len(word)
+            w = measure(word)
             if w > width:
                 if line:
                     out.append(line)

@@ -46,6 +46,7 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.all_entries: list[dict[str, Any]] = []
+        self.by_key: dict[str, dict[str, Any]] = {}
         self.sort = "votes"
         self.bookmarked_only = False
         self.reading_tab = "article"
@@ -81,6 +82,7 @@ class MainScreen(Screen):
     def _entries_loaded(self, entries: list[dict[str, Any]]) -> None:
         first = not self.all_entries
         self.all_entries = entries
+        self.by_key = {e["key"]: e for e in entries}
         self._refresh_list()
         # The search index loads in a worker once the list has been painted, not before.
         if first:
@@ -144,10 +146,12 @@ class MainScreen(Screen):
         else:
             shown = {self.active}
         for pane, w in widgets.items():
-            w.display = pane in shown
-            w.set_class(self.mode == "medium" and pane != "list", "-reading")
-        for cls in ("-wide", "-medium", "-narrow"):
-            self.set_class(cls == f"-{self.mode}", cls)
+            if w.display != (pane in shown):
+                w.display = pane in shown
+        mode_class = f"-{self.mode}"
+        if not self.has_class(mode_class):  # restyling the screen is costly: only on a real change
+            self.remove_class("-wide", "-medium", "-narrow")
+            self.add_class(mode_class)
         self._titles()
         self._update_status()
 
@@ -211,9 +215,8 @@ class MainScreen(Screen):
         self.open_entry, self.open_article = entry, article
         entry["read"] = True
         self.query_one(StoryList).refresh_entry(entry["key"], read=True)
-        for e in self.all_entries:
-            if e["key"] == entry["key"]:
-                e["read"] = True
+        if entry["key"] in self.by_key:
+            self.by_key[entry["key"]]["read"] = True
         self.query_one(ArticleView).show(article, self.search_terms)
         self.query_one(CommentTree).show(article, focus_comment=focus_comment, terms=self.search_terms)
         self.action_show_pane("comments" if focus_comment is not None else pane)
@@ -222,7 +225,7 @@ class MainScreen(Screen):
 
     def apply_search(self, query: str, hit: Any) -> None:
         self.search_query, self.search_terms = query, list(hit.terms)
-        entry = next((e for e in self.all_entries if e["key"] == hit.key), None)
+        entry = self.by_key.get(hit.key)
         if entry is None:
             return
         self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=hit.key)
@@ -255,9 +258,8 @@ class MainScreen(Screen):
         return self.query_one(StoryList).current
 
     def _set_flag(self, entry: dict[str, Any], flag: str, value: bool) -> None:
-        for e in self.all_entries:
-            if e["key"] == entry["key"]:
-                e[flag] = value
+        if entry["key"] in self.by_key:
+            self.by_key[entry["key"]][flag] = value
         entry[flag] = value
         self.query_one(StoryList).refresh_entry(entry["key"], **{flag: value})
 

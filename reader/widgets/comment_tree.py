@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 
@@ -44,6 +44,7 @@ class CommentTree(LineView):
     ]
     COMPONENT_CLASSES = {"comment-tree--cursor"}
     DEFAULT_CSS = """
+    CommentTree { scrollbar-gutter: stable; }  /* the wrap width never changes when the bar appears */
     CommentTree > .comment-tree--cursor { background: $boost; }
     CommentTree:focus > .comment-tree--cursor { background: $primary 25%; }
     """
@@ -68,6 +69,7 @@ class CommentTree(LineView):
         self.matches: set[int] = set()
         self._pattern: re.Pattern[str] | None = None
         self._width = 0
+        self._generation = 0
 
     # ---- data in
 
@@ -76,7 +78,11 @@ class CommentTree(LineView):
         self.thread = Thread(article.comments, self.sort) if article else None
         self.folded = {c.id for c in article.comments if c.revision_of is not None} if article else set()
         self.set_terms(terms or [], rebuild=False)
-        self._rebuild(keep=None)
+        self.rows = self.thread.rows(self.folded) if self.thread else []
+        self._width = 0  # lines are laid out lazily, at the width the pane finally gets
+        self.lines, self.row_start, self.line_row = [], [], []
+        self.virtual_size = Size(self.content_width, max(1, len(self.rows)))
+        self.refresh()
         self.cursor = 0
         if focus_comment is not None:
             self.focus_comment(focus_comment)
@@ -117,25 +123,65 @@ class CommentTree(LineView):
         return self.rows[self.cursor].comment.id if 0 <= self.cursor < len(self.rows) else None
 
     def _rebuild(self, keep: int | None) -> None:
+        """Lay out the comments as lines: the first screens now, the rest a chunk at a time.
+
+        A 500-comment thread paints as fast as a 20-comment one; anything that needs a row
+        further down (G, a search hit, scrolling) lays out up to it first.
+        """
         width = self.content_width
         self._width = width
+        self._generation += 1
         self.rows = self.thread.rows(self.folded) if self.thread else []
         self.lines, self.row_start, self.line_row = [], [], []
-        for i, row in enumerate(self.rows):
-            self.row_start.append(len(self.lines))
-            block = comment_lines(row, width)
-            block.append(Line(indent_guides(row.depth), ""))
-            self.lines += block
-            self.line_row += [i] * len(block)
-        self.update_size()
+        keep_row = next((i for i, r in enumerate(self.rows) if r.comment.id == keep), 0) if keep is not None else 0
+        self._extend(max(keep_row + 1, self.cursor + 1), min_lines=3 * max(10, self.size.height))
         if keep is not None:
             self._move_to_id(keep)
         else:
             self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+            self.call_after_refresh(self._reveal_cursor)
+        if len(self.row_start) < len(self.rows):
+            generation = self._generation
+            self.set_timer(0.05, lambda: self._continue_layout(generation))
+
+    def _extend(self, rows: int, min_lines: int = 0) -> None:
+        """Lay out rows until `rows` rows (and at least `min_lines` lines) exist."""
+        width = self._width
+        built = len(self.row_start)
+        total = len(self.rows)
+        if built >= total or (built >= rows and len(self.lines) >= min_lines):
+            return
+        while built < total and (built < rows or len(self.lines) < min_lines):
+            row = self.rows[built]
+            self.row_start.append(len(self.lines))
+            block = comment_lines(row, width)
+            block.append(Line(indent_guides(row.depth), ""))
+            self.lines += block
+            self.line_row += [built] * len(block)
+            built += 1
+        self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        built, total = len(self.row_start), len(self.rows)
+        estimate = 0
+        if built < total and built:
+            estimate = int(len(self.lines) / built * (total - built))  # until laid out, a fair guess
+        self.virtual_size = Size(self._width, len(self.lines) + estimate)
+        self.refresh()
+
+    def _continue_layout(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer layout replaced this one
+        self._extend(len(self.row_start) + 100)
+        if len(self.row_start) < len(self.rows):
+            self.set_timer(0.02, lambda: self._continue_layout(generation))
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.content_width != self._width:
-            self._rebuild(keep=self.current_id)
+        self.refresh()  # the next paint lays the lines out again if the width changed
+
+    def _ensure(self) -> None:
+        if self._width != self.content_width:
+            self._rebuild(keep=None)
 
     def _move_to_id(self, cid: int) -> None:
         for i, row in enumerate(self.rows):
@@ -146,16 +192,22 @@ class CommentTree(LineView):
     # ---- LineView
 
     def line_count(self) -> int:
-        return len(self.lines)
+        self._ensure()
+        return self.virtual_size.height if self.lines else 0
 
     def line_text(self, index: int, width: int) -> Text:
+        self._ensure()
+        while index >= len(self.lines) and len(self.row_start) < len(self.rows):
+            self._extend(len(self.row_start) + 50)
+        if index >= len(self.lines):
+            return Text("")
         text = self.lines[index].text()
         if self._pattern is not None:
             text.highlight_regex(self._pattern, HIGHLIGHT)
         return text
 
     def line_style(self, index: int) -> Style | None:
-        if self.line_row and self.line_row[index] == self.cursor:
+        if index < len(self.line_row) and self.line_row[index] == self.cursor:
             return self.get_component_rich_style("comment-tree--cursor")
         return None
 
@@ -166,6 +218,8 @@ class CommentTree(LineView):
     # ---- cursor
 
     def _span(self, i: int) -> tuple[int, int]:
+        self._ensure()
+        self._extend(i + 2)
         start = self.row_start[i]
         end = self.row_start[i + 1] if i + 1 < len(self.row_start) else len(self.lines)
         return start, end
@@ -173,11 +227,19 @@ class CommentTree(LineView):
     def watch_cursor(self, old: int, new: int) -> None:
         if not self.rows:
             return
+        if self._width != self.content_width:
+            self.refresh()  # not laid out yet: the lazy layout scrolls the cursor into view
+            return
         for i in (old, new):
             if 0 <= i < len(self.rows):
                 s, e = self._span(i)
                 self.refresh_lines(s, e - s)
-        s, e = self._span(new)
+        self._reveal_cursor()
+
+    def _reveal_cursor(self) -> None:
+        if not (0 <= self.cursor < len(self.row_start)):
+            return
+        s, e = self._span(self.cursor)
         height = max(1, self.scrollable_content_region.height)
         self.scroll_to_region(Region(0, s, 1, min(e - s, height)), animate=False, force=True)
 
@@ -187,12 +249,13 @@ class CommentTree(LineView):
 
     def action_jump(self, where: int) -> None:
         if self.rows:
-            self.cursor = 0 if where == 0 else len(self.rows) - 1
+            self.cursor = 0 if where == 0 else len(self.rows) - 1  # _span lays out up to the row
 
     def action_page(self, direction: int) -> None:
         if not self.rows:
             return
         height = max(1, self.scrollable_content_region.height)
+        self._extend(self.cursor + 2, min_lines=self.row_start[self.cursor] + 2 * height)
         target = max(0, min(len(self.lines) - 1, self.row_start[self.cursor] + direction * height))
         row = self.line_row[target]
         self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
@@ -269,5 +332,7 @@ class CommentTree(LineView):
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y
+        while index >= len(self.line_row) and len(self.row_start) < len(self.rows):
+            self._extend(len(self.row_start) + 50)
         if 0 <= index < len(self.line_row):
             self.cursor = self.line_row[index]

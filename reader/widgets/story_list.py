@@ -28,6 +28,7 @@ class StoryList(LineView):
     ]
     COMPONENT_CLASSES = {"story-list--cursor"}
     DEFAULT_CSS = """
+    StoryList { scrollbar-gutter: stable; }
     StoryList > .story-list--cursor { background: $block-cursor-blurred-background; }
     StoryList:focus > .story-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     """
@@ -48,6 +49,7 @@ class StoryList(LineView):
         super().__init__(id=id)
         self.entries: list[dict[str, Any]] = []
         self._row_cache: dict[tuple, tuple[Text, Text]] = {}
+        self._rows: dict[str, int] = {}
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
 
     # ---- data in (attributes down)
@@ -55,16 +57,17 @@ class StoryList(LineView):
     def set_entries(self, entries: list[dict[str, Any]], keep_key: str | None = None) -> None:
         old = self.current
         self.entries = entries
+        self._rows = {e["key"]: i for i, e in enumerate(entries)}
         key = keep_key or (old["key"] if old else None)
-        index = next((i for i, e in enumerate(entries) if e["key"] == key), 0) if key else 0
+        index = self._rows.get(key, 0) if key else 0
         self.update_size()
         self.cursor = min(index, max(0, len(entries) - 1))
 
     def refresh_entry(self, key: str, **changes: Any) -> None:
-        for i, e in enumerate(self.entries):
-            if e["key"] == key:
-                e.update(changes)
-                self._refresh_row(i)
+        i = self._rows.get(key)
+        if i is not None:
+            self.entries[i].update(changes)
+            self._refresh_row(i)
 
     @property
     def current(self) -> dict[str, Any] | None:

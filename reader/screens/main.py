@@ -114,7 +114,7 @@ class MainScreen(Screen):
             if self.bookmarked_only:
                 text.append(" · ★ only", style="yellow")
         if self.mode != "narrow" or self.active == "comments":
-            text.append(" · comments ", style="dim")
+            text.append(" · comments " if self.mode != "narrow" or self.active == "list" else " comments ", style="dim")
             text.append(SORT_LABELS[tree.sort], style="bold")
         if self.search_query:
             text.append(" · search ", style="dim")
@@ -270,7 +270,8 @@ class MainScreen(Screen):
         on_ = not entry.get("bookmarked")
         self._set_flag(entry, "bookmarked", on_)
         self.app.write_state("bookmark", entry["key"], on_)
-        self.notify(("Bookmarked" if on_ else "Removed bookmark") + ": " + entry["title"][:60], timeout=2, markup=False)
+        title = entry["title"] if len(entry["title"]) <= 48 else entry["title"][:47].rstrip() + "…"
+        self.notify(("★ Bookmarked" if on_ else "Bookmark removed") + f"\n{title}", timeout=2, markup=False)
         if self.bookmarked_only and not on_:
             self._refresh_list()
 

@@ -69,6 +69,7 @@ class MainScreen(Screen):
             self.sort = "votes"
         self.query_one("#comments", CommentTree).sort = self.app.store_setting("comment_sort", "score")
         self._layout(self.size.width)
+        self._apply_layout()  # the mode watcher does not fire when the first mode is the default
         self.query_one("#list").focus()
         self.load_entries()
 

@@ -59,6 +59,10 @@ class ReaderApp(App):
         self._settings[name] = value
         self._guard(lambda s: s.set_setting(name, value))
 
+    @work(thread=True, exclusive=True, group="head")
+    def save_head(self, rows: list[dict[str, Any]], sort: str, bookmarked_only: bool) -> None:
+        self._guard(lambda s: s.write_head(rows, sort, bookmarked_only))
+
     @work(thread=True, group="state")
     def write_state(self, what: str, key: str, value: bool) -> None:
         """Bookmarks and read marks go to disk at once (a small file, never the archive)."""

@@ -583,6 +583,39 @@ class Store:
                 meta.insert(info)
             self._drop_unused_search_files(info["search"])
 
+    # ---- the list's first screen, cached so a big archive paints at once
+
+    HEAD_ROWS = 200
+
+    def read_head(self, sort: str, bookmarked_only: bool) -> list[dict[str, Any]] | None:
+        """The first rows of the list as last shown, if the index has not changed since.
+
+        Read marks and bookmarks in it may be a moment old: the full list replaces it at once.
+        """
+        path = self.path / "head.json"
+        try:
+            head = orjson.loads(path.read_bytes())
+        except (FileNotFoundError, orjson.JSONDecodeError, OSError):
+            return None
+        if (not isinstance(head, dict) or head.get("stamp") != list(_stamp(self.index_file) or [])
+                or head.get("sort") != sort or head.get("bookmarked_only") != bookmarked_only):
+            return None
+        rows = head.get("rows")
+        return rows if isinstance(rows, list) else None
+
+    def write_head(self, rows: list[dict[str, Any]], sort: str, bookmarked_only: bool) -> None:
+        """Remember the list's first rows (a cache: losing it only costs start-up time)."""
+        stamp = _stamp(self.index_file)
+        if stamp is None:
+            return
+        data = {"stamp": list(stamp), "sort": sort,
+                "bookmarked_only": bookmarked_only,
+                "rows": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows[: self.HEAD_ROWS]]}
+        try:
+            atomic_write(self.path / "head.json", orjson.dumps(data))
+        except OSError:
+            pass
+
     def _set_state(self, key: str, **fields: Any) -> None:
         with self._locked():
             self._user = None

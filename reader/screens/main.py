@@ -71,7 +71,15 @@ class MainScreen(Screen):
         self._layout(self.size.width)
         self._apply_layout()  # the mode watcher does not fire when the first mode is the default
         self.query_one("#list").focus()
-        self.load_entries()
+        # A big archive: paint the list's first screen from the cached head, then load it all.
+        head = self.app.with_store(lambda s: s.read_head(self.sort, self.bookmarked_only))
+        if head:
+            self.query_one(StoryList).set_entries(head)
+            self._update_status(loading=True)
+            # Let the cached screen paint before the full load takes the interpreter for a while.
+            self.call_after_refresh(lambda: self.set_timer(0.05, self.load_entries))
+        else:
+            self.load_entries()
 
     # ---- data
 
@@ -96,11 +104,17 @@ class MainScreen(Screen):
         story_list = self.query_one(StoryList)
         story_list.empty_message = ("No bookmarked stories. Press B to show all, b to bookmark one."
                                     if self.bookmarked_only else "No stories yet. Import pages with `reader import PATH`.")
-        story_list.set_entries(sort_entries(view, self.sort), keep_key=keep_key)
+        rows = sort_entries(view, self.sort)
+        story_list.set_entries(rows, keep_key=keep_key)
         self._update_status()
+        if len(self.all_entries) > StoryList.HEAD_CACHE_FROM:
+            # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
+            self.app.save_head([dict(r) for r in rows[: StoryList.HEAD_ROWS]], self.sort, self.bookmarked_only)
 
-    def _update_status(self) -> None:
-        shown = len(self.query_one(StoryList).entries)
+    def _update_status(self, loading: bool = False) -> None:
+        shown = len(self.all_entries) if not loading else None
+        if shown is not None and self.bookmarked_only:
+            shown = len(self.query_one(StoryList).entries)
         tree = self.query_one(CommentTree)
         text = Text.assemble(("reader ", "bold"))
         if self.mode != "wide":
@@ -109,7 +123,7 @@ class MainScreen(Screen):
                 text.append(f" {i} {PANE_TITLES[pane]} ", style=style)
             text.append(" ")
         if self.mode != "narrow" or self.active == "list":
-            text.append(f" {shown} stor{'y' if shown == 1 else 'ies'}")
+            text.append(" loading the archive…" if shown is None else f" {shown:,} stor{'y' if shown == 1 else 'ies'}")
             text.append(" · sort ", style="dim")
             text.append(self.sort, style="bold")
             if self.bookmarked_only:
@@ -241,7 +255,15 @@ class MainScreen(Screen):
 
     # ---- list state
 
+    def _loading(self) -> bool:
+        if not self.all_entries and self.query_one(StoryList).entries:
+            self.notify("Still loading the archive…", timeout=1.5)
+            return True
+        return False
+
     def action_cycle_sort(self) -> None:
+        if self._loading():
+            return
         self.sort = LIST_SORTS[(LIST_SORTS.index(self.sort) + 1) % len(LIST_SORTS)]
         self._refresh_list()
         self._titles()
@@ -249,6 +271,8 @@ class MainScreen(Screen):
         self.notify(f"Stories sorted by {self.sort}", timeout=1.5)
 
     def action_toggle_bookmarked_only(self) -> None:
+        if self._loading():
+            return
         self.bookmarked_only = not self.bookmarked_only
         self._refresh_list()
         self._titles()

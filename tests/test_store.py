@@ -157,3 +157,17 @@ def test_lost_search_index_is_rebuilt(db_path):
     data["meta"]["1"].pop("search")
     (db_path / "index.json").write_text(json.dumps(data))
     assert Store(db_path).search_index().search("tangerine")[0].where == "comment #6"
+
+
+def test_list_head_cache_is_used_only_while_the_index_is_unchanged(db_path, tmp_path):
+    store = open_store(db_path)
+    rows = store.entries()[:3]
+    store.write_head(rows, "votes", False)
+    assert [r["key"] for r in Store(db_path).read_head("votes", False)] == [r["key"] for r in rows]
+    assert Store(db_path).read_head("title", False) is None  # another sort: not this head
+    page = tmp_path / "new.txt"
+    page.write_text("A newer story\nbody", encoding="utf-8")
+    import_paths(store, [page])
+    assert Store(db_path).read_head("votes", False) is None  # the index changed: stale
+    (db_path / "head.json").write_bytes(b"{broken")
+    assert Store(db_path).read_head("votes", False) is None

@@ -396,8 +396,8 @@ class SearchIndex:
         key = seg.key(i)
         scored = []
         complete = 0
-        for field in fields:
-            lf = field.casefold()
+        for part in fields:
+            lf = part.casefold()
             present = [t for t in tw if t in lf and _has_word(lf, t)]
             if not present:
                 continue
@@ -407,7 +407,7 @@ class SearchIndex:
                     if sc > got[w]:
                         got[w] = sc
             hit_words = sum(1 for g in got if g)
-            code, _, text = field.partition(CODE_SEP)
+            code, _, text = part.partition(CODE_SEP)
             weight = TITLE_WEIGHT if code == "T" else 1.0 if code == "B" else 0.95
             scored.append((sum(got) / n * weight * (hit_words / n), code, text, present))
             complete += hit_words == n

@@ -289,3 +289,19 @@ async def test_empty_database_says_so(tmp_path):
         assert lst.entries == [] and "No stories yet" in lst.empty_message
         await pilot.press("enter", "3")
         assert "Open a story" in str(tree(app).empty_text())
+
+
+async def test_search_typed_before_the_index_is_ready_still_answers(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        while app.search_index is None:  # let the start-up load finish first
+            await pilot.pause(0.05)
+        index, app.search_index = app.search_index, None  # then pretend it is still loading
+        await pilot.press("slash", *"whom")
+        await settle(pilot)
+        assert "Loading the search index" in str(app.screen.query_one("#search-status").render())
+        app.search_index = index
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert app.screen.hits and app.screen.hits[0].where == "comment #6"

@@ -81,12 +81,17 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         """Runs off the UI thread; a newer keystroke cancels this one (exclusive worker)."""
         worker = get_current_worker()
         index = self.index_provider()
-        if index is None:
-            self.app.call_from_thread(self._status, "Building the search index…")
+        if index is None:  # still loading: say so, and try again shortly with the same query
+            self.app.call_from_thread(self._status, "Loading the search index…")
+            self.app.call_from_thread(self.set_timer, 0.25, lambda: self._retry(query))
             return
         hits = index.search(query, limit=25, cancelled=lambda: worker.is_cancelled) if query.strip() else []
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
+
+    def _retry(self, query: str) -> None:
+        if self.is_attached and query == self.query_one(Input).value:
+            self.run_search(query)
 
     def _show(self, query: str, hits: list[Hit]) -> None:
         if query != self.query_one(Input).value:

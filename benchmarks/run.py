@@ -244,19 +244,19 @@ def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
 # --------------------------------------------------------------------------- report
 
 ROWS = [
-    ("import_pages_per_s", "import (pages/s)", "{:,.0f}", "higher"),
-    ("import_mb_per_s", "import (MB/s)", "{:,.1f}", "higher"),
-    ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}", "lower"),
-    ("db_mb", "database on disk (MB)", "{:,.0f}", "lower"),
-    ("first_paint_s", "cold start to first paint (s)", "{:.2f}", "lower"),
-    ("list_ready_s", "cold start to whole archive listed (s)", "{:.2f}", "lower"),
-    ("open_500_s", "open 500-comment story (ms)", "ms", "lower"),
-    ("search_p50_ms", "search p50 per keystroke (ms)", "{:.1f}", "lower"),
-    ("search_p95_ms", "search p95 per keystroke (ms)", "{:.1f}", "lower"),
-    *[(f"sort_{k}_ms", f"sort by {k} (ms)", "{:.1f}", "lower") for k in ("votes", "score", "comments", "date", "title")],
-    ("bookmark_ms", "bookmark write (ms)", "{:.2f}", "lower"),
-    ("app_rss_start_mb", "app RSS after start (MB)", "{:,.0f}", "lower"),
-    ("app_rss_after_20_searches_mb", "app RSS after 20 searches (MB)", "{:,.0f}", "lower"),
+    ("import_pages_per_s", "import (pages/s)", "{:,.0f}"),
+    ("import_mb_per_s", "import (MB/s)", "{:,.1f}"),
+    ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}"),
+    ("db_mb", "database on disk (MB)", "{:,.0f}"),
+    ("first_paint_s", "cold start to first paint (s)", "{:.2f}"),
+    ("list_ready_s", "cold start to whole archive listed (s)", "{:.2f}"),
+    ("open_500_s", "open 500-comment story (ms)", "ms"),
+    ("search_p50_ms", "search p50 per keystroke (ms)", "{:.1f}"),
+    ("search_p95_ms", "search p95 per keystroke (ms)", "{:.1f}"),
+    *[(f"sort_{k}_ms", f"sort by {k} (ms)", "{:.1f}") for k in ("votes", "score", "comments", "date", "title")],
+    ("bookmark_ms", "bookmark write (ms)", "{:.2f}"),
+    ("app_rss_start_mb", "app RSS after start (MB)", "{:,.0f}"),
+    ("app_rss_after_20_searches_mb", "app RSS after 20 searches (MB)", "{:,.0f}"),
 ]
 
 
@@ -273,7 +273,7 @@ def table(results: dict) -> str:
     head = "| metric | " + " | ".join(f"{s:,} reader | {s:,} naive | ratio" for s in map(int, sizes)) + " |"
     sep = "|---|" + "---|---|---|" * len(sizes)
     lines = [head, sep]
-    for key, label, f, better in ROWS:
+    for key, label, f in ROWS:
         cells = []
         for s in sizes:
             r, nv = results["sizes"][s]["reader"].get(key), results["sizes"][s].get("naive", {}).get(key)

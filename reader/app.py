@@ -66,7 +66,7 @@ class ReaderApp(App):
     @work(thread=True, group="state")
     def write_state(self, what: str, key: str, value: bool) -> None:
         """Bookmarks and read marks go to disk at once (a small file, never the archive)."""
-        if what == "bookmark":
+        if what == "bookmarked":
             self._guard(lambda s: s.set_bookmark(key, value))
         else:
             self._guard(lambda s: s.set_read(key, value))

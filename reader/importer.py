@@ -66,25 +66,25 @@ def import_paths(
 ) -> list[ImportResult]:
     skipped: list[ImportResult] = []
     files = find_pages(paths, skipped)
-    results: list[ImportResult] = list(skipped)
-    for r in skipped:
+    results: list[ImportResult] = []
+    batch: list[tuple[str, Prepared]] = []
+
+    def emit(r: ImportResult) -> None:
+        results.append(r)
         if on_result:
             on_result(r)
-    batch: list[tuple[str, Prepared]] = []
+
+    for r in skipped:
+        emit(r)
 
     def flush() -> None:
         for r in store.import_articles(batch):
-            results.append(r)
-            if on_result:
-                on_result(r)
+            emit(r)
         batch.clear()
 
     for name, art, err in parse_many(files, workers):
         if art is None:
-            r = ImportResult(name, "error", detail=err)
-            results.append(r)
-            if on_result:
-                on_result(r)
+            emit(ImportResult(name, "error", detail=err))
             continue
         batch.append((name, art))
         if len(batch) >= BATCH:

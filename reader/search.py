@@ -295,8 +295,6 @@ class SearchIndex:
         seg = Segment.build(1, [(i, key, a) for i, (key, a) in enumerate(items, start=1)], vocab)
         return cls([seg], vocab)
 
-    build = from_articles  # the old name
-
     def expand(self, q: str, *, prefix: bool) -> dict[str, float]:
         """Vocabulary words matching query word `q`, each with a 0..100 score (cached)."""
         ck = (q, prefix)

@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # the search module pulls in numpy and rapidfuzz: keep them o
 
 SCHEMA_VERSION = 1
 SEGMENT_CAP = 256
-INDEX_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments",
-                "stated", "votes", "score", "seg", "imported", "updated", "hash", "file")
 
 
 class StoreError(Exception):
@@ -586,6 +584,7 @@ class Store:
     # ---- the list's first screen, cached so a big archive paints at once
 
     HEAD_ROWS = 200
+    HEAD_CACHE_FROM = 2000  # archives larger than this cache their first screen for start-up
 
     def read_head(self, sort: str, bookmarked_only: bool) -> list[dict[str, Any]] | None:
         """The first rows of the list as last shown, if the index has not changed since.

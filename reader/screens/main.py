@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from reader.library import LIST_SORTS, sort_entries
 from reader.models import Article
+from reader.store import Store
 from reader.threads_view import SORT_LABELS
 from reader.widgets.article_view import ArticleView
 from reader.widgets.comment_tree import CommentTree
@@ -107,14 +108,12 @@ class MainScreen(Screen):
         rows = sort_entries(view, self.sort)
         story_list.set_entries(rows, keep_key=keep_key)
         self._update_status()
-        if len(self.all_entries) > StoryList.HEAD_CACHE_FROM:
+        if len(self.all_entries) > Store.HEAD_CACHE_FROM:
             # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
-            self.app.save_head([dict(r) for r in rows[: StoryList.HEAD_ROWS]], self.sort, self.bookmarked_only)
+            self.app.save_head(rows[: Store.HEAD_ROWS], self.sort, self.bookmarked_only)
 
     def _update_status(self, loading: bool = False) -> None:
-        shown = len(self.all_entries) if not loading else None
-        if shown is not None and self.bookmarked_only:
-            shown = len(self.query_one(StoryList).entries)
+        shown = None if loading else len(self.query_one(StoryList).entries)
         tree = self.query_one(CommentTree)
         text = Text.assemble(("reader ", "bold"))
         if self.mode != "wide":
@@ -282,31 +281,31 @@ class MainScreen(Screen):
             return self.open_entry
         return self.query_one(StoryList).current
 
-    def _set_flag(self, entry: dict[str, Any], flag: str, value: bool) -> None:
+    def _toggle(self, flag: str) -> tuple[dict[str, Any], bool] | None:
+        """Flip a user-state flag on the current story, in memory and (in a worker) on disk."""
+        entry = self._target()
+        if entry is None:
+            return None
+        value = not entry.get(flag)
         if entry["key"] in self.by_key:
             self.by_key[entry["key"]][flag] = value
         entry[flag] = value
         self.query_one(StoryList).refresh_entry(entry["key"], **{flag: value})
+        self.app.write_state(flag, entry["key"], value)
+        return entry, value
 
     def action_toggle_bookmark(self) -> None:
-        entry = self._target()
-        if entry is None:
+        toggled = self._toggle("bookmarked")
+        if toggled is None:
             return
-        on_ = not entry.get("bookmarked")
-        self._set_flag(entry, "bookmarked", on_)
-        self.app.write_state("bookmark", entry["key"], on_)
+        entry, on_ = toggled
         title = entry["title"] if len(entry["title"]) <= 48 else entry["title"][:47].rstrip() + "…"
         self.notify(("★ Bookmarked" if on_ else "Bookmark removed") + f"\n{title}", timeout=2, markup=False)
         if self.bookmarked_only and not on_:
             self._refresh_list()
 
     def action_toggle_unread(self) -> None:
-        entry = self._target()
-        if entry is None:
-            return
-        read = not entry.get("read")
-        self._set_flag(entry, "read", read)
-        self.app.write_state("read", entry["key"], read)
+        self._toggle("read")
 
     @on(CommentTree.SortChanged)
     def _comment_sort(self, event: CommentTree.SortChanged) -> None:

@@ -34,8 +34,6 @@ class StoryList(LineView):
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
-    HEAD_CACHE_FROM = 2000  # archives larger than this cache their first screen for start-up
-    HEAD_ROWS = 200
 
     class Highlighted(Message):
         def __init__(self, entry: dict[str, Any] | None) -> None:

@@ -3,7 +3,7 @@
 A database is a directory:
 
     index.json      TinyDB: one small metadata record per story (what the list needs)
-    pages/NNNNNN.json  TinyDB segments: the full stories (body, comments), <= 256 per file
+    pages/NNNNNN.json  TinyDB segments: the full stories (body, comments), <= 256 and ~1 MB per file
     user.json       TinyDB: bookmarks, read marks and settings; never rewritten by an import
     .lock           a file lock taken for every write, so processes never lose each other's work
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the search module pulls in numpy and rapidfuzz: keep them o
 
 SCHEMA_VERSION = 1
 SEGMENT_CAP = 256
+SEGMENT_BYTES = 1 << 20
 
 
 class StoreError(Exception):
@@ -210,9 +211,11 @@ class ImportResult:
     detail: str = ""
 
 
-def _content_hash(d: dict[str, Any]) -> str:
+def _content_hash(d: dict[str, Any]) -> tuple[str, int]:
+    """The story's content hash, and the size of its JSON (what it adds to a page file)."""
     body = {k: v for k, v in d.items() if k not in ("file", "hash")}
-    return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=10).hexdigest()
+    data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(data, digest_size=10).hexdigest(), len(data)
 
 
 @dataclass(slots=True)
@@ -224,14 +227,16 @@ class Prepared:
     hash: str
     record: dict[str, Any]
     search: searchmod.SearchPayload
+    size: int = 0
 
     @classmethod
     def of(cls, article: Article) -> Prepared:
         from reader import search as searchmod
 
         stored = article.to_dict(internal=True)
-        return cls(stored["key"], stored, _content_hash(stored), index_record(article, stored),
-                   searchmod.SearchPayload.of(article))
+        digest, size = _content_hash(stored)
+        return cls(stored["key"], stored, digest, index_record(article, stored),
+                   searchmod.SearchPayload.of(article), size)
 
 
 def index_record(article: Article, stored: dict[str, Any]) -> dict[str, Any]:
@@ -469,13 +474,25 @@ class Store:
             seg, count = info.get("seg", 0), info.get("seg_count", 0)
             if seg == 0:
                 seg, count = 1, 0
+            # A page file holds at most SEGMENT_CAP stories and about SEGMENT_BYTES of JSON, so
+            # opening any story parses a small file (a 500-comment story is alone in ~1 MB).
+            size = info.get("seg_bytes")
+            if size is None:  # written before sizes were kept
+                size = self.segment_file(seg).stat().st_size if self.segment_file(seg).exists() else 0
             pending = list(fresh.values())
             placed: dict[str, int] = {}
-            while pending:
-                room = SEGMENT_CAP - count
-                if room <= 0:
-                    seg, count, room = seg + 1, 0, SEGMENT_CAP
-                chunk, pending = pending[:room], pending[room:]
+            i = 0
+            while i < len(pending):
+                if count >= SEGMENT_CAP or (count and size >= SEGMENT_BYTES):
+                    seg, count, size = seg + 1, 0, 0
+                start = i
+                while i < len(pending):
+                    n = count + i - start
+                    if n >= SEGMENT_CAP or (n and size >= SEGMENT_BYTES):
+                        break
+                    size += pending[i].size
+                    i += 1
+                chunk = pending[start:i]
                 sdb = self._open_checked(self.segment_file(seg)) if self.segment_file(seg).exists() else _open_db(self.segment_file(seg))
                 stable = sdb.table("articles")
                 # Segments only ever gain documents: an updated story is a new document, and the
@@ -500,7 +517,7 @@ class Store:
                         inserts.append(Document(rec, doc_id=doc_ids[key]))
                 if inserts:
                     table.insert_multiple(inserts)
-                info.update(schema=SCHEMA_VERSION, seg=seg, seg_count=count)
+                info.update(schema=SCHEMA_VERSION, seg=seg, seg_count=count, seg_bytes=size)
                 meta.truncate()
                 meta.insert(info)
             self._drop_unused_search_files(info["search"])

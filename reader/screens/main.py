@@ -86,7 +86,10 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="entries")
     def load_entries(self) -> None:
-        entries = self.app.with_store(lambda s: s.entries())
+        from reader.app import long_lived_load
+
+        with long_lived_load():
+            entries = self.app.with_store(lambda s: s.entries())
         self.app.call_from_thread(self._entries_loaded, entries)
 
     def _entries_loaded(self, entries: list[dict[str, Any]]) -> None:

@@ -135,6 +135,7 @@ class CommentTree(LineView):
         self.lines, self.row_start, self.line_row = [], [], []
         keep_row = next((i for i, r in enumerate(self.rows) if r.comment.id == keep), 0) if keep is not None else 0
         self._extend(max(keep_row + 1, self.cursor + 1), min_lines=3 * max(10, self.size.height))
+        self.refresh()
         if keep is not None:
             self._move_to_id(keep)
         else:
@@ -166,8 +167,14 @@ class CommentTree(LineView):
         estimate = 0
         if built < total and built:
             estimate = int(len(self.lines) / built * (total - built))  # until laid out, a fair guess
-        self.virtual_size = Size(self._width, len(self.lines) + estimate)
-        self.refresh()
+        height = len(self.lines) + estimate
+        old = self.virtual_size
+        # A new scroll range re-lays out the screen: while the background layout only refines its
+        # guess, keep the old range (it is never shorter than the lines laid out so far).
+        if built < total and old.width == self._width and len(self.lines) <= old.height \
+                and abs(height - old.height) <= old.height // 4:
+            return
+        self.virtual_size = Size(self._width, height)
 
     def _continue_layout(self, generation: int) -> None:
         if generation != self._generation:
@@ -195,11 +202,20 @@ class CommentTree(LineView):
         self._ensure()
         return self.virtual_size.height if self.lines else 0
 
-    def line_text(self, index: int, width: int) -> Text:
+    def _laid_out(self, index: int) -> bool:
+        """Lay out lines up to `index`; False if there is no such line."""
         self._ensure()
         while index >= len(self.lines) and len(self.row_start) < len(self.rows):
             self._extend(len(self.row_start) + 50)
-        if index >= len(self.lines):
+        return index < len(self.lines)
+
+    def line_key(self, index: int, width: int) -> tuple | None:
+        if not self._laid_out(index):
+            return None
+        return (self._generation, index, width, self._pattern.pattern if self._pattern is not None else None)
+
+    def line_text(self, index: int, width: int) -> Text:
+        if not self._laid_out(index):
             return Text("")
         text = self.lines[index].text()
         if self._pattern is not None:

@@ -91,6 +91,10 @@ class StoryList(LineView):
             lines = self._row_cache[ck] = story_lines(e, width)
         return lines[index % self.ROW_HEIGHT]
 
+    def line_key(self, index: int, width: int) -> tuple:
+        e = self.entries[index // self.ROW_HEIGHT]
+        return (e["key"], e.get("hash"), e.get("read"), e.get("bookmarked"), index % self.ROW_HEIGHT, width)
+
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:
             return self.get_component_rich_style("story-list--cursor")

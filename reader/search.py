@@ -13,6 +13,7 @@ writes only its own stories' postings and start-up reads no story text at all.
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import mmap
 import os
@@ -32,6 +33,7 @@ from reader.models import Article
 WORD = re.compile(r"\w+")
 FIELD_SEP, CODE_SEP = "\x1e", "\x1f"  # never in page text: sanitising removes all control chars
 TITLE_WEIGHT = 1.25
+PREFIX_TERMS = 40  # completions of the word being typed, the most common first
 
 
 def words(text: str) -> list[str]:
@@ -172,7 +174,7 @@ class Segment:
                   keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
-        order = np.argsort(t, kind="stable")
+        order = np.lexsort((p, t))  # by term, then by story: a story is found in a term's postings by bisection
         t, p = t[order], p[order]
         tids, counts = np.unique(t, return_counts=True)
         starts = np.zeros(len(tids) + 1, dtype=np.int64)
@@ -283,7 +285,21 @@ class SearchIndex:
         if owner is None:
             owner = owner_map(segments)
         self.owner = owner
+        # Segments whose every story is current skip the per-posting ownership test.
+        self._whole = {s.sid for s in segments if not len(s.docs) or bool(np.all(owner[np.asarray(s.docs, np.int64)] == s.sid))}
+        self._df: np.ndarray | None = None
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
+        self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
+
+    @property
+    def df(self) -> np.ndarray:
+        """How many stories hold each term (by global term id), from the postings' lengths."""
+        if self._df is None or len(self._df) != len(self.vocab.terms):
+            df = np.zeros(len(self.vocab.terms), dtype=np.int64)
+            for seg in self.segments:
+                np.add.at(df, np.asarray(seg.tids, np.int64), np.diff(np.asarray(seg.starts)))
+            self._df = df
+        return self._df
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self.owner))
@@ -306,10 +322,16 @@ class SearchIndex:
         if i < len(vocab) and vocab[i] == q:
             out[q] = 100.0
         if prefix and len(q) >= 2:
-            for term in vocab[i : i + 60]:
-                if not term.startswith(q):
-                    break
-                out.setdefault(term, 90.0 - min(10, len(term) - len(q)))
+            # The word being typed: its completions, the most common first (not the first in
+            # alphabetical order, which for "be" would be "bebe…" rather than "because").
+            j = bisect.bisect_left(vocab, q + "\U0010ffff", i)
+            ids = np.asarray(self.vocab.order[i:j], dtype=np.int64)
+            if len(ids) > PREFIX_TERMS:
+                ids = ids[np.argpartition(-self.df[ids], PREFIX_TERMS - 1)[:PREFIX_TERMS]]
+            for tid in ids:
+                term = self.vocab.terms[int(tid)]
+                if term.startswith(q):
+                    out.setdefault(term, 90.0 - min(10, len(term) - len(q)))
         if len(q) >= 4:
             cutoff = 80 if len(q) >= 6 else 88
             for term, score, _ in process.extract(q, vocab, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff):
@@ -332,6 +354,7 @@ class SearchIndex:
         matched = np.zeros(size, dtype=np.int32)
         in_title = np.zeros(size, dtype=np.int32)
         ids = self.vocab.ids
+        postings: dict[str, list[tuple[Segment, np.ndarray]]] = defaultdict(list)
         for exp in expansions:
             best = np.zeros(size, dtype=np.float32)
             title = np.zeros(size, dtype=bool)
@@ -343,11 +366,14 @@ class SearchIndex:
                     p = seg.lookup(tid)
                     if p is None:
                         continue
+                    postings[term].append((seg, p))
+                    p = np.asarray(p)
                     docs = (p >> 1).astype(np.int64)
-                    own = self.owner[docs] == seg.sid
-                    docs = docs[own]
+                    if seg.sid not in self._whole:
+                        own = self.owner[docs] == seg.sid
+                        docs, p = docs[own], p[own]
                     best[docs] = score
-                    title[docs[(p[own] & 1).astype(bool)]] = True
+                    title[docs[(p & 1).astype(bool)]] = True
             if cancelled():
                 return []
             total += best
@@ -362,15 +388,34 @@ class SearchIndex:
         top = candidates[np.argpartition(-scores, top_n - 1)[:top_n]] if len(candidates) > top_n else candidates
         order = top[np.argsort(-(total[top] / n + 10.0 * (in_title[top] / n)), kind="stable")]
         tw = self._term_words(expansions)
+        present = self._terms_present(order, postings)
         hits: list[Hit] = []
-        for doc in order:  # best stories first; stop once there are enough hits
+        for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
             if cancelled():
                 return []
-            hits += self._field_hits(int(doc), n, tw)
+            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
             if len(hits) >= limit:
                 break
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits[:limit]
+
+    def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray]]]) -> dict[str, np.ndarray]:
+        """For each matched term, which of the top stories hold it (bisecting its postings)."""
+        docs = np.asarray(order, dtype=np.int64)
+        wanted = (docs << 1).astype(np.uint32)  # the postings dtype: no conversion of the postings
+        out: dict[str, np.ndarray] = {}
+        for term, parts in postings.items():
+            has = np.zeros(len(docs), dtype=bool)
+            for seg, p in parts:
+                if not len(p):
+                    continue
+                at = np.minimum(np.searchsorted(p, wanted), len(p) - 1)
+                hit = (np.asarray(p[at]) >> 1).astype(np.int64) == docs
+                if seg.sid not in self._whole:
+                    hit &= self.owner[docs] == seg.sid
+                has |= hit
+            out[term] = has
+        return defaultdict(lambda: np.zeros(len(docs), dtype=bool), out)
 
     @staticmethod
     def _term_words(expansions: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
@@ -382,43 +427,136 @@ class SearchIndex:
         return tw
 
     def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
-        """Where in one story the query matched, field by field, with a snippet for the best.
+        """Where in one story the query matched, field by field, with a snippet for the best three.
 
-        Fields are checked in order (title, body, then comments) with C-speed substring tests,
-        and the scan stops once three fields match every query word.
+        `tw` holds only terms the story is known (from the postings) to contain. Terms are taken
+        a query word at a time, best first, and the search stops once three fields hold every
+        word. Which fields hold a term is remembered per story, so typing the next letter only
+        looks for the new completions.
         """
+        if not tw:
+            return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
-        fields = seg.blob(i).split(FIELD_SEP)
-        title = fields[0][2:] if fields and fields[0].startswith("T" + CODE_SEP) else "(untitled)"
+        text: _StoryText | None = None
+        folded: _StoryText | None = None
+        found: dict[int, list[str]] = defaultdict(list)
+        words_in: dict[int, set[int]] = defaultdict(set)
+        complete = 0
+        for t in sorted(tw, key=lambda t: (min(w for w, _ in tw[t]), -max(sc for _, sc in tw[t]), t)):
+            ks = self._located.get((doc, t))
+            if ks is None:
+                if text is None:
+                    a, b = seg.tspan[i]
+                    text = _StoryText(bytes(seg.text[int(a) : int(b)]))
+                ks = text.fields_with(t)
+                if not ks:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
+                    if folded is None:
+                        folded = _StoryText(text.raw.decode().casefold().encode(), lower=False)
+                    ks = folded.fields_with(t)
+                self._located[(doc, t)] = ks
+                if len(self._located) > 50_000:
+                    self._located.popitem(last=False)
+            for k in ks:
+                found[k].append(t)
+                was = len(words_in[k]) == n
+                words_in[k].update(w for w, _ in tw[t])
+                complete += not was and len(words_in[k]) == n
+            if complete >= 3:
+                break
+        if not found:
+            return []
+        raw = text.raw if text is not None else bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])])
+        fields = raw.split(FIELD_SEP.encode())
+        title = fields[0][2:].decode() if fields and fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
         key = seg.key(i)
         scored = []
-        complete = 0
-        for part in fields:
-            lf = part.casefold()
-            present = [t for t in tw if t in lf and _has_word(lf, t)]
-            if not present:
-                continue
+        for k, present in found.items():
             got = [0.0] * n
             for t in present:
                 for w, sc in tw[t]:
                     if sc > got[w]:
                         got[w] = sc
             hit_words = sum(1 for g in got if g)
-            code, _, text = part.partition(CODE_SEP)
+            code = fields[k].partition(CODE_SEP.encode())[0].decode()
             weight = TITLE_WEIGHT if code == "T" else 1.0 if code == "B" else 0.95
-            scored.append((sum(got) / n * weight * (hit_words / n), code, text, present))
-            complete += hit_words == n
-            if complete >= 3:
-                break
-        scored.sort(key=lambda x: -x[0])
+            scored.append((sum(got) / n * weight * (hit_words / n), k, code, present))
+        scored.sort(key=lambda x: (-x[0], x[1]))  # best first; among equals, the earliest field
         out = []
-        for score, code, text, terms in scored[:3]:
-            snippet, spans = make_snippet(text, terms)
+        for score, k, code, terms in scored[:3]:
+            body = fields[k].partition(CODE_SEP.encode())[2].decode()
+            snippet, spans = make_snippet(body, terms)
             where = "title" if code == "T" else "body" if code == "B" else f"comment #{code}"
             out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
                            snippet, spans, terms))
         return out
+
+
+class _StoryText:
+    """One story's searchable text (UTF-8), lower-cased, with where each field starts."""
+
+    __slots__ = ("ends", "low", "raw", "starts", "text_at")
+
+    def __init__(self, raw: bytes, *, lower: bool = True) -> None:
+        self.raw = raw
+        # ASCII lowering (fast): exact for every word already in lower case; the caller falls
+        # back to a casefolded copy for a term this does not find.
+        low = self.low = raw.lower() if lower else raw
+        sep, code_sep = FIELD_SEP.encode(), CODE_SEP.encode()
+        starts = [0]
+        at = low.find(sep)
+        while at >= 0:
+            starts.append(at + 1)
+            at = low.find(sep, at + 1)
+        self.starts = starts
+        self.ends = [x - 1 for x in starts[1:]] + [len(low)]
+        self.text_at = [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, self.ends)]
+
+    def fields_with(self, term: str) -> list[int]:
+        """Indexes of the fields holding `term` as a whole word (one scan; a field is left at its first hit)."""
+        low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
+        find = _term_pattern(term).search
+        out: list[int] = []
+        m = find(low)
+        while m is not None:
+            pos, end = m.span()
+            k = bisect.bisect_right(starts, pos) - 1
+            if pos < text_at[k]:  # inside the field's code: look from its text on
+                m = find(low, text_at[k])
+                continue
+            if end <= ends[k] and not _word_before(low, pos, text_at[k]) and not _word_after(low, end, ends[k]):
+                out.append(k)
+                m = find(low, ends[k])  # this field has the term: on to the next field
+            else:
+                m = find(low, pos + 1)
+        return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[bytes]:
+    """`term` in UTF-8 with no ASCII word character on either side (checked in C; a non-ASCII
+    neighbour is checked exactly by the caller). The literal comes first, so `re` scans for it fast."""
+    lit = re.escape(term.encode())
+    return re.compile(lit + rb"(?<![A-Za-z0-9_]" + lit + rb")(?![A-Za-z0-9_])")
+
+
+def _word_before(b: bytes, pos: int, floor: int) -> bool:
+    """Is the character ending just before byte `pos` a word character?"""
+    if pos <= floor:
+        return False
+    start = pos - 1
+    while start > floor and 0x80 <= b[start] < 0xC0:  # UTF-8 continuation bytes
+        start -= 1
+    return _is_word(b[start:pos].decode(errors="replace"))
+
+
+def _word_after(b: bytes, end: int, ceiling: int) -> bool:
+    """Is the character starting at byte `end` a word character?"""
+    if end >= ceiling:
+        return False
+    lead = b[end]
+    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return _is_word(b[end : end + size].decode(errors="replace"))
 
 
 def owner_map(segments: list[Segment]) -> np.ndarray:
@@ -428,18 +566,6 @@ def owner_map(segments: list[Segment]) -> np.ndarray:
     for seg in segments:
         owner[np.asarray(seg.docs, dtype=np.int64)] = seg.sid
     return owner
-
-
-def _has_word(hay: str, t: str) -> bool:
-    """`t` occurs in `hay` as a whole word."""
-    pos = hay.find(t)
-    size, tl = len(hay), len(t)
-    while pos >= 0:
-        end = pos + tl
-        if (pos == 0 or not _is_word(hay[pos - 1])) and (end >= size or not _is_word(hay[end])):
-            return True
-        pos = hay.find(t, pos + 1)
-    return False
 
 
 def _is_word(ch: str) -> bool:

@@ -1,0 +1,64 @@
+"""The search engine itself: which stories match, and where in them (core, no Textual)."""
+
+from __future__ import annotations
+
+from reader.models import Article, Block, Comment
+from reader.search import PREFIX_TERMS, SearchIndex
+
+
+def story(title: str, body: str = "", comments: list[str] | None = None) -> Article:
+    return Article(file=None, layout="generic", title=title, body=[body] if body else [],
+                   comments=[Comment(id=i, blocks=[Block(text)]) for i, text in enumerate(comments or [], start=1)])
+
+
+def index(*articles: Article) -> SearchIndex:
+    return SearchIndex.from_articles([(f"k{i}", a) for i, a in enumerate(articles)])
+
+
+def test_hit_points_at_the_comment_deep_in_a_long_thread():
+    comments = [f"filler words about nothing number {i}" for i in range(500)]
+    comments[436] = "the harbour pilot said the tide was wrong"
+    hits = index(story("Long thread", "a body", comments)).search("harbour pilot")
+    assert [(h.where, h.comment) for h in hits] == [("comment #437", 437)]
+    assert "harbour pilot" in hits[0].snippet
+
+
+def test_three_best_fields_with_the_title_first():
+    a = story("Kaden sales rise", "Kaden shares rose today.", ["kaden again", "nothing here", "more kaden"])
+    hits = index(a).search("kaden")
+    assert [h.where for h in hits] == ["title", "body", "comment #1"]
+
+
+def test_whole_words_only_including_next_to_non_ascii_letters():
+    # Each body word holds "kaden" inside a longer word (too far off to be a typo of it).
+    a = story("Other", "xxkaden kadenxyz éékaden kadenétude", ["“Kaden” said so", "naïve kaden—yes"])
+    hits = index(a).search("kaden ")
+    assert sorted(h.where for h in hits) == ["comment #1", "comment #2"]
+
+
+def test_a_word_in_non_ascii_capitals_is_found_in_its_field():
+    a = story("Other", "nothing", ["plain text", "the ÉCOLE opened", "ÉCOLE again"])
+    hits = index(a).search("école")
+    assert [h.where for h in hits] == ["comment #2", "comment #3"]
+
+
+def test_comment_numbers_are_not_text():
+    comments = ["no digits"] * 11 + ["twelve is here", "x 12 y"]
+    hits = index(story("Other", "body", comments)).search("12")
+    assert [h.where for h in hits] == ["comment #13"]
+
+
+def test_the_word_being_typed_completes_to_the_most_common_words():
+    # More rare completions than the search keeps, all alphabetically before the common one.
+    rare = [story(f"bebe{i:03d}x note", "text") for i in range(PREFIX_TERMS + 20)]
+    common = [story(f"Report {i}", "because it rained") for i in range(30)]
+    idx = index(*rare, *common)
+    keys = {h.key for h in idx.search("be", limit=200)}
+    assert {f"k{len(rare) + i}" for i in range(30)} <= keys
+
+
+def test_every_word_must_match_and_prefix_only_on_the_last():
+    idx = index(story("Tokyo politics", "a"), story("Tokyo weather", "b"), story("Osaka politics", "c"))
+    assert {h.key for h in idx.search("tokyo poli")} == {"k0"}
+    assert idx.search("poli tokyo") == []  # an earlier word is a whole word, not a prefix
+    assert {h.key for h in idx.search("tokyo politics ")} == {"k0"}

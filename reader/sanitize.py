@@ -29,6 +29,12 @@ _ZWJ_NOT_IN_EMOJI = re.compile(
 )
 # Remaining C0 (except newline) and C1 controls, DEL.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Odd spaces, invisible characters and controls in one scan of the page (a space is group 1).
+_ONE_PASS = re.compile(f"({_SPACES.pattern})|{_INVISIBLE.pattern}|{_CONTROL.pattern}")
+
+
+def _one(m: re.Match[str]) -> str:
+    return " " if m.group(1) else ""
 
 
 def clean_text(text: str) -> str:
@@ -42,11 +48,10 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ANSI.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _INVISIBLE.sub("", text)
+    text = _ONE_PASS.sub(_one, text)
     if "\u200d" in text:
         text = _ZWJ_NOT_IN_EMOJI.sub("", text)
-    return _CONTROL.sub("", text)
+    return text
 
 
 def clean_line(text: str) -> str:

@@ -108,12 +108,11 @@ class Vocab:
         return cls(terms, order)
 
     def add(self, new: Iterable[str]) -> bool:
-        grew = False
-        for t in new:
-            if t not in self.ids:
-                self.ids[t] = len(self.terms)
-                self.terms.append(t)
-                grew = True
+        fresh = set(new).difference(self.ids)  # set algebra in C: most words are known already
+        grew = bool(fresh)
+        for t in sorted(fresh):  # sorted: ids do not depend on set iteration order
+            self.ids[t] = len(self.terms)
+            self.terms.append(t)
         if grew:
             self.order = np.array(sorted(range(len(self.terms)), key=self.terms.__getitem__), dtype=np.int32)
             self.sorted_terms = [self.terms[i] for i in self.order]
@@ -152,29 +151,33 @@ class Segment:
     def build(cls, sid: int, items: Iterable[tuple[int, str, Article | SearchPayload]], vocab: Vocab) -> Segment:
         rows = sorted(items, key=lambda x: x[0])
         payloads = [it if isinstance(it, SearchPayload) else SearchPayload.of(it) for _, _, it in rows]
-        vocab.add(t for p in payloads for t in (*p.title_terms, *p.other_terms))
-        ids = vocab.ids
-        t_parts, p_parts = [], []
-        spans = np.zeros((len(rows), 2), dtype=np.int64)
-        chunks, at = [], 0
-        for n, ((doc, _, _), p) in enumerate(zip(rows, payloads)):
-            tt = np.fromiter((ids[t] for t in p.title_terms), dtype=np.int32, count=len(p.title_terms))
-            ot = np.fromiter((ids[t] for t in p.other_terms), dtype=np.int32, count=len(p.other_terms))
-            t_parts += [tt, ot]
-            p_parts += [np.full(len(tt), (doc << 1) | 1, dtype=np.uint32), np.full(len(ot), doc << 1, dtype=np.uint32)]
-            chunks.append(p.blob)
-            spans[n] = (at, at + len(p.blob))
-            at += len(p.blob)
+        # Every story's terms in one flat list (title terms, then the others), mapped to ids in C.
+        flat: list[str] = []
+        codes: list[int] = []  # per story: (doc << 1 | 1) for its title terms, doc << 1 for the rest
+        counts: list[int] = []
+        for (doc, _, _), p in zip(rows, payloads):
+            flat += p.title_terms
+            flat += p.other_terms
+            codes += [(doc << 1) | 1, doc << 1]
+            counts += [len(p.title_terms), len(p.other_terms)]
+        vocab.add(flat)
+        t = np.fromiter(map(vocab.ids.__getitem__, flat), dtype=np.int32, count=len(flat))
+        p = np.repeat(np.array(codes, dtype=np.uint32), np.array(counts, dtype=np.int64))
+        sizes = np.array([len(pl.blob) for pl in payloads], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        spans = np.stack([ends - sizes, ends], axis=1) if len(rows) else np.zeros((0, 2), dtype=np.int64)
         docs = np.array([r[0] for r in rows], dtype=np.uint32)
         keys = np.array([r[1] for r in rows], dtype="S16")
-        return cls._assemble(sid, t_parts, p_parts, docs, keys, spans, b"".join(chunks))
+        return cls._assemble(sid, [t], [p], docs, keys, spans, b"".join(pl.blob for pl in payloads))
 
     @classmethod
     def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
                   keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
-        order = np.lexsort((p, t))  # by term, then by story: a story is found in a term's postings by bisection
+        # By term, then by story (a story is found in a term's postings by bisection): one sort
+        # of a combined 64-bit key.
+        order = np.argsort((t.astype(np.int64) << 32) | p.astype(np.int64))
         t, p = t[order], p[order]
         tids, counts = np.unique(t, return_counts=True)
         starts = np.zeros(len(tids) + 1, dtype=np.int64)

@@ -76,12 +76,16 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> No
     store = _store(ctx)
     con = _console()
     styles = {"new": "green", "updated": "cyan", "unchanged": "dim", "error": "bold red", "skipped": "yellow"}
+    # One line per file: click's styling costs microseconds a line (Rich's, ~0.1 ms), which
+    # matters when 100,000 lines compete with the parsers for the CPU.
+    looks = {"new": {"fg": "green"}, "updated": {"fg": "cyan"}, "unchanged": {"dim": True},
+             "error": {"fg": "red", "bold": True}, "skipped": {"fg": "yellow"}}
 
     def show(r) -> None:
         if as_json:
             return
         line = f"{r.status:9} {clean_line(r.name)}" + (f": {r.detail}" if r.detail else "")
-        con.print(line, style=styles.get(r.status, ""), markup=False, highlight=False, soft_wrap=True)
+        click.secho(line, **looks.get(r.status, {}))
 
     results = import_paths(store, paths, on_result=show)
     counts = {s: sum(r.status == s for r in results) for s in styles}

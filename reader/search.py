@@ -175,13 +175,23 @@ class Segment:
                   keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
-        # By term, then by story (a story is found in a term's postings by bisection): one sort
-        # of a combined 64-bit key.
-        order = np.argsort((t.astype(np.int64) << 32) | p.astype(np.int64))
+        # By term, then by story (a story is found in a term's postings by bisection). The parts
+        # are each in story order, so a stable sort by term keeps that (and merges the already
+        # sorted runs of a merge cheaply); only a story re-imported into a later part needs more.
+        order = np.argsort(t, kind="stable")
         t, p = t[order], p[order]
-        tids, counts = np.unique(t, return_counts=True)
-        starts = np.zeros(len(tids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
+        del order
+        same = t[1:] == t[:-1]
+        if np.any(same & (p[1:] < p[:-1])):
+            order = np.lexsort((p, t))
+            t, p = t[order], p[order]
+            del order
+            same = t[1:] == t[:-1]
+        if len(t):
+            starts = np.concatenate(([0], np.flatnonzero(~same) + 1, [len(t)])).astype(np.int64)
+            tids = t[starts[:-1]]
+        else:
+            starts, tids = np.zeros(1, dtype=np.int64), t
         return cls(sid, tids.astype(np.int32), starts, p, docs, keys, spans, text)
 
     @classmethod

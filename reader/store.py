@@ -211,11 +211,18 @@ class ImportResult:
     detail: str = ""
 
 
-def _content_hash(d: dict[str, Any]) -> tuple[str, int]:
-    """The story's content hash, and the size of its JSON (what it adds to a page file)."""
+def _serialise(d: dict[str, Any]) -> tuple[str, bytes]:
+    """The story's content hash (its JSON without `file`, keys sorted) and its stored JSON.
+
+    The stored document is that same JSON with `file` and `hash` added: serialised once, in
+    the worker that parsed the page, and spliced into its page file as is.
+    """
     body = {k: v for k, v in d.items() if k not in ("file", "hash")}
     data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(data, digest_size=10).hexdigest(), len(data)
+    digest = hashlib.blake2b(data, digest_size=10).hexdigest()
+    extra = b'"file":' + orjson.dumps(d.get("file")) + b',"hash":"' + digest.encode() + b'"'
+    doc = data[:-1] + (b"," if len(data) > 2 else b"") + extra + b"}"
+    return digest, doc
 
 
 @dataclass(slots=True)
@@ -223,20 +230,18 @@ class Prepared:
     """A parsed page made ready to store: everything costly is done here, in a worker process."""
 
     key: str
-    stored: dict[str, Any]
+    doc: bytes  # the stored document, as JSON (cheap to send between processes and to write)
     hash: str
     record: dict[str, Any]
     search: searchmod.SearchPayload
-    size: int = 0
 
     @classmethod
     def of(cls, article: Article) -> Prepared:
         from reader import search as searchmod
 
         stored = article.to_dict(internal=True)
-        digest, size = _content_hash(stored)
-        return cls(stored["key"], stored, digest, index_record(article, stored),
-                   searchmod.SearchPayload.of(article), size)
+        digest, doc = _serialise(stored)
+        return cls(stored["key"], doc, digest, index_record(article, stored), searchmod.SearchPayload.of(article))
 
 
 def index_record(article: Article, stored: dict[str, Any]) -> dict[str, Any]:
@@ -490,15 +495,13 @@ class Store:
                     n = count + i - start
                     if n >= SEGMENT_CAP or (n and size >= SEGMENT_BYTES):
                         break
-                    size += pending[i].size
+                    size += len(pending[i].doc)
                     i += 1
                 chunk = pending[start:i]
-                sdb = self._open_checked(self.segment_file(seg)) if self.segment_file(seg).exists() else _open_db(self.segment_file(seg))
-                stable = sdb.table("articles")
                 # Segments only ever gain documents: an updated story is a new document, and the
                 # old one stays until the index (written last) stops pointing at it. So a crash at
                 # any moment leaves the old index reading exactly the old stories.
-                stable.insert_multiple({**p.stored, "hash": p.hash} for p in chunk)
+                self._append_to_segment(seg, [p.doc for p in chunk])
                 for p in chunk:
                     placed[p.key] = seg
                 count += len(chunk)
@@ -522,6 +525,20 @@ class Store:
                 meta.insert(info)
             self._drop_unused_search_files(info["search"])
             return results
+
+    def _append_to_segment(self, seg: int, docs: list[bytes]) -> None:
+        """Add serialised stories to a page file (a TinyDB file: {"articles": {"id": doc}}),
+        replacing the file atomically. Documents already there are kept as they are."""
+        path = self.segment_file(seg)
+        tables: dict[str, Any] = {}
+        if path.exists():
+            tables = dict(self._open_checked(path).storage.read() or {})
+        table = dict(tables.get("articles", {}))
+        next_id = max((int(k) for k in table), default=0) + 1
+        for n, doc in enumerate(docs):
+            table[str(next_id + n)] = orjson.Fragment(doc)
+        tables["articles"] = table
+        atomic_write(path, orjson.dumps(tables))
 
     # ---- search index (segments listed in the index's meta, so one write commits both)
 

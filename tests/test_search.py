@@ -62,3 +62,23 @@ def test_every_word_must_match_and_prefix_only_on_the_last():
     assert {h.key for h in idx.search("tokyo poli")} == {"k0"}
     assert idx.search("poli tokyo") == []  # an earlier word is a whole word, not a prefix
     assert {h.key for h in idx.search("tokyo politics ")} == {"k0"}
+
+
+def test_merged_postings_stay_in_story_order_when_a_story_was_reimported(tmp_path):
+    import numpy as np
+
+    from reader.search import Segment, Vocab, owner_map
+
+    vocab = Vocab([])
+    first = Segment.build(1, [(1, "a", story("alpha news", "x")), (5, "b", story("alpha more", "y"))], vocab)
+    second = Segment.build(2, [(3, "c", story("alpha again", "z")), (1, "a", story("alpha edited", "w"))], vocab)
+    for seg in (first, second):
+        seg.write(tmp_path, lambda path, data: path.write_bytes(data))
+    parts = [Segment.load(tmp_path, 1), Segment.load(tmp_path, 2)]
+    merged = Segment.merge(3, parts, owner_map(parts), tmp_path, lambda path, data: path.write_bytes(data))
+    for i in range(len(merged.tids)):
+        docs = np.asarray(merged.postings[merged.starts[i]:merged.starts[i + 1]]) >> 1
+        assert list(docs) == sorted(docs)
+    idx = SearchIndex([merged], vocab)
+    assert {h.key for h in idx.search("alpha ")} == {"a", "b", "c"}
+    assert {h.key for h in idx.search("edited ")} == {"a"} and idx.search("news ") == []

@@ -50,7 +50,7 @@ class RawComment:
 _ELLIPSIS = re.compile(r"\.\.\.+|…|\[\.\.\.\]")
 
 
-def norm(text: str) -> str:
+def norm_words(text: str) -> list[str]:
     """Words only, case-folded, apostrophes dropped: robust to quotes, ellipses, NBSP, spacing.
 
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
@@ -64,7 +64,7 @@ def norm(text: str) -> str:
         words.pop(0)
     while words and words[-1] == "_gap_":
         words.pop()
-    return " ".join(words)
+    return words
 
 
 def _contains(src: str, para: str) -> bool:
@@ -96,8 +96,8 @@ class _P:
     # (sampled_grams is cheap and used once per paragraph: not cached)
 
     def __init__(self, text: str) -> None:
-        self.norm = norm(text)
-        self.words = self.norm.split()
+        self.words = norm_words(text)
+        self.norm = " ".join(self.words)
         self._grams: set[tuple[str, ...]] | None = None
 
     @property
@@ -306,7 +306,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         own.add(idx, [pp for b, pp in zip(blocks, ps) if not b.quote])
         all_paras[idx] = normed
         if normed and normed[0]:
-            by_opening[tuple(normed[0].split()[:4])].append(idx)
+            by_opening[tuple(ps[0].words[:4])].append(idx)
     return comments
 
 

@@ -23,13 +23,16 @@ def _title_key(e: dict[str, Any]) -> str:
     return t
 
 
-def sort_entries(entries: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+def sort_entries(entries: list[dict[str, Any]], by: str, *, by_title: list[dict[str, Any]] | None = None
+                 ) -> list[dict[str, Any]]:
     """A sorted copy: numeric sorts put the largest first, date the newest; ties go by title.
 
     Python's sort is stable, so sorting by title once and then by a cheap numeric key is far
-    faster at 100,000 stories than one sort on a composite key.
+    faster at 100,000 stories than one sort on a composite key. A caller that keeps the list
+    passes `by_title` (the same stories already in title order) and skips the costly pass.
     """
-    by_title = sorted(entries, key=_title_key)
+    if by_title is None:
+        by_title = sorted(entries, key=_title_key)
     if by == "title":
         return by_title
     if by == "date":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from apphelpers import current, open_file, seeded_app, settle, tree
+from reader.library import sort_entries
 from reader.screens.help import HelpScreen
 from reader.screens.search import SearchScreen
 from reader.store import Store
@@ -32,6 +33,10 @@ async def test_list_shows_seeds_sorted_by_votes(db_path):
             assert app.screen.sort == expected
         status = str(app.screen.query_one("#status").render())
         assert "sort votes" in status
+        # Each order is kept for the next time round, and matches a fresh sort of the archive.
+        for expected in ("score", "comments", "date", "title", "votes"):
+            await pilot.press("s")
+            assert [e["key"] for e in lst.entries] == [e["key"] for e in sort_entries(app.screen.all_entries, expected)]
 
 
 async def test_thread_keys_on_004(db_path):

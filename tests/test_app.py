@@ -310,3 +310,26 @@ async def test_search_typed_before_the_index_is_ready_still_answers(db_path):
         await pilot.pause(0.4)
         await settle(pilot)
         assert app.screen.hits and app.screen.hits[0].where == "comment #6"
+
+
+async def test_keys_typed_quickly_go_to_the_pane_they_chose(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # medium: list + one reading pane
+        await settle(pilot)
+        screen = app.screen
+        # Switching panes focuses at once, so the very next queued key already goes there.
+        screen.action_show_pane("comments")
+        assert app.focused is tree(app)
+        screen.action_show_pane("list")
+        assert app.focused is screen.query_one(StoryList)
+        # A story that finishes loading after the reader pressed 3 keeps them in the comments.
+        entry = screen.query_one(StoryList).entries[1]
+        article = app.store.article(entry)
+        screen.action_show_pane("comments")
+        screen._show_story(entry, article, None, "article")
+        assert screen.active == "comments" and app.focused is tree(app)
+        assert tree(app).article.title == entry["title"]
+        # Opened from the list, it goes to the article as usual.
+        screen.action_show_pane("list")
+        screen._show_story(entry, article, None, "article")
+        assert screen.active == "article"

@@ -203,7 +203,9 @@ class MainScreen(Screen):
             self.reading_tab = pane
         self.active = pane
         self._apply_layout()
-        self.query_one(f"#{pane}").focus()
+        # Focus at once, not after the queued events (Widget.focus defers): keys typed right
+        # after `1`/`2`/`3`/Tab/Enter must go to the pane they switched to.
+        self.set_focus(self.query_one(f"#{pane}"))
 
     def action_cycle_pane(self, direction: int) -> None:
         current = self.focused.id if self.focused is not None and self.focused.id in PANES else self.active
@@ -250,7 +252,12 @@ class MainScreen(Screen):
             self.by_key[entry["key"]]["read"] = True
         self.query_one(ArticleView).show(article, self.search_terms)
         self.query_one(CommentTree).show(article, focus_comment=focus_comment, terms=self.search_terms)
-        self.action_show_pane("comments" if focus_comment is not None else pane)
+        # From the list, go to the story; but a key typed while it loaded (3, Tab) has already
+        # chosen a reading pane: keep it. A search hit always shows its comment.
+        if focus_comment is not None or self.active == "list":
+            self.action_show_pane("comments" if focus_comment is not None else pane)
+        else:
+            self._titles()
 
     # ---- search results
 

@@ -59,7 +59,10 @@ class ReaderApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
-        Binding("slash", "search", "Search", id="app.search", tooltip="Fuzzy search titles, bodies and comments"),
+        # A priority binding opens the search before the keys typed after it are routed, so
+        # typing "/kaden" quickly puts "kaden" in the query box (see check_action).
+        Binding("slash", "search", "Search", id="app.search", priority=True,
+                tooltip="Fuzzy search titles, bodies and comments"),
         Binding("T", "change_theme", "Theme", id="app.theme", show=False, tooltip="Pick a colour theme (remembered)"),
     ]
 
@@ -160,6 +163,11 @@ class ReaderApp(App):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_groups(self)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and not isinstance(self.screen, MainScreen):
+            return False  # "/" is a character in the search box, and means nothing over help
+        return True
 
     def action_search(self) -> None:
         from reader.screens.search import SearchScreen

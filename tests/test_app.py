@@ -333,3 +333,18 @@ async def test_keys_typed_quickly_go_to_the_pane_they_chose(db_path):
         screen.action_show_pane("list")
         screen._show_story(entry, article, None, "article")
         assert screen.active == "article"
+
+
+async def test_typing_slash_and_a_query_quickly_loses_no_keys(db_path):
+    from textual import events
+    from textual.widgets import Input
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # All queued before any is handled, as when typed fast or pasted by a terminal.
+        for key, char in [("slash", "/"), ("w", "w"), ("h", "h"), ("o", "o"), ("slash", "/"), ("m", "m")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "who/m"  # and "/" types itself in the box

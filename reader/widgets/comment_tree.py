@@ -134,7 +134,7 @@ class CommentTree(LineView):
         self.rows = self.thread.rows(self.folded) if self.thread else []
         self.lines, self.row_start, self.line_row = [], [], []
         keep_row = next((i for i, r in enumerate(self.rows) if r.comment.id == keep), 0) if keep is not None else 0
-        self._extend(max(keep_row + 1, self.cursor + 1), min_lines=3 * max(10, self.size.height))
+        self._extend(max(keep_row + 1, self.cursor + 1), min_lines=max(10, self.size.height) + 10)
         self.refresh()
         if keep is not None:
             self._move_to_id(keep)

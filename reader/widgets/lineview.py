@@ -29,6 +29,8 @@ class LineView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
         self._base: Style | None = None
+        self._cw_size: Size | None = None
+        self._cw = 10
 
     def line_count(self) -> int:
         raise NotImplementedError
@@ -48,7 +50,12 @@ class LineView(ScrollView, can_focus=True):
 
     @property
     def content_width(self) -> int:
-        return max(10, self.scrollable_content_region.width)
+        # Asked several times per painted line; the region is only worked out again when the
+        # widget's size changes (the scrollbar gutter is stable, so it never changes the width).
+        size = self.size
+        if size != self._cw_size:
+            self._cw_size, self._cw = size, max(10, self.scrollable_content_region.width)
+        return self._cw
 
     def update_size(self) -> None:
         self.virtual_size = Size(self.content_width, self.line_count())
@@ -59,6 +66,7 @@ class LineView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._base = None  # focus, theme or CSS changed: the base style is computed again
+        self._cw_size = None  # (and the content width: padding or borders may have changed)
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:

@@ -10,7 +10,7 @@ from pathlib import Path
 from reader.parsing import PageError, parse_file
 from reader.store import ImportResult, Prepared, Store
 
-BATCH = 5000  # pages per transaction; a folder smaller than this is written once
+BATCH = 2000  # pages per transaction; a folder smaller than this is written once
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
 
 

@@ -175,18 +175,22 @@ class Segment:
                   keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
-        # By term, then by story (a story is found in a term's postings by bisection). The parts
-        # are each in story order, so a stable sort by term keeps that (and merges the already
-        # sorted runs of a merge cheaply); only a story re-imported into a later part needs more.
-        order = np.argsort(t, kind="stable")
-        t, p = t[order], p[order]
-        del order
+        t_parts.clear()  # the parts are copied: let them go before the sort (memory at 100k)
+        p_parts.clear()
+        # By term, then by story (a story is found in a term's postings by bisection): one
+        # in-place sort of a 64-bit (term, posting) key. The parts of a merge are already
+        # sorted runs, which a stable sort (timsort) merges cheaply; no index array is made.
+        key = t.astype(np.uint64)
+        del t
+        key <<= np.uint64(32)
+        np.bitwise_or(key, p, out=key)
+        del p
+        key.sort(kind="stable")
+        p = key.astype(np.uint32)  # the low 32 bits
+        key >>= np.uint64(32)
+        t = key.astype(np.int32)
+        del key
         same = t[1:] == t[:-1]
-        if np.any(same & (p[1:] < p[:-1])):
-            order = np.lexsort((p, t))
-            t, p = t[order], p[order]
-            del order
-            same = t[1:] == t[:-1]
         if len(t):
             starts = np.concatenate(([0], np.flatnonzero(~same) + 1, [len(t)])).astype(np.int64)
             tids = t[starts[:-1]]

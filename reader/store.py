@@ -451,13 +451,16 @@ class Store:
             self._index = None  # always re-read under the lock: another process may have written
             index = self.index
             table = index.table("articles")
-            by_key = {d["key"]: d for d in table}
+            # (doc id, record) per story, read from the loaded data as is: iterating the TinyDB
+            # table would copy all 100,000 records into Documents on every transaction.
+            raw = (index.storage.read() or {}).get("articles", {})
+            by_key = {d["key"]: (int(i), d) for i, d in raw.items()}
             results: list[ImportResult] = []
             fresh: dict[str, Prepared] = {}
             for name, item in articles:
                 prep = item if isinstance(item, Prepared) else Prepared.of(item)
                 old = by_key.get(prep.key)
-                if (old is not None and old.get("hash") == prep.hash) or (prep.key in fresh and fresh[prep.key].hash == prep.hash):
+                if (old is not None and old[1].get("hash") == prep.hash) or (prep.key in fresh and fresh[prep.key].hash == prep.hash):
                     results.append(ImportResult(name, "unchanged", prep.key))
                     continue
                 status = "updated" if old is not None or prep.key in fresh else "new"
@@ -468,11 +471,11 @@ class Store:
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
             meta = index.table("meta")
             info = dict(meta.get(doc_id=1) or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0})
-            next_doc = max((d.doc_id for d in by_key.values()), default=0) + 1
+            next_doc = max((i for i, _ in by_key.values()), default=0) + 1
             doc_ids: dict[str, int] = {}
             for key in fresh:
                 if key in by_key:
-                    doc_ids[key] = by_key[key].doc_id
+                    doc_ids[key] = by_key[key][0]
                 else:
                     doc_ids[key], next_doc = next_doc, next_doc + 1
             info["search"] = self._write_search(info, [(doc_ids[k], k, p.search) for k, p in fresh.items()])
@@ -513,8 +516,8 @@ class Store:
                     rec.update(seg=placed[key], hash=prep.hash, updated=now)
                     old = by_key.get(key)
                     if old is not None:
-                        rec["imported"] = old.get("imported", now)
-                        table.update(rec, doc_ids=[old.doc_id])
+                        rec["imported"] = old[1].get("imported", now)
+                        table.update(rec, doc_ids=[old[0]])
                     else:
                         rec["imported"] = now
                         inserts.append(Document(rec, doc_id=doc_ids[key]))

@@ -3,10 +3,8 @@ screenshots."""
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -15,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from reader.heap import long_lived_load
 from reader.locations import config_dir
 from reader.screens.main import MainScreen
 from reader.store import Store, StoreError
@@ -26,32 +25,6 @@ if TYPE_CHECKING:
     from reader.search import SearchIndex
 
 T = TypeVar("T")
-
-_no_gc_depth = 0
-_no_gc_lock = threading.Lock()
-
-
-@contextmanager
-def long_lived_load() -> Iterator[None]:
-    """Load data that lives as long as the app (the archive's list, the search index).
-
-    The cyclic collector stays off while it loads, and the result is frozen afterwards: otherwise
-    every full collection walks each of 100,000 story records, a 50-300 ms pause that lands on a
-    keystroke or on opening a story. Frozen objects are still freed by reference counting.
-    """
-    global _no_gc_depth
-    with _no_gc_lock:
-        _no_gc_depth += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _no_gc_lock:
-            _no_gc_depth -= 1
-            if _no_gc_depth == 0:
-                gc.freeze()
-                gc.enable()
-
 
 class ReaderApp(App):
     CSS_PATH = "reader.tcss"

@@ -171,3 +171,20 @@ def test_list_head_cache_is_used_only_while_the_index_is_unchanged(db_path, tmp_
     assert Store(db_path).read_head("votes", False) is None  # the index changed: stale
     (db_path / "head.json").write_bytes(b"{broken")
     assert Store(db_path).read_head("votes", False) is None
+
+
+def test_long_lived_load_keeps_the_collector_off_until_the_outer_load_ends():
+    import gc
+
+    from reader.heap import long_lived_load
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    with long_lived_load():
+        assert not gc.isenabled()
+        with long_lived_load():  # e.g. the search index loading while the list loads
+            kept = [{"story": i} for i in range(1000)]
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= before + len(kept)
+    gc.unfreeze()

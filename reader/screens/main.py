@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from reader.heap import long_lived_load
 from reader.library import LIST_SORTS, sort_entries
 from reader.models import Article
 from reader.store import Store
@@ -87,8 +88,6 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="entries")
     def load_entries(self) -> None:
-        from reader.app import long_lived_load
-
         with long_lived_load():
             entries = self.app.with_store(lambda s: s.entries())
         self.app.call_from_thread(self._entries_loaded, entries)

@@ -261,8 +261,10 @@ class Segment:
     @classmethod
     def load(cls, folder: Path, sid: int) -> Segment:
         paths = cls.paths(folder, sid)
-        arrays = {part: np.load(paths[part], mmap_mode="r") if paths[part].stat().st_size > 128 else np.load(paths[part])
-                  for part in _PARTS}
+        # Plain ndarray views of the mapped files: slicing a np.memmap costs a Python-level
+        # subclass hook on every lookup.
+        arrays = {part: np.asarray(np.load(paths[part], mmap_mode="r")) if paths[part].stat().st_size > 128
+                  else np.load(paths[part]) for part in _PARTS}
         text: bytes | mmap.mmap = b""
         if paths["text"].stat().st_size:
             with open(paths["text"], "rb") as fh:
@@ -305,6 +307,7 @@ class SearchIndex:
         # Segments whose every story is current skip the per-posting ownership test.
         self._whole = {s.sid for s in segments if not len(s.docs) or bool(np.all(owner[np.asarray(s.docs, np.int64)] == s.sid))}
         self._df: np.ndarray | None = None
+        self._by_len: tuple[int, dict[int, list[str]]] | None = None  # vocabulary by word length
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
 
@@ -345,18 +348,47 @@ class SearchIndex:
             ids = np.asarray(self.vocab.order[i:j], dtype=np.int64)
             if len(ids) > PREFIX_TERMS:
                 ids = ids[np.argpartition(-self.df[ids], PREFIX_TERMS - 1)[:PREFIX_TERMS]]
+            # Most common first, and no more than about two postings per story in all: past
+            # that, rarer completions add few stories and cost a keystroke its budget.
+            df = self.df[ids]
+            ids = ids[np.argsort(-df, kind="stable")]
+            within = np.cumsum(np.sort(df)[::-1]) <= max(2 * len(self.owner), 1)
+            ids = ids[: max(1, int(np.count_nonzero(within)))]
             for tid in ids:
                 term = self.vocab.terms[int(tid)]
                 if term.startswith(q):
                     out.setdefault(term, 90.0 - min(10, len(term) - len(q)))
-        if len(q) >= 4:
+        if len(q) >= 4 and not out:
+            # A typo: the word is not in any story, nor the start of one. (A word that is in
+            # the archive means what it says; scoring it against 130,000 words on every
+            # keystroke was the slowest part of typing it.)
             cutoff = 80 if len(q) >= 6 else 88
-            for term, score, _ in process.extract(q, vocab, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff):
+            for term, score in self._fuzzy(q, cutoff):
                 out.setdefault(term, float(score) * 0.85)
         self._expansions[ck] = out
         while len(self._expansions) > 512:
             self._expansions.popitem(last=False)
         return out
+
+    def _fuzzy(self, q: str, cutoff: float, limit: int = 10) -> list[tuple[str, float]]:
+        """Vocabulary words within `cutoff` (rapidfuzz ratio) of `q`, best first.
+
+        Only words of a length that could reach the cutoff are scored: ratio is
+        200 * common / (len(a) + len(b)), and common <= the shorter length.
+        """
+        if self._by_len is None or self._by_len[0] != len(self.vocab.terms):
+            buckets: dict[int, list[str]] = defaultdict(list)
+            for term in self.vocab.sorted_terms:
+                buckets[len(term)].append(term)
+            self._by_len = (len(self.vocab.terms), dict(buckets))
+        n = len(q)
+        found: list[tuple[str, float]] = []
+        for size, bucket in self._by_len[1].items():
+            if 200 * min(n, size) / (n + size) >= cutoff:
+                found += [(t, sc) for t, sc, _ in process.extract(q, bucket, scorer=fuzz.ratio, limit=limit,
+                                                                   score_cutoff=cutoff)]
+        found.sort(key=lambda x: -x[1])
+        return found[:limit]
 
     def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False) -> list[Hit]:
         qwords = words(query)
@@ -446,34 +478,34 @@ class SearchIndex:
     def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
         """Where in one story the query matched, field by field, with a snippet for the best three.
 
-        `tw` holds only terms the story is known (from the postings) to contain. Terms are taken
-        a query word at a time, best first, and the search stops once three fields hold every
-        word. Which fields hold a term is remembered per story, so typing the next letter only
-        looks for the new completions.
+        `tw` holds only terms the story is known (from the postings) to contain. Which fields
+        hold a term is remembered per story, so typing the next letter only looks for the new
+        completions, all of them in one compiled scan of the story's UTF-8 text. Terms are then
+        taken a query word at a time, best first, until three fields hold every word.
         """
         if not tw:
             return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
         text: _StoryText | None = None
-        folded: _StoryText | None = None
         found: dict[int, list[str]] = defaultdict(list)
         words_in: dict[int, set[int]] = defaultdict(set)
         complete = 0
+        new = [t for t in tw if (doc, t) not in self._located]
+        if new:  # one scan of the story finds every term not located in it before
+            a, b = seg.tspan[i]
+            text = _StoryText(bytes(seg.text[int(a) : int(b)]))
+            located = text.fields_with_all(new)
+            absent = [t for t in new if not located[t]]  # the postings say they are there
+            if absent:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
+                folded = _StoryText(text.raw.decode().casefold().encode(), lower=False)
+                located.update(folded.fields_with_all(absent))
+            for t in new:
+                self._located[(doc, t)] = located[t]
+            while len(self._located) > 50_000:
+                self._located.popitem(last=False)
         for t in sorted(tw, key=lambda t: (min(w for w, _ in tw[t]), -max(sc for _, sc in tw[t]), t)):
-            ks = self._located.get((doc, t))
-            if ks is None:
-                if text is None:
-                    a, b = seg.tspan[i]
-                    text = _StoryText(bytes(seg.text[int(a) : int(b)]))
-                ks = text.fields_with(t)
-                if not ks:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
-                    if folded is None:
-                        folded = _StoryText(text.raw.decode().casefold().encode(), lower=False)
-                    ks = folded.fields_with(t)
-                self._located[(doc, t)] = ks
-                if len(self._located) > 50_000:
-                    self._located.popitem(last=False)
+            ks = self._located[(doc, t)]
             for k in ks:
                 found[k].append(t)
                 was = len(words_in[k]) == n
@@ -529,32 +561,40 @@ class _StoryText:
         self.ends = [x - 1 for x in starts[1:]] + [len(low)]
         self.text_at = [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, self.ends)]
 
-    def fields_with(self, term: str) -> list[int]:
-        """Indexes of the fields holding `term` as a whole word (one scan; a field is left at its first hit)."""
+    def fields_with_all(self, terms: list[str]) -> dict[str, list[int]]:
+        """term -> indexes of the fields holding it as a whole word, for all `terms` in one scan."""
         low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
-        find = _term_pattern(term).search
-        out: list[int] = []
-        m = find(low)
-        while m is not None:
+        out: dict[str, list[int]] = {t: [] for t in terms}
+        for m in _terms_pattern(tuple(sorted(terms))).finditer(low):
             pos, end = m.span()
             k = bisect.bisect_right(starts, pos) - 1
-            if pos < text_at[k]:  # inside the field's code: look from its text on
-                m = find(low, text_at[k])
-                continue
-            if end <= ends[k] and not _word_before(low, pos, text_at[k]) and not _word_after(low, end, ends[k]):
-                out.append(k)
-                m = find(low, ends[k])  # this field has the term: on to the next field
-            else:
-                m = find(low, pos + 1)
+            if pos < text_at[k] or end > ends[k]:
+                continue  # inside a field's code
+            if _word_before(low, pos, text_at[k]) or _word_after(low, end, ends[k]):
+                continue  # next to a non-ASCII letter (ASCII ones are ruled out by the pattern)
+            fields = out[m.group().decode()]
+            if not fields or fields[-1] != k:
+                fields.append(k)
         return out
 
 
-@functools.lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern[bytes]:
-    """`term` in UTF-8 with no ASCII word character on either side (checked in C; a non-ASCII
-    neighbour is checked exactly by the caller). The literal comes first, so `re` scans for it fast."""
-    lit = re.escape(term.encode())
-    return re.compile(lit + rb"(?<![A-Za-z0-9_]" + lit + rb")(?![A-Za-z0-9_])")
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Any of `terms` (UTF-8) with no ASCII word character on either side, checked in C.
+
+    Alternatives are grouped by first byte, and the check before a word comes right after its
+    first byte, so `re` skips to candidate bytes and drops a match inside a longer word at once.
+    """
+    by_first: dict[bytes, list[bytes]] = defaultdict(list)
+    for t in terms:
+        b = t.encode()
+        by_first[b[:1]].append(b[1:])
+    branches = []
+    for first, rests in by_first.items():
+        f = re.escape(first)
+        alts = b"|".join(re.escape(r) for r in sorted(rests, key=len, reverse=True))
+        branches.append(f + rb"(?<![A-Za-z0-9_]" + f + rb")(?:" + alts + rb")")
+    return re.compile(rb"(?:" + b"|".join(branches) + rb")(?![A-Za-z0-9_])")
 
 
 def _word_before(b: bytes, pos: int, floor: int) -> bool:
@@ -589,11 +629,23 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+@functools.lru_cache(maxsize=256)
+def _snippet_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+
 def make_snippet(text: str, terms: list[str], width: int = 100) -> tuple[str, list[tuple[int, int]]]:
     """A one-line excerpt around the first matched word, with the spans of every matched word."""
     flat = " ".join(text.split())
     termset = set(terms)
-    matches = [(m.start(), m.end()) for m in WORD.finditer(flat) if m.group().casefold() in termset]
+    # The matched words, found by one case-insensitive pattern (a long comment is not split
+    # into words); confirmed by casefolding, and by splitting after all if that finds none
+    # (a word such as "Straße" casefolds to a different length).
+    matches = [(m.start(), m.end()) for m in _snippet_pattern(tuple(sorted(termset))).finditer(flat)
+               if m.group().casefold() in termset]
+    if not matches:
+        matches = [(m.start(), m.end()) for m in WORD.finditer(flat) if m.group().casefold() in termset]
     start = max(0, matches[0][0] - width // 3) if matches else 0
     if start:
         sp = flat.rfind(" ", 0, start)

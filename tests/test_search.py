@@ -82,3 +82,10 @@ def test_merged_postings_stay_in_story_order_when_a_story_was_reimported(tmp_pat
     idx = SearchIndex([merged], vocab)
     assert {h.key for h in idx.search("alpha ")} == {"a", "b", "c"}
     assert {h.key for h in idx.search("edited ")} == {"a"} and idx.search("news ") == []
+
+
+def test_a_typo_finds_the_word_but_a_real_word_means_itself():
+    idx = index(story("Ishiba meets Trump", "talks"), story("Kaden sales", "x"), story("Kaben sales", "y"))
+    assert {h.key for h in idx.search("isihba ")} == {"k0"}  # not a word anywhere: fuzzy
+    assert {h.key for h in idx.search("trumpp")} == {"k0"}  # neither a word nor the start of one
+    assert {h.key for h in idx.search("kaden ")} == {"k1"}  # a word of the archive: just that word

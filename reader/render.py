@@ -70,6 +70,11 @@ HIGHLIGHT = "bold reverse"
 
 
 def article_renderable(a: Article, highlight: list[str] | None = None) -> RenderableType:
+    return Group(*article_parts(a, highlight))
+
+
+def article_parts(a: Article, highlight: list[str] | None = None) -> list[Text]:
+    """The article as paragraphs (title, meta, caption, body, related), each a Rich Text."""
     pattern = highlighter(highlight or [])
 
     def mark(t: Text) -> Text:
@@ -77,7 +82,7 @@ def article_renderable(a: Article, highlight: list[str] | None = None) -> Render
             t.highlight_regex(pattern, HIGHLIGHT)
         return t
 
-    parts: list[RenderableType] = [mark(Text(a.title, style="bold"))]
+    parts: list[Text] = [mark(Text(a.title, style="bold"))]
     meta = [x for x in (a.source, a.category, a.published[:16].replace("T", " ") if a.published else
                         (f"© {a.copyright_year}" if a.copyright_year else None)) if x]
     if meta:
@@ -109,7 +114,7 @@ def article_renderable(a: Article, highlight: list[str] | None = None) -> Render
                 section = r["section"]
                 parts.append(Text(section, style="dim bold"))
             parts.append(Text.assemble("  • ", r["title"]))
-    return Group(*parts)
+    return parts
 
 
 def quote_label(of: Any) -> str:
@@ -224,6 +229,14 @@ class Line:
     def text(self) -> Text:
         body = Text(self.body, style=self.style) if isinstance(self.body, str) else self.body
         return self.head + body if self.head.plain else body.copy()
+
+
+def paragraph_lines(part: Text, width: int) -> list[Line]:
+    """One paragraph wrapped to `width`, as lines that become Rich Text only when painted."""
+    return [Line(_NO_HEAD, body, part.style) for body in _wrap_part(part, width)]
+
+
+_NO_HEAD = Text("")
 
 
 def _wrap_part(part: Text, width: int) -> list[str | Text]:

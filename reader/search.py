@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import functools
 import io
-import mmap
 import os
 import re
 from collections import OrderedDict, defaultdict
@@ -132,6 +131,36 @@ def _npy(a: np.ndarray) -> bytes:
 _PARTS = ("tids", "starts", "post", "docs", "keys", "tspan")
 
 
+class _TextFile:
+    """A segment's text blob, read a story at a time (pread) rather than memory-mapped.
+
+    Only the stories a search shows are read, and none of the 1 GB blob stays mapped into the
+    app: its RSS counts what it holds, not what the page cache happens to have around.
+    """
+
+    __slots__ = ("fd", "size")
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, span: slice) -> bytes:
+        start, stop, _ = span.indices(self.size)
+        return os.pread(self.fd, stop - start, start) if stop > start else b""
+
+    def __bytes__(self) -> bytes:
+        return self[0 : self.size]
+
+    def __del__(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
 class Segment:
     """One immutable slice of the index, memory-mapped from `.npy` files.
 
@@ -141,7 +170,7 @@ class Segment:
     """
 
     def __init__(self, sid: int, tids: np.ndarray, starts: np.ndarray, post: np.ndarray, docs: np.ndarray,
-                 keys: np.ndarray, tspan: np.ndarray, text: bytes | mmap.mmap):
+                 keys: np.ndarray, tspan: np.ndarray, text: bytes | _TextFile):
         self.sid, self.tids, self.starts, self.postings = sid, tids, starts, post
         self.docs, self.keys, self.tspan, self.text = docs, keys, tspan, text
 
@@ -172,7 +201,7 @@ class Segment:
 
     @classmethod
     def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
-                  keys: np.ndarray, spans: np.ndarray, text: bytes | mmap.mmap) -> Segment:
+                  keys: np.ndarray, spans: np.ndarray, text: bytes | _TextFile) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
         t_parts.clear()  # the parts are copied: let them go before the sort (memory at 100k)
@@ -265,10 +294,7 @@ class Segment:
         # subclass hook on every lookup.
         arrays = {part: np.asarray(np.load(paths[part], mmap_mode="r")) if paths[part].stat().st_size > 128
                   else np.load(paths[part]) for part in _PARTS}
-        text: bytes | mmap.mmap = b""
-        if paths["text"].stat().st_size:
-            with open(paths["text"], "rb") as fh:
-                text = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        text: bytes | _TextFile = _TextFile(paths["text"]) if paths["text"].stat().st_size else b""
         return cls(sid, arrays["tids"], arrays["starts"], arrays["post"], arrays["docs"], arrays["keys"],
                    arrays["tspan"], text)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
@@ -22,7 +23,6 @@ class LineView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     LineView { background: $surface; }
-    LineView:focus { background-tint: $foreground 3%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -69,6 +69,12 @@ class LineView(ScrollView, can_focus=True):
         self._cw_size = None  # (and the content width: padding or borders may have changed)
         super().notify_style_update()
 
+    def _segments(self, text: Text) -> list[Segment]:
+        # Text.render drops the Text's own style when it has no spans: apply it here.
+        if text.style and not text.spans:
+            return [Segment(text.plain, self.app.console.get_style(text.style))]
+        return list(text.render(self.app.console, end=""))
+
     def render_line(self, y: int) -> Strip:
         width = self.content_width
         index = self.scroll_offset.y + y
@@ -78,14 +84,13 @@ class LineView(ScrollView, can_focus=True):
         count = self.line_count()
         if count == 0:
             text = self.empty_text() if y == 1 else Text("")
-            return Strip(text.render(self.app.console, end="")).crop_extend(0, width, None).apply_style(base)
+            return Strip(self._segments(text)).crop_extend(0, width, None).apply_style(base)
         if index >= count:
             return Strip.blank(width, base)
         key = self.line_key(index, width)
         strip = self._strips.get(key) if key is not None else None
         if strip is None:
-            text = self.line_text(index, width)
-            strip = Strip(text.render(self.app.console, end="")).crop_extend(0, width, None)
+            strip = Strip(self._segments(self.line_text(index, width))).crop_extend(0, width, None)
             if key is not None:
                 self._strips[key] = strip
         extra = self.line_style(index)

@@ -348,3 +348,30 @@ async def test_typing_slash_and_a_query_quickly_loses_no_keys(db_path):
         await pilot.pause(0.3)
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one(Input).value == "who/m"  # and "/" types itself in the box
+
+
+async def test_end_reaches_the_last_paragraph_of_a_long_article_and_home_its_title(tmp_path):
+    from reader.importer import import_paths
+    from reader.store import Store
+
+    paras = [f"Paragraph {i} says something about the harbour and the tide, at some length." for i in range(600)]
+    page = tmp_path / "long.txt"
+    page.write_text("Japan Today\npolitics\n\nA very long story\n\n0 Comments\n\n" + "\n\n".join(paras)
+                    + "\n\n© KYODO\n\n©2025 GPlusMedia Inc.\n")
+    db = tmp_path / "longdb"
+    import_paths(Store(db), [page])
+    app = seeded_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        art = app.screen.query_one("#article")
+        assert art.lines and art.lines[0].plain == "A very long story"
+        await pilot.press("2", "G")
+        await pilot.pause()
+        assert art.scroll_y == art.max_scroll_y > 0
+        shown = [art.lines[i].plain for i in range(int(art.scroll_y), min(len(art.lines), int(art.scroll_y) + 20))]
+        assert any("Paragraph 599 " in line for line in shown)
+        await pilot.press("g")
+        await pilot.pause()
+        assert art.scroll_y == 0

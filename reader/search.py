@@ -501,46 +501,94 @@ class SearchIndex:
                 tw[t].append((w, sc))
         return tw
 
-    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
-        """Where in one story the query matched, field by field, with a snippet for the best three.
+    def _locate(self, doc: int, terms: list[str], story: _Lazy) -> None:
+        """Remember which fields of story `doc` hold each of `terms` (one scan for the new ones)."""
+        new = [t for t in terms if (doc, t) not in self._located]
+        if not new:
+            return
+        text: _StoryText = story.value
+        located = text.fields_with_all(new)
+        absent = [t for t in new if not located[t]]  # the postings say they are there
+        if absent:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
+            folded = _StoryText(text.raw.decode().casefold().encode(), lower=False)
+            located.update(folded.fields_with_all(absent))
+        for t in new:
+            self._located[(doc, t)] = located[t]
+        while len(self._located) > 50_000:
+            self._located.popitem(last=False)
 
-        `tw` holds only terms the story is known (from the postings) to contain. Which fields
-        hold a term is remembered per story, so typing the next letter only looks for the new
-        completions, all of them in one compiled scan of the story's UTF-8 text. Terms are then
-        taken a query word at a time, best first, until three fields hold every word.
-        """
-        if not tw:
-            return []
-        seg = self.by_sid[int(self.owner[doc])]
-        i = seg.slot(doc)
-        text: _StoryText | None = None
+    def _fields_with_every_word(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
+                                story: _Lazy) -> dict[int, list[str]] | None:
+        """Fields holding every query word: the rarest word's fields from a whole-story scan, then
+        each other word looked for only inside the fields still in the running."""
+        by_word = [[t for t in tw if any(w == q for w, _ in tw[t])] for q in range(n)]
+        if not all(by_word):
+            return None
+        ids, df = self.vocab.ids, self.df
+        order = sorted(range(n), key=lambda q: sum(int(df[ids[t]]) for t in by_word[q] if t in ids))
+        self._locate(doc, by_word[order[0]], story)
+        fields: dict[int, list[str]] = defaultdict(list)
+        for t in by_word[order[0]]:
+            for k in self._located[(doc, t)]:
+                fields[k].append(t)
+        for q in order[1:]:
+            if not fields:
+                return None
+            hits: dict[int, list[str]] = defaultdict(list)
+            unknown = []
+            for t in by_word[q]:
+                ks = self._located.get((doc, t))
+                if ks is None:
+                    unknown.append(t)
+                else:
+                    for k in ks:
+                        if k in fields:
+                            hits[k].append(t)
+            if unknown:
+                for t, ks in story.value.fields_with_all(unknown, within=sorted(fields)).items():
+                    for k in ks:
+                        hits[k].append(t)
+            fields = defaultdict(list, {k: fields[k] + hits[k] for k in fields if k in hits})
+        return fields or None
+
+    def _fields_best_first(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
+                           story: _Lazy) -> dict[int, list[str]]:
+        """Fields holding query words, terms taken a word at a time, best first, until three
+        fields hold every word."""
+        self._locate(doc, list(tw), story)
         found: dict[int, list[str]] = defaultdict(list)
         words_in: dict[int, set[int]] = defaultdict(set)
         complete = 0
-        new = [t for t in tw if (doc, t) not in self._located]
-        if new:  # one scan of the story finds every term not located in it before
-            a, b = seg.tspan[i]
-            text = _StoryText(bytes(seg.text[int(a) : int(b)]))
-            located = text.fields_with_all(new)
-            absent = [t for t in new if not located[t]]  # the postings say they are there
-            if absent:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
-                folded = _StoryText(text.raw.decode().casefold().encode(), lower=False)
-                located.update(folded.fields_with_all(absent))
-            for t in new:
-                self._located[(doc, t)] = located[t]
-            while len(self._located) > 50_000:
-                self._located.popitem(last=False)
         for t in sorted(tw, key=lambda t: (min(w for w, _ in tw[t]), -max(sc for _, sc in tw[t]), t)):
-            ks = self._located[(doc, t)]
-            for k in ks:
+            for k in self._located[(doc, t)]:
                 found[k].append(t)
                 was = len(words_in[k]) == n
                 words_in[k].update(w for w, _ in tw[t])
                 complete += not was and len(words_in[k]) == n
             if complete >= 3:
                 break
+        return found
+
+    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
+        """Where in one story the query matched, field by field, with a snippet for the best three.
+
+        `tw` holds only terms the story is known (from the postings) to contain. For several
+        words, the rarest word's fields are found first and the others are looked for only in
+        those fields. Otherwise (or when no field holds every word) the whole story is scanned
+        for each term; which fields hold a term is remembered per story, so typing the next
+        letter only looks for the new completions, all in one compiled scan of the story's text.
+        """
+        if not tw:
+            return []
+        seg = self.by_sid[int(self.owner[doc])]
+        i = seg.slot(doc)
+        story = _Lazy(lambda: _StoryText(bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])])))
+        found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
+        if not found:
+            found = self._fields_best_first(doc, n, tw, story)
         if not found:
             return []
+        text = story.value if story.made else None
         raw = text.raw if text is not None else bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])])
         fields = raw.split(FIELD_SEP.encode())
         title = fields[0][2:].decode() if fields and fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
@@ -567,6 +615,21 @@ class SearchIndex:
         return out
 
 
+class _Lazy:
+    """A value made on first use."""
+
+    __slots__ = ("make", "made", "_value")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make, self.made, self._value = make, False, None
+
+    @property
+    def value(self) -> Any:
+        if not self.made:
+            self._value, self.made = self.make(), True
+        return self._value
+
+
 class _StoryText:
     """One story's searchable text (UTF-8), lower-cased, with where each field starts."""
 
@@ -587,11 +650,17 @@ class _StoryText:
         self.ends = [x - 1 for x in starts[1:]] + [len(low)]
         self.text_at = [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, self.ends)]
 
-    def fields_with_all(self, terms: list[str]) -> dict[str, list[int]]:
-        """term -> indexes of the fields holding it as a whole word, for all `terms` in one scan."""
+    def fields_with_all(self, terms: list[str], within: list[int] | None = None) -> dict[str, list[int]]:
+        """term -> indexes of the fields holding it as a whole word, for all `terms` in one scan
+        (of the whole story, or of the fields `within` only)."""
         low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
         out: dict[str, list[int]] = {t: [] for t in terms}
-        for m in _terms_pattern(tuple(sorted(terms))).finditer(low):
+        pattern = _terms_pattern(tuple(sorted(terms)))
+        if within is None:
+            matches: Iterable[re.Match[bytes]] = pattern.finditer(low)
+        else:
+            matches = (m for k in within for m in pattern.finditer(low, text_at[k], ends[k]))
+        for m in matches:
             pos, end = m.span()
             k = bisect.bisect_right(starts, pos) - 1
             if pos < text_at[k] or end > ends[k]:

@@ -89,3 +89,14 @@ def test_a_typo_finds_the_word_but_a_real_word_means_itself():
     assert {h.key for h in idx.search("isihba ")} == {"k0"}  # not a word anywhere: fuzzy
     assert {h.key for h in idx.search("trumpp")} == {"k0"}  # neither a word nor the start of one
     assert {h.key for h in idx.search("kaden ")} == {"k1"}  # a word of the archive: just that word
+
+
+def test_several_words_show_the_fields_holding_all_of_them():
+    comments = ["the harbour was calm"] * 300 + ["the harbour pilot came aboard"] + ["a pilot boat"] * 100
+    hits = index(story("Port news", "Ships wait.", comments)).search("harbour pilot")
+    assert [h.where for h in hits] == ["comment #301"]  # not the 400 comments with just one of them
+
+
+def test_words_in_different_fields_still_show_where_each_is():
+    hits = index(story("Port news", "Ships wait.", ["the harbour was calm", "a pilot boat"])).search("harbour pilot")
+    assert sorted(h.where for h in hits) == ["comment #1", "comment #2"]

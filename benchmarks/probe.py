@@ -85,7 +85,7 @@ async def main(db: Path, launched: float, searches: int) -> dict:
         while not tree_frames:
             await asyncio.sleep(0.001)
         out["open_story_s"] = tree_frames[0] - t0  # the first frame showing the new tree
-        while len(tree.row_start) < len(tree.rows):
+        while len(tree.unit_start) < tree.unit_count():
             await asyncio.sleep(0.005)
         await pilot.pause()
         out["open_story_laid_out_s"] = time.perf_counter() - t0  # every comment laid out, idle

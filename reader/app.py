@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
 class ReaderApp(App):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"

@@ -162,7 +162,7 @@ class _TextFile:
 
 
 class Segment:
-    """One immutable slice of the index, memory-mapped from `.npy` files.
+    """One immutable slice of the index: memory-mapped `.npy` arrays and a text blob read per story.
 
     tids: sorted global term ids; starts: where each term's postings begin; post: postings
     (doc << 1 | in-title); docs: sorted doc ids; keys/tspan: each doc's story key and the span
@@ -309,10 +309,6 @@ class Segment:
     def slot(self, doc: int) -> int:
         return int(np.searchsorted(self.docs, doc))
 
-    def blob(self, slot: int) -> str:
-        a, b = self.tspan[slot]
-        return bytes(self.text[int(a) : int(b)]).decode()
-
     def key(self, slot: int) -> str:
         return bytes(self.keys[slot]).decode()
 
@@ -333,7 +329,6 @@ class SearchIndex:
         # Segments whose every story is current skip the per-posting ownership test.
         self._whole = {s.sid for s in segments if not len(s.docs) or bool(np.all(owner[np.asarray(s.docs, np.int64)] == s.sid))}
         self._df: np.ndarray | None = None
-        self._by_len: tuple[int, dict[int, list[str]]] | None = None  # vocabulary by word length
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
 
@@ -376,9 +371,9 @@ class SearchIndex:
                 ids = ids[np.argpartition(-self.df[ids], PREFIX_TERMS - 1)[:PREFIX_TERMS]]
             # Most common first, and no more than about two postings per story in all: past
             # that, rarer completions add few stories and cost a keystroke its budget.
-            df = self.df[ids]
-            ids = ids[np.argsort(-df, kind="stable")]
-            within = np.cumsum(np.sort(df)[::-1]) <= max(2 * len(self.owner), 1)
+            by_df = np.argsort(-self.df[ids], kind="stable")
+            ids = ids[by_df]
+            within = np.cumsum(self.df[ids]) <= max(2 * len(self.owner), 1)
             ids = ids[: max(1, int(np.count_nonzero(within)))]
             for tid in ids:
                 term = self.vocab.terms[int(tid)]
@@ -389,32 +384,12 @@ class SearchIndex:
             # the archive means what it says; scoring it against 130,000 words on every
             # keystroke was the slowest part of typing it.)
             cutoff = 80 if len(q) >= 6 else 88
-            for term, score in self._fuzzy(q, cutoff):
+            for term, score, _ in process.extract(q, vocab, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff):
                 out.setdefault(term, float(score) * 0.85)
         self._expansions[ck] = out
         while len(self._expansions) > 512:
             self._expansions.popitem(last=False)
         return out
-
-    def _fuzzy(self, q: str, cutoff: float, limit: int = 10) -> list[tuple[str, float]]:
-        """Vocabulary words within `cutoff` (rapidfuzz ratio) of `q`, best first.
-
-        Only words of a length that could reach the cutoff are scored: ratio is
-        200 * common / (len(a) + len(b)), and common <= the shorter length.
-        """
-        if self._by_len is None or self._by_len[0] != len(self.vocab.terms):
-            buckets: dict[int, list[str]] = defaultdict(list)
-            for term in self.vocab.sorted_terms:
-                buckets[len(term)].append(term)
-            self._by_len = (len(self.vocab.terms), dict(buckets))
-        n = len(q)
-        found: list[tuple[str, float]] = []
-        for size, bucket in self._by_len[1].items():
-            if 200 * min(n, size) / (n + size) >= cutoff:
-                found += [(t, sc) for t, sc, _ in process.extract(q, bucket, scorer=fuzz.ratio, limit=limit,
-                                                                   score_cutoff=cutoff)]
-        found.sort(key=lambda x: -x[1])
-        return found[:limit]
 
     def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False) -> list[Hit]:
         qwords = words(query)
@@ -582,15 +557,14 @@ class SearchIndex:
             return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
-        story = _Lazy(lambda: _StoryText(bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])])))
+        raw = _Lazy(lambda: bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])]))
+        story = _Lazy(lambda: _StoryText(raw.value))
         found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
         if not found:
             found = self._fields_best_first(doc, n, tw, story)
         if not found:
             return []
-        text = story.value if story.made else None
-        raw = text.raw if text is not None else bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])])
-        fields = raw.split(FIELD_SEP.encode())
+        fields = raw.value.split(FIELD_SEP.encode())
         title = fields[0][2:].decode() if fields and fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
         key = seg.key(i)
         scored = []

@@ -378,14 +378,17 @@ class Store:
     def is_empty(self) -> bool:
         return len(self.index.table("articles")) == 0
 
+    def _raw_records(self) -> dict[str, dict[str, Any]]:
+        """The index's story records as loaded (str doc id -> record), with no TinyDB copies."""
+        return (self.index.storage.read() or {}).get("articles", {})
+
     def entries(self) -> list[dict[str, Any]]:
         """Every story's list metadata plus user state, each with its short `id`.
 
         Built straight from the cached index data in one dict copy per story (no TinyDB
         Document objects): at 100,000 stories this is the start-up path.
         """
-        data = self.index.storage.read() or {}
-        raw = data.get("articles", {})
+        raw = self._raw_records()
         state = {d["key"]: d for d in (self.user.storage.read() or {}).get("state", {}).values()}
         none: dict[str, Any] = {}
         out = []
@@ -453,8 +456,7 @@ class Store:
             table = index.table("articles")
             # (doc id, record) per story, read from the loaded data as is: iterating the TinyDB
             # table would copy all 100,000 records into Documents on every transaction.
-            raw = (index.storage.read() or {}).get("articles", {})
-            by_key = {d["key"]: (int(i), d) for i, d in raw.items()}
+            by_key = {d["key"]: (int(i), d) for i, d in self._raw_records().items()}
             results: list[ImportResult] = []
             fresh: dict[str, Prepared] = {}
             for name, item in articles:
@@ -587,7 +589,7 @@ class Store:
             searchmod.remove_segment_files(self.search_dir, sid)
 
     def search_index(self) -> Any:
-        """The on-disk search index, memory-mapped (no story text is read until a hit is shown)."""
+        """The on-disk search index (its arrays memory-mapped; no story text is read until a hit is shown)."""
         from reader import search as searchmod
 
         manifest = self._search_manifest()
@@ -709,7 +711,7 @@ class Store:
                 for key, (seg, d) in stories.items():
                     art = Article.from_dict(d)
                     rec = index_record(art, d)
-                    rec.update(seg=seg, hash=d.get("hash") or _content_hash(d), imported=now, updated=now)
+                    rec.update(seg=seg, hash=d.get("hash") or _serialise(d)[0], imported=now, updated=now)
                     recs.append(rec)
                 last = max((int(p.stem) for p in segs), default=0)
                 data = {"articles": {str(i): r for i, r in enumerate(recs, 1)},

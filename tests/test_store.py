@@ -94,6 +94,18 @@ def test_doctor_rebuild_recovers_index_and_keeps_bookmarks(db_path):
     assert len(entries) == 5 and [e["key"] for e in entries if e["bookmarked"]] == [key]
 
 
+def test_doctor_rebuild_hashes_page_documents_written_without_a_hash(db_path):
+    open_store(db_path)
+    hashes = {e["key"]: e["hash"] for e in Store(db_path).entries()}
+    for page in (db_path / "pages").glob("*.json"):  # as an older version wrote them
+        data = json.loads(page.read_text())
+        for doc in data["articles"].values():
+            doc.pop("hash", None)
+        page.write_text(json.dumps(data))
+    Store(db_path).doctor(rebuild=True)
+    assert {e["key"]: e["hash"] for e in Store(db_path).entries()} == hashes
+
+
 def test_future_schema_is_refused(db_path):
     open_store(db_path)
     data = json.loads((db_path / "index.json").read_text())

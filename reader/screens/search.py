@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -68,14 +68,6 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         self._status("Type to search." if not self.initial else "")
         if self.initial:
             self.run_search(self.initial)
-
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed right after `/`, before the query box had focus, are typed into it."""
-        inp = self.query_one(Input)
-        if event.is_printable and event.character and not inp.has_focus:
-            event.stop()
-            inp.insert_text_at_cursor(event.character)
-            self.set_focus(inp)
 
     def _status(self, msg: str) -> None:
         self.query_one("#search-status", Static).update(Text(msg))

@@ -15,13 +15,13 @@ from textual.reactive import reactive
 from reader.models import Article
 from reader.render import HIGHLIGHT, Line, comment_lines, highlighter, indent_guides
 from reader.threads_view import COMMENT_SORTS, Row, Thread
-from reader.widgets.lineview import LineView
+from reader.widgets.lineview import LazyLineView
 
 
 _WORD = re.compile(r"\w+")  # the search's tokeniser (reader.search is not loaded at start-up)
 
 
-class CommentTree(LineView):
+class CommentTree(LazyLineView):
     BINDINGS = [
         Binding("j,down", "move(1)", "Next", id="comments.next", tooltip="Next comment"),
         Binding("k,up", "move(-1)", "Prev", id="comments.prev", show=False, tooltip="Previous comment"),
@@ -63,13 +63,8 @@ class CommentTree(LineView):
         self.thread: Thread | None = None
         self.folded: set[int] = set()
         self.rows: list[Row] = []
-        self.lines: list[Line] = []
-        self.row_start: list[int] = []
-        self.line_row: list[int] = []
         self.matches: set[int] = set()
         self._pattern: re.Pattern[str] | None = None
-        self._width = 0
-        self._generation = 0
 
     # ---- data in
 
@@ -79,8 +74,7 @@ class CommentTree(LineView):
         self.folded = {c.id for c in article.comments if c.revision_of is not None} if article else set()
         self.set_terms(terms or [], rebuild=False)
         self.rows = self.thread.rows(self.folded) if self.thread else []
-        self._width = 0  # lines are laid out lazily, at the width the pane finally gets
-        self.lines, self.row_start, self.line_row = [], [], []
+        self.forget_layout()  # laid out at the next paint, at the width the pane finally gets
         self.virtual_size = Size(self.content_width, max(1, len(self.rows)))
         self.refresh()
         self.cursor = 0
@@ -123,72 +117,29 @@ class CommentTree(LineView):
         return self.rows[self.cursor].comment.id if 0 <= self.cursor < len(self.rows) else None
 
     def _rebuild(self, keep: int | None) -> None:
-        """Lay out the comments as lines: the first screens now, the rest a chunk at a time.
-
-        A 500-comment thread paints as fast as a 20-comment one; anything that needs a row
-        further down (G, a search hit, scrolling) lays out up to it first.
-        """
-        width = self.content_width
-        self._width = width
-        self._generation += 1
+        """Lay out the comments again (after a fold, a sort or a new width), keeping comment
+        `keep` under the cursor; the first screenful now, the rest in the background."""
         self.rows = self.thread.rows(self.folded) if self.thread else []
-        self.lines, self.row_start, self.line_row = [], [], []
         keep_row = next((i for i, r in enumerate(self.rows) if r.comment.id == keep), 0) if keep is not None else 0
-        self._extend(max(keep_row + 1, self.cursor + 1), min_lines=max(10, self.size.height) + 10)
-        self.refresh()
+        self.relayout(max(keep_row + 1, self.cursor + 1))
         if keep is not None:
             self._move_to_id(keep)
         else:
             self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
             self.call_after_refresh(self._reveal_cursor)
-        if len(self.row_start) < len(self.rows):
-            generation = self._generation
-            self.set_timer(0.05, lambda: self._continue_layout(generation))
 
-    def _extend(self, rows: int, min_lines: int = 0) -> None:
-        """Lay out rows until `rows` rows (and at least `min_lines` lines) exist."""
-        width = self._width
-        built = len(self.row_start)
-        total = len(self.rows)
-        if built >= total or (built >= rows and len(self.lines) >= min_lines):
-            return
-        while built < total and (built < rows or len(self.lines) < min_lines):
-            row = self.rows[built]
-            self.row_start.append(len(self.lines))
-            block = comment_lines(row, width)
-            block.append(Line(indent_guides(row.depth), ""))
-            self.lines += block
-            self.line_row += [built] * len(block)
-            built += 1
-        self._update_virtual_size()
+    def unit_count(self) -> int:
+        return len(self.rows)
 
-    def _update_virtual_size(self) -> None:
-        built, total = len(self.row_start), len(self.rows)
-        estimate = 0
-        if built < total and built:
-            estimate = int(len(self.lines) / built * (total - built))  # until laid out, a fair guess
-        height = len(self.lines) + estimate
-        old = self.virtual_size
-        # A new scroll range re-lays out the screen: while the background layout only refines its
-        # guess, keep the old range (it is never shorter than the lines laid out so far).
-        if built < total and old.width == self._width and len(self.lines) <= old.height \
-                and abs(height - old.height) <= old.height // 4:
-            return
-        self.virtual_size = Size(self._width, height)
+    def unit_lines(self, unit: int, width: int) -> list[Line]:
+        row = self.rows[unit]
+        return [*comment_lines(row, width), Line(indent_guides(row.depth), "")]
 
-    def _continue_layout(self, generation: int) -> None:
-        if generation != self._generation:
-            return  # a newer layout replaced this one
-        self._extend(len(self.row_start) + 100)
-        if len(self.row_start) < len(self.rows):
-            self.set_timer(0.02, lambda: self._continue_layout(generation))
+    def width_changed(self) -> None:
+        self._rebuild(keep=None)
 
     def on_resize(self, event: events.Resize) -> None:
         self.refresh()  # the next paint lays the lines out again if the width changed
-
-    def _ensure(self) -> None:
-        if self._width != self.content_width:
-            self._rebuild(keep=None)
 
     def _move_to_id(self, cid: int) -> None:
         for i, row in enumerate(self.rows):
@@ -198,32 +149,18 @@ class CommentTree(LineView):
 
     # ---- LineView
 
-    def line_count(self) -> int:
-        self._ensure()
-        return self.virtual_size.height if self.lines else 0
-
-    def _laid_out(self, index: int) -> bool:
-        """Lay out lines up to `index`; False if there is no such line."""
-        self._ensure()
-        while index >= len(self.lines) and len(self.row_start) < len(self.rows):
-            self._extend(len(self.row_start) + 50)
-        return index < len(self.lines)
-
     def line_key(self, index: int, width: int) -> tuple | None:
-        if not self._laid_out(index):
-            return None
-        return (self._generation, index, width, self._pattern.pattern if self._pattern is not None else None)
+        key = super().line_key(index, width)
+        return None if key is None else (*key, self._pattern.pattern if self._pattern is not None else None)
 
     def line_text(self, index: int, width: int) -> Text:
-        if not self._laid_out(index):
-            return Text("")
-        text = self.lines[index].text()
+        text = super().line_text(index, width)
         if self._pattern is not None:
             text.highlight_regex(self._pattern, HIGHLIGHT)
         return text
 
     def line_style(self, index: int) -> Style | None:
-        if index < len(self.line_row) and self.line_row[index] == self.cursor:
+        if index < len(self.lines) and self.unit_of(index) == self.cursor:
             return self.get_component_rich_style("comment-tree--cursor")
         return None
 
@@ -233,13 +170,6 @@ class CommentTree(LineView):
 
     # ---- cursor
 
-    def _span(self, i: int) -> tuple[int, int]:
-        self._ensure()
-        self._extend(i + 2)
-        start = self.row_start[i]
-        end = self.row_start[i + 1] if i + 1 < len(self.row_start) else len(self.lines)
-        return start, end
-
     def watch_cursor(self, old: int, new: int) -> None:
         if not self.rows:
             return
@@ -248,14 +178,14 @@ class CommentTree(LineView):
             return
         for i in (old, new):
             if 0 <= i < len(self.rows):
-                s, e = self._span(i)
+                s, e = self.span(i)
                 self.refresh_lines(s, e - s)
         self._reveal_cursor()
 
     def _reveal_cursor(self) -> None:
-        if not (0 <= self.cursor < len(self.row_start)):
+        if not (0 <= self.cursor < len(self.unit_start)):
             return
-        s, e = self._span(self.cursor)
+        s, e = self.span(self.cursor)
         height = max(1, self.scrollable_content_region.height)
         self.scroll_to_region(Region(0, s, 1, min(e - s, height)), animate=False, force=True)
 
@@ -265,15 +195,16 @@ class CommentTree(LineView):
 
     def action_jump(self, where: int) -> None:
         if self.rows:
-            self.cursor = 0 if where == 0 else len(self.rows) - 1  # _span lays out up to the row
+            self.cursor = 0 if where == 0 else len(self.rows) - 1  # span() lays out up to the row
 
     def action_page(self, direction: int) -> None:
         if not self.rows:
             return
         height = max(1, self.scrollable_content_region.height)
-        self._extend(self.cursor + 2, min_lines=self.row_start[self.cursor] + 2 * height)
-        target = max(0, min(len(self.lines) - 1, self.row_start[self.cursor] + direction * height))
-        row = self.line_row[target]
+        start = self.span(self.cursor)[0]
+        self.extend(self.cursor + 2, min_lines=start + 2 * height)
+        target = max(0, min(len(self.lines) - 1, start + direction * height))
+        row = self.unit_of(target)
         self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
 
     def action_sibling(self, direction: int) -> None:
@@ -348,7 +279,5 @@ class CommentTree(LineView):
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y
-        while index >= len(self.line_row) and len(self.row_start) < len(self.rows):
-            self._extend(len(self.row_start) + 50)
-        if 0 <= index < len(self.line_row):
-            self.cursor = self.line_row[index]
+        if index >= 0 and self.laid_out(index):
+            self.cursor = self.unit_of(index)

@@ -128,7 +128,7 @@ class Corpus:
                 t["revision_of"] = k + 1
             elif roll < 0.48:
                 # Quotes the article (the title or a body sentence), then comments.
-                src = self.rnd.choice([title] + body)
+                src = self.rnd.choice([title, *body])
                 paras.append(f"\"{src.split('. ')[0].rstrip('.')}\"")
                 mine = [self.paragraph()]
                 paras += mine
@@ -137,7 +137,7 @@ class Corpus:
                 mine = [self.paragraph() for _ in range(self.rnd.randint(1, 3))]
                 paras += mine
             own.append(mine)
-            out.append(paras + [self.votes()])
+            out.append([*paras, self.votes()])
             truth.append(t)
         return out, truth
 

@@ -5,7 +5,8 @@
 Prints one JSON line: seconds from process launch to the first paint with the story list filled
 (from the cached first screen when the archive is big), to the whole archive listed,
 RSS after start, time to open the story with the most comments until the first frame with its
-comment tree is painted (and until the rest of the tree is laid out in the background), and RSS after 20 searches through the app's own search index.
+comment tree is painted (and until the rest of the tree is laid out in the background), and RSS after
+20 searches through the app's own search index.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from pathlib import Path
 async def main(db: Path, launched: float, searches: int) -> dict:
     import psutil
 
-    from reader.app import make_app
     from reader.store import Store
-    from reader.widgets.comment_tree import CommentTree
-    from reader.widgets.story_list import StoryList
+    from reader.ui.app import make_app
+    from reader.ui.widgets.comment_tree import CommentTree
+    from reader.ui.widgets.story_list import StoryList
+    from reader.usecases import Reader
 
-    app = make_app(Store(db), blink=False, watch_interval=None)
+    app = make_app(Reader(Store(db)), blink=False, watch_interval=None)
     out: dict = {}
     painted: list[float] = []
     render_line = StoryList.render_line
@@ -77,9 +79,9 @@ async def main(db: Path, launched: float, searches: int) -> dict:
         while app.search_index is None:
             await asyncio.sleep(0.01)
         await pilot.pause()
-        biggest = max(lst.entries, key=lambda e: e["comments"])
+        biggest = max(lst.entries, key=lambda e: e.comments)
         tree = app.screen.query_one(CommentTree)
-        wanted.append(biggest["title"])
+        wanted.append(biggest.title)
         t0 = time.perf_counter()
         app.screen.open_story(biggest, pane="comments")
         while not tree_frames:
@@ -89,9 +91,9 @@ async def main(db: Path, launched: float, searches: int) -> dict:
             await asyncio.sleep(0.005)
         await pilot.pause()
         out["open_story_laid_out_s"] = time.perf_counter() - t0  # every comment laid out, idle
-        out["open_story_comments"] = biggest["comments"]
+        out["open_story_comments"] = biggest.comments
         # Searches through the app's own index (built in a worker after start).
-        words = [e["title"].split()[0].lower() for e in lst.entries[:searches]]
+        words = [e.title.split()[0].lower() for e in lst.entries[:searches]]
         for w in words:
             app.search_index.search(w, limit=50)
         out["rss_after_searches_mb"] = psutil.Process().memory_info().rss / 2**20

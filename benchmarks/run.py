@@ -103,7 +103,7 @@ def keystrokes(queries: list[str]) -> list[str]:
 
 
 def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
-    from reader.library import LIST_SORTS, sort_entries
+    from reader.listing import LIST_SORTS, sort_entries
     from reader.store import Store
 
     shutil.rmtree(db, ignore_errors=True)
@@ -153,7 +153,7 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     times = []
     for i in range(10):
         t = time.perf_counter()
-        store.set_bookmark(entries[i]["key"], True)
+        store.set_bookmark(entries[i].key, True)
         times.append(time.perf_counter() - t)
     out["bookmark_ms"] = statistics.median(times) * 1e3
     return out
@@ -177,7 +177,8 @@ print(json.dumps({"load_s": time.time() - t0, "rss_mb": psutil.Process().memory_
 def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
     from tinydb import Query, TinyDB
 
-    from reader.library import LIST_SORTS, sort_entries
+    from reader.listing import LIST_SORTS, sort_entries
+    from reader.models import StoryEntry
     from reader.parsing import parse_file
     from reader.render import thread_lines
     from reader.threads_view import Thread
@@ -226,9 +227,10 @@ def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
             break
     out["search_p50_ms"], out["search_p95_ms"] = percentile(lat, 0.5) * 1e3, percentile(lat, 0.95) * 1e3
     out["search_keystrokes_sampled"] = len(lat)
-    entries = [{"title": d["title"], "votes": sum((c.get("up") or 0) + (c.get("down") or 0) for c in d["comments"]),
-                "score": sum(c.get("score") or 0 for c in d["comments"]), "comments": len(d["comments"]),
-                "published": d.get("published"), "year": d.get("copyright_year"), "id": i}
+    entries = [StoryEntry(i, d["key"], d["title"],
+                          votes=sum((c.get("up") or 0) + (c.get("down") or 0) for c in d["comments"]),
+                          score=sum(c.get("score") or 0 for c in d["comments"]), comments=len(d["comments"]),
+                          published=d.get("published"), year=d.get("copyright_year"))
                for i, d in enumerate(db.all())]
     for key in LIST_SORTS:
         t = time.perf_counter()

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 import orjson
 
-from reader.library import LIST_SORTS, public_entry, sort_entries
+from reader.errors import ReaderError
+from reader.listing import DEFAULT_SORT, LIST_SORTS
 from reader.locations import database_path
 from reader.sanitize import clean_line
-from reader.store import StoreError, open_store
 from reader.threads_view import COMMENT_SORTS
+from reader.usecases import Reader
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from reader.store import ImportResult
 
 
-def _console(stderr: bool = False):
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
@@ -27,14 +33,14 @@ def _json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def _fail(msg: str, code: int = 1) -> None:
+def _fail(msg: str, code: int = 1) -> NoReturn:
     click.echo(f"reader: {msg}", err=True)
     sys.exit(code)
 
 
-def _store(ctx: click.Context, seed: bool = True):
+def _reader(ctx: click.Context, seed: bool = True) -> Reader:
     path = database_path(ctx.obj.get("db"))
-    return open_store(path, seed=seed, on_wait=lambda: click.echo(
+    return Reader.open(path, seed=seed, on_wait=lambda: click.echo(
         f"reader: waiting for another reader process to finish writing to {path} …", err=True))
 
 
@@ -42,7 +48,7 @@ class ReaderGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except StoreError as exc:
+        except ReaderError as exc:
             _fail(str(exc))
         except BrokenPipeError:
             sys.exit(0)
@@ -59,10 +65,10 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        store = _store(ctx)
-        from reader.app import run_app
+        reader = _reader(ctx)
+        from reader.ui.app import run_app
 
-        run_app(store)
+        run_app(reader)
 
 
 @cli.command("import")
@@ -71,22 +77,20 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Import page files, or folders of *.txt pages."""
-    from reader.importer import import_paths
-
-    store = _store(ctx)
+    reader = _reader(ctx)
     con = _console()
     # One line per file: click's styling costs microseconds a line (Rich's, ~0.1 ms), which
     # matters when 100,000 lines compete with the parsers for the CPU.
-    looks = {"new": {"fg": "green"}, "updated": {"fg": "cyan"}, "unchanged": {"dim": True},
+    looks: dict[str, dict[str, Any]] = {"new": {"fg": "green"}, "updated": {"fg": "cyan"}, "unchanged": {"dim": True},
              "error": {"fg": "red", "bold": True}, "skipped": {"fg": "yellow"}}
 
-    def show(r) -> None:
+    def show(r: ImportResult) -> None:
         if as_json:
             return
         line = f"{r.status:9} {clean_line(r.name)}" + (f": {r.detail}" if r.detail else "")
         click.secho(line, **looks.get(r.status, {}))
 
-    results = import_paths(store, paths, on_result=show)
+    results = reader.import_pages(paths, on_result=show)
     counts = {s: sum(r.status == s for r in results) for s in looks}
     if as_json:
         _json({"results": [{"file": r.name, "status": r.status, "key": r.key, "detail": r.detail or None}
@@ -98,7 +102,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> No
 
 
 @cli.command("list")
-@click.option("--sort", "sort_by", type=click.Choice(LIST_SORTS), default="date", show_default=True)
+@click.option("--sort", "sort_by", type=click.Choice(LIST_SORTS), default=DEFAULT_SORT, show_default=True)
 @click.option("--bookmarked", is_flag=True, help="Only bookmarked stories.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -109,11 +113,9 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) 
 
     from reader.render import date_label
 
-    entries = sort_entries(_store(ctx).entries(), sort_by)
-    if bookmarked:
-        entries = [e for e in entries if e["bookmarked"]]
+    entries = _reader(ctx).stories(sort_by, bookmarked_only=bookmarked)
     if as_json:
-        _json([public_entry(e) for e in entries])
+        _json([e.to_json() for e in entries])
         return
     con = _console()
     if not entries:
@@ -125,14 +127,16 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) 
     title_w = max(16, con.width - 58)
     for col, kw in (("id", {"justify": "right", "no_wrap": True}), ("", {"no_wrap": True, "min_width": 2}),
                     ("title", {"max_width": title_w, "overflow": "ellipsis", "no_wrap": True}),
-                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}), ("date", {"no_wrap": True, "min_width": 10}), ("cmts", {"justify": "right", "no_wrap": True, "min_width": 4}),
+                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}),
+                    ("date", {"no_wrap": True, "min_width": 10}),
+                    ("cmts", {"justify": "right", "no_wrap": True, "min_width": 4}),
                     ("votes", {"justify": "right", "no_wrap": True, "min_width": 5}),
                     ("score", {"justify": "right", "no_wrap": True, "min_width": 5})):
         t.add_column(col, **kw)
     for e in entries:
-        marks = ("★" if e["bookmarked"] else " ") + (" " if e["read"] else "●")
-        t.add_row(str(e["id"]), marks, Text(e["title"]), Text(e.get("source") or "—"), date_label(e),
-                  str(e["comments"]), str(e["votes"]), str(e["score"]))
+        marks = ("★" if e.bookmarked else " ") + (" " if e.read else "●")
+        t.add_row(str(e.id), marks, Text(e.title), Text(e.source or "—"), date_label(e),
+                  str(e.comments), str(e.votes), str(e.score))
     con.print(t)
 
 
@@ -148,14 +152,14 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
     from reader.render import article_renderable, thread_lines
     from reader.threads_view import SORT_LABELS, Thread
 
-    store = _store(ctx)
-    e = store.entry(ref)
-    art = store.article(e)
+    reader = _reader(ctx)
+    e = reader.story(ref)
+    art = reader.article(e)
     thread = Thread(art.comments, comments_sort)
     rows = thread.rows()
     if as_json:
         d = art.to_dict()
-        d.update(id=e["id"], key=e["key"], bookmarked=e["bookmarked"], read=e["read"],
+        d.update(id=e.id, key=e.key, bookmarked=e.bookmarked, read=e.read,
                  thread=[{"id": r.comment.id, "depth": r.depth} for r in rows])
         _json(d)
         return
@@ -178,34 +182,27 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Fuzzy search titles, bodies and comments."""
-    from rich.text import Text
+    from reader.render import hit_text
 
-    store = _store(ctx)
-    ids = {e["key"]: e["id"] for e in store.entries()}
-    hits = store.search_index().search(query, limit)
+    found = _reader(ctx).search(query, limit)
     if as_json:
-        _json([{"id": ids.get(h.key), **h.to_dict()} for h in hits])
+        _json([{"id": e.id if e else None, **h.to_dict()} for e, h in found])
         return
     con = _console()
-    if not hits:
+    if not found:
         con.print(f"No matches for {query!r}.", markup=False)
         return
-    for h in hits:
-        snippet = Text(h.snippet, style="dim")
-        for s, t in h.spans:
-            snippet.stylize("bold yellow", s, t)
-        title = Text(h.title, style="bold")
-        title.truncate(max(20, con.width - 30), overflow="ellipsis")
-        con.print(Text.assemble((f"{ids.get(h.key, '?'):>4} ", "bold"), title, "  ",
-                                (h.where, "cyan"), (f"  {h.score:.0f}", "dim")), no_wrap=True, overflow="ellipsis")
-        con.print(Text.assemble("     ", snippet))
+    for e, h in found:
+        con.print(hit_text(h, con.width, story_id=e.id if e else None, mark="bold yellow"), overflow="ellipsis")
 
 
 def _set_bookmark(ctx: click.Context, ref: str, on: bool) -> None:
-    store = _store(ctx)
-    e = store.entry(ref)
-    store.set_bookmark(e["key"], on)
-    click.echo(f"{'bookmarked' if on else 'unbookmarked'} {e['id']}: {e['title']}")
+    reader = _reader(ctx)
+    e = reader.story(ref)
+    if reader.set_bookmark(e, on):
+        click.echo(f"{'bookmarked' if on else 'unbookmarked'} {e.id}: {e.title}")
+    else:
+        click.echo(f"{'already bookmarked' if on else 'not bookmarked'} {e.id}: {e.title}")
 
 
 @cli.command()
@@ -231,21 +228,20 @@ def bookmarks(ctx: click.Context, fmt: str | None) -> None:
     """List (or export) bookmarked stories, newest bookmark first."""
     from reader.render import date_label
 
-    entries = [e for e in _store(ctx).entries() if e["bookmarked"]]
-    entries.sort(key=lambda e: -(e.get("bookmarked_at") or 0))
+    entries = _reader(ctx).bookmarks()
     if fmt == "json":
-        _json([public_entry(e) for e in entries])
+        _json([e.to_json() for e in entries])
     elif fmt == "markdown":
         lines = ["# Bookmarks", ""]
         for e in entries:
-            bits = ", ".join(x for x in (e.get("source"), date_label(e), f"{e['comments']} comments") if x)
-            lines.append(f"- **{_md(e['title'])}** — {_md(bits)}")
+            bits = ", ".join(x for x in (e.source, date_label(e), f"{e.comments} comments") if x)
+            lines.append(f"- **{_md(e.title)}** — {_md(bits)}")
         click.echo("\n".join(lines))
     elif not entries:
         click.echo("No bookmarks yet. Bookmark a story with `reader bookmark ID` or `b` in the app.")
     else:
         for e in entries:
-            click.echo(f"{e['id']:>4}  {e['title']}  ({e.get('source') or '—'}, {date_label(e)})")
+            click.echo(f"{e.id:>4}  {e.title}  ({e.source or '—'}, {date_label(e)})")
 
 
 def _md(s: str) -> str:
@@ -257,9 +253,11 @@ def _md(s: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed pages as a JSON array (the stable shape).")
 def parse(files: tuple[Path, ...], as_json: bool) -> None:
     """Parse pages without storing them."""
-    from reader.parsing import PageError, parse_file
+    from reader.errors import PageError
+    from reader.parsing import parse_file
 
-    out, failed = [], False
+    out: list[dict[str, Any]] = []
+    failed = False
     for f in files:
         try:
             d = parse_file(f).to_dict()
@@ -287,11 +285,9 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 @click.pass_context
 def doctor(ctx: click.Context, rebuild: bool) -> None:
     """Check the database's health."""
-    from reader.store import Store
-
-    path = database_path(ctx.obj.get("db"))
-    click.echo(f"database: {path}")
-    for line in Store(path).doctor(rebuild=rebuild):
+    reader = _reader(ctx, seed=False)
+    click.echo(f"database: {reader.path}")
+    for line in reader.doctor(rebuild=rebuild):
         click.echo(f"  {line}")
 
 

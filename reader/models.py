@@ -164,3 +164,55 @@ class Article:
             comments=[Comment.from_dict(c) for c in d.get("comments", [])],
             notes=list(d.get("notes", [])),
         )
+
+
+@dataclass(slots=True, eq=False)
+class StoryEntry:
+    """One row of the story list: a story's index record and the user's marks on it.
+
+    Built for every story at start-up (100,000 of them in a big archive), so it holds only
+    what the list shows and sorts by; the story itself is read when it is opened.
+    """
+
+    id: int  # the short id people type (`reader show 12`); stable for the story's life
+    key: str  # the story's identity (source, title and date hashed); survives re-imports
+    title: str
+    source: str | None = None
+    category: str | None = None
+    layout: str = "generic"
+    published: str | None = None
+    year: int | None = None  # the copyright year, when no date is known
+    comments: int = 0
+    stated: int | None = None  # the comment count the page states
+    votes: int = 0
+    score: int = 0
+    file: str | None = None
+    seg: int = 0  # the page file holding the story
+    hash: str = ""
+    imported: str | None = None
+    updated: str | None = None
+    bookmarked: bool = False
+    read: bool = False
+    bookmarked_at: float | None = None
+    title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
+
+    RECORD_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments", "stated",
+                     "votes", "score", "file", "seg", "hash", "imported", "updated")
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape of a list row (`reader list --json`)."""
+        return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
+                "category": self.category, "published": self.published, "year": self.year,
+                "comments": self.comments, "stated": self.stated, "votes": self.votes, "score": self.score,
+                "bookmarked": self.bookmarked, "read": self.read, "file": self.file}
+
+    def to_cache(self) -> dict[str, Any]:
+        """Every field but the sort cache (the list's cached first screen)."""
+        return {name: getattr(self, name) for name in self.__slots__ if name != "title_key"}
+
+    @classmethod
+    def from_cache(cls, d: dict[str, Any]) -> StoryEntry:
+        return cls(**{k: v for k, v in d.items() if k in _ENTRY_FIELDS})
+
+
+_ENTRY_FIELDS = frozenset(StoryEntry.__slots__)

@@ -6,26 +6,29 @@ comment is shown as written and styles nothing.
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, chop_cells
 from rich.console import Console, Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 
-from reader.models import Article, Comment
+from reader.models import Article, Comment, StoryEntry
+from reader.text import word_pattern
 from reader.threads_view import Row
+
+if TYPE_CHECKING:
+    from reader.search.hits import Hit
 
 GUIDE_STYLES = ["blue", "magenta", "cyan", "green", "yellow", "red"]
 MAX_INDENT = 10  # deeper replies are drawn at this indent with their depth written out
 
 
-def date_label(e: dict[str, Any]) -> str:
-    if e.get("published"):
-        return e["published"][:10]
-    if e.get("year"):
-        return f"© {e['year']}"
+def date_label(e: StoryEntry) -> str:
+    if e.published:
+        return e.published[:10]
+    if e.year:
+        return f"© {e.year}"
     return "—"
 
 
@@ -39,31 +42,35 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
                          (f"▼{'?' if down is None else down}", "red"))
 
 
-def story_lines(e: dict[str, Any], width: int = 80) -> tuple[Text, Text]:
+def story_lines(e: StoryEntry, width: int = 80) -> tuple[Text, Text]:
     """A story in the list, two lines: marks + title, then source · date · comments · votes · net."""
-    unread = Text("● ", style="bold cyan") if not e.get("read") else Text("  ")
-    mark = Text("★ ", style="bold yellow") if e.get("bookmarked") else Text("  ")
-    title = Text(e.get("title") or "(untitled)", style="bold" if not e.get("read") else "")
+    unread = Text("● ", style="bold cyan") if not e.read else Text("  ")
+    mark = Text("★ ", style="bold yellow") if e.bookmarked else Text("  ")
+    title = Text(e.title or "(untitled)", style="bold" if not e.read else "")
     title.truncate(max(8, width - 4), overflow="ellipsis")
-    n = e.get("comments", 0)
-    score = e.get("score", 0) or 0
+    n = e.comments
+    score = e.score
     meta = Text.assemble(
-        "    ", (e.get("source") or "web", "dim"), (" · ", "dim"), (date_label(e), "dim"), (" · ", "dim"),
+        "    ", (e.source or "web", "dim"), (" · ", "dim"), (date_label(e), "dim"), (" · ", "dim"),
         (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), (" · ", "dim"),
-        (f"{e.get('votes', 0)} votes", "dim"), (" · ", "dim"),
+        (f"{e.votes} votes", "dim"), (" · ", "dim"),
         (f"{score:+d}" if score else "0", "green" if score > 0 else "red" if score < 0 else "dim"),
     )
     meta.truncate(width, overflow="ellipsis")
     return Text.assemble(unread, mark, title), meta
 
 
-def highlighter(terms: list[str]) -> re.Pattern[str] | None:
-    """A pattern matching any of the search's matched words, whole-word, any case."""
-    terms = [t for t in terms if t]
-    if not terms:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\b",
-                      re.IGNORECASE)
+def hit_text(h: Hit, width: int = 100, *, story_id: int | None = None, mark: str = "bold reverse") -> Text:
+    """A search hit in two lines: [id] title, where it matched and its score; then the snippet
+    with the matched words marked (the CLI and the search screen both draw hits with this)."""
+    title = Text(h.title, style="bold")
+    prefix = Text(f"{story_id if story_id is not None else '?':>4} ", style="bold") if story_id is not None else Text()
+    title.truncate(max(20, width - 28 - prefix.cell_len), overflow="ellipsis")
+    head = Text.assemble(prefix, title, "  ", (h.where, "cyan"), (f"  {h.score:.0f}", "dim"))
+    snippet = Text(h.snippet, style="dim")
+    for start, end in h.spans:
+        snippet.stylize(mark, start, end)
+    return Text.assemble(head, "\n" + " " * (prefix.cell_len or 2), snippet)
 
 
 HIGHLIGHT = "bold reverse"
@@ -73,30 +80,36 @@ def article_renderable(a: Article, highlight: list[str] | None = None) -> Render
     return Group(*article_parts(a, highlight))
 
 
+def article_meta(a: Article) -> list[Text]:
+    """The lines under the title: source · category · date, byline, wire credit, photo caption."""
+    out: list[Text] = []
+    when = a.published[:16].replace("T", " ") if a.published else (f"© {a.copyright_year}" if a.copyright_year else None)
+    meta = [x for x in (a.source, a.category, when) if x]
+    if meta:
+        out.append(Text(" · ".join(meta), style="dim"))
+    if a.byline:
+        out.append(Text(f"By {a.byline}", style="italic"))
+    if a.credit:
+        out.append(Text(f"Wire: {a.credit}", style="dim"))
+    if a.image:
+        cap = Text("Photo: ", style="dim")
+        cap.append(a.image.get("caption") or "", style="dim italic")
+        if a.image.get("credit"):
+            cap.append(f"  (Image: {a.image['credit']})", style="dim")
+        out.append(cap)
+    return out
+
+
 def article_parts(a: Article, highlight: list[str] | None = None) -> list[Text]:
     """The article as paragraphs (title, meta, caption, body, related), each a Rich Text."""
-    pattern = highlighter(highlight or [])
+    pattern = word_pattern(highlight or [])
 
     def mark(t: Text) -> Text:
         if pattern is not None:
             t.highlight_regex(pattern, HIGHLIGHT)
         return t
 
-    parts: list[Text] = [mark(Text(a.title, style="bold"))]
-    meta = [x for x in (a.source, a.category, a.published[:16].replace("T", " ") if a.published else
-                        (f"© {a.copyright_year}" if a.copyright_year else None)) if x]
-    if meta:
-        parts.append(Text(" · ".join(meta), style="dim"))
-    if a.byline:
-        parts.append(Text(f"By {a.byline}", style="italic"))
-    if a.credit:
-        parts.append(Text(f"Wire: {a.credit}", style="dim"))
-    if a.image:
-        cap = Text("Photo: ", style="dim")
-        cap.append(a.image.get("caption") or "", style="dim italic")
-        if a.image.get("credit"):
-            cap.append(f"  (Image: {a.image['credit']})", style="dim")
-        parts.append(cap)
+    parts: list[Text] = [mark(Text(a.title, style="bold")), *article_meta(a)]
     for note in a.notes:
         if "expired" in note:
             parts.append(Text(f"⚠ {note}", style="yellow"))
@@ -217,7 +230,7 @@ def wrap_plain(text: str, width: int) -> list[str]:
 class Line:
     """One wrapped line of a comment, turned into a Rich Text only when it is painted."""
 
-    __slots__ = ("head", "body", "style")
+    __slots__ = ("body", "head", "style")
 
     def __init__(self, head: Text, body: str | Text, style: str | Style = "") -> None:
         self.head, self.body, self.style = head, body, style

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from reader.text import MAX_PAGE_BYTES, size_error
+
 # Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other 2-byte ESC.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
@@ -63,16 +65,13 @@ class DecodeError(ValueError):
     """The bytes are not a text page (binary, empty, too large)."""
 
 
-MAX_PAGE_BYTES = 16 * 1024 * 1024
-
-
 def decode_page(data: bytes) -> tuple[str, str | None]:
     """Decode a page's bytes. Returns (text, note); note says when a fallback was used.
 
     Raises DecodeError with a short, human reason for binary, empty or oversized input.
     """
     if len(data) > MAX_PAGE_BYTES:
-        raise DecodeError(f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_PAGE_BYTES // 2**20} MiB)")
+        raise DecodeError(size_error(len(data)))
     if not data.strip():
         raise DecodeError("empty file")
     head = data[:8192]

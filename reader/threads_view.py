@@ -16,10 +16,10 @@ def controversy(c: Comment) -> float:
     up, down = c.up or 0, c.down or 0
     if up <= 0 or down <= 0:
         return 0.0
-    return float(up + down) ** (min(up, down) / max(up, down))
+    return float(float(up + down) ** (min(up, down) / max(up, down)))
 
 
-SORT_KEYS: dict[str, Callable[[Comment], tuple]] = {
+SORT_KEYS: dict[str, Callable[[Comment], tuple[float, ...]]] = {
     "score": lambda c: (-(c.score or 0), c.id),
     "top": lambda c: (-(c.up or 0), -(c.score or 0), c.id),
     "controversial": lambda c: (-controversy(c), -c.votes, c.id),
@@ -31,6 +31,12 @@ SORT_KEYS: dict[str, Callable[[Comment], tuple]] = {
 def display_parent(c: Comment) -> int | None:
     """Where a comment hangs in the tree: under what it replies to, or what it revises."""
     return c.revision_of if c.revision_of is not None else c.parent
+
+
+def _tree_parent(c: Comment, comments: dict[int, Comment]) -> int | None:
+    """The comment it hangs under, if that one is on the page and earlier (so the tree has no cycles)."""
+    p = display_parent(c)
+    return p if p is not None and p in comments and p < c.id else None
 
 
 @dataclass(slots=True)
@@ -58,8 +64,7 @@ class Thread:
         for lst in kids.values():
             lst.sort(key=key)
         self.children = kids
-        self.parent = {c.id: (display_parent(c) if display_parent(c) in self.comments and display_parent(c) < c.id else None)
-                       for c in self.comments.values()}
+        self.parent = {c.id: _tree_parent(c, self.comments) for c in self.comments.values()}
         # Descendant counts, bottom-up without recursion (ids grow with depth: parents come first).
         self.descendants = {cid: 0 for cid in self.comments}
         for cid in sorted(self.comments, reverse=True):
@@ -70,7 +75,7 @@ class Thread:
     def roots(self) -> list[Comment]:
         return self.children.get(None, [])
 
-    def rows(self, folded: set[int] = frozenset()) -> list[Row]:
+    def rows(self, folded: set[int] | frozenset[int] = frozenset()) -> list[Row]:
         """Depth-first display order, skipping the insides of folded comments."""
         out: list[Row] = []
         stack: list[tuple[Comment, int]] = [(c, 0) for c in reversed(self.roots())]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.app import make_app
-from reader.store import open_store
-from reader.widgets.comment_tree import CommentTree
-from reader.widgets.story_list import StoryList
+from reader.ui.app import make_app
+from reader.ui.widgets.comment_tree import CommentTree
+from reader.ui.widgets.story_list import StoryList
+from reader.usecases import Reader
 
 
 def seeded_app(db: Path, **kw):
     kw.setdefault("blink", False)
     kw.setdefault("watch_interval", None)
-    return make_app(open_store(db), **kw)
+    return make_app(Reader.open(db), **kw)
 
 
 async def settle(pilot) -> None:
@@ -28,7 +28,7 @@ async def open_file(pilot, prefix: str) -> None:
     await settle(pilot)
     lst = pilot.app.screen.query_one(StoryList)
     lst.focus()
-    lst.cursor = next(i for i, e in enumerate(lst.entries) if e["file"].startswith(prefix))
+    lst.cursor = next(i for i, e in enumerate(lst.entries) if e.file.startswith(prefix))
     await pilot.press("enter")
     await settle(pilot)
 

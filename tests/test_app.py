@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
-from apphelpers import current, open_file, seeded_app, settle, tree
-from reader.library import sort_entries
-from reader.screens.help import HelpScreen
-from reader.screens.search import SearchScreen
+from reader.listing import sort_entries
 from reader.store import Store
-from reader.widgets.story_list import StoryList
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.search import SearchScreen
+from reader.ui.widgets.story_list import StoryList
+from reader.usecases import Reader
+
+from apphelpers import current, open_file, seeded_app, settle, tree
 
 SIZE = (160, 48)
 
@@ -23,11 +25,11 @@ async def test_list_shows_seeds_sorted_by_votes(db_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lst = app.screen.query_one(StoryList)
-        assert [e["votes"] for e in lst.entries] == [258, 145, 14, 0, 0]
+        assert [e.votes for e in lst.entries] == [258, 145, 14, 0, 0]
         assert app.screen.mode == "wide"
         await pilot.press("s")  # votes -> score
         assert app.screen.sort == "score"
-        assert [e["score"] for e in lst.entries] == sorted((e["score"] for e in lst.entries), reverse=True)
+        assert [e.score for e in lst.entries] == sorted((e.score for e in lst.entries), reverse=True)
         for expected in ("comments", "date", "title", "votes"):
             await pilot.press("s")
             assert app.screen.sort == expected
@@ -36,7 +38,7 @@ async def test_list_shows_seeds_sorted_by_votes(db_path):
         # Each order is kept for the next time round, and matches a fresh sort of the archive.
         for expected in ("score", "comments", "date", "title", "votes"):
             await pilot.press("s")
-            assert [e["key"] for e in lst.entries] == [e["key"] for e in sort_entries(app.screen.all_entries, expected)]
+            assert [e.key for e in lst.entries] == [e.key for e in sort_entries(app.screen.all_entries, expected)]
 
 
 async def test_thread_keys_on_004(db_path):
@@ -100,7 +102,7 @@ async def test_comment_sort_cycle_keeps_threads_whole(db_path):
             assert ids.index(13) == ids.index(12) + 1 and ids.index(15) == ids.index(13) + 1
         await pilot.press("c", "c", "c")  # -> old
         assert top_level(app)[:3] == [1, 2, 3]
-    assert Store(db_path).setting("comment_sort") == "old"
+    assert Store(db_path).settings().get("comment_sort") == "old"
 
 
 async def test_revisions_fold_under_the_original(db_path):
@@ -124,7 +126,7 @@ async def test_search_whom_opens_comment(db_path):
         assert first.where == "comment #6" and first.comment == 6
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.open_entry["file"].startswith("000")
+        assert app.screen.open_entry.file.startswith("000")
         assert current(app) == 6 and app.focused is tree(app)
         assert tree(app).matches == {6}
         assert "search 'whom'" in str(app.screen.query_one("#status").render())
@@ -165,16 +167,16 @@ async def test_bookmark_survives_restart(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        key = app.screen.query_one(StoryList).current["key"]
+        key = app.screen.query_one(StoryList).current.key
         await pilot.press("b")
         await settle(pilot)
-    assert [e["key"] for e in Store(db_path).entries() if e["bookmarked"]] == [key]
+    assert [e.key for e in Store(db_path).entries() if e.bookmarked] == [key]
     app2 = seeded_app(db_path)
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app2.screen.query_one(StoryList).entries[0]["bookmarked"]
+        assert app2.screen.query_one(StoryList).entries[0].bookmarked
         await pilot.press("B")
-        assert [e["key"] for e in app2.screen.query_one(StoryList).entries] == [key]
+        assert [e.key for e in app2.screen.query_one(StoryList).entries] == [key]
         await pilot.press("b")  # unbookmark while filtered: the list empties and says so
         await settle(pilot)
         lst = app2.screen.query_one(StoryList)
@@ -185,12 +187,12 @@ async def test_opening_marks_read_and_u_toggles(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "000")
-        key = app.screen.open_entry["key"]
-        assert Store(db_path).entry(app.screen.open_entry["id"])["read"]
+        key = app.screen.open_entry.key
+        assert Store(db_path).entry(app.screen.open_entry.id).read
         await pilot.press("u")
         await settle(pilot)
-        assert not Store(db_path).entry(app.screen.open_entry["id"])["read"]
-        assert not next(e for e in app.screen.all_entries if e["key"] == key)["read"]
+        assert not Store(db_path).entry(app.screen.open_entry.id).read
+        assert not next(e for e in app.screen.all_entries if e.key == key).read
 
 
 async def test_panes_by_keys_in_every_width(db_path):
@@ -240,7 +242,7 @@ async def test_help_lists_every_key(db_path):
                       "Show only bookmarked", "Mark this story read", "Fuzzy search", "Go to the top of this thread",
                       "Page down", "Next pane", "Command palette"):
             assert words in text, words
-        assert "J" in text and "shift+tab" in text.lower() or "⇧" in text
+        assert ("J" in text and "shift+tab" in text.lower()) or "⇧" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -251,7 +253,7 @@ async def test_theme_is_remembered(db_path):
         await settle(pilot)
         app.theme = "nord"
         await settle(pilot)
-    assert Store(db_path).setting("theme") == "nord"
+    assert Store(db_path).settings().get("theme") == "nord"
     app2 = seeded_app(db_path)
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -269,7 +271,7 @@ async def test_picks_up_stories_imported_by_another_process(db_path, tmp_path):
         import_paths(Store(db_path), [page])
         app._poll_store()
         await settle(pilot)
-        assert "A brand new story" in [e["title"] for e in app.screen.query_one(StoryList).entries]
+        assert "A brand new story" in [e.title for e in app.screen.query_one(StoryList).entries]
 
 
 async def test_user_keymap(db_path, tmp_path, monkeypatch):
@@ -284,10 +286,10 @@ async def test_user_keymap(db_path, tmp_path, monkeypatch):
 
 
 async def test_empty_database_says_so(tmp_path):
-    from reader.app import make_app
+    from reader.ui.app import make_app
 
     store = Store(tmp_path / "empty")
-    app = make_app(store, blink=False, watch_interval=None)
+    app = make_app(Reader(store), blink=False, watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lst = app.screen.query_one(StoryList)
@@ -324,11 +326,11 @@ async def test_keys_typed_quickly_go_to_the_pane_they_chose(db_path):
         assert app.focused is screen.query_one(StoryList)
         # A story that finishes loading after the reader pressed 3 keeps them in the comments.
         entry = screen.query_one(StoryList).entries[1]
-        article = app.store.article(entry)
+        article = app.reader.article(entry)
         screen.action_show_pane("comments")
         screen._show_story(entry, article, None, "article")
         assert screen.active == "comments" and app.focused is tree(app)
-        assert tree(app).article.title == entry["title"]
+        assert tree(app).article.title == entry.title
         # Opened from the list, it goes to the article as usual.
         screen.action_show_pane("list")
         screen._show_story(entry, article, None, "article")

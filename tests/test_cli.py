@@ -6,8 +6,9 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import SEEDS
 from reader.cli import cli
+
+from conftest import SEEDS
 
 
 def run(*args, ok=True):

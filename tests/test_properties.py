@@ -8,10 +8,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
 from reader.parsing import parse_text
 from reader.parsing.common import is_boilerplate, parse_vote
 from reader.sanitize import clean_text
+
+from conftest import SEEDS
 
 WORD = re.compile(r"\w+")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -44,7 +45,7 @@ def _words(s: str) -> list[str]:
 def test_never_drops_a_comments_words(comments, rnd):
     # Replies: sometimes a comment starts by quoting (part of) an earlier one.
     built = []
-    for i, (paras, v) in enumerate(comments):
+    for _i, (paras, v) in enumerate(comments):
         paras = list(paras)
         if built and rnd.random() < 0.4:
             src = rnd.choice(built)[0]
@@ -53,11 +54,11 @@ def test_never_drops_a_comments_words(comments, rnd):
     page = ["Japan Today", "national", "A headline about things", "3 Comments", "Body paragraph one.",
             "©2025 GPlusMedia Inc.", "Login to comment"]
     for paras, (n, up, down) in built:
-        page += paras + [f"{n} ( +{up} / -{down} )"]
+        page += [*paras, f"{n} ( +{up} / -{down} )"]
     page += ["Login to leave a comment", "Facebook users"]
     art = parse_text("\n\n".join(page))
     assert len(art.comments) == len(built)
-    for (paras, v), c in zip(built, art.comments):
+    for (paras, v), c in zip(built, art.comments, strict=False):
         got = " ".join([c.header or "", *(b.text for b in c.blocks)])
         assert _words(got) == _words(" ".join(paras))
         assert (c.score, c.up, c.down) == v

@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from apphelpers import open_file, seeded_app, settle, tree
 from reader.cli import cli
 from reader.importer import import_paths
 from reader.parsing import parse_text
 from reader.sanitize import clean_text
-from reader.store import Store, open_store
-from reader.widgets.story_list import StoryList
+from reader.store import Store
+from reader.ui.widgets.story_list import StoryList
+from reader.usecases import Reader
+
+from apphelpers import open_file, seeded_app, settle, tree
 
 ESC = "\x1b"
 HOSTILE_BITS = [
@@ -108,8 +110,8 @@ async def test_app_screens_show_markup_literally(hostile_db, db_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         lst = app.screen.query_one(StoryList)
-        idx = next(i for i, e in enumerate(lst.entries) if "Pwned" in e["title"])
-        await open_file(pilot, lst.entries[idx]["file"][:8])
+        idx = next(i for i, e in enumerate(lst.entries) if "Pwned" in e.title)
+        await open_file(pilot, lst.entries[idx].file[:8])
         lines = [lst.line_text(i, 100).plain for i in range(lst.line_count())]
         lines += [t.plain for t in tree(app).lines]
         text = "\n".join(lines)
@@ -132,7 +134,7 @@ def test_huge_and_hostile_inputs_are_bounded(tmp_path):
     many = page([x for i in range(20000) for x in (f"comment {i} about topic {i % 97} words", "1 ( +1 / -0 )")])
     assert len(parse_text(many).comments) == 20000
     rnd = random.Random(5)
-    vocab = "alpha beta gamma delta tokyo osaka vote trade bridge river plain music".split()
+    vocab = ["alpha", "beta", "gamma", "delta", "tokyo", "osaka", "vote", "trade", "bridge", "river", "plain", "music"]
     chain, prev = [], "the very first comment in the chain with several words"
     chain += [prev, "0 ( +0 / -0 )"]
     for i in range(1, 5000):
@@ -163,8 +165,8 @@ def test_symlink_loop_and_non_text_files(tmp_path, db_path):
 
 
 def test_schema_0_database_is_migrated_with_backup(db_path):
-    store = open_store(db_path)
-    key = store.entries()[0]["key"]
+    store = Reader.open(db_path).store
+    key = store.entries()[0].key
     store.set_bookmark(key, True)
     data = json.loads((db_path / "index.json").read_text())
     del data["meta"]
@@ -173,10 +175,10 @@ def test_schema_0_database_is_migrated_with_backup(db_path):
     (db_path / "index.json").write_text(json.dumps(data))
     fresh = Store(db_path)
     entries = fresh.entries()
-    assert sorted(e["votes"] for e in entries) == [0, 0, 14, 145, 258]
+    assert sorted(e.votes for e in entries) == [0, 0, 14, 145, 258]
     assert (db_path / "index.json.schema0.bak").exists()
     assert json.loads((db_path / "index.json").read_text())["meta"]["1"]["schema"] == 1
-    assert [e["key"] for e in entries if e["bookmarked"]] == [key]
+    assert [e.key for e in entries if e.bookmarked] == [key]
 
 
 def _pages(folder: Path, n: int, version: int) -> None:
@@ -195,8 +197,8 @@ def _reader(db: Path, *args: str) -> subprocess.Popen:
 def _check_whole(db: Path, key: str, n: int) -> str:
     store = Store(db)
     entries = store.entries()
-    assert [e["key"] for e in entries if e["bookmarked"]] == [key]
-    extra = [e for e in entries if e["title"].startswith("Story number")]
+    assert [e.key for e in entries if e.bookmarked] == [key]
+    extra = [e for e in entries if e.title.startswith("Story number")]
     assert len(extra) in (0, n)
     versions = {store.article(e).comments[0].score for e in extra}
     assert len(versions) <= 1  # one whole commit: every story from the same import
@@ -206,8 +208,8 @@ def _check_whole(db: Path, key: str, n: int) -> str:
 
 
 def test_sigkill_during_import_never_breaks_the_database(db_path, tmp_path):
-    store = open_store(db_path)
-    key = store.entries()[1]["key"]
+    store = Reader.open(db_path).store
+    key = store.entries()[1].key
     store.set_bookmark(key, True)
     n = 150
     _pages(tmp_path / "v1", n, 1)
@@ -224,7 +226,7 @@ def test_sigkill_during_import_never_breaks_the_database(db_path, tmp_path):
 
 
 def test_two_processes_importing_at_once_lose_nothing(db_path, tmp_path):
-    open_store(db_path)
+    Reader.open(db_path)
     _pages(tmp_path / "a", 60, 1)
     for p in (tmp_path / "a").iterdir():
         p.rename(p.with_name("a" + p.name))
@@ -235,25 +237,25 @@ def test_two_processes_importing_at_once_lose_nothing(db_path, tmp_path):
     procs = [_reader(db_path, "import", str(tmp_path / x)) for x in ("a", "b")]
     for p in procs:
         assert p.wait(timeout=120) == 0, p.stderr.read().decode()
-    titles = [e["title"] for e in Store(db_path).entries()]
+    titles = [e.title for e in Store(db_path).entries()]
     assert len(titles) == 5 + 120 and len(set(titles)) == 125
 
 
 def test_waiting_for_the_lock_says_so(db_path):
     from filelock import FileLock
 
-    open_store(db_path)
+    Reader.open(db_path)
     lock = FileLock(str(db_path / ".lock"))
     with lock:
         proc = _reader(db_path, "bookmark", "1")
         time.sleep(2.0)
     assert proc.wait(timeout=30) == 0
     assert "waiting for another reader process" in proc.stderr.read().decode()
-    assert Store(db_path).entry(1)["bookmarked"]
+    assert Store(db_path).entry(1).bookmarked
 
 
 def test_corrupt_user_state_is_kept_aside(db_path):
-    open_store(db_path).set_bookmark(Store(db_path).entries()[0]["key"], True)
+    Reader.open(db_path).store.set_bookmark(Store(db_path).entries()[0].key, True)
     (db_path / "user.json").write_bytes(b'{"state": {"1": {"key": "ab')
     r = CliRunner().invoke(cli, ["list"])
     assert r.exit_code == 1 and "user.json: is truncated" in r.output and r.output.count("\n") == 1

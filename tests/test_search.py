@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.models import Article, Block, Comment
-from reader.search import PREFIX_TERMS, SearchIndex
+from reader.search.engine import PREFIX_TERMS, SearchIndex
 
 
 def story(title: str, body: str = "", comments: list[str] | None = None) -> Article:
@@ -67,15 +67,15 @@ def test_every_word_must_match_and_prefix_only_on_the_last():
 def test_merged_postings_stay_in_story_order_when_a_story_was_reimported(tmp_path):
     import numpy as np
 
-    from reader.search import Segment, Vocab, owner_map
+    from reader.search.segments import Segment, Vocab, owner_map
 
     vocab = Vocab([])
     first = Segment.build(1, [(1, "a", story("alpha news", "x")), (5, "b", story("alpha more", "y"))], vocab)
     second = Segment.build(2, [(3, "c", story("alpha again", "z")), (1, "a", story("alpha edited", "w"))], vocab)
     for seg in (first, second):
-        seg.write(tmp_path, lambda path, data: path.write_bytes(data))
+        seg.write(tmp_path)
     parts = [Segment.load(tmp_path, 1), Segment.load(tmp_path, 2)]
-    merged = Segment.merge(3, parts, owner_map(parts), tmp_path, lambda path, data: path.write_bytes(data))
+    merged = Segment.merge(3, parts, owner_map(parts), tmp_path)
     for i in range(len(merged.tids)):
         docs = np.asarray(merged.postings[merged.starts[i]:merged.starts[i + 1]]) >> 1
         assert list(docs) == sorted(docs)

@@ -5,23 +5,25 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS
 from reader.importer import import_paths
-from reader.store import Store, StoreError, open_store
+from reader.store import Store, StoreError
+from reader.usecases import Reader
+
+from conftest import SEEDS
 
 
 def test_fresh_database_is_seeded(db_path):
-    store = open_store(db_path)
+    store = Reader.open(db_path).store
     entries = store.entries()
     assert len(entries) == 5
-    assert sorted(e["comments"] for e in entries) == [0, 0, 7, 19, 19]
-    art = store.article(next(e for e in entries if e["file"] == "004_db39fb9482dc13f4.txt"))
+    assert sorted(e.comments for e in entries) == [0, 0, 7, 19, 19]
+    art = store.article(next(e for e in entries if e.file == "004_db39fb9482dc13f4.txt"))
     assert art.comments[14].parent == 13 and art.comments[16].author is None
     assert art.comments[2].author == "deanzaZZR"
 
 
 def test_reimport_same_page_changes_nothing(db_path):
-    store = open_store(db_path)
+    store = Reader.open(db_path).store
     before = (db_path / "index.json").read_bytes()
     results = import_paths(store, [SEEDS])
     assert [r.status for r in results] == ["unchanged"] * 5
@@ -29,10 +31,10 @@ def test_reimport_same_page_changes_nothing(db_path):
 
 
 def test_updated_page_updates_in_place_and_keeps_user_state(db_path, tmp_path):
-    store = open_store(db_path)
-    e = next(e for e in store.entries() if e["file"].startswith("000_"))
-    store.set_bookmark(e["key"], True)
-    store.set_read(e["key"], True)
+    store = Reader.open(db_path).store
+    e = next(e for e in store.entries() if e.file.startswith("000_"))
+    store.set_bookmark(e.key, True)
+    store.set_read(e.key, True)
     page = (SEEDS / "000_96de06f45ee66ae5.txt").read_text(encoding="utf-8")
     page = page.replace("What's the point, Ishiba is on his way out.\n\n0 ( +0 / -0 )",
                         "What's the point, Ishiba is on his way out.\n\n3 ( +5 / -2 )\n\nA new comment\n\n1 ( +1 / -0 )")
@@ -41,17 +43,17 @@ def test_updated_page_updates_in_place_and_keeps_user_state(db_path, tmp_path):
     [r] = import_paths(store, [updated])
     assert r.status == "updated"
     fresh = Store(db_path)
-    again = fresh.entry(e["id"])
-    assert again["key"] == e["key"] and again["comments"] == 8
-    assert again["bookmarked"] and again["read"]
+    again = fresh.entry(e.id)
+    assert again.key == e.key and again.comments == 8
+    assert again.bookmarked and again.read
     assert len(fresh.entries()) == 5
-    assert fresh.article(e["id"]).comments[-1].text == "A new comment"
+    assert fresh.article(fresh.entry(e.id)).comments[-1].text == "A new comment"
 
 
 def test_folder_import_writes_index_once(db_path, tmp_path, monkeypatch):
     store = Store(db_path)
     writes = []
-    import reader.store as st
+    import reader.store.files as st
 
     real = st.atomic_write
     monkeypatch.setattr(st, "atomic_write", lambda p, d: (writes.append(p.name), real(p, d)))
@@ -61,17 +63,17 @@ def test_folder_import_writes_index_once(db_path, tmp_path, monkeypatch):
 
 
 def test_bookmark_does_not_rewrite_archive(db_path):
-    store = open_store(db_path)
+    store = Reader.open(db_path).store
     idx = (db_path / "index.json").stat().st_mtime_ns
-    store.set_bookmark(store.entries()[0]["key"], True)
+    store.set_bookmark(store.entries()[0].key, True)
     assert (db_path / "index.json").stat().st_mtime_ns == idx
-    assert Store(db_path).entries()[0]["bookmarked"]
+    assert Store(db_path).entries()[0].bookmarked
 
 
 @pytest.mark.parametrize("content,word", [(b"", "empty"), (b'{"articles": {"1": {"key"', "truncated"),
                                            (b"hello", "not JSON"), (b"[1, 2]", "not a reader database")])
 def test_corrupt_index_is_kept_aside_with_one_line_error(db_path, content, word):
-    open_store(db_path)
+    Reader.open(db_path)
     (db_path / "index.json").write_bytes(content)
     with pytest.raises(StoreError) as exc:
         Store(db_path).entries()
@@ -82,32 +84,32 @@ def test_corrupt_index_is_kept_aside_with_one_line_error(db_path, content, word)
 
 
 def test_doctor_rebuild_recovers_index_and_keeps_bookmarks(db_path):
-    store = open_store(db_path)
-    key = store.entries()[2]["key"]
+    store = Reader.open(db_path).store
+    key = store.entries()[2].key
     store.set_bookmark(key, True)
     (db_path / "index.json").write_bytes(b"garbage")
     with pytest.raises(StoreError):
         Store(db_path).entries()
-    report = Store(db_path).doctor(rebuild=True)
+    report = Reader(Store(db_path)).doctor(rebuild=True)
     assert any("rebuilt the index and the search index: 5 stories" in line for line in report)
     entries = Store(db_path).entries()
-    assert len(entries) == 5 and [e["key"] for e in entries if e["bookmarked"]] == [key]
+    assert len(entries) == 5 and [e.key for e in entries if e.bookmarked] == [key]
 
 
 def test_doctor_rebuild_hashes_page_documents_written_without_a_hash(db_path):
-    open_store(db_path)
-    hashes = {e["key"]: e["hash"] for e in Store(db_path).entries()}
+    Reader.open(db_path)
+    hashes = {e.key: e.hash for e in Store(db_path).entries()}
     for page in (db_path / "pages").glob("*.json"):  # as an older version wrote them
         data = json.loads(page.read_text())
         for doc in data["articles"].values():
             doc.pop("hash", None)
         page.write_text(json.dumps(data))
-    Store(db_path).doctor(rebuild=True)
-    assert {e["key"]: e["hash"] for e in Store(db_path).entries()} == hashes
+    Reader(Store(db_path)).doctor(rebuild=True)
+    assert {e.key: e.hash for e in Store(db_path).entries()} == hashes
 
 
 def test_future_schema_is_refused(db_path):
-    open_store(db_path)
+    Reader.open(db_path)
     data = json.loads((db_path / "index.json").read_text())
     data["meta"]["1"]["schema"] = 99
     (db_path / "index.json").write_text(json.dumps(data))
@@ -116,12 +118,12 @@ def test_future_schema_is_refused(db_path):
 
 
 def test_store_sees_other_process_writes(db_path):
-    a = open_store(db_path)
+    a = Reader.open(db_path).store
     b = Store(db_path)
-    assert not any(e["bookmarked"] for e in a.entries())
-    b.set_bookmark(b.entries()[0]["key"], True)
+    assert not any(e.bookmarked for e in a.entries())
+    b.set_bookmark(b.entries()[0].key, True)
     assert a.changed()
-    assert sum(e["bookmarked"] for e in a.entries()) == 1
+    assert sum(e.bookmarked for e in a.entries()) == 1
 
 
 def test_db_path_that_is_a_file(tmp_path):
@@ -132,19 +134,19 @@ def test_db_path_that_is_a_file(tmp_path):
 
 
 def test_segments_roll_over(db_path, monkeypatch, tmp_path):
-    import reader.store as st
+    import reader.store.archive as st
 
     monkeypatch.setattr(st, "SEGMENT_CAP", 2)
     store = Store(db_path)
     import_paths(store, [SEEDS])
     assert len(list((db_path / "pages").glob("*.json"))) == 3
     for e in store.entries():
-        assert store.article(e).title == e["title"]
+        assert store.article(e).title == e.title
     shutil.rmtree(db_path)
 
 
 def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch):
-    store = open_store(db_path)
+    store = Reader.open(db_path).store
     page = tmp_path / "p.txt"
     for version in range(1, 6):  # five imports of a growing story: segments merge as they come
         page.write_text(f"Updated story\nVersion marker zq{version}x", encoding="utf-8")
@@ -153,7 +155,7 @@ def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch)
     assert [h.where for h in idx.search("zq5x")] == ["body"]
     assert idx.search("zq1x") == [] and idx.search("zq4x") == []  # old versions are not found
     assert idx.search("whom")[0].where == "comment #6"
-    manifest = Store(db_path)._search_manifest()
+    manifest = Store(db_path).meta()["search"]
     assert len(manifest) <= 3  # logarithmic merging keeps the segment count small
     files = {p.name for p in (db_path / "search").iterdir()}
     parts = ("tids.npy", "starts.npy", "post.npy", "docs.npy", "keys.npy", "tspan.npy", "text")
@@ -163,7 +165,7 @@ def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch)
 def test_lost_search_index_is_rebuilt(db_path):
     import shutil as sh
 
-    open_store(db_path)
+    Reader.open(db_path)
     sh.rmtree(db_path / "search")
     data = json.loads((db_path / "index.json").read_text())
     data["meta"]["1"].pop("search")
@@ -172,10 +174,10 @@ def test_lost_search_index_is_rebuilt(db_path):
 
 
 def test_list_head_cache_is_used_only_while_the_index_is_unchanged(db_path, tmp_path):
-    store = open_store(db_path)
+    store = Reader.open(db_path).store
     rows = store.entries()[:3]
     store.write_head(rows, "votes", False)
-    assert [r["key"] for r in Store(db_path).read_head("votes", False)] == [r["key"] for r in rows]
+    assert [r.key for r in Store(db_path).read_head("votes", False)] == [r.key for r in rows]
     assert Store(db_path).read_head("title", False) is None  # another sort: not this head
     page = tmp_path / "new.txt"
     page.write_text("A newer story\nbody", encoding="utf-8")

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.errors import PageError
 from reader.models import Article
 from reader.parsing import generic, japannews, japantoday
 from reader.parsing.common import page_lines
 from reader.parsing.detect import detect_layout
 from reader.sanitize import DecodeError, clean_line, clean_text, decode_page
+from reader.text import MAX_PAGE_BYTES, size_error
 
-__all__ = ["parse_text", "parse_bytes", "parse_file", "detect_layout", "PageError"]
+__all__ = ["PageError", "detect_layout", "parse_bytes", "parse_file", "parse_text"]
 
 _PARSERS = {"japantoday": japantoday.parse, "japannews": japannews.parse, "generic": generic.parse}
-
-
-class PageError(ValueError):
-    """A page that cannot be read; str() is a one-line reason."""
 
 
 def parse_text(text: str, file: str | None = None) -> Article:
@@ -42,8 +40,8 @@ def parse_bytes(data: bytes, file: str | None = None) -> Article:
 def parse_file(path: str | Path) -> Article:
     path = Path(path)
     try:
-        if path.stat().st_size > 16 * 1024 * 1024:
-            raise PageError(f"too large ({path.stat().st_size / 1e6:.1f} MB; the limit is 16 MiB)")
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            raise PageError(size_error(path.stat().st_size))
         data = path.read_bytes()
     except FileNotFoundError:
         raise PageError("no such file") from None

@@ -37,87 +37,90 @@ def _looks_like_category(line: str) -> bool:
     return len(line) <= 30 and len(line.split()) <= 3 and line[-1] not in ".!?:\"”" and not line[0].isdigit()
 
 
+def _site_and_photo(lines: list[str]) -> tuple[int, dict[str, str | None] | None]:
+    """Skip the site line (it may carry a banner, be missing, or follow banners) and take the
+    photo caption under it; returns where the title block starts, and the photo."""
+    i = next((j + 1 for j, line in enumerate(lines[:5]) if SITE.match(line)), 0)
+    header_end = min(len(lines), i + HEADER_SPAN)
+    for j in range(i, min(i + 3, header_end)):
+        m = CAPTION.match(lines[j])
+        if m and len(lines[j]) < 600:
+            return j + 1, {"caption": m.group(1).strip() or None, "credit": m.group(2).strip() or None}
+    return i, None
+
+
+def _title_block(lines: list[str], i: int) -> tuple[str | None, str | None, int | None, int]:
+    """(title, category, stated comment count, where the body starts).
+
+    The title is the line above `N Comments`, the category the short line above the title;
+    with no count line, the first lines of the header that are not boilerplate."""
+    header_end = min(len(lines), i + HEADER_SPAN)
+    count_at = next((j for j in range(i, header_end) if _stated(lines[j]) is not None), None)
+    vote_at = first_vote_index(lines, i)
+    if count_at is not None and (vote_at is None or count_at < vote_at):
+        head = [x for x in lines[i:count_at] if not is_boilerplate(x)]
+        category = head[-2] if len(head) >= 2 and _looks_like_category(head[-2]) else None
+        return (head[-1] if head else None), category, _stated(lines[count_at]), count_at + 1
+    stop = header_end if vote_at is None else min(header_end, vote_at - 1)
+    login = next((j for j in range(i, stop) if LOGIN_TO_COMMENT.match(lines[j]) or lines[j].startswith("©")), None)
+    stop = stop if login is None else login
+    head_at = [j for j in range(i, stop) if not is_boilerplate(lines[j])]
+    if len(head_at) >= 2 and _looks_like_category(lines[head_at[0]]):
+        return lines[head_at[1]], lines[head_at[0]], None, head_at[1] + 1
+    if head_at:
+        return lines[head_at[0]], None, None, head_at[0] + 1
+    return None, None, None, stop
+
+
+def _body_end(lines: list[str], body_start: int) -> int:
+    """The body runs until the wire credit, the copyright, `N Comments`, `Login to comment` or a vote."""
+    for j in range(body_start, len(lines)):
+        x = lines[j]
+        if x.startswith("©") or _stated(x) is not None or LOGIN_TO_COMMENT.match(x) or parse_vote(x):
+            return j
+    return len(lines)
+
+
+def _trailer(lines: list[str], end: int) -> tuple[str | None, int | None, int | None, int]:
+    """The lines between the body and the comments: (wire credit, copyright year, stated count,
+    where the comments start)."""
+    credit: str | None = None
+    year = stated = None
+    j = end
+    while j < len(lines):
+        x = lines[j]
+        if g := GPLUS.match(x):
+            year = int(g.group(1))
+        elif x.startswith("©"):
+            credit = credit or credit_name(x)
+        elif _stated(x) is not None:
+            stated = stated if stated is not None else _stated(x)
+        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x)):
+            break
+        j += 1
+    return credit, year, stated, j
+
+
 def parse(lines: list[str], file: str | None) -> Article:
     notes: list[str] = []
     lines = split_glued_copyright(lines)
     if any(EXPIRED.match(x) for x in lines[:HEADER_SPAN]):
         notes.append("the article has expired; only its comments remain")
     lines = [x for x in lines if not EXPIRED.match(x)]
-
-    # Site line (may carry a banner, may be missing, may follow banners).
-    i = 0
-    for j, line in enumerate(lines[:5]):
-        if SITE.match(line):
-            i = j + 1
-            break
-    header_end = min(len(lines), i + HEADER_SPAN)
-    image = None
-    for j in range(i, min(i + 3, header_end)):
-        m = CAPTION.match(lines[j])
-        if m and len(lines[j]) < 600:
-            image = {"caption": m.group(1).strip() or None, "credit": m.group(2).strip() or None}
-            i = j + 1
-            break
-
-    # Title is the line above `N Comments`; category the short line above the title.
-    stated = None
-    title = None
-    category = None
-    count_at = next((j for j in range(i, header_end) if _stated(lines[j]) is not None), None)
-    vote_at = first_vote_index(lines, i)
-    if count_at is not None and (vote_at is None or count_at < vote_at):
-        stated = _stated(lines[count_at])
-        head = [x for x in lines[i:count_at] if not is_boilerplate(x)]
-        if head:
-            title = head[-1]
-            if len(head) >= 2 and _looks_like_category(head[-2]):
-                category = head[-2]
-        body_start = count_at + 1
-    else:
-        stop = header_end if vote_at is None else min(header_end, vote_at - 1)
-        login = next((j for j in range(i, stop) if LOGIN_TO_COMMENT.match(lines[j]) or lines[j].startswith("©")), None)
-        stop = stop if login is None else login
-        head = [j for j in range(i, stop) if not is_boilerplate(lines[j])]
-        if len(head) >= 2 and _looks_like_category(lines[head[0]]):
-            category, title, body_start = lines[head[0]], lines[head[1]], head[1] + 1
-        elif head:
-            title, body_start = lines[head[0]], head[0] + 1
-        else:
-            body_start = stop
+    i, image = _site_and_photo(lines)
+    title, category, stated, body_start = _title_block(lines, i)
     byline = None
-    if body_start < len(lines):
-        m = BYLINE.match(lines[body_start])
-        if m:
-            byline, body_start = m.group(1).strip(), body_start + 1
-
-    # Body runs until the wire credit, the copyright, `N Comments` or `Login to comment`.
-    credit = None
-    year = None
-    end = len(lines)
-    for j in range(body_start, len(lines)):
-        x = lines[j]
-        if x.startswith("©") or _stated(x) is not None or LOGIN_TO_COMMENT.match(x) or parse_vote(x):
-            end = j
-            break
-    comment_start = end
+    if body_start < len(lines) and (m := BYLINE.match(lines[body_start])):
+        byline, body_start = m.group(1).strip(), body_start + 1
+    end = _body_end(lines, body_start)
+    credit: str | None = None
+    year: int | None = None
     if end < len(lines) and parse_vote(lines[end]) is not None:
         # Comments follow the body with no marker: the paragraph above the first vote is a comment.
         end = comment_start = max(body_start, end - 1)
     else:
-        j = end
-        while j < len(lines):
-            x = lines[j]
-            g = GPLUS.match(x)
-            if g:
-                year = int(g.group(1))
-            elif x.startswith("©"):
-                credit = credit or credit_name(x)
-            elif _stated(x) is not None:
-                stated = stated if stated is not None else _stated(x)
-            elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x)):
-                break
-            j += 1
-        comment_start = j
+        credit, year, later_stated, comment_start = _trailer(lines, end)
+        stated = stated if stated is not None else later_stated
     body = [x for x in lines[body_start:end] if not is_boilerplate(x)]
 
     raw = split_comments(lines[comment_start:], notes)

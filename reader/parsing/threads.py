@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 
 from reader.models import Block, Comment
 from reader.parsing.common import Votes
+from reader.text import WORD
 
-_WORD = re.compile(r"\w+")
 _APOS = str.maketrans("", "", "'’‘`´")
 
 # `kurisupisuToday  07:12 am JST`, `mist1 Yesterday 11:02 pm JST`, `bob Nov. 3 09:15 am JST`
@@ -59,7 +59,7 @@ def norm_words(text: str) -> list[str]:
     text = text.casefold().translate(_APOS)
     if "..." in text or "…" in text or "[..." in text:
         text = _ELLIPSIS.sub(" _gap_ ", text)
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     while words and words[0] == "_gap_":
         words.pop(0)
     while words and words[-1] == "_gap_":
@@ -83,7 +83,7 @@ def _contains(src: str, para: str) -> bool:
 
 
 def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    grams = set(zip(words, words[1:], words[2:]))
+    grams: set[tuple[str, ...]] = set(zip(words, words[1:], words[2:], strict=False))
     if "_gap_" in words:
         grams = {g for g in grams if "_gap_" not in g}
     return grams
@@ -92,7 +92,7 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
 class _P:
     """A normalised paragraph with its words and shingles, computed once and shared."""
 
-    __slots__ = ("norm", "words", "_grams")
+    __slots__ = ("_grams", "norm", "words")
     # (sampled_grams is cheap and used once per paragraph: not cached)
 
     def __init__(self, text: str) -> None:
@@ -111,7 +111,7 @@ class _P:
         """Shingles starting at even word positions: half the index, and any run of four or more
         quoted words still contains one of them, so no quote of MIN_QUOTE_WORDS is missed."""
         w = self.words
-        grams = set(zip(w[0::2], w[1::2], w[2::2]))
+        grams: set[tuple[str, ...]] = set(zip(w[0::2], w[1::2], w[2::2], strict=False))
         if "_gap_" in w:
             grams = {g for g in grams if "_gap_" not in g}
         return grams
@@ -147,47 +147,49 @@ class _Corpus:
             return None
         para = p.norm
         if n >= 5:  # four grams or more: at least one was sampled into the index
-            grams = p.grams
-            if self.postings.keys().isdisjoint(grams):
-                return None  # shares no three words with any source: the common case, decided in C
-            # Shingles shared by many comments say little (and would make this quadratic):
-            # count only the rare ones; if all are common, look at the latest few of each.
-            rare, common = [], []
-            get = self.postings.get
-            for g in grams:
-                post = get(g)
-                if post:
-                    (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
-            if not rare and not common:
+            found = self._shingle_candidates(p)
+            if found is None:
                 return None
-            counts: Counter[int] = Counter()
-            if rare:
-                for post in rare:
-                    counts.update(post)
-                pool = len(rare)
-            else:
-                for post in common:
-                    counts.update(post[-8:])
-                pool = len(common)
-            need = max(1, int(pool * 0.4))
-            candidates = sorted((k for k, c in counts.items() if c >= need), reverse=True)
-            # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
-            strong = max(1, int(len(grams) * 0.6))
-            fuzzy = [k for k in candidates if counts[k] >= min(strong, pool)][:FUZZY_CANDIDATES]
+            candidates, fuzzy = found
         else:
-            candidates = list(reversed(self.order[-LINEAR_WINDOW:]))
-            fuzzy = []
+            candidates, fuzzy = list(reversed(self.order[-LINEAR_WINDOW:])), []
         for key in candidates:
             if key not in exclude and _contains(self.text[key], para):
                 return key
         if n >= MIN_FUZZY_WORDS:
             for key in fuzzy:
-                if key in exclude:
-                    continue
                 src = self.text[key]
-                if len(para) <= len(src) * 1.15 + 8 and fuzz.partial_ratio(para, src[:20000], score_cutoff=FUZZY_CUTOFF):
+                if (key not in exclude and len(para) <= len(src) * 1.15 + 8
+                        and fuzz.partial_ratio(para, src[:20000], score_cutoff=FUZZY_CUTOFF)):
                     return key
         return None
+
+    def _shingle_candidates(self, p: _P) -> tuple[list[int], list[int]] | None:
+        """Sources sharing enough of the paragraph's word-trigrams, latest first, and the few
+        sharing most of them (worth a fuzzy match); None when none shares any."""
+        grams = p.grams
+        if self.postings.keys().isdisjoint(grams):
+            return None  # shares no three words with any source: the common case, decided in C
+        # Shingles shared by many comments say little (and would make this quadratic):
+        # count only the rare ones; if all are common, look at the latest few of each.
+        rare: list[list[int]] = []
+        common: list[list[int]] = []
+        get = self.postings.get
+        for g in grams:
+            post = get(g)
+            if post:
+                (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
+        if not rare and not common:
+            return None
+        counts: Counter[int] = Counter()
+        for post in rare or common:
+            counts.update(post if rare else post[-8:])
+        pool = len(rare or common)
+        need = max(1, int(pool * 0.4))
+        candidates = sorted((k for k, c in counts.items() if c >= need), reverse=True)
+        # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
+        strong = max(1, int(len(grams) * 0.6))
+        return candidates, [k for k in candidates if counts[k] >= min(strong, pool)][:FUZZY_CANDIDATES]
 
 
 class _LazyCorpus:
@@ -220,9 +222,49 @@ def _header(para: str) -> tuple[str, str | None] | None:
     m = _TIMED_HEADER.match(para)
     if m:
         return m.group("author"), " ".join(m.group("posted").split())
-    if _NAME_HEADER.match(para) and not para[-1] in ".!?":
+    if _NAME_HEADER.match(para) and para[-1] not in ".!?":
         return para, None
     return None
+
+
+Header = tuple[str, str | None]  # (author, when posted) from a quote-header line
+
+
+def _quote_header(paras: list[str], ps: list[_P], own: _Corpus) -> tuple[Header | None, int | None]:
+    """A quote header (`name` or `nameToday 07:12 am JST` above a quote of that writer), and the
+    comment it names."""
+    header = _header(paras[0]) if len(paras) >= 2 else None
+    if header is None:
+        return None, None
+    header_of = own.find(ps[1], min_words=1)
+    if header_of is None and header[1] is None:
+        return None, None  # a one-word paragraph of the writer's own, not a header
+    return header, header_of
+
+
+def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: int | str | None,
+                  exclude: set[int], own: _Corpus, article: _LazyCorpus) -> list[Block]:
+    """The comment's paragraphs as blocks: its own words, or quotes of an earlier comment or the
+    article. `header_of` is what a quote header named (the first paragraph quotes it)."""
+    blocks: list[Block] = []
+    prev_of: int | str | None = None
+    for k, (p, n, pp) in enumerate(zip(paras, normed, ps, strict=False)):
+        of: int | str | None = None
+        if k == 0 and header_of is not None:
+            of = header_of
+        else:
+            if isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
+                of = prev_of  # a quote continuing over several paragraphs
+            else:
+                of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)
+            if of is None and article.find(pp, min_words=MIN_QUOTE_WORDS) is not None:
+                of = "article"
+        if of is None:
+            blocks.append(Block(p))
+        else:
+            blocks.append(Block(p, True, of if isinstance(of, int) else "article" if of == "article" else None))
+        prev_of = of
+    return blocks
 
 
 def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
@@ -247,13 +289,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         if rc.votes is not None:
             comment.score, comment.up, comment.down = rc.votes.score, rc.votes.up, rc.votes.down
 
-        # 1. A quote header: `name` or `nameToday 07:12 am JST` above a quote of that writer.
-        header = _header(paras[0]) if len(paras) >= 2 else None
-        header_of: int | None = None
-        if header is not None:
-            header_of = own.find(ps[1], min_words=1)
-            if header_of is None and header[1] is None:
-                header = None  # a one-word paragraph of the writer's own, not a header
+        # 1. A quote header names the writer of the quote under it.
+        header, header_of = _quote_header(paras, ps, own)
         if header is not None:
             comment.header = paras[0]
             paras, normed, ps = paras[1:], normed[1:], ps[1:]
@@ -270,25 +307,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         comment.revision_of = revision_of
 
         # 3. Quotes, paragraph by paragraph.
-        blocks: list[Block] = []
-        prev_of: int | str | None = None
-        for k, (p, n, pp) in enumerate(zip(paras, normed, ps)):
-            of: int | str | None = None
-            if k == 0 and header is not None:
-                of = header_of if header_of is not None else "unknown"
-            else:
-                if isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
-                    of = prev_of  # a quote continuing over several paragraphs
-                else:
-                    of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)
-                if of is None and article.find(pp, min_words=MIN_QUOTE_WORDS) is not None:
-                    of = "article"
-            if of is None:
-                blocks.append(Block(p))
-            else:
-                blocks.append(Block(p, True, None if of == "unknown" else of))
-            prev_of = of
-
+        named: int | str | None = None if header is None else header_of if header_of is not None else "unknown"
+        blocks = _quote_blocks(paras, normed, ps, named, exclude, own, article)
         # A comment made only of earlier comments' words is a repost, not a reply.
         if header is None and blocks and all(b.quote and isinstance(b.of, int) for b in blocks):
             blocks = [Block(b.text) for b in blocks]
@@ -303,14 +323,15 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
                 target.author, target.posted = header[0], header[1]
         comments.append(comment)
 
-        own.add(idx, [pp for b, pp in zip(blocks, ps) if not b.quote])
+        own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])
         all_paras[idx] = normed
         if normed and normed[0]:
             by_opening[tuple(ps[0].words[:4])].append(idx)
     return comments
 
 
-def _find_revision(normed: list[str], all_paras: dict[int, list[str]], by_opening: dict) -> int | None:
+def _find_revision(normed: list[str], all_paras: dict[int, list[str]],
+                   by_opening: dict[tuple[str, ...], list[int]]) -> int | None:
     if len(normed) < 2 or not normed[0]:
         return None
     for cid in reversed(by_opening.get(tuple(normed[0].split()[:4]), [])[-CANDIDATES_PER_GRAM:]):

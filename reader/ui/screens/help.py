@@ -26,7 +26,8 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        """`groups`: (title, [(keys, what they do)]) as the app's bindings say, keymap applied."""
         super().__init__()
         self.groups = groups
 
@@ -36,9 +37,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(ratio=1)
         for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
-            for b in bindings:
-                keys = " / ".join(self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
-                table.add_row(keys, Text(b.tooltip or b.description))
+            for keys, what in bindings:
+                table.add_row(keys, Text(what))
             table.add_row("", "")
         self.table = table
         with VerticalScroll():

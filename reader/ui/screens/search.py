@@ -14,17 +14,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reader.search import Hit, SearchIndex
-
-
-def hit_prompt(h: Hit, width: int = 100) -> Text:
-    title = Text(h.title, style="bold")
-    title.truncate(max(20, width - 28), overflow="ellipsis")
-    head = Text.assemble(title, "  ", (h.where, "cyan"), (f"  {h.score:.0f}", "dim"))
-    snippet = Text(h.snippet, style="dim")
-    for s, e in h.spans:
-        snippet.stylize("bold reverse", s, e)
-    return Text.assemble(head, "\n  ", snippet)
+from reader.render import hit_text
+from reader.search.engine import SearchIndex
+from reader.search.hits import Hit
 
 
 class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
@@ -100,7 +92,7 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         results = self.query_one("#search-results", OptionList)
         width = results.size.width or 100
         results.clear_options()
-        results.add_options([Option(hit_prompt(h, width), id=str(i)) for i, h in enumerate(hits)])
+        results.add_options([Option(hit_text(h, width), id=str(i)) for i, h in enumerate(hits)])
         if hits:
             results.highlighted = 0
             self._status(f"{len(hits)} match{'es' if len(hits) != 1 else ''} · ↑↓ choose · Enter open · Esc close")
@@ -120,7 +112,7 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss((self.query_one(Input).value, self.hits[int(event.option.id)]))
+        self.dismiss((self.query_one(Input).value, self.hits[event.option_index]))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

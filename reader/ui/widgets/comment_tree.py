@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 
 from rich.style import Style
 from rich.text import Text
@@ -13,12 +14,10 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from reader.models import Article
-from reader.render import HIGHLIGHT, Line, comment_lines, highlighter, indent_guides
+from reader.render import HIGHLIGHT, Line, comment_lines, indent_guides
+from reader.text import word_pattern, word_set
 from reader.threads_view import COMMENT_SORTS, Row, Thread
-from reader.widgets.lineview import LazyLineView
-
-
-_WORD = re.compile(r"\w+")  # the search's tokeniser (reader.search is not loaded at start-up)
+from reader.ui.widgets.lineview import LazyLineView
 
 
 class CommentTree(LazyLineView):
@@ -40,7 +39,8 @@ class CommentTree(LazyLineView):
         Binding("G,end", "jump(-1)", "Last", id="comments.last", show=False),
         Binding("pagedown", "page(1)", "Page down", id="comments.page_down", show=False),
         Binding("pageup", "page(-1)", "Page up", id="comments.page_up", show=False),
-        Binding("c", "cycle_sort", "Sort", id="comments.sort", tooltip="Cycle comment sort: score, top, controversial, oldest, newest"),
+        Binding("c", "cycle_sort", "Sort", id="comments.sort",
+                tooltip="Cycle comment sort: score, top, controversial, oldest, newest"),
     ]
     COMPONENT_CLASSES = {"comment-tree--cursor"}
     DEFAULT_CSS = """
@@ -84,10 +84,10 @@ class CommentTree(LazyLineView):
 
     def set_terms(self, terms: list[str], *, rebuild: bool = True) -> None:
         """Search terms to highlight; n/N then move between comments that contain them."""
-        self._pattern = highlighter(terms)
+        self._pattern = word_pattern(terms)
         termset = set(terms)
         self.matches = {c.id for c in self.article.comments
-                        if termset & set(_WORD.findall(" ".join(b.text for b in c.blocks).casefold()))} \
+                        if termset & word_set(" ".join(b.text for b in c.blocks))} \
             if self.article and terms else set()
         if rebuild:
             self._rebuild(keep=self.current_id)
@@ -149,9 +149,9 @@ class CommentTree(LazyLineView):
 
     # ---- LineView
 
-    def line_key(self, index: int, width: int) -> tuple | None:
+    def line_key(self, index: int, width: int) -> Hashable | None:
         key = super().line_key(index, width)
-        return None if key is None else (*key, self._pattern.pattern if self._pattern is not None else None)
+        return None if key is None else (key, self._pattern.pattern if self._pattern is not None else None)
 
     def line_text(self, index: int, width: int) -> Text:
         text = super().line_text(index, width)

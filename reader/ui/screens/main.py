@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,20 +14,24 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.heap import long_lived_load
-from reader.library import LIST_SORTS, sort_entries
-from reader.models import Article
-from reader.store import Store
+from reader.listing import LIST_SORTS, SortedViews
+from reader.models import Article, StoryEntry
 from reader.threads_view import SORT_LABELS
-from reader.widgets.article_view import ArticleView
-from reader.widgets.comment_tree import CommentTree
-from reader.widgets.story_list import StoryList
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.comment_tree import CommentTree
+from reader.ui.widgets.story_list import StoryList
+from reader.usecases import HEAD_ROWS
+
+if TYPE_CHECKING:
+    from reader.search.hits import Hit
+    from reader.ui.host import ReaderHost
 
 PANES = ("list", "article", "comments")
 PANE_TITLES = {"list": "Stories", "article": "Article", "comments": "Comments"}
 WIDE, MEDIUM = 140, 100
 
 
-class MainScreen(Screen):
+class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("tab", "cycle_pane(1)", "Next pane", id="main.next_pane", show=False),
         Binding("shift+tab", "cycle_pane(-1)", "Prev pane", id="main.prev_pane", show=False),
@@ -47,16 +51,20 @@ class MainScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all_entries: list[dict[str, Any]] = []
-        self._sorted: dict[str, list[dict[str, Any]]] = {}  # the whole archive in each order, made once
-        self.by_key: dict[str, dict[str, Any]] = {}
+        self.all_entries: list[StoryEntry] = []
+        self._sorted = SortedViews([])  # the whole archive in each order, made once
+        self.by_key: dict[str, StoryEntry] = {}
         self.sort = "votes"
         self.bookmarked_only = False
         self.reading_tab = "article"
-        self.open_entry: dict[str, Any] | None = None
+        self.open_entry: StoryEntry | None = None
         self.open_article: Article | None = None
         self.search_query: str | None = None
         self.search_terms: list[str] = []
+
+    @property
+    def reader_app(self) -> ReaderHost:
+        return cast("ReaderHost", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -67,15 +75,14 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sort = self.app.store_setting("sort", "votes")
-        if self.sort not in LIST_SORTS:
-            self.sort = "votes"
-        self.query_one("#comments", CommentTree).sort = self.app.store_setting("comment_sort", "score")
+        settings = self.reader_app.settings
+        self.sort = settings.sort
+        self.query_one("#comments", CommentTree).sort = settings.comment_sort
         self._layout(self.size.width)
         self._apply_layout()  # the mode watcher does not fire when the first mode is the default
         self.query_one("#list").focus()
         # A big archive: paint the list's first screen from the cached head, then load it all.
-        head = self.app.with_store(lambda s: s.read_head(self.sort, self.bookmarked_only))
+        head = self.reader_app.with_reader(lambda r: r.cached_head(self.sort, self.bookmarked_only))
         if head:
             self.query_one(StoryList).set_entries(head)
             self._update_status(loading=True)
@@ -89,44 +96,32 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="entries")
     def load_entries(self) -> None:
         with long_lived_load():
-            entries = self.app.with_store(lambda s: s.entries())
+            entries = self.reader_app.with_reader(lambda r: r.all_stories())
         self.app.call_from_thread(self._entries_loaded, entries)
 
-    def _entries_loaded(self, entries: list[dict[str, Any]]) -> None:
+    def _entries_loaded(self, entries: list[StoryEntry]) -> None:
         first = not self.all_entries
         self.all_entries = entries
-        self._sorted = {}
-        self.by_key = {e["key"]: e for e in entries}
+        self._sorted = SortedViews(entries)
+        self.by_key = {e.key: e for e in entries}
         self._refresh_list()
         # The search index loads in a worker once the list has been painted, not before.
         if first:
-            self.set_timer(0.3, self.app.build_search_index)
+            self.set_timer(0.3, self.reader_app.build_search_index)
         else:
-            self.app.build_search_index()
-
-    def sorted_entries(self, by: str) -> list[dict[str, Any]]:
-        """The whole archive sorted `by`, kept until the archive reloads: at 100,000 stories a
-        sort costs 60-200 ms the first time and nothing after (bookmarks and read marks change
-        no sort key)."""
-        rows = self._sorted.get(by)
-        if rows is None:
-            if "title" not in self._sorted:
-                self._sorted["title"] = sort_entries(self.all_entries, "title")
-            rows = self._sorted[by] = sort_entries(self.all_entries, by, by_title=self._sorted["title"])
-        return rows
+            self.reader_app.build_search_index()
 
     def _refresh_list(self, keep_key: str | None = None) -> None:
         story_list = self.query_one(StoryList)
         story_list.empty_message = ("No bookmarked stories. Press B to show all, b to bookmark one."
                                     if self.bookmarked_only else "No stories yet. Import pages with `reader import PATH`.")
-        rows = self.sorted_entries(self.sort)
+        rows = self._sorted.get(self.sort)
         if self.bookmarked_only:
-            rows = [e for e in rows if e["bookmarked"]]
+            rows = [e for e in rows if e.bookmarked]
         story_list.set_entries(rows, keep_key=keep_key)
         self._update_status()
-        if len(self.all_entries) > Store.HEAD_CACHE_FROM:
-            # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
-            self.app.save_head(rows[: Store.HEAD_ROWS], self.sort, self.bookmarked_only)
+        # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
+        self.reader_app.save_head(rows[:HEAD_ROWS], self.sort, self.bookmarked_only, len(self.all_entries))
 
     def _update_status(self, loading: bool = False) -> None:
         shown = None if loading else len(self.query_one(StoryList).entries)
@@ -195,7 +190,8 @@ class MainScreen(Screen):
         if self.mode == "medium":
             other = "comments" if self.reading_tab == "article" else "article"
             hint = f"  ({'3' if other == 'comments' else '2'}: {PANE_TITLES[other]})"
-            self.query_one(f"#{self.reading_tab}").border_title += hint
+            pane = self.query_one(f"#{self.reading_tab}")
+            pane.border_title = f"{pane.border_title or ''}{hint}"
 
     def action_show_pane(self, pane: str) -> None:
         if pane in ("article", "comments"):
@@ -214,7 +210,7 @@ class MainScreen(Screen):
     def _open_selected(self, event: StoryList.Selected) -> None:
         self.open_story(event.entry)
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         wid = getattr(event.widget, "id", None)
         if wid in PANES and wid != self.active:
             if wid in ("article", "comments"):
@@ -229,26 +225,17 @@ class MainScreen(Screen):
 
     # ---- opening a story
 
-    def open_story(self, entry: dict[str, Any], *, focus_comment: int | None = None, pane: str = "article") -> None:
+    def open_story(self, entry: StoryEntry, *, focus_comment: int | None = None, pane: str = "article") -> None:
         self._load_story(entry, focus_comment, pane)
 
     @work(thread=True, exclusive=True, group="open")
-    def _load_story(self, entry: dict[str, Any], focus_comment: int | None, pane: str) -> None:
-        def load(store):
-            article = store.article(entry)
-            if not entry.get("read"):
-                store.set_read(entry["key"], True)
-            return article
-
-        article = self.app.with_store(load)
+    def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str) -> None:
+        article = self.reader_app.with_reader(lambda r: r.open_story(entry))  # opening a story marks it read
         self.app.call_from_thread(self._show_story, entry, article, focus_comment, pane)
 
-    def _show_story(self, entry: dict[str, Any], article: Article, focus_comment: int | None, pane: str) -> None:
+    def _show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str) -> None:
         self.open_entry, self.open_article = entry, article
-        entry["read"] = True
-        self.query_one(StoryList).refresh_entry(entry["key"], read=True)
-        if entry["key"] in self.by_key:
-            self.by_key[entry["key"]]["read"] = True
+        self.query_one(StoryList).refresh_entry(entry.key)
         self.query_one(ArticleView).show(article, self.search_terms)
         self.query_one(CommentTree).show(article, focus_comment=focus_comment, terms=self.search_terms)
         # From the list, go to the story; but a key typed while it loaded (3, Tab) has already
@@ -260,7 +247,7 @@ class MainScreen(Screen):
 
     # ---- search results
 
-    def apply_search(self, query: str, hit: Any) -> None:
+    def apply_search(self, query: str, hit: Hit) -> None:
         self.search_query, self.search_terms = query, list(hit.terms)
         entry = self.by_key.get(hit.key)
         if entry is None:
@@ -289,7 +276,7 @@ class MainScreen(Screen):
         self.sort = LIST_SORTS[(LIST_SORTS.index(self.sort) + 1) % len(LIST_SORTS)]
         self._refresh_list()
         self._titles()
-        self.app.save_setting("sort", self.sort)
+        self.reader_app.save_setting("sort", self.sort)
         self.notify(f"Stories sorted by {self.sort}", timeout=1.5)
 
     def action_toggle_bookmarked_only(self) -> None:
@@ -299,22 +286,20 @@ class MainScreen(Screen):
         self._refresh_list()
         self._titles()
 
-    def _target(self) -> dict[str, Any] | None:
+    def _target(self) -> StoryEntry | None:
         if self.active != "list" and self.open_entry is not None:
             return self.open_entry
         return self.query_one(StoryList).current
 
-    def _toggle(self, flag: str) -> tuple[dict[str, Any], bool] | None:
-        """Flip a user-state flag on the current story, in memory and (in a worker) on disk."""
+    def _toggle(self, mark: str) -> tuple[StoryEntry, bool] | None:
+        """Flip a mark on the current story: its row at once, the disk in a worker."""
         entry = self._target()
         if entry is None:
             return None
-        value = not entry.get(flag)
-        if entry["key"] in self.by_key:
-            self.by_key[entry["key"]][flag] = value
-        entry[flag] = value
-        self.query_one(StoryList).refresh_entry(entry["key"], **{flag: value})
-        self.app.write_state(flag, entry["key"], value)
+        value = not getattr(entry, mark)
+        setattr(entry, mark, value)
+        self.query_one(StoryList).refresh_entry(entry.key)
+        self.reader_app.write_mark(entry.key, mark, value)
         return entry, value
 
     def action_toggle_bookmark(self) -> None:
@@ -322,7 +307,7 @@ class MainScreen(Screen):
         if toggled is None:
             return
         entry, on_ = toggled
-        title = entry["title"] if len(entry["title"]) <= 48 else entry["title"][:47].rstrip() + "…"
+        title = entry.title if len(entry.title) <= 48 else entry.title[:47].rstrip() + "…"
         self.notify(("★ Bookmarked" if on_ else "Bookmark removed") + f"\n{title}", timeout=2, markup=False)
         if self.bookmarked_only and not on_:
             self._refresh_list()
@@ -334,4 +319,4 @@ class MainScreen(Screen):
     def _comment_sort(self, event: CommentTree.SortChanged) -> None:
         self._titles()
         self._update_status()
-        self.app.save_setting("comment_sort", event.sort)
+        self.reader_app.save_setting("comment_sort", event.sort)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 
 from reader.models import Article
 from reader.render import Line, article_parts, paragraph_lines
-from reader.widgets.lineview import LazyLineView
+from reader.ui.widgets.lineview import LazyLineView
 
 PLACEHOLDER = Text("Select a story and press Enter to read it.", style="dim italic")
 

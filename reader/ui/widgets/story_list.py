@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
 
 from rich.style import Style
 from rich.text import Text
@@ -12,8 +12,9 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 
+from reader.models import StoryEntry
 from reader.render import story_lines
-from reader.widgets.lineview import LineView
+from reader.ui.widgets.lineview import LineView
 
 
 class StoryList(LineView):
@@ -35,42 +36,37 @@ class StoryList(LineView):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
-        def __init__(self, entry: dict[str, Any] | None) -> None:
-            super().__init__()
-            self.entry = entry
-
     class Selected(Message):
-        def __init__(self, entry: dict[str, Any]) -> None:
+        def __init__(self, entry: StoryEntry) -> None:
             super().__init__()
             self.entry = entry
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[dict[str, Any]] = []
-        self._row_cache: dict[tuple, tuple[Text, Text]] = {}
+        self.entries: list[StoryEntry] = []
+        self._row_cache: dict[tuple[object, ...], tuple[Text, Text]] = {}
         self._rows: dict[str, int] = {}
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
 
     # ---- data in (attributes down)
 
-    def set_entries(self, entries: list[dict[str, Any]], keep_key: str | None = None) -> None:
+    def set_entries(self, entries: list[StoryEntry], keep_key: str | None = None) -> None:
         old = self.current
         self.entries = entries
-        self._rows = {e["key"]: i for i, e in enumerate(entries)}
-        key = keep_key or (old["key"] if old else None)
+        self._rows = {e.key: i for i, e in enumerate(entries)}
+        key = keep_key or (old.key if old else None)
         index = self._rows.get(key, 0) if key else 0
         self.update_size()
         self.cursor = min(index, max(0, len(entries) - 1))
 
-    def refresh_entry(self, key: str, **changes: Any) -> None:
+    def refresh_entry(self, key: str) -> None:
+        """Repaint a story's row after its marks changed."""
         i = self._rows.get(key)
         if i is not None:
-            self.entries[i].update(changes)
             self._refresh_row(i)
 
     @property
-    def current(self) -> dict[str, Any] | None:
+    def current(self) -> StoryEntry | None:
         return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
 
     # ---- LineView
@@ -83,7 +79,7 @@ class StoryList(LineView):
     def line_text(self, index: int, width: int) -> Text:
         row = index // self.ROW_HEIGHT
         e = self.entries[row]
-        ck = (e["key"], width, e.get("read"), e.get("bookmarked"), e.get("hash"))
+        ck = (e.key, width, e.read, e.bookmarked, e.hash)
         lines = self._row_cache.get(ck)
         if lines is None:  # both lines of a row are built together: cache them for the second
             if len(self._row_cache) > 512:
@@ -91,9 +87,9 @@ class StoryList(LineView):
             lines = self._row_cache[ck] = story_lines(e, width)
         return lines[index % self.ROW_HEIGHT]
 
-    def line_key(self, index: int, width: int) -> tuple:
+    def line_key(self, index: int, width: int) -> Hashable:
         e = self.entries[index // self.ROW_HEIGHT]
-        return (e["key"], e.get("hash"), e.get("read"), e.get("bookmarked"), index % self.ROW_HEIGHT, width)
+        return (e.key, e.hash, e.read, e.bookmarked, index % self.ROW_HEIGHT, width)
 
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:
@@ -115,7 +111,6 @@ class StoryList(LineView):
         self._refresh_row(old)
         self._refresh_row(new)
         self.scroll_to_region(Region(0, new * self.ROW_HEIGHT, 1, self.ROW_HEIGHT), animate=False)
-        self.post_message(self.Highlighted(self.current))
 
     def action_cursor(self, delta: int) -> None:
         if self.entries:

@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from reader.parsing import PageError, parse_file
-from reader.store import ImportResult, Prepared, Store
+from reader.errors import PageError
+from reader.importer.prepare import prepare
+from reader.parsing import parse_file
+from reader.store import ImportResult, PreparedStory, Store
 
 BATCH = 2000  # pages per transaction; a folder smaller than this is written once
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
@@ -39,17 +41,17 @@ def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResu
     return out
 
 
-def _parse(path: Path) -> tuple[str, Prepared | None, str]:
+def _parse(path: Path) -> tuple[str, PreparedStory | None, str]:
     """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work)."""
     try:
-        return str(path), Prepared.of(parse_file(path)), ""
+        return str(path), prepare(parse_file(path)), ""
     except PageError as exc:
         return str(path), None, str(exc)
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
         return str(path), None, "page too deeply nested to parse"
 
 
-def parse_many(files: list[Path], workers: int | None = None) -> Iterator[tuple[str, Prepared | None, str]]:
+def parse_many(files: list[Path], workers: int | None = None) -> Iterator[tuple[str, PreparedStory | None, str]]:
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
         yield from map(_parse, files)
         return
@@ -67,7 +69,7 @@ def import_paths(
     skipped: list[ImportResult] = []
     files = find_pages(paths, skipped)
     results: list[ImportResult] = []
-    batch: list[tuple[str, Prepared]] = []
+    batch: list[tuple[str, PreparedStory]] = []
 
     def emit(r: ImportResult) -> None:
         results.append(r)
@@ -78,7 +80,7 @@ def import_paths(
         emit(r)
 
     def flush() -> None:
-        for r in store.import_articles(batch):
+        for r in store.import_stories(batch):
             emit(r)
         batch.clear()
 

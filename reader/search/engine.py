@@ -1,0 +1,308 @@
+"""The query engine: query words -> vocabulary terms -> postings -> ranked hits with snippets."""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from reader.models import Article
+from reader.search.fields import CODE_SEP, FIELD_SEP, StoryText
+from reader.search.hits import Hit, make_snippet
+from reader.search.segments import Segment, Vocab, owner_map
+from reader.text import words
+
+TITLE_WEIGHT = 1.25
+PREFIX_TERMS = 40  # completions of the word being typed, the most common first
+
+
+class SearchIndex:
+    """Query engine over segments. `owner[doc]` names the segment holding a story's current text."""
+
+    def __init__(self, segments: list[Segment], vocab: Vocab, owner: np.ndarray | None = None):
+        self.segments = segments
+        self.vocab = vocab
+        self.by_sid = {s.sid: s for s in segments}
+        if owner is None:
+            owner = owner_map(segments)
+        self.owner = owner
+        # Segments whose every story is current skip the per-posting ownership test.
+        self._whole = {s.sid for s in segments if not len(s.docs) or bool(np.all(owner[np.asarray(s.docs, np.int64)] == s.sid))}
+        self._df: np.ndarray | None = None
+        self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
+        self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
+
+    @property
+    def df(self) -> np.ndarray:
+        """How many stories hold each term (by global term id), from the postings' lengths."""
+        if self._df is None or len(self._df) != len(self.vocab.terms):
+            df = np.zeros(len(self.vocab.terms), dtype=np.int64)
+            for seg in self.segments:
+                np.add.at(df, np.asarray(seg.tids, np.int64), np.diff(np.asarray(seg.starts)))
+            self._df = df
+        return self._df
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.owner))
+
+    @classmethod
+    def from_articles(cls, items: Iterable[tuple[str, Article]]) -> SearchIndex:
+        """An in-memory index (tests, one-off use): doc numbers are positions."""
+        vocab = Vocab([])
+        seg = Segment.build(1, [(i, key, a) for i, (key, a) in enumerate(items, start=1)], vocab)
+        return cls([seg], vocab)
+
+    def expand(self, q: str, *, prefix: bool) -> dict[str, float]:
+        """Vocabulary words matching query word `q`, each with a 0..100 score (cached)."""
+        ck = (q, prefix)
+        if ck in self._expansions:
+            return self._expansions[ck]
+        out: dict[str, float] = {}
+        vocab = self.vocab.sorted_terms
+        i = bisect.bisect_left(vocab, q)
+        if i < len(vocab) and vocab[i] == q:
+            out[q] = 100.0
+        if prefix and len(q) >= 2:
+            # The word being typed: its completions, the most common first (not the first in
+            # alphabetical order, which for "be" would be "bebe…" rather than "because").
+            j = bisect.bisect_left(vocab, q + "\U0010ffff", i)
+            ids = np.asarray(self.vocab.order[i:j], dtype=np.int64)
+            if len(ids) > PREFIX_TERMS:
+                ids = ids[np.argpartition(-self.df[ids], PREFIX_TERMS - 1)[:PREFIX_TERMS]]
+            # Most common first, and no more than about two postings per story in all: past
+            # that, rarer completions add few stories and cost a keystroke its budget.
+            by_df = np.argsort(-self.df[ids], kind="stable")
+            ids = ids[by_df]
+            within = np.cumsum(self.df[ids]) <= max(2 * len(self.owner), 1)
+            ids = ids[: max(1, int(np.count_nonzero(within)))]
+            for tid in ids:
+                term = self.vocab.terms[int(tid)]
+                if term.startswith(q):
+                    out.setdefault(term, 90.0 - min(10, len(term) - len(q)))
+        if len(q) >= 4 and not out:
+            # A typo: the word is not in any story, nor the start of one. (A word that is in
+            # the archive means what it says; scoring it against 130,000 words on every
+            # keystroke was the slowest part of typing it.)
+            cutoff = 80 if len(q) >= 6 else 88
+            for term, score, _ in process.extract(q, vocab, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff):
+                out.setdefault(term, float(score) * 0.85)
+        self._expansions[ck] = out
+        while len(self._expansions) > 512:
+            self._expansions.popitem(last=False)
+        return out
+
+    def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False) -> list[Hit]:
+        qwords = words(query)
+        if not qwords or not self.segments:
+            return []
+        expansions = [self.expand(q, prefix=(i == len(qwords) - 1 and not query.endswith(" ")))
+                      for i, q in enumerate(qwords)]
+        if cancelled() or not all(expansions):
+            return []
+        size = len(self.owner)
+        total = np.zeros(size, dtype=np.float32)
+        matched = np.zeros(size, dtype=np.int32)
+        in_title = np.zeros(size, dtype=np.int32)
+        ids = self.vocab.ids
+        postings: dict[str, list[tuple[Segment, np.ndarray]]] = defaultdict(list)
+        for exp in expansions:
+            best = np.zeros(size, dtype=np.float32)
+            title = np.zeros(size, dtype=bool)
+            for term, score in sorted(exp.items(), key=lambda kv: kv[1]):  # ascending: the best wins
+                tid = ids.get(term)
+                if tid is None:
+                    continue
+                for seg in self.segments:
+                    p = seg.lookup(tid)
+                    if p is None:
+                        continue
+                    postings[term].append((seg, p))
+                    p = np.asarray(p)
+                    docs = (p >> 1).astype(np.int64)
+                    if seg.sid not in self._whole:
+                        own = self.owner[docs] == seg.sid
+                        docs, p = docs[own], p[own]
+                    best[docs] = score
+                    title[docs[(p & 1).astype(bool)]] = True
+            if cancelled():
+                return []
+            total += best
+            matched += best > 0
+            in_title += title
+        n = len(qwords)
+        candidates = np.flatnonzero(matched == n)
+        if not len(candidates):
+            return []
+        scores = total[candidates] / n + 10.0 * (in_title[candidates] / n)
+        top_n = min(len(candidates), max(limit, 10))
+        top = candidates[np.argpartition(-scores, top_n - 1)[:top_n]] if len(candidates) > top_n else candidates
+        order = top[np.argsort(-(total[top] / n + 10.0 * (in_title[top] / n)), kind="stable")]
+        tw = self._term_words(expansions)
+        present = self._terms_present(order, postings)
+        hits: list[Hit] = []
+        for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
+            if cancelled():
+                return []
+            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
+            if len(hits) >= limit:
+                break
+        hits.sort(key=lambda h: (-h.score, h.title))
+        return hits[:limit]
+
+    def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray]]]) -> dict[str, np.ndarray]:
+        """For each matched term, which of the top stories hold it (bisecting its postings)."""
+        docs = np.asarray(order, dtype=np.int64)
+        wanted = (docs << 1).astype(np.uint32)  # the postings dtype: no conversion of the postings
+        out: dict[str, np.ndarray] = {}
+        for term, parts in postings.items():
+            has = np.zeros(len(docs), dtype=bool)
+            for seg, p in parts:
+                if not len(p):
+                    continue
+                at = np.minimum(np.searchsorted(p, wanted), len(p) - 1)
+                hit = (np.asarray(p[at]) >> 1).astype(np.int64) == docs
+                if seg.sid not in self._whole:
+                    hit &= self.owner[docs] == seg.sid
+                has |= hit
+            out[term] = has
+        return defaultdict(lambda: np.zeros(len(docs), dtype=bool), out)
+
+    @staticmethod
+    def _term_words(expansions: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
+        """term -> [(query word index, score)] for one query."""
+        tw: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for w, exp in enumerate(expansions):
+            for t, sc in exp.items():
+                tw[t].append((w, sc))
+        return tw
+
+    def _locate(self, doc: int, terms: list[str], story: _Lazy) -> None:
+        """Remember which fields of story `doc` hold each of `terms` (one scan for the new ones)."""
+        new = [t for t in terms if (doc, t) not in self._located]
+        if not new:
+            return
+        text: StoryText = story.value
+        located = text.fields_with_all(new)
+        absent = [t for t in new if not located[t]]  # the postings say they are there
+        if absent:  # written in non-ASCII capitals (or a ligature): casefold the text, exactly
+            folded = StoryText(text.raw.decode().casefold().encode(), lower=False)
+            located.update(folded.fields_with_all(absent))
+        for t in new:
+            self._located[(doc, t)] = located[t]
+        while len(self._located) > 50_000:
+            self._located.popitem(last=False)
+
+    def _fields_with_every_word(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
+                                story: _Lazy) -> dict[int, list[str]] | None:
+        """Fields holding every query word: the rarest word's fields from a whole-story scan, then
+        each other word looked for only inside the fields still in the running."""
+        by_word = [[t for t in tw if any(w == q for w, _ in tw[t])] for q in range(n)]
+        if not all(by_word):
+            return None
+        ids, df = self.vocab.ids, self.df
+        order = sorted(range(n), key=lambda q: sum(int(df[ids[t]]) for t in by_word[q] if t in ids))
+        self._locate(doc, by_word[order[0]], story)
+        fields: dict[int, list[str]] = defaultdict(list)
+        for t in by_word[order[0]]:
+            for k in self._located[(doc, t)]:
+                fields[k].append(t)
+        for q in order[1:]:
+            if not fields:
+                return None
+            hits: dict[int, list[str]] = defaultdict(list)
+            unknown = []
+            for t in by_word[q]:
+                ks = self._located.get((doc, t))
+                if ks is None:
+                    unknown.append(t)
+                else:
+                    for k in ks:
+                        if k in fields:
+                            hits[k].append(t)
+            if unknown:
+                for t, ks in story.value.fields_with_all(unknown, within=sorted(fields)).items():
+                    for k in ks:
+                        hits[k].append(t)
+            fields = defaultdict(list, {k: fields[k] + hits[k] for k in fields if k in hits})
+        return fields or None
+
+    def _fields_best_first(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
+                           story: _Lazy) -> dict[int, list[str]]:
+        """Fields holding query words, terms taken a word at a time, best first, until three
+        fields hold every word."""
+        self._locate(doc, list(tw), story)
+        found: dict[int, list[str]] = defaultdict(list)
+        words_in: dict[int, set[int]] = defaultdict(set)
+        complete = 0
+        for t in sorted(tw, key=lambda t: (min(w for w, _ in tw[t]), -max(sc for _, sc in tw[t]), t)):
+            for k in self._located[(doc, t)]:
+                found[k].append(t)
+                was = len(words_in[k]) == n
+                words_in[k].update(w for w, _ in tw[t])
+                complete += not was and len(words_in[k]) == n
+            if complete >= 3:
+                break
+        return found
+
+    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
+        """Where in one story the query matched, field by field, with a snippet for the best three.
+
+        `tw` holds only terms the story is known (from the postings) to contain. For several
+        words, the rarest word's fields are found first and the others are looked for only in
+        those fields. Otherwise (or when no field holds every word) the whole story is scanned
+        for each term; which fields hold a term is remembered per story, so typing the next
+        letter only looks for the new completions, all in one compiled scan of the story's text.
+        """
+        if not tw:
+            return []
+        seg = self.by_sid[int(self.owner[doc])]
+        i = seg.slot(doc)
+        raw = _Lazy(lambda: bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])]))
+        story = _Lazy(lambda: StoryText(raw.value))
+        found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
+        if not found:
+            found = self._fields_best_first(doc, n, tw, story)
+        if not found:
+            return []
+        fields = raw.value.split(FIELD_SEP.encode())
+        title = fields[0][2:].decode() if fields and fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
+        key = seg.key(i)
+        scored = []
+        for k, present in found.items():
+            got = [0.0] * n
+            for t in present:
+                for w, sc in tw[t]:
+                    got[w] = max(got[w], sc)
+            hit_words = sum(1 for g in got if g)
+            code = fields[k].partition(CODE_SEP.encode())[0].decode()
+            weight = TITLE_WEIGHT if code == "T" else 1.0 if code == "B" else 0.95
+            scored.append((sum(got) / n * weight * (hit_words / n), k, code, present))
+        scored.sort(key=lambda x: (-x[0], x[1]))  # best first; among equals, the earliest field
+        out = []
+        for score, k, code, terms in scored[:3]:
+            body = fields[k].partition(CODE_SEP.encode())[2].decode()
+            snippet, spans = make_snippet(body, terms)
+            where = "title" if code == "T" else "body" if code == "B" else f"comment #{code}"
+            out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
+                           snippet, spans, terms))
+        return out
+
+
+class _Lazy:
+    """A value made on first use."""
+
+    __slots__ = ("_value", "made", "make")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make, self.made, self._value = make, False, None
+
+    @property
+    def value(self) -> Any:
+        if not self.made:
+            self._value, self.made = self.make(), True
+        return self._value
+

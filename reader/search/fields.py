@@ -1,0 +1,127 @@
+"""What of a story is searchable: its fields, terms and text blob, and finding words in it."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reader.models import Article
+from reader.text import words
+
+FIELD_SEP, CODE_SEP = "\x1e", "\x1f"  # never in page text: sanitising removes all control chars
+
+
+def article_fields(article: Article) -> list[tuple[str, str]]:
+    """(code, text) per searchable field: T title, B body, n comment id."""
+    out = [("T", article.title), ("B", "\n\n".join(article.body))]
+    out += [(str(c.id), "\n\n".join(b.text for b in c.blocks)) for c in article.comments]
+    return [(code, text) for code, text in out if text]
+
+
+@dataclass(slots=True)
+class SearchPayload:
+    """What the index needs of one story; made where the page is parsed (a worker process)."""
+
+    title_terms: list[str]
+    other_terms: list[str]  # terms not in the title
+    blob: bytes  # the searchable fields, for locating hits and cutting snippets
+
+    @classmethod
+    def of(cls, article: Article) -> SearchPayload:
+        fields = article_fields(article)
+        title_terms = set(words(article.title))
+        others = set(words(" ".join(t for c, t in fields if c != "T"))) - title_terms
+        blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
+        return cls(list(title_terms), list(others), blob)
+
+
+
+class StoryText:
+    """One story's searchable text (UTF-8), lower-cased, with where each field starts."""
+
+    __slots__ = ("ends", "low", "raw", "starts", "text_at")
+
+    def __init__(self, raw: bytes, *, lower: bool = True) -> None:
+        self.raw = raw
+        # ASCII lowering (fast): exact for every word already in lower case; the caller falls
+        # back to a casefolded copy for a term this does not find.
+        low = self.low = raw.lower() if lower else raw
+        sep, code_sep = FIELD_SEP.encode(), CODE_SEP.encode()
+        starts = [0]
+        at = low.find(sep)
+        while at >= 0:
+            starts.append(at + 1)
+            at = low.find(sep, at + 1)
+        self.starts = starts
+        self.ends = [x - 1 for x in starts[1:]] + [len(low)]
+        self.text_at = [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, self.ends, strict=False)]
+
+    def fields_with_all(self, terms: list[str], within: list[int] | None = None) -> dict[str, list[int]]:
+        """term -> indexes of the fields holding it as a whole word, for all `terms` in one scan
+        (of the whole story, or of the fields `within` only)."""
+        low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
+        out: dict[str, list[int]] = {t: [] for t in terms}
+        pattern = _terms_pattern(tuple(sorted(terms)))
+        if within is None:
+            matches: Iterable[re.Match[bytes]] = pattern.finditer(low)
+        else:
+            matches = (m for k in within for m in pattern.finditer(low, text_at[k], ends[k]))
+        for m in matches:
+            pos, end = m.span()
+            k = bisect.bisect_right(starts, pos) - 1
+            if pos < text_at[k] or end > ends[k]:
+                continue  # inside a field's code
+            if _word_before(low, pos, text_at[k]) or _word_after(low, end, ends[k]):
+                continue  # next to a non-ASCII letter (ASCII ones are ruled out by the pattern)
+            fields = out[m.group().decode()]
+            if not fields or fields[-1] != k:
+                fields.append(k)
+        return out
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Any of `terms` (UTF-8) with no ASCII word character on either side, checked in C.
+
+    Alternatives are grouped by first byte, and the check before a word comes right after its
+    first byte, so `re` skips to candidate bytes and drops a match inside a longer word at once.
+    """
+    by_first: dict[bytes, list[bytes]] = defaultdict(list)
+    for t in terms:
+        b = t.encode()
+        by_first[b[:1]].append(b[1:])
+    branches = []
+    for first, rests in by_first.items():
+        f = re.escape(first)
+        alts = b"|".join(re.escape(r) for r in sorted(rests, key=len, reverse=True))
+        branches.append(f + rb"(?<![A-Za-z0-9_]" + f + rb")(?:" + alts + rb")")
+    return re.compile(rb"(?:" + b"|".join(branches) + rb")(?![A-Za-z0-9_])")
+
+
+def _word_before(b: bytes, pos: int, floor: int) -> bool:
+    """Is the character ending just before byte `pos` a word character?"""
+    if pos <= floor:
+        return False
+    start = pos - 1
+    while start > floor and 0x80 <= b[start] < 0xC0:  # UTF-8 continuation bytes
+        start -= 1
+    return _is_word(b[start:pos].decode(errors="replace"))
+
+
+def _word_after(b: bytes, end: int, ceiling: int) -> bool:
+    """Is the character starting at byte `end` a word character?"""
+    if end >= ceiling:
+        return False
+    lead = b[end]
+    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return _is_word(b[end : end + size].decode(errors="replace"))
+
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+

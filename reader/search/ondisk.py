@@ -1,0 +1,80 @@
+"""The search index on disk: a folder of segments, listed by a *manifest* the archive keeps.
+
+    search/vocab.json, vocab.order.npy     every distinct word (ids only grow)
+    search/sNNNNNN.{tids,starts,post,docs,keys,tspan}.npy, sNNNNNN.text   one segment
+
+The manifest (`[[segment id, stories], ...]`) is stored in the archive's index file, so one
+atomic write of that file commits the stories and their search data together: segment files
+not in the manifest are invisible, and are removed once a newer manifest is committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from reader.models import Article
+from reader.search.engine import SearchIndex
+from reader.search.fields import SearchPayload
+from reader.search.segments import Segment, Vocab, merge_plan, owner_map
+
+Manifest = list[list[int]]
+
+
+class SearchFiles:
+    """The search folder of one database."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def segment_ids(self) -> set[int]:
+        """Segments with any file on disk (listed or not)."""
+        return {int(p.name[1:7]) for p in self.folder.glob("s??????.*") if p.name[1:7].isdigit()}
+
+    def _next_sid(self, manifest: Manifest) -> int:
+        return max([sid for sid, _ in manifest] + list(self.segment_ids()), default=0) + 1
+
+    def add(self, manifest: Manifest, items: list[tuple[int, str, SearchPayload | Article]]) -> Manifest:
+        """Write one import's segment (merging small tail segments); return the new manifest.
+
+        Nothing here is visible until the caller commits the returned manifest.
+        """
+        manifest = [list(x) for x in manifest]
+        sid = self._next_sid(manifest)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        vocab = Vocab.load(self.folder)
+        seg = Segment.build(sid, items, vocab)
+        seg.write(self.folder)
+        vocab.write(self.folder)  # ids only grow: the old manifest still reads correctly
+        manifest.append([sid, len(seg.docs)])
+        k = merge_plan([(a, b) for a, b in manifest])
+        if k > 1:
+            parts = [seg if s == sid else Segment.load(self.folder, s) for s, _ in manifest[-k:]]
+            others = [Segment.load(self.folder, s) for s, _ in manifest[:-k]]
+            merged = Segment.merge(sid + 1, parts, owner_map(others + parts), self.folder)
+            manifest = [*manifest[:-k], [merged.sid, len(merged.docs)]]
+        return manifest
+
+    def rebuild(self, items: Iterable[tuple[int, str, SearchPayload | Article]]) -> Manifest:
+        """One fresh segment for every story (doctor, migrations); return its manifest."""
+        sid = self._next_sid([])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        vocab = Vocab.load(self.folder)
+        seg = Segment.build(sid, items, vocab)
+        seg.write(self.folder)
+        vocab.write(self.folder)
+        return [[sid, len(seg.docs)]]
+
+    def drop_unlisted(self, manifest: Manifest) -> None:
+        """Remove the files of segments a committed manifest no longer lists."""
+        keep = {sid for sid, _ in manifest}
+        for sid in self.segment_ids() - keep:
+            for p in Segment.paths(self.folder, sid).values():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(p)
+
+    def load(self, manifest: Manifest) -> SearchIndex:
+        """The index (its arrays memory-mapped; no story text is read until a hit is shown)."""
+        return SearchIndex([Segment.load(self.folder, sid) for sid, _ in manifest], Vocab.load(self.folder))

@@ -1,0 +1,262 @@
+"""The vocabulary and one immutable index segment: numpy arrays and a text blob read per story."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from reader.atomic import atomic_file, atomic_write
+from reader.models import Article
+from reader.search.fields import SearchPayload
+
+
+class Vocab:
+    """Every distinct word, with a stable id (ids only grow), and a sorted view for lookups.
+
+    On disk: `vocab.json` (terms in id order) and `vocab.order.npy` (ids in sorted term order).
+    """
+
+    def __init__(self, terms: list[str], order: np.ndarray | None = None) -> None:
+        self.terms = terms
+        self.ids = {t: i for i, t in enumerate(terms)}
+        if order is None or len(order) != len(terms):
+            order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int32)
+        self.order = order
+        self.sorted_terms = [terms[i] for i in order]
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocab:
+        path = folder / "vocab.json"
+        if not path.exists():
+            return cls([])
+        terms = orjson.loads(path.read_bytes())
+        order_p = folder / "vocab.order.npy"
+        order = np.load(order_p) if order_p.exists() else None
+        return cls(terms, order)
+
+    def add(self, new: Iterable[str]) -> bool:
+        fresh = set(new).difference(self.ids)  # set algebra in C: most words are known already
+        grew = bool(fresh)
+        for t in sorted(fresh):  # sorted: ids do not depend on set iteration order
+            self.ids[t] = len(self.terms)
+            self.terms.append(t)
+        if grew:
+            self.order = np.array(sorted(range(len(self.terms)), key=self.terms.__getitem__), dtype=np.int32)
+            self.sorted_terms = [self.terms[i] for i in self.order]
+        return grew
+
+    def write(self, folder: Path) -> None:
+        atomic_write(folder / "vocab.order.npy", _npy(self.order))
+        atomic_write(folder / "vocab.json", orjson.dumps(self.terms))
+
+
+def _npy(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return buf.getvalue()
+
+
+_PARTS = ("tids", "starts", "post", "docs", "keys", "tspan")
+
+
+class _TextFile:
+    """A segment's text blob, read a story at a time (pread) rather than memory-mapped.
+
+    Only the stories a search shows are read, and none of the 1 GB blob stays mapped into the
+    app: its RSS counts what it holds, not what the page cache happens to have around.
+    """
+
+    __slots__ = ("fd", "size")
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, span: slice) -> bytes:
+        start, stop, _ = span.indices(self.size)
+        return os.pread(self.fd, stop - start, start) if stop > start else b""
+
+    def __bytes__(self) -> bytes:
+        return self[0 : self.size]
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+class Segment:
+    """One immutable slice of the index: memory-mapped `.npy` arrays and a text blob read per story.
+
+    tids: sorted global term ids; starts: where each term's postings begin; post: postings
+    (doc << 1 | in-title); docs: sorted doc ids; keys/tspan: each doc's story key and the span
+    of its searchable text in the `.text` blob.
+    """
+
+    def __init__(self, sid: int, tids: np.ndarray, starts: np.ndarray, post: np.ndarray, docs: np.ndarray,
+                 keys: np.ndarray, tspan: np.ndarray, text: bytes | _TextFile):
+        self.sid, self.tids, self.starts, self.postings = sid, tids, starts, post
+        self.docs, self.keys, self.tspan, self.text = docs, keys, tspan, text
+
+    # ---- building
+
+    @classmethod
+    def build(cls, sid: int, items: Iterable[tuple[int, str, Article | SearchPayload]], vocab: Vocab) -> Segment:
+        rows = sorted(items, key=lambda x: x[0])
+        payloads = [it if isinstance(it, SearchPayload) else SearchPayload.of(it) for _, _, it in rows]
+        # Every story's terms in one flat list (title terms, then the others), mapped to ids in C.
+        flat: list[str] = []
+        codes: list[int] = []  # per story: (doc << 1 | 1) for its title terms, doc << 1 for the rest
+        counts: list[int] = []
+        for (doc, _, _), p in zip(rows, payloads, strict=False):
+            flat += p.title_terms
+            flat += p.other_terms
+            codes += [(doc << 1) | 1, doc << 1]
+            counts += [len(p.title_terms), len(p.other_terms)]
+        vocab.add(flat)
+        t = np.fromiter(map(vocab.ids.__getitem__, flat), dtype=np.int32, count=len(flat))
+        posts = np.repeat(np.array(codes, dtype=np.uint32), np.array(counts, dtype=np.int64))
+        sizes = np.array([len(pl.blob) for pl in payloads], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        spans = np.stack([ends - sizes, ends], axis=1) if rows else np.zeros((0, 2), dtype=np.int64)
+        docs = np.array([r[0] for r in rows], dtype=np.uint32)
+        keys = np.array([r[1] for r in rows], dtype="S16")
+        return cls._assemble(sid, [t], [posts], docs, keys, spans, b"".join(pl.blob for pl in payloads))
+
+    @classmethod
+    def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
+                  keys: np.ndarray, spans: np.ndarray, text: bytes | _TextFile) -> Segment:
+        t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
+        p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
+        t_parts.clear()  # the parts are copied: let them go before the sort (memory at 100k)
+        p_parts.clear()
+        # By term, then by story (a story is found in a term's postings by bisection): one
+        # in-place sort of a 64-bit (term, posting) key. The parts of a merge are already
+        # sorted runs, which a stable sort (timsort) merges cheaply; no index array is made.
+        key = t.astype(np.uint64)
+        del t
+        key <<= np.uint64(32)
+        np.bitwise_or(key, p, out=key)
+        del p
+        key.sort(kind="stable")
+        p = key.astype(np.uint32)  # the low 32 bits
+        key >>= np.uint64(32)
+        t = key.astype(np.int32)
+        del key
+        same = t[1:] == t[:-1]
+        if len(t):
+            starts = np.concatenate(([0], np.flatnonzero(~same) + 1, [len(t)])).astype(np.int64)
+            tids = t[starts[:-1]]
+        else:
+            starts, tids = np.zeros(1, dtype=np.int64), t
+        return cls(sid, tids.astype(np.int32), starts, p, docs, keys, spans, text)
+
+    @classmethod
+    def merge(cls, sid: int, parts: list[Segment], owner: np.ndarray, folder: Path) -> Segment:
+        """One segment from several, keeping only stories each part still owns.
+
+        The text blob is streamed to disk (never held whole in memory); the arrays are built
+        with vectorised numpy and written atomically.
+        """
+        t_parts, p_parts, doc_parts, key_parts, span_parts = [], [], [], [], []
+        text_path = cls.paths(folder, sid)["text"]
+        at = 0
+        with atomic_file(text_path) as out:
+            for seg in parts:
+                live = owner[seg.docs.astype(np.int64)] == seg.sid
+                lengths = np.diff(seg.starts)
+                t = np.repeat(seg.tids, lengths)
+                p = np.asarray(seg.postings)
+                if not live.all():
+                    keep = np.isin(p >> 1, seg.docs[live])
+                    t, p = t[keep], p[keep]
+                t_parts.append(t)
+                p_parts.append(p)
+                spans = np.asarray(seg.tspan)[live]
+                new_spans = np.empty_like(spans)
+                for n, (a, b) in enumerate(spans):
+                    out.write(seg.text[a:b])
+                    new_spans[n] = (at, at + b - a)
+                    at += b - a
+                doc_parts.append(np.asarray(seg.docs)[live])
+                key_parts.append(np.asarray(seg.keys)[live])
+                span_parts.append(new_spans)
+        docs = np.concatenate(doc_parts) if doc_parts else np.empty(0, np.uint32)
+        by_doc = np.argsort(docs, kind="stable")
+        seg = cls._assemble(sid, t_parts, p_parts, docs[by_doc], np.concatenate(key_parts)[by_doc],
+                            np.concatenate(span_parts)[by_doc] if span_parts else np.zeros((0, 2), np.int64), b"")
+        seg.write(folder, with_text=False)
+        return cls.load(folder, sid)
+
+    # ---- disk
+
+    @staticmethod
+    def paths(folder: Path, sid: int) -> dict[str, Path]:
+        base = f"s{sid:06d}"
+        out = {part: folder / f"{base}.{part}.npy" for part in _PARTS}
+        out["text"] = folder / f"{base}.text"
+        return out
+
+    def write(self, folder: Path, *, with_text: bool = True) -> None:
+        paths = self.paths(folder, self.sid)
+        if with_text:
+            atomic_write(paths["text"], bytes(self.text))
+        arrays = {"tids": self.tids, "starts": self.starts, "post": self.postings, "docs": self.docs,
+                  "keys": self.keys, "tspan": self.tspan}
+        for part in _PARTS:
+            atomic_write(paths[part], _npy(np.asarray(arrays[part])))
+
+    @classmethod
+    def load(cls, folder: Path, sid: int) -> Segment:
+        paths = cls.paths(folder, sid)
+        # Plain ndarray views of the mapped files: slicing a np.memmap costs a Python-level
+        # subclass hook on every lookup.
+        arrays = {part: np.asarray(np.load(paths[part], mmap_mode="r")) if paths[part].stat().st_size > 128
+                  else np.load(paths[part]) for part in _PARTS}
+        text: bytes | _TextFile = _TextFile(paths["text"]) if paths["text"].stat().st_size else b""
+        return cls(sid, arrays["tids"], arrays["starts"], arrays["post"], arrays["docs"], arrays["keys"],
+                   arrays["tspan"], text)
+
+    # ---- reading
+
+    def lookup(self, tid: int) -> np.ndarray | None:
+        i = int(np.searchsorted(self.tids, tid))
+        if i < len(self.tids) and self.tids[i] == tid:
+            return self.postings[self.starts[i] : self.starts[i + 1]]
+        return None
+
+    def slot(self, doc: int) -> int:
+        return int(np.searchsorted(self.docs, doc))
+
+    def key(self, slot: int) -> str:
+        return bytes(self.keys[slot]).decode()
+
+
+
+def owner_map(segments: list[Segment]) -> np.ndarray:
+    """doc -> the segment holding its current text (later segments hold newer versions)."""
+    size = max((int(s.docs[-1]) for s in segments if len(s.docs)), default=0) + 1
+    owner = np.zeros(size, dtype=np.int64)
+    for seg in segments:
+        owner[np.asarray(seg.docs, dtype=np.int64)] = seg.sid
+    return owner
+
+
+
+def merge_plan(sizes: list[tuple[int, int]]) -> int:
+    """How many trailing segments to merge: while the one before is at most 2x the last."""
+    k = 1
+    total = sizes[-1][1] if sizes else 0
+    while k < len(sizes) and sizes[-k - 1][1] <= 2 * total:
+        total += sizes[-k - 1][1]
+        k += 1
+    return k
+

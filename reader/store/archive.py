@@ -1,0 +1,441 @@
+"""The archive: a reader database directory, read lock-free and written under a file lock.
+
+    index.json         TinyDB: one small metadata record per story (what the list needs), the
+                       page-file cursor and the search manifest, in one file written last
+    pages/NNNNNN.json  TinyDB page files: the full stories, <= 256 and ~1 MB per file, append-only
+    search/            the search index (reader.search.ondisk), listed by the index's manifest
+    user.json          TinyDB: bookmarks, read marks and settings; never rewritten by an import
+    head.json          the list's first screen as last shown (a cache for big archives)
+    .lock              a file lock taken for every write
+
+An import writes page files and search segments first and the index last, so a crash leaves
+the old state or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import Query
+from tinydb.table import Document
+
+from reader.atomic import atomic_write
+from reader.errors import StoreError
+from reader.models import Article, StoryEntry
+from reader.store.files import DB, CorruptFile, open_db, stamp
+from reader.store.migrations import SCHEMA_VERSION, migrate
+from reader.store.records import ImportResult, PreparedStory
+
+if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
+    from reader.search.engine import SearchIndex
+    from reader.search.ondisk import SearchFiles
+
+SEGMENT_CAP = 256  # stories per page file
+SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
+HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
+
+
+class Store:
+    """A reader database. Reads are lock-free; every write holds the file lock."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 30.0, on_wait: Callable[[], None] | None = None):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: is a file, but a reader database is a directory")
+        self._index: DB | None = None
+        self._user: DB | None = None
+        self._segments: OrderedDict[int, DB] = OrderedDict()
+        self._lock: FileLock | None = None
+
+    # ---- files and locking
+
+    @property
+    def index_file(self) -> Path:
+        return self.path / "index.json"
+
+    @property
+    def user_file(self) -> Path:
+        return self.path / "user.json"
+
+    @property
+    def head_file(self) -> Path:
+        return self.path / "head.json"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.path / "search"
+
+    def segment_file(self, seg: int) -> Path:
+        return self.path / "pages" / f"{seg:06d}.json"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the database's write lock (re-entrant within this process)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if self._lock is None:
+            self._lock = FileLock(str(self.path / ".lock"))  # one object: re-entrant within a process
+        lock = self._lock
+        try:
+            lock.acquire(timeout=0.5)
+        except Timeout:
+            if self.on_wait:
+                self.on_wait()
+            try:
+                lock.acquire(timeout=self.lock_timeout)
+            except Timeout:
+                raise StoreError(f"{self.path}: another reader process holds the database lock") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def open_checked(self, path: Path) -> DB:
+        """Open one of the database's files; a damaged one is renamed aside and reported."""
+        db = open_db(path)
+        try:
+            db.storage.read()
+        except CorruptFile as exc:
+            aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+            os.replace(path, aside)
+            if path == self.index_file:
+                fix = "run `reader doctor --rebuild` to rebuild the index from the stored pages"
+            elif path == self.user_file:
+                fix = "bookmarks and read marks start empty; restore them from a backup of user.json"
+            else:
+                fix = "the stories in it are gone from the index; re-import their pages"
+            raise StoreError(f"{path}: {exc.problem}; kept it aside as {aside.name}; {fix}") from None
+        return db
+
+    @property
+    def index(self) -> DB:
+        if self._index is None or self._index.storage.stale():
+            self._index = self.open_checked(self.index_file)
+            self._check_schema(self._index)
+        return self._index
+
+    @property
+    def user(self) -> DB:
+        if self._user is None or self._user.storage.stale():
+            self._user = self.open_checked(self.user_file)
+        return self._user
+
+    def reload(self) -> None:
+        """Forget what was read: the next read goes to disk (another process may have written)."""
+        self._index = None
+        self._user = None
+
+    def _check_schema(self, db: DB) -> None:
+        if db.storage.read() is None:
+            return  # a new database: the first import writes schema SCHEMA_VERSION
+        meta = db.table("meta").get(doc_id=1)
+        version = meta.get("schema", 0) if isinstance(meta, dict) else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.index_file}: written by a newer reader (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade reader to open it"
+            )
+        if version < SCHEMA_VERSION:
+            with self.locked():
+                migrate(self, db, version)
+
+    def changed(self) -> bool:
+        """Has another process written to the database since we last read it?"""
+        for db in (self._index, self._user):
+            if db is not None and db.storage.stale():
+                return True
+        return self._index is None and self.index_file.exists()
+
+    def meta(self) -> dict[str, Any]:
+        """The index's bookkeeping: schema, where the next page file write goes, the search manifest."""
+        doc = self.index.table("meta").get(doc_id=1)
+        return dict(doc) if isinstance(doc, dict) else {}
+
+    def write_meta(self, info: dict[str, Any]) -> None:
+        meta = self.index.table("meta")
+        meta.truncate()
+        meta.insert(info)
+
+    # ---- reading
+
+    def is_empty(self) -> bool:
+        return len(self.index.table("articles")) == 0
+
+    def raw_records(self) -> dict[str, dict[str, Any]]:
+        """The index's story records as loaded (str doc id -> record), with no TinyDB copies."""
+        records: dict[str, dict[str, Any]] = (self.index.storage.read() or {}).get("articles", {})
+        return records
+
+    def _states(self) -> dict[str, dict[str, Any]]:
+        return {d["key"]: d for d in (self.user.storage.read() or {}).get("state", {}).values()}
+
+    def entries(self) -> list[StoryEntry]:
+        """Every story's list row: its index record plus the user's marks.
+
+        Built straight from the cached index data (no TinyDB Document objects): at 100,000
+        stories this is the start-up path.
+        """
+        state = self._states()
+        none: dict[str, Any] = {}
+        out: list[StoryEntry] = []
+        append = out.append
+        for k, rec in self.raw_records().items():
+            s = state.get(rec["key"], none)
+            append(StoryEntry(int(k), **rec, bookmarked=bool(s.get("bookmarked")), read=bool(s.get("read")),
+                              bookmarked_at=s.get("bookmarked_at")))
+        return out
+
+    def entry(self, ref: str | int) -> StoryEntry:
+        """One story's list row by its short id or a prefix (>= 4 characters) of its key."""
+        raw = self.raw_records()
+        ref_s = str(ref).strip()
+        found: tuple[str, dict[str, Any]] | None = None
+        if ref_s.isdigit() and ref_s.lstrip("0") in raw:
+            found = (ref_s.lstrip("0"), raw[ref_s.lstrip("0")])
+        if found is None and len(ref_s) >= 4:
+            matches = [(k, r) for k, r in raw.items() if r["key"].startswith(ref_s.lower())]
+            if len(matches) > 1:
+                raise StoreError(f"{ref_s!r} matches {len(matches)} stories; give more of the key")
+            found = matches[0] if matches else None
+        if found is None:
+            raise StoreError(f"no story with id {ref_s!r} (see `reader list`)")
+        k, rec = found
+        s = self._states().get(rec["key"], {})
+        return StoryEntry(int(k), **rec, bookmarked=bool(s.get("bookmarked")), read=bool(s.get("read")),
+                          bookmarked_at=s.get("bookmarked_at"))
+
+    def _segment(self, seg: int) -> DB:
+        db = self._segments.get(seg)
+        if db is None or db.storage.stale():
+            path = self.segment_file(seg)
+            if not path.exists():
+                raise StoreError(f"{path}: missing; run `reader doctor --rebuild`")
+            db = self.open_checked(path)
+            self._segments[seg] = db
+            while len(self._segments) > 8:
+                self._segments.popitem(last=False)
+        self._segments.move_to_end(seg)
+        return db
+
+    def article(self, entry: StoryEntry) -> Article:
+        """The whole story (body and comments), read from its page file."""
+        docs = self._segment(entry.seg).table("articles").search(Query().key == entry.key)
+        doc = next((d for d in reversed(docs) if d.get("hash") == entry.hash), docs[-1] if docs else None)
+        if doc is None:
+            raise StoreError(f"story {entry.key} is missing from its page file; run `reader doctor --rebuild`")
+        return Article.from_dict(doc)
+
+    def iter_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
+        """Every story, page file by page file (each file is read once)."""
+        for e in sorted(self.entries(), key=lambda e: e.seg):
+            yield e, self.article(e)
+
+    # ---- writing stories
+
+    def import_stories(self, stories: list[tuple[str, PreparedStory]]) -> list[ImportResult]:
+        """Store prepared pages in one transaction: one index write, one write per touched page file."""
+        with self.locked():
+            self._index = None  # always re-read under the lock: another process may have written
+            by_key = {d["key"]: (int(i), d) for i, d in self.raw_records().items()}
+            results, fresh = _classify(stories, by_key)
+            if not fresh:
+                return results
+            info = self.meta() or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
+            doc_ids = _assign_ids(fresh, by_key)
+            info["search"] = self.search_files().add(
+                info.get("search", []), [(doc_ids[k], k, p.search) for k, p in fresh.items()])
+            placed = self._place(info, list(fresh.values()))
+            self._commit(info, fresh, placed, by_key, doc_ids)
+            self.search_files().drop_unlisted(info["search"])
+            return results
+
+    def _place(self, info: dict[str, Any], pending: list[PreparedStory]) -> dict[str, int]:
+        """Append stories to page files (a new file after SEGMENT_CAP stories or SEGMENT_BYTES);
+        return the page file of each, and leave the new write position in `info`."""
+        seg, count = info.get("seg", 0), info.get("seg_count", 0)
+        if seg == 0:
+            seg, count = 1, 0
+        size = info.get("seg_bytes")
+        if size is None:  # written before sizes were kept
+            size = self.segment_file(seg).stat().st_size if self.segment_file(seg).exists() else 0
+        placed: dict[str, int] = {}
+        i = 0
+        while i < len(pending):
+            if count >= SEGMENT_CAP or (count and size >= SEGMENT_BYTES):
+                seg, count, size = seg + 1, 0, 0
+            start = i
+            while i < len(pending):
+                n = count + i - start
+                if n >= SEGMENT_CAP or (n and size >= SEGMENT_BYTES):
+                    break
+                size += len(pending[i].doc)
+                i += 1
+            chunk = pending[start:i]
+            # Page files only ever gain documents: an updated story is a new document, and the
+            # old one stays until the index (written last) stops pointing at it. So a crash at
+            # any moment leaves the old index reading exactly the old stories.
+            self._append_to_segment(seg, [p.doc for p in chunk])
+            for p in chunk:
+                placed[p.key] = seg
+            count += len(chunk)
+            self._segments.pop(seg, None)
+        info.update(seg=seg, seg_count=count, seg_bytes=size)
+        return placed
+
+    def _commit(self, info: dict[str, Any], fresh: dict[str, PreparedStory], placed: dict[str, int],
+                by_key: dict[str, tuple[int, dict[str, Any]]], doc_ids: dict[str, int]) -> None:
+        """Write the index: the new and updated records and the meta, in one atomic write."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        table = self.index.table("articles")
+        with self.index.storage.deferred():
+            inserts = []
+            for key, prep in fresh.items():
+                rec = dict(prep.record)
+                rec.update(seg=placed[key], hash=prep.hash, updated=now)
+                old = by_key.get(key)
+                if old is not None:
+                    rec["imported"] = old[1].get("imported", now)
+                    table.update(rec, doc_ids=[old[0]])
+                else:
+                    rec["imported"] = now
+                    inserts.append(Document(rec, doc_id=doc_ids[key]))
+            if inserts:
+                table.insert_multiple(inserts)
+            info["schema"] = SCHEMA_VERSION
+            self.write_meta(info)
+
+    def _append_to_segment(self, seg: int, docs: list[bytes]) -> None:
+        """Add serialised stories to a page file (a TinyDB file: {"articles": {"id": doc}}),
+        replacing the file atomically. Documents already there are kept as they are."""
+        path = self.segment_file(seg)
+        tables: dict[str, Any] = {}
+        if path.exists():
+            tables = dict(self.open_checked(path).storage.read() or {})
+        table = dict(tables.get("articles", {}))
+        next_id = max((int(k) for k in table), default=0) + 1
+        for n, doc in enumerate(docs):
+            table[str(next_id + n)] = orjson.Fragment(doc)
+        tables["articles"] = table
+        atomic_write(path, orjson.dumps(tables))
+
+    # ---- the search index (its manifest lives in the index's meta, so one write commits both)
+
+    def search_files(self) -> SearchFiles:
+        from reader.search.ondisk import SearchFiles
+
+        return SearchFiles(self.search_dir)
+
+    def search_index(self) -> SearchIndex:
+        """The on-disk search index (an older or repaired database is indexed first)."""
+        manifest = self.meta().get("search", [])
+        if not manifest and not self.is_empty():
+            self.rebuild_search()
+            manifest = self.meta().get("search", [])
+        return self.search_files().load(manifest)
+
+    def rebuild_search(self) -> None:
+        """A fresh one-segment search index from the stored stories (doctor, migrations)."""
+        with self.locked():
+            self._index = None
+            files = self.search_files()
+            manifest = files.rebuild((e.id, e.key, a) for e, a in self.iter_articles())
+            info = self.meta() or {"schema": SCHEMA_VERSION}
+            info["search"] = manifest
+            with self.index.storage.deferred():
+                self.write_meta(info)
+            files.drop_unlisted(manifest)
+
+    # ---- the list's first screen, cached so a big archive paints at once
+
+    def read_head(self, sort: str, bookmarked_only: bool) -> list[StoryEntry] | None:
+        """The first rows of the list as last shown, if the index has not changed since.
+
+        Read marks and bookmarks in it may be a moment old: the full list replaces it at once.
+        """
+        try:
+            head = orjson.loads(self.head_file.read_bytes())
+        except (orjson.JSONDecodeError, OSError):
+            return None
+        if (not isinstance(head, dict) or head.get("stamp") != list(stamp(self.index_file) or [])
+                or head.get("sort") != sort or head.get("bookmarked_only") != bookmarked_only):
+            return None
+        rows = head.get("rows")
+        try:
+            return [StoryEntry.from_cache(r) for r in rows] if isinstance(rows, list) else None
+        except (TypeError, AttributeError):
+            return None
+
+    def write_head(self, rows: list[StoryEntry], sort: str, bookmarked_only: bool) -> None:
+        """Remember the list's first rows (a cache: losing it only costs start-up time)."""
+        st = stamp(self.index_file)
+        if st is None:
+            return
+        data = {"stamp": list(st), "sort": sort, "bookmarked_only": bookmarked_only,
+                "rows": [r.to_cache() for r in rows[:HEAD_ROWS]]}
+        with suppress(OSError):
+            atomic_write(self.head_file, orjson.dumps(data))
+
+    # ---- user state
+
+    def _set_state(self, key: str, **fields: Any) -> None:
+        with self.locked():
+            self._user = None
+            state = self.user.table("state")
+            if state.get(Query().key == key) is None:
+                state.insert({"key": key, **fields})
+            else:
+                state.update(fields, Query().key == key)
+
+    def set_bookmark(self, key: str, on: bool) -> None:
+        self._set_state(key, bookmarked=on, bookmarked_at=time.time() if on else None)
+
+    def set_read(self, key: str, read: bool) -> None:
+        self._set_state(key, read=read)
+
+    def settings(self) -> dict[str, Any]:
+        """Every stored setting, by name."""
+        return {d["name"]: d.get("value") for d in (self.user.storage.read() or {}).get("settings", {}).values()
+                if isinstance(d, dict) and "name" in d}
+
+    def set_setting(self, name: str, value: Any) -> None:
+        with self.locked():
+            self._user = None
+            self.user.table("settings").upsert({"name": name, "value": value}, Query().name == name)
+
+
+def _classify(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[int, dict[str, Any]]]
+              ) -> tuple[list[ImportResult], dict[str, PreparedStory]]:
+    """Which pages are new, updated or unchanged (by content hash); the ones to write."""
+    results: list[ImportResult] = []
+    fresh: dict[str, PreparedStory] = {}
+    for name, prep in stories:
+        old = by_key.get(prep.key)
+        if (old is not None and old[1].get("hash") == prep.hash) or (prep.key in fresh and fresh[prep.key].hash == prep.hash):
+            results.append(ImportResult(name, "unchanged", prep.key))
+            continue
+        status = "updated" if old is not None or prep.key in fresh else "new"
+        results.append(ImportResult(name, status, prep.key))
+        fresh[prep.key] = prep
+    return results, fresh
+
+
+def _assign_ids(fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]]) -> dict[str, int]:
+    """Short ids: a known story keeps its own, a new one takes the next free number."""
+    next_doc = max((i for i, _ in by_key.values()), default=0) + 1
+    ids: dict[str, int] = {}
+    for key in fresh:
+        if key in by_key:
+            ids[key] = by_key[key][0]
+        else:
+            ids[key], next_doc = next_doc, next_doc + 1
+    return ids

@@ -1,0 +1,154 @@
+"""The database's JSON files: TinyDB on an atomic, orjson-backed storage, read once per change."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from reader.atomic import atomic_write
+from reader.errors import StoreError
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: orjson, one read per process (until the file changes), atomic writes.
+
+    Inside `deferred()` writes only touch memory; the file is written once at the end.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._defer = 0
+        self._dirty = False
+        self._loaded = False
+
+    def read(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            self._data = self._load()
+            self._loaded = True
+        return self._data
+
+    def _load(self) -> dict[str, Any] | None:
+        self._stamp = None
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
+        self._stamp = stamp(self.path)
+        if not raw.strip():
+            raise CorruptFile(self.path, "is empty (zero bytes)")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            what = "truncated" if raw.lstrip()[:1] in (b"{", b"[") else "not JSON"
+            raise CorruptFile(self.path, f"is {what} ({str(exc).split(':')[0]})") from None
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise CorruptFile(self.path, "is JSON but not a reader database")
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        if self._defer:
+            self._dirty = True
+        else:
+            self._flush()
+
+    def _flush(self) -> None:
+        atomic_write(self.path, orjson.dumps(self._data))
+        self._stamp = stamp(self.path)
+        self._dirty = False
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._defer += 1
+        try:
+            yield
+        except BaseException:
+            self._data, self._loaded = None, False  # drop half-made changes; the file on disk is still good
+            self._dirty = False
+            raise
+        finally:
+            self._defer -= 1
+        if not self._defer and self._dirty:
+            self._flush()
+
+    def stale(self) -> bool:
+        """True when another process has replaced the file since we read it."""
+        return self._loaded and stamp(self.path) != self._stamp
+
+    def close(self) -> None:
+        pass
+
+
+class CorruptFile(StoreError):
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class _IdView(MutableMapping[int, Any]):
+    """The stored table (str ids) seen with int ids, so updates mutate it in place."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[str, Any]):
+        self.raw = raw
+
+    def __getitem__(self, k: int) -> Any:
+        return self.raw[str(k)]
+
+    def __setitem__(self, k: int, v: Any) -> None:
+        self.raw[str(k)] = v
+
+    def __delitem__(self, k: int) -> None:
+        del self.raw[str(k)]
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+class FastTable(Table):
+    """A TinyDB table whose writes update the cached data in place: O(changed), not O(table)."""
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        raw = tables.setdefault(self.name, {})
+        updater(_IdView(raw))  # type: ignore[arg-type]
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class DB(TinyDB):
+    table_class = FastTable
+
+    @property
+    def storage(self) -> AtomicJSONStorage:
+        return cast(AtomicJSONStorage, self._storage)
+
+
+def open_db(path: Path) -> DB:
+    return DB(path, storage=AtomicJSONStorage)

@@ -1,0 +1,59 @@
+"""Bringing an older index forward, one schema version at a time, after a backup."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from tinydb import Query
+
+from reader.models import Article
+from reader.store.files import DB, open_db
+
+
+class Store(Protocol):
+    """What a migration needs of the archive (reader.store.archive.Store)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def index_file(self) -> Path: ...
+    def segment_file(self, seg: int) -> Path: ...
+
+
+def _migrate_0_to_1(store: Store, db: DB) -> None:
+    """Schema 0 (reader 0.0.x) kept no meta record: derive where the next import appends."""
+    segs = sorted(int(p.stem) for p in store.path.glob("pages/*.json") if p.stem.isdigit())
+    last = segs[-1] if segs else 0
+    count = len(open_db(store.segment_file(last)).table("articles")) if last else 0
+    db.table("meta").truncate()
+    db.table("meta").insert({"seg": last, "seg_count": count})
+    for doc in db.table("articles"):
+        if "votes" not in doc or "score" not in doc:
+            art = open_db(store.segment_file(doc["seg"])).table("articles").get(Query().key == doc["key"])
+            if isinstance(art, dict):
+                a = Article.from_dict(art)
+                db.table("articles").update({"votes": a.votes, "score": a.score}, doc_ids=[doc.doc_id])
+
+
+SCHEMA_VERSION = 1  # the index's layout; MIGRATIONS[n] brings version n to n + 1
+
+MIGRATIONS: dict[int, Callable[[Store, DB], None]] = {0: _migrate_0_to_1}
+
+
+def migrate(store: Store, db: DB, version: int) -> None:
+    """Migrate the index `db` (at `version`) to the current schema, keeping `index.json.schemaN.bak`."""
+    backup = store.index_file.with_name(f"index.json.schema{version}.bak")
+    shutil.copy2(store.index_file, backup)
+    with db.storage.deferred():
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](store, db)
+            version += 1
+        meta = db.table("meta")
+        doc = meta.get(doc_id=1)
+        info = dict(doc) if isinstance(doc, dict) else {}
+        info["schema"] = SCHEMA_VERSION
+        meta.truncate()
+        meta.insert(info)

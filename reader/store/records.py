@@ -1,0 +1,65 @@
+"""What the archive keeps per story: the index record, the stored document, import results."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from reader.models import Article
+
+if TYPE_CHECKING:  # numpy and rapidfuzz stay off the start-up path
+    from reader.search.fields import SearchPayload
+
+
+@dataclass(slots=True)
+class ImportResult:
+    name: str
+    status: str  # new / updated / unchanged / error / skipped
+    key: str | None = None
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class PreparedStory:
+    """A parsed page made ready to store (built by the importer, in a worker process)."""
+
+    key: str
+    doc: bytes  # the stored document, as JSON (cheap to send between processes and to write)
+    hash: str
+    record: dict[str, Any]  # the index record (see `index_record`)
+    search: SearchPayload
+
+
+def serialise(d: dict[str, Any]) -> tuple[str, bytes]:
+    """The story's content hash (its JSON without `file`, keys sorted) and its stored JSON.
+
+    The stored document is that same JSON with `file` and `hash` added: serialised once, in
+    the worker that parsed the page, and spliced into its page file as is.
+    """
+    body = {k: v for k, v in d.items() if k not in ("file", "hash")}
+    data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.blake2b(data, digest_size=10).hexdigest()
+    extra = b'"file":' + orjson.dumps(d.get("file")) + b',"hash":"' + digest.encode() + b'"'
+    doc = data[:-1] + (b"," if len(data) > 2 else b"") + extra + b"}"
+    return digest, doc
+
+
+def index_record(article: Article, key: str) -> dict[str, Any]:
+    """The index's record of a story: what the list shows and sorts by (no body, no comments)."""
+    return {
+        "key": key,
+        "title": article.title,
+        "source": article.source,
+        "category": article.category,
+        "layout": article.layout,
+        "published": article.published,
+        "year": article.copyright_year,
+        "comments": len(article.comments),
+        "stated": article.stated_comment_count,
+        "votes": article.votes,
+        "score": article.score,
+        "file": article.file,
+    }

@@ -1,0 +1,209 @@
+"""ReaderApp: a thin Textual shell over the core. Built by one factory for the CLI, tests and
+screenshots."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import orjson
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.errors import ReaderError
+from reader.heap import long_lived_load
+from reader.locations import config_dir
+from reader.models import StoryEntry
+from reader.ui.host import ReaderHost
+from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.comment_tree import CommentTree
+from reader.ui.widgets.story_list import StoryList
+from reader.usecases import Reader, Settings
+
+if TYPE_CHECKING:
+    from reader.search.engine import SearchIndex
+
+T = TypeVar("T")
+
+
+class ReaderApp(App[None]):
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        # A priority binding opens the search before the keys typed after it are routed, so
+        # typing "/kaden" quickly puts "kaden" in the query box (see check_action).
+        Binding("slash", "search", "Search", id="app.search", priority=True,
+                tooltip="Fuzzy search titles, bodies and comments"),
+        Binding("T", "change_theme", "Theme", id="app.theme", show=False, tooltip="Pick a colour theme (remembered)"),
+    ]
+
+    def __init__(self, reader: Reader, *, blink: bool = True, watch_interval: float | None = 2.0) -> None:
+        super().__init__()
+        self.reader = reader
+        self.blink = blink
+        self.watch_interval = watch_interval
+        self.search_index: SearchIndex | None = None
+        self._reader_lock = threading.RLock()
+        self.settings = Settings()
+        self.user_keymap: dict[str, str] = {}
+
+    # ---- the use cases (workers call these from threads; one caller at a time)
+
+    def with_reader(self, fn: Callable[[Reader], T]) -> T:
+        with self._reader_lock:
+            return fn(self.reader)
+
+    @work(thread=True, group="settings")
+    def save_setting(self, name: str, value: Any) -> None:
+        setattr(self.settings, name, value)
+        self._guard(lambda r: r.save_setting(name, value))
+
+    @work(thread=True, exclusive=True, group="head")
+    def save_head(self, rows: list[StoryEntry], sort: str, bookmarked_only: bool, total: int) -> None:
+        self._guard(lambda r: r.remember_head(rows, sort, bookmarked_only, total))
+
+    @work(thread=True, group="state")
+    def write_mark(self, key: str, mark: str, value: bool) -> None:
+        """Bookmarks and read marks go to disk at once (a small file, never the archive)."""
+        self._guard(lambda r: r.save_mark(key, mark, value))
+
+    def _guard(self, fn: Callable[[Reader], Any]) -> Any:
+        try:
+            return self.with_reader(fn)
+        except ReaderError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=8)
+            return None
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_search_index(self) -> None:
+        try:
+            with long_lived_load():
+                self.search_index = self.with_reader(lambda r: r.search_index())
+        except (ReaderError, OSError) as exc:
+            self.call_from_thread(self.notify, f"search index: {exc}", severity="error", markup=False)
+
+    # ---- lifecycle
+
+    def on_mount(self) -> None:
+        try:
+            self.settings = self.reader.settings()
+        except ReaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        theme = self.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda t: self.save_setting("theme", t.name))
+        self._load_keymap()
+        self.push_screen(MainScreen())
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self._poll_store)
+
+    def _load_keymap(self) -> None:
+        path = config_dir() / "keymap.json"
+        if not path.exists():
+            return
+        try:
+            keymap = orjson.loads(path.read_bytes())
+            if isinstance(keymap, dict):
+                self.user_keymap = {str(k): str(v) for k, v in keymap.items()}
+                self.set_keymap(self.user_keymap)
+        except (orjson.JSONDecodeError, OSError) as exc:
+            self.notify(f"{path}: ignored ({exc})", severity="warning", markup=False)
+
+    def _poll_store(self) -> None:
+        """Another process (say `reader import`) wrote to the database: pick up its stories."""
+        try:
+            changed = self.with_reader(lambda r: r.changed())
+        except ReaderError:
+            return
+        if changed and isinstance(self.screen, MainScreen):
+            self.screen.load_entries()
+
+    # ---- actions
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen([(title, [(self.binding_keys(b), b.tooltip or b.description) for b in bindings])
+                                     for title, _, bindings in help_groups(self)]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" is a character in the search box, and means nothing over help.
+        return not (action == "search" and not isinstance(self.screen, MainScreen))
+
+    def action_search(self) -> None:
+        from reader.ui.screens.search import SearchScreen
+
+        main = self.screen if isinstance(self.screen, MainScreen) else None
+        if main is None:
+            return
+
+        def done(result: tuple[str, Any] | None) -> None:
+            if result is not None:
+                main.apply_search(*result)
+
+        self.push_screen(SearchScreen(lambda: self.search_index, main.search_query or "", blink=self.blink), done)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists every key's action, made from the same bindings as the help screen,
+        so a remapped key shows its new keys here too."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for _title, owner, bindings in help_groups(self):
+            node = self if owner is ReaderApp else screen if owner is MainScreen else screen.query_one(owner)
+            for b in bindings:
+                if b.id in PALETTE_SKIP:
+                    continue
+                keys = self.binding_keys(b)
+                yield SystemCommand(b.description, f"{b.tooltip or b.description} ({keys})",
+                                    partial(self.run_action, b.action, node))
+
+    def binding_keys(self, b: Binding) -> str:
+        """The keys that run a binding now (after the user's keymap), as people write them."""
+        keys = self.user_keymap.get(b.id or "", b.key)
+        return " / ".join(self.get_key_display(Binding(k.strip(), b.action)) for k in keys.split(","))
+
+
+PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette: every action", id="palette")
+PALETTE_SKIP = {"app.quit", "app.help", "main.quit", "main.back", "palette"}
+
+
+def help_groups(app: App[Any]) -> list[tuple[str, type[Any], list[Binding]]]:
+    """Every binding, grouped by where it works: the help screen and the palette are made from this."""
+    from reader.ui.screens.search import SearchScreen
+
+    def listed(bindings: list[Any]) -> list[Binding]:
+        return [b for b in bindings if isinstance(b, Binding)]
+
+    return [
+        ("Everywhere", ReaderApp, [*listed(ReaderApp.BINDINGS), PALETTE_BINDING]),
+        ("Panes and stories", MainScreen, listed(MainScreen.BINDINGS)),
+        ("Story list", StoryList, listed(StoryList.BINDINGS)),
+        ("Article", ArticleView, listed(ArticleView.BINDINGS)),
+        ("Comments", CommentTree, listed(CommentTree.BINDINGS)),
+        ("Search box", SearchScreen, listed(SearchScreen.BINDINGS)),
+    ]
+
+
+def make_app(reader: Reader, **kwargs: Any) -> ReaderApp:
+    """The one factory: the CLI, the tests and the screenshot script all build the app here."""
+    return ReaderApp(reader, **kwargs)
+
+
+def run_app(reader: Reader) -> None:
+    make_app(reader).run()
+
+
+def _is_a_host(app: ReaderApp) -> ReaderHost:
+    """mypy checks here that ReaderApp gives the screens everything ReaderHost promises."""
+    return app

@@ -1,0 +1,192 @@
+"""What a person does with reader, as one typed object that the app and the CLI both call.
+
+`Reader` is the use-case layer (as lemon24/reader's `Reader` is): opening a story marks it
+read, bookmarks and read marks are toggled here, the list is ordered here, settings are typed
+here, and the cached first screen's policy lives here. Neither UI touches the store directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.listing import DEFAULT_SORT, LIST_SORTS, sort_entries
+from reader.models import Article, StoryEntry
+from reader.store import ImportResult, Store
+from reader.store.archive import HEAD_ROWS
+from reader.threads_view import COMMENT_SORTS
+
+if TYPE_CHECKING:
+    from reader.search.engine import SearchIndex
+    from reader.search.hits import Hit
+
+__all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Reader", "Settings"]
+
+HEAD_CACHE_FROM = 2000  # archives larger than this paint their first screen from head.json
+
+
+@dataclass(slots=True)
+class Settings:
+    """The user's settings, kept in the database's user.json."""
+
+    theme: str | None = None
+    sort: str = DEFAULT_SORT
+    comment_sort: str = "score"
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any]) -> Settings:
+        s = cls()
+        if isinstance(stored.get("theme"), str):
+            s.theme = stored["theme"]
+        if stored.get("sort") in LIST_SORTS:
+            s.sort = stored["sort"]
+        if stored.get("comment_sort") in COMMENT_SORTS:
+            s.comment_sort = stored["comment_sort"]
+        return s
+
+
+SETTING_NAMES = frozenset(f.name for f in fields(Settings))
+
+
+class Reader:
+    """One database, and everything a reader of it does."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, path: Path, *, seed: bool = True, on_wait: Callable[[], None] | None = None) -> Reader:
+        """Open the database at `path`; a database never written before gets the seed pages."""
+        store = Store(path, on_wait=on_wait)
+        if seed:
+            from reader.importer import seed_if_new
+
+            seed_if_new(store)
+        return cls(store)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    # ---- the list
+
+    def stories(self, sort: str = DEFAULT_SORT, *, bookmarked_only: bool = False) -> list[StoryEntry]:
+        """Every story in an order (see reader.listing.LIST_SORTS)."""
+        rows = sort_entries(self.store.entries(), sort)
+        return [e for e in rows if e.bookmarked] if bookmarked_only else rows
+
+    def all_stories(self) -> list[StoryEntry]:
+        """Every story, unordered (the app sorts and keeps each order itself)."""
+        return self.store.entries()
+
+    def story(self, ref: str | int) -> StoryEntry:
+        """A story by its short id or a key prefix."""
+        return self.store.entry(ref)
+
+    def bookmarks(self) -> list[StoryEntry]:
+        """Bookmarked stories, the newest bookmark first."""
+        rows = [e for e in self.store.entries() if e.bookmarked]
+        rows.sort(key=lambda e: -(e.bookmarked_at or 0))
+        return rows
+
+    def changed(self) -> bool:
+        """Has another process written to the database since it was read?"""
+        return self.store.changed()
+
+    # ---- the list's first screen (big archives paint it before the whole list has loaded)
+
+    def cached_head(self, sort: str, bookmarked_only: bool) -> list[StoryEntry] | None:
+        return self.store.read_head(sort, bookmarked_only)
+
+    def remember_head(self, rows: list[StoryEntry], sort: str, bookmarked_only: bool, total: int) -> None:
+        """Keep the list's first screen for the next start, if the archive is big enough to need it."""
+        if total > HEAD_CACHE_FROM:
+            self.store.write_head(rows[:HEAD_ROWS], sort, bookmarked_only)
+
+    # ---- reading a story
+
+    def article(self, entry: StoryEntry) -> Article:
+        """The whole story, without marking it read."""
+        return self.store.article(entry)
+
+    def open_story(self, entry: StoryEntry) -> Article:
+        """Read a story: it is marked read (on disk and in `entry`)."""
+        article = self.store.article(entry)
+        if not entry.read:
+            self.store.set_read(entry.key, True)
+            entry.read = True
+        return article
+
+    # ---- marks
+
+    def save_mark(self, key: str, mark: str, value: bool) -> None:
+        """Write one mark ("bookmarked" or "read") of a story as given (the app flips its row at
+        once and saves in the background)."""
+        if mark == "bookmarked":
+            self.store.set_bookmark(key, value)
+        elif mark == "read":
+            self.store.set_read(key, value)
+        else:
+            raise ValueError(f"unknown mark {mark!r}")
+
+    def set_bookmark(self, entry: StoryEntry, on: bool) -> bool:
+        """Bookmark or unbookmark; returns False when the story was already so (nothing written)."""
+        if entry.bookmarked == on:
+            return False
+        self.store.set_bookmark(entry.key, on)
+        entry.bookmarked = on
+        return True
+
+    def toggle_bookmark(self, entry: StoryEntry) -> bool:
+        """Flip the bookmark; returns the new state."""
+        self.set_bookmark(entry, not entry.bookmarked)
+        return entry.bookmarked
+
+    def set_read(self, entry: StoryEntry, read: bool) -> bool:
+        if entry.read == read:
+            return False
+        self.store.set_read(entry.key, read)
+        entry.read = read
+        return True
+
+    def toggle_read(self, entry: StoryEntry) -> bool:
+        self.set_read(entry, not entry.read)
+        return entry.read
+
+    # ---- settings
+
+    def settings(self) -> Settings:
+        return Settings.from_stored(self.store.settings())
+
+    def save_setting(self, name: str, value: Any) -> None:
+        if name not in SETTING_NAMES:
+            raise ValueError(f"unknown setting {name!r}")
+        self.store.set_setting(name, value)
+
+    # ---- search
+
+    def search_index(self) -> SearchIndex:
+        """The search index, loaded (it is built first for an older or repaired database)."""
+        return self.store.search_index()
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[StoryEntry | None, Hit]]:
+        """Hits for `query`, best first, each with its story's list row."""
+        hits = self.search_index().search(query, limit)
+        by_key = {e.key: e for e in self.store.entries()}
+        return [(by_key.get(h.key), h) for h in hits]
+
+    # ---- getting pages in, and health
+
+    def import_pages(self, paths: Iterable[str | os.PathLike[str]], *,
+                     on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
+        from reader.importer import import_paths
+
+        return import_paths(self.store, paths, on_result=on_result)
+
+    def doctor(self, rebuild: bool = False) -> list[str]:
+        from reader.store.repair import doctor
+
+        return doctor(self.store, rebuild=rebuild)

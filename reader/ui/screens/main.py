@@ -231,9 +231,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str) -> None:
         article = self.reader_app.with_reader(lambda r: r.open_story(entry))  # opening a story marks it read
-        self.app.call_from_thread(self._show_story, entry, article, focus_comment, pane)
+        self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane)
 
-    def _show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str) -> None:
+    def show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str) -> None:
         self.open_entry, self.open_article = entry, article
         self.query_one(StoryList).refresh_entry(entry.key)
         self.query_one(ArticleView).show(article, self.search_terms)

@@ -64,9 +64,6 @@ class LineView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.content_width, self.line_count())
         self.refresh()
 
-    def clear_line_cache(self) -> None:
-        self._strips.clear()
-
     def notify_style_update(self) -> None:
         self._base = None  # focus, theme or CSS changed: the base style is computed again
         self._cw_size = None  # (and the content width: padding or borders may have changed)

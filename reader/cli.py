@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -39,9 +41,14 @@ def _fail(msg: str, code: int = 1) -> NoReturn:
 
 
 def _reader(ctx: click.Context, seed: bool = True) -> Reader:
-    path = database_path(ctx.obj.get("db"))
-    return Reader.open(path, seed=seed, on_wait=lambda: click.echo(
+    try:
+        path = database_path(ctx.obj.get("db"))
+    except ValueError as exc:
+        _fail(str(exc))
+    reader = Reader.open(path, seed=seed, on_wait=lambda: click.echo(
         f"reader: waiting for another reader process to finish writing to {path} …", err=True))
+    ctx.find_root().obj["reader"] = reader
+    return reader
 
 
 class ReaderGroup(click.Group):
@@ -50,17 +57,24 @@ class ReaderGroup(click.Group):
             return super().invoke(ctx)
         except ReaderError as exc:
             _fail(str(exc))
-        except BrokenPipeError:
+        except BrokenPipeError:  # `reader list | head`: the reader went away, which is fine
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        finally:
+            reader = (ctx.obj or {}).get("reader")
+            if reader is not None:
+                for notice in reader.notices():
+                    click.echo(f"reader: {notice}", err=True)
 
 
 @click.group(cls=ReaderGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(path_type=Path), help="Database directory (default: per-user data dir, or $READER_DB).")
+@click.option("--db", metavar="PATH", help="Database directory (default: per-user data dir, or $READER_DB).")
 @click.version_option(package_name="reader", prog_name="reader")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> None:
+def cli(ctx: click.Context, db: str | None) -> None:
     """A calm, keyboard-first terminal news reader. With no command, opens the app."""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
@@ -68,7 +82,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         reader = _reader(ctx)
         from reader.ui.app import run_app
 
-        run_app(reader)
+        sys.exit(run_app(reader))
 
 
 @cli.command("import")
@@ -77,7 +91,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Import page files, or folders of *.txt pages."""
-    reader = _reader(ctx)
+    reader = _reader(ctx, seed=False)  # importing never adds the demo pages
     con = _console()
     # One line per file: click's styling costs microseconds a line (Rich's, ~0.1 ms), which
     # matters when 100,000 lines compete with the parsers for the CPU.
@@ -108,10 +122,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> No
 @click.pass_context
 def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) -> None:
     """List stories. `votes` is the total votes cast on a story's comments, `score` their net."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from reader.render import date_label
+    from reader.render import date_label, line_strings, story_table
 
     entries = _reader(ctx).stories(sort_by, bookmarked_only=bookmarked)
     if as_json:
@@ -122,22 +133,14 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) 
         con.print("No stories." + (" Bookmark one with `reader bookmark ID`." if bookmarked else
                                    " Import pages with `reader import PATH`."), markup=False)
         return
-    t = Table(box=None, pad_edge=False, header_style="bold", title=f"{len(entries)} stories · sorted by {sort_by}",
-              title_justify="left", title_style="dim")
-    title_w = max(16, con.width - 58)
-    for col, kw in (("id", {"justify": "right", "no_wrap": True}), ("", {"no_wrap": True, "min_width": 2}),
-                    ("title", {"max_width": title_w, "overflow": "ellipsis", "no_wrap": True}),
-                    ("source", {"no_wrap": True, "max_width": 14, "overflow": "ellipsis"}),
-                    ("date", {"no_wrap": True, "min_width": 10}),
-                    ("cmts", {"justify": "right", "no_wrap": True, "min_width": 4}),
-                    ("votes", {"justify": "right", "no_wrap": True, "min_width": 5}),
-                    ("score", {"justify": "right", "no_wrap": True, "min_width": 5})):
-        t.add_column(col, **kw)
-    for e in entries:
-        marks = ("★" if e.bookmarked else " ") + (" " if e.read else "●")
-        t.add_row(str(e.id), marks, Text(e.title), Text(e.source or "—"), date_label(e),
-                  str(e.comments), str(e.votes), str(e.score))
-    con.print(t)
+    if not sys.stdout.isatty() and not con.is_terminal:
+        # Piped: full titles in tab-separated columns, for grep, cut and awk.
+        _write_lines(["id\tbookmarked\tread\ttitle\tsource\tdate\tcomments\tvotes\tscore"] + [
+            "\t".join((str(e.id), "1" if e.bookmarked else "0", "1" if e.read else "0", clean_line(e.title),
+                       clean_line(e.source or ""), date_label(e), str(e.comments), str(e.votes), str(e.score)))
+            for e in entries])
+        return
+    _write_lines(line_strings(story_table(entries, con.width, f"{len(entries)} stories · sorted by {sort_by}"), con))
 
 
 @cli.command()
@@ -147,9 +150,7 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) 
 @click.pass_context
 def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> None:
     """Show a story (by id from `reader list`) and its comment tree."""
-    from rich.rule import Rule
-
-    from reader.render import article_renderable, thread_lines
+    from reader.render import line_strings, story_lines_for_stream
     from reader.threads_view import SORT_LABELS, Thread
 
     reader = _reader(ctx)
@@ -164,15 +165,24 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
         _json(d)
         return
     con = _console()
-    con.print(article_renderable(art))
     label = f"{len(art.comments)} comments · sorted by {SORT_LABELS[comments_sort]}"
     if art.stated_comment_count and art.stated_comment_count > len(art.comments):
         label += f" (the page says {art.stated_comment_count})"
-    con.print(Rule(label, style="dim"))
-    if not rows:
-        con.print("No comments.", style="dim", markup=False)
-    for line in thread_lines(rows, con.width):
-        con.print(line, overflow="fold")
+    _write_lines(line_strings(story_lines_for_stream(art, rows, con.width, label), con))
+
+
+def _write_lines(lines: Iterable[str]) -> None:
+    """Write lines to stdout in big chunks (a 10 MB page is ~100,000 lines)."""
+    out = sys.stdout
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= 2000:
+            out.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        out.write("\n".join(chunk) + "\n")
+    out.flush()
 
 
 @cli.command()
@@ -281,14 +291,33 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--rebuild", is_flag=True, help="Rebuild the index from the stored pages (bookmarks are kept).")
+@click.option("--rebuild", is_flag=True,
+              help="Repair: rebuild the index and the search index from the page files (ids, bookmarks and read marks are kept).")
 @click.pass_context
 def doctor(ctx: click.Context, rebuild: bool) -> None:
     """Check the database's health."""
     reader = _reader(ctx, seed=False)
     click.echo(f"database: {reader.path}")
-    for line in reader.doctor(rebuild=rebuild):
+    report = reader.doctor(rebuild=rebuild)
+    for line in report.lines():
         click.echo(f"  {line}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+def compact(ctx: click.Context) -> None:
+    """Drop superseded copies of re-imported stories and temporary files left by interrupted writes."""
+    reader = _reader(ctx, seed=False)
+    before = _size(reader.path)
+    for line in reader.compact().lines():
+        click.echo(line)
+    click.echo(f"the database went from {before / 1e6:.1f} MB to {_size(reader.path) / 1e6:.1f} MB")
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def main() -> None:

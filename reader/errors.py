@@ -14,5 +14,10 @@ class StoreError(ReaderError):
     """A database problem (unreadable, damaged, locked, read-only, no such story)."""
 
 
+class SearchIndexDamaged(ReaderError):
+    """A search file is missing or does not agree with the others (the index is derived data:
+    it is rebuilt from the stored stories)."""
+
+
 class PageError(ReaderError, ValueError):
     """A page that cannot be read or is not a news page; str() is a one-line reason."""

@@ -12,10 +12,17 @@ APP = "reader"
 
 
 def database_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The database directory: --db, else $READER_DB, else the per-user data dir."""
-    if override:
+    """The database directory: --db, else $READER_DB, else the per-user data dir.
+
+    A blank --db or READER_DB is a mistake, not "here": ValueError with a one-line reason."""
+    if override is not None:
+        if not str(override).strip():
+            raise ValueError("--db is blank: give the folder of the database")
         return Path(override).expanduser()
-    if env := os.environ.get("READER_DB"):
+    env = os.environ.get("READER_DB")
+    if env is not None:
+        if not env.strip():
+            raise ValueError("READER_DB is set but blank: unset it, or give the folder of the database")
         return Path(env).expanduser()
     return Path(user_data_dir(APP, appauthor=False)) / "db"
 

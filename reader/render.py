@@ -6,9 +6,12 @@ comment is shown as written and styles nothing.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.color import ColorSystem
 from rich.console import Console, Group, RenderableType
 from rich.style import Style
 from rich.text import Text
@@ -281,3 +284,79 @@ def thread_lines(rows: list[Row], width: int) -> list[Text]:
         out += [line.text() for line in comment_lines(row, width)]
         out.append(indent_guides(row.depth))
     return out
+
+
+# ---- whole documents for a stream (the CLI): fast at any size
+
+_COLOR_SYSTEMS = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT,
+                  "truecolor": ColorSystem.TRUECOLOR, "windows": ColorSystem.WINDOWS}
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_style(style: str) -> Style:
+    return Style.parse(style)
+
+
+def line_strings(lines: Iterable[Line], console: Console) -> Iterator[str]:
+    """Wrapped lines as the strings to write: plain when the console has no colour, else with
+    ANSI styles. Rich's own printing crops and re-wraps every line (minutes for a 10 MB page or a
+    100,000-comment thread); these lines are wrapped already, so each is only styled."""
+    cs = _COLOR_SYSTEMS.get(console.color_system or "")
+    if cs is None:
+        for line in lines:
+            yield line.plain
+        return
+    for line in lines:
+        parts = [_segments(line.head, console)] if line.head.plain else []
+        if isinstance(line.body, str):
+            style = line.style if isinstance(line.style, Style) else _parsed_style(line.style) if line.style else None
+            parts.append(style.render(line.body, color_system=cs) if style else line.body)
+        else:
+            parts.append(_segments(line.body, console))
+        yield "".join(parts)
+
+
+def _segments(text: Text, console: Console) -> str:
+    cs = _COLOR_SYSTEMS.get(console.color_system or "")
+    return "".join(seg.style.render(seg.text, color_system=cs) if seg.style else seg.text
+                   for seg in text.render(console) if seg.text != "\n")
+
+
+def story_lines_for_stream(a: Article, rows: list[Row], width: int, rule: str) -> Iterator[Line]:
+    """A whole story, wrapped to `width`: the article, a rule carrying `rule`, the comment tree."""
+    for part in article_parts(a):
+        if not part.plain:
+            yield Line(_NO_HEAD, "")
+            continue
+        yield from paragraph_lines(part, width)
+    label = f"── {rule} "
+    yield Line(_NO_HEAD, label + "─" * max(0, width - cell_len(label)), "dim")
+    if not rows:
+        yield Line(_NO_HEAD, "No comments.", "dim")
+    for row in rows:
+        yield from comment_lines(row, width)
+        yield Line(indent_guides(row.depth), "")
+
+
+def story_table(entries: list[StoryEntry], width: int, caption: str) -> Iterator[Line]:
+    """The story list as fixed columns, one line a story (`reader list` on a terminal)."""
+    title_w = max(16, width - 60)  # 60 cells: id, marks, source, date, comments, votes, score
+    yield Line(_NO_HEAD, caption, "dim")
+    yield Line(_NO_HEAD, f"{'id':>5}    {'title':<{title_w}} {'source':<14} {'date':<10} {'cmts':>5} {'votes':>6} "
+               f"{'score':>6}"[:width], "bold")
+    for e in entries:
+        marks = Text.assemble(("★" if e.bookmarked else " ", "yellow"), (" " if e.read else "●", "cyan"))
+        title = _fit(e.title, title_w)
+        source = _fit(e.source or "—", 14)
+        score_style = "green" if e.score > 0 else "red" if e.score < 0 else "dim"
+        body = Text.assemble(f"{e.id:>5} ", marks, " ", (title, "" if e.read else "bold"), " ", (source, "dim"), " ",
+                             (f"{date_label(e):<10}", "dim"), f" {e.comments:>5} {e.votes:>6} ",
+                             (f"{e.score:>+6}" if e.score else f"{0:>6}", score_style))
+        yield Line(_NO_HEAD, body)
+
+
+def _fit(s: str, width: int) -> str:
+    """`s` padded or cut (with an ellipsis) to exactly `width` cells."""
+    if cell_len(s) <= width:
+        return s + " " * (width - cell_len(s))
+    return set_cell_size(s, width - 1) + "…"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.errors import StoreError
 from reader.listing import DEFAULT_SORT, LIST_SORTS, sort_entries
 from reader.models import Article, StoryEntry
 from reader.store import ImportResult, Store
@@ -22,6 +23,7 @@ from reader.threads_view import COMMENT_SORTS
 if TYPE_CHECKING:
     from reader.search.engine import SearchIndex
     from reader.search.hits import Hit
+    from reader.store.repair import Report
 
 __all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Reader", "Settings"]
 
@@ -113,10 +115,15 @@ class Reader:
         return self.store.article(entry)
 
     def open_story(self, entry: StoryEntry) -> Article:
-        """Read a story: it is marked read (on disk and in `entry`)."""
+        """Read a story: it is marked read (on disk and in `entry`). A read-only database still
+        opens it; `notices()` then says the mark was not saved."""
         article = self.store.article(entry)
         if not entry.read:
-            self.store.set_read(entry.key, True)
+            try:
+                self.store.set_read(entry.key, True)
+            except StoreError as exc:
+                self.store.notices.append(f"not marked read: {exc}")
+                return article
             entry.read = True
         return article
 
@@ -186,7 +193,19 @@ class Reader:
 
         return import_paths(self.store, paths, on_result=on_result)
 
-    def doctor(self, rebuild: bool = False) -> list[str]:
-        from reader.store.repair import doctor
+    def doctor(self, rebuild: bool = False) -> Report:
+        """Check every file (and with `rebuild`, repair what can be repaired)."""
+        from reader.store import repair
 
-        return doctor(self.store, rebuild=rebuild)
+        return repair.rebuild(self.store) if rebuild else repair.check(self.store)
+
+    def compact(self) -> Report:
+        """Drop superseded copies of re-imported stories and stale temporary files."""
+        from reader.store import repair
+
+        return repair.compact(self.store)
+
+    def notices(self) -> list[str]:
+        """Things done on the user's behalf since the last call (a rebuilt search index, say)."""
+        out, self.store.notices[:] = list(self.store.notices), []
+        return out

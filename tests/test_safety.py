@@ -4,7 +4,6 @@ crash-safe and concurrent-safe storage, hostile and huge inputs)."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
@@ -254,11 +253,18 @@ def test_waiting_for_the_lock_says_so(db_path):
     assert Store(db_path).entry(1).bookmarked
 
 
-def test_corrupt_user_state_is_kept_aside(db_path):
-    Reader.open(db_path).store.set_bookmark(Store(db_path).entries()[0].key, True)
-    (db_path / "user.json").write_bytes(b'{"state": {"1": {"key": "ab')
-    r = CliRunner().invoke(cli, ["list"])
-    assert r.exit_code == 1 and "user.json: is truncated" in r.output and r.output.count("\n") == 1
-    assert list(db_path.glob("user.json.corrupt-*"))
-    assert CliRunner().invoke(cli, ["list"]).exit_code == 0
-    os.sync()
+def test_corrupt_user_state_is_reported_until_repaired_and_restored_by_doctor(db_path):
+    key = Reader.open(db_path).store.entries()[0].key
+    Store(db_path).set_bookmark(key, True)
+    damaged = b'{"state": {"1": {"key": "ab'
+    (db_path / "user.json").write_bytes(damaged)
+    for _ in range(2):  # not once and then silence: every command says so until it is repaired
+        r = CliRunner().invoke(cli, ["list"])
+        assert r.exit_code == 1 and "user.json: is truncated" in r.output and r.output.count("\n") == 1
+        assert "reader doctor --rebuild" in r.output
+    assert (db_path / "user.json").read_bytes() == damaged  # the bad bytes are kept as they were
+    assert CliRunner().invoke(cli, ["doctor"]).exit_code == 1
+    r = CliRunner().invoke(cli, ["doctor", "--rebuild"])
+    assert "restored bookmarks" in r.output, r.output
+    assert CliRunner().invoke(cli, ["doctor"]).exit_code == 0
+    assert [e.key for e in Store(db_path).entries() if e.bookmarked] == [key]

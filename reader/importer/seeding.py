@@ -9,6 +9,6 @@ from reader.store import ImportResult, Store
 
 def seed_if_new(store: Store) -> list[ImportResult]:
     """Fill a database that has never been written with the seed pages; otherwise do nothing."""
-    if store.index_file.exists():
+    if store.index_file.exists() or store.needs_repair():
         return []
     return import_paths(store, seed_files())

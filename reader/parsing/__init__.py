@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from reader.errors import PageError
@@ -39,14 +41,34 @@ def parse_bytes(data: bytes, file: str | None = None) -> Article:
 
 def parse_file(path: str | Path) -> Article:
     path = Path(path)
+    return parse_bytes(read_page(path), clean_line(path.name))
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a named pipe (FIFO), not a file"),
+                (stat.S_ISCHR, "is a device, not a file"), (stat.S_ISBLK, "is a device, not a file"),
+                (stat.S_ISSOCK, "is a socket, not a file"))
+
+
+def read_page(path: Path) -> bytes:
+    """A page's bytes: regular files only (a FIFO would block, /dev/zero never ends), and never
+    more than MAX_PAGE_BYTES read, whatever the file's size claims to be."""
     try:
-        if path.stat().st_size > MAX_PAGE_BYTES:
-            raise PageError(size_error(path.stat().st_size))
-        data = path.read_bytes()
+        mode = os.stat(path).st_mode
+        for test, why in _NOT_REGULAR:
+            if test(mode):
+                raise PageError(why)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the two looks
+                raise PageError("not a regular file")
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(MAX_PAGE_BYTES + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise PageError("no such file") from None
-    except IsADirectoryError:
-        raise PageError("is a directory") from None
     except OSError as exc:
         raise PageError(exc.strerror or str(exc)) from None
-    return parse_bytes(data, clean_line(path.name))
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageError(size_error(max(len(data), path.stat().st_size)))
+    return data

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from reader.errors import SearchIndexDamaged
 from reader.models import Article
 from reader.search.engine import SearchIndex
 from reader.search.fields import SearchPayload
@@ -36,7 +37,7 @@ class SearchFiles:
     def _next_sid(self, manifest: Manifest) -> int:
         return max([sid for sid, _ in manifest] + list(self.segment_ids()), default=0) + 1
 
-    def add(self, manifest: Manifest, items: list[tuple[int, str, SearchPayload | Article]]) -> Manifest:
+    def add(self, manifest: Manifest, items: Sequence[tuple[int, str, SearchPayload | Article]]) -> Manifest:
         """Write one import's segment (merging small tail segments); return the new manifest.
 
         Nothing here is visible until the caller commits the returned manifest.
@@ -58,10 +59,12 @@ class SearchFiles:
         return manifest
 
     def rebuild(self, items: Iterable[tuple[int, str, SearchPayload | Article]]) -> Manifest:
-        """One fresh segment for every story (doctor, migrations); return its manifest."""
+        """One fresh segment and vocabulary for every story (doctor, a damaged index); return its
+        manifest. The caller commits an empty manifest first: the old segments' term ids mean
+        nothing once the vocabulary is new."""
         sid = self._next_sid([])
         self.folder.mkdir(parents=True, exist_ok=True)
-        vocab = Vocab.load(self.folder)
+        vocab = Vocab([])
         seg = Segment.build(sid, items, vocab)
         seg.write(self.folder)
         vocab.write(self.folder)
@@ -76,5 +79,28 @@ class SearchFiles:
                     os.unlink(p)
 
     def load(self, manifest: Manifest) -> SearchIndex:
-        """The index (its arrays memory-mapped; no story text is read until a hit is shown)."""
-        return SearchIndex([Segment.load(self.folder, sid) for sid, _ in manifest], Vocab.load(self.folder))
+        """The index (its arrays memory-mapped; no story text is read until a hit is shown).
+
+        Every file is checked against the others first: SearchIndexDamaged says what is wrong,
+        rather than a search quietly answering from a damaged index."""
+        if not isinstance(manifest, list) or not all(
+                isinstance(x, list) and len(x) == 2 and all(isinstance(v, int) for v in x) for x in manifest):
+            raise SearchIndexDamaged(f"{self.folder}: the index file's list of search segments is damaged")
+        vocab = Vocab.load(self.folder)
+        segments = []
+        for sid, count in manifest:
+            seg = Segment.load(self.folder, sid)
+            if len(seg.docs) != count:
+                raise SearchIndexDamaged(f"{self.folder / f's{sid:06d}.*'}: holds {len(seg.docs)} stories, not {count}")
+            if len(seg.tids) and int(seg.tids.max()) >= len(vocab.terms):
+                raise SearchIndexDamaged(f"{self.folder / 'vocab.json'}: has fewer words than the segments use")
+            segments.append(seg)
+        return SearchIndex(segments, vocab)
+
+    def check(self, manifest: Manifest) -> str | None:
+        """What is wrong with the search files, or None."""
+        try:
+            self.load(manifest)
+        except SearchIndexDamaged as exc:
+            return str(exc)
+        return None

@@ -12,6 +12,7 @@ import numpy as np
 import orjson
 
 from reader.atomic import atomic_file, atomic_write
+from reader.errors import SearchIndexDamaged
 from reader.models import Article
 from reader.search.fields import SearchPayload
 
@@ -32,12 +33,21 @@ class Vocab:
 
     @classmethod
     def load(cls, folder: Path) -> Vocab:
+        """The vocabulary on disk (empty if there is none); SearchIndexDamaged if it is unreadable."""
         path = folder / "vocab.json"
         if not path.exists():
             return cls([])
-        terms = orjson.loads(path.read_bytes())
-        order_p = folder / "vocab.order.npy"
-        order = np.load(order_p) if order_p.exists() else None
+        try:
+            terms = orjson.loads(path.read_bytes())
+            order_p = folder / "vocab.order.npy"
+            order = np.load(order_p, allow_pickle=False) if order_p.exists() else None
+        except (OSError, ValueError, EOFError) as exc:
+            raise SearchIndexDamaged(f"{path.parent / 'vocab.*'}: unreadable ({_reason(exc)})") from None
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise SearchIndexDamaged(f"{path}: not a list of words")
+        if order is not None and (order.ndim != 1 or order.dtype.kind not in "iu" or len(order) != len(terms)
+                                  or (len(order) and (int(order.min()) < 0 or int(order.max()) >= len(terms)))):
+            raise SearchIndexDamaged(f"{folder / 'vocab.order.npy'}: does not match vocab.json")
         return cls(terms, order)
 
     def add(self, new: Iterable[str]) -> bool:
@@ -219,11 +229,35 @@ class Segment:
         paths = cls.paths(folder, sid)
         # Plain ndarray views of the mapped files: slicing a np.memmap costs a Python-level
         # subclass hook on every lookup.
-        arrays = {part: np.asarray(np.load(paths[part], mmap_mode="r")) if paths[part].stat().st_size > 128
-                  else np.load(paths[part]) for part in _PARTS}
-        text: bytes | _TextFile = _TextFile(paths["text"]) if paths["text"].stat().st_size else b""
-        return cls(sid, arrays["tids"], arrays["starts"], arrays["post"], arrays["docs"], arrays["keys"],
-                   arrays["tspan"], text)
+        try:
+            arrays = {part: np.asarray(np.load(paths[part], mmap_mode="r", allow_pickle=False))
+                      if paths[part].stat().st_size > 128 else np.load(paths[part], allow_pickle=False)
+                      for part in _PARTS}
+            text: bytes | _TextFile = _TextFile(paths["text"]) if paths["text"].stat().st_size else b""
+        except (OSError, ValueError, EOFError) as exc:
+            name = getattr(exc, "filename", None) or paths["text"].parent / f"s{sid:06d}.*"
+            raise SearchIndexDamaged(f"{name}: unreadable ({_reason(exc)})") from None
+        seg = cls(sid, arrays["tids"], arrays["starts"], arrays["post"], arrays["docs"], arrays["keys"],
+                  arrays["tspan"], text)
+        if problem := seg.problem():
+            raise SearchIndexDamaged(f"{folder / f's{sid:06d}.*'}: {problem}")
+        return seg
+
+    def problem(self) -> str | None:
+        """Why the segment's arrays do not agree with each other (or with its text), or None."""
+        t, st, p, d, k, sp = self.tids, self.starts, self.postings, self.docs, self.keys, self.tspan
+        kinds = {"tids": (t, "i", 1), "starts": (st, "i", 1), "post": (p, "u", 1), "docs": (d, "u", 1),
+                 "keys": (k, "S", 1), "tspan": (sp, "i", 2)}
+        for name, (a, kind, ndim) in kinds.items():
+            if a.dtype.kind != kind or a.ndim != ndim:
+                return f"the {name} array has the wrong type"
+        if len(st) != len(t) + 1 or (len(st) and (int(st[0]) != 0 or int(st[-1]) != len(p))):
+            return "term offsets do not match the postings"
+        if len(d) != len(k) or len(d) != len(sp) or (len(sp) and sp.shape[1] != 2):
+            return "stories, keys and text spans differ in number"
+        if len(sp) and (int(sp.min()) < 0 or int(sp.max()) > len(self.text)):
+            return f"text spans reach past the text (size {len(self.text)})"
+        return None
 
     # ---- reading
 
@@ -260,3 +294,9 @@ def merge_plan(sizes: list[tuple[int, int]]) -> int:
         k += 1
     return k
 
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "missing"
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).split("\n")[0][:80]

@@ -14,7 +14,8 @@ the old state or the new one, never a mix.
 
 from __future__ import annotations
 
-import os
+import errno
+import shutil
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -29,16 +30,18 @@ from tinydb import Query
 from tinydb.table import Document
 
 from reader.atomic import atomic_write
-from reader.errors import StoreError
+from reader.errors import SearchIndexDamaged, StoreError
 from reader.models import Article, StoryEntry
-from reader.store.files import DB, CorruptFile, open_db, stamp
+from reader.store.files import DB, INDEX_SHAPE, PAGE_SHAPE, USER_SHAPE, CorruptFile, Shape, open_db, stamp
 from reader.store.migrations import SCHEMA_VERSION, migrate
 from reader.store.records import ImportResult, PreparedStory
 
 if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
     from reader.search.engine import SearchIndex
+    from reader.search.fields import SearchPayload
     from reader.search.ondisk import SearchFiles
 
+REPAIR = "run `reader doctor --rebuild` to repair it"
 SEGMENT_CAP = 256  # stories per page file
 SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
 HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
@@ -51,12 +54,12 @@ class Store:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.on_wait = on_wait
-        if self.path.exists() and not self.path.is_dir():
-            raise StoreError(f"{self.path}: is a file, but a reader database is a directory")
+        _check_location(self.path)
         self._index: DB | None = None
         self._user: DB | None = None
         self._segments: OrderedDict[int, DB] = OrderedDict()
         self._lock: FileLock | None = None
+        self.notices: list[str] = []  # things done on the user's behalf that they should hear of
 
     # ---- files and locking
 
@@ -81,7 +84,21 @@ class Store:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the database's write lock (re-entrant within this process)."""
+        """Hold the database's write lock (re-entrant within this process). Every write happens
+        inside it, and a write the file system refuses becomes a one-line StoreError."""
+        try:
+            with self._lock_held():
+                yield
+        except OSError as exc:
+            if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise StoreError(f"{self.path}: the database is read-only ({exc.strerror}); "
+                                 "reading works, changes cannot be saved") from None
+            if exc.errno == errno.ENOSPC:
+                raise StoreError(f"{self.path}: the disk is full; nothing was changed") from None
+            raise StoreError(f"{exc.filename or self.path}: cannot write ({exc.strerror or exc})") from None
+
+    @contextmanager
+    def _lock_held(self) -> Iterator[None]:
         self.path.mkdir(parents=True, exist_ok=True)
         if self._lock is None:
             self._lock = FileLock(str(self.path / ".lock"))  # one object: re-entrant within a process
@@ -100,26 +117,34 @@ class Store:
         finally:
             lock.release()
 
+    def shape_of(self, path: Path) -> Shape:
+        return INDEX_SHAPE if path == self.index_file else USER_SHAPE if path == self.user_file else PAGE_SHAPE
+
     def open_checked(self, path: Path) -> DB:
-        """Open one of the database's files; a damaged one is renamed aside and reported."""
-        db = open_db(path)
+        """Open one of the database's files. A damaged one is reported with what to run; its
+        bytes are never changed (a copy is kept beside it, `NAME.corrupt-TIME`, for the record)."""
+        db = open_db(path, self.shape_of(path))
         try:
             db.storage.read()
         except CorruptFile as exc:
-            aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
-            os.replace(path, aside)
-            if path == self.index_file:
-                fix = "run `reader doctor --rebuild` to rebuild the index from the stored pages"
-            elif path == self.user_file:
-                fix = "bookmarks and read marks start empty; restore them from a backup of user.json"
-            else:
-                fix = "the stories in it are gone from the index; re-import their pages"
-            raise StoreError(f"{path}: {exc.problem}; kept it aside as {aside.name}; {fix}") from None
+            _keep_a_copy(path)
+            raise StoreError(f"{path}: {exc.problem}; {REPAIR}") from None
         return db
+
+    def needs_repair(self) -> str | None:
+        """Why the database cannot be used as it is (a missing index while stories are stored)."""
+        if not self.index_file.exists():
+            pages = list(self.path.glob("pages/*.json"))
+            if pages:
+                return (f"{self.index_file}: missing, but {len(pages)} page files hold stories; {REPAIR} "
+                        "(nothing has been changed)")
+        return None
 
     @property
     def index(self) -> DB:
         if self._index is None or self._index.storage.stale():
+            if problem := self.needs_repair():
+                raise StoreError(problem)
             self._index = self.open_checked(self.index_file)
             self._check_schema(self._index)
         return self._index
@@ -127,8 +152,14 @@ class Store:
     @property
     def user(self) -> DB:
         if self._user is None or self._user.storage.stale():
+            if not self.user_file.exists() and self.user_backup.exists():
+                raise StoreError(f"{self.user_file}: missing, but its backup is there; {REPAIR}")
             self._user = self.open_checked(self.user_file)
         return self._user
+
+    @property
+    def user_backup(self) -> Path:
+        return self.path / "user.json.bak"
 
     def reload(self) -> None:
         """Forget what was read: the next read goes to disk (another process may have written)."""
@@ -251,15 +282,16 @@ class Store:
             if not fresh:
                 return results
             info = self.meta() or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
-            doc_ids = _assign_ids(fresh, by_key)
-            info["search"] = self.search_files().add(
-                info.get("search", []), [(doc_ids[k], k, p.search) for k, p in fresh.items()])
-            placed = self._place(info, list(fresh.values()))
+            info["seq"] = info.get("seq", 0) + 1  # this import's number: rebuild keeps the newest copy
+            doc_ids = _assign_ids(fresh, by_key, info)
+            info["search"] = self._add_to_search(info.get("search", []),
+                                                 [(doc_ids[k], k, p.search) for k, p in fresh.items()])
+            placed = self._place(info, list(fresh.values()), doc_ids)
             self._commit(info, fresh, placed, by_key, doc_ids)
             self.search_files().drop_unlisted(info["search"])
             return results
 
-    def _place(self, info: dict[str, Any], pending: list[PreparedStory]) -> dict[str, int]:
+    def _place(self, info: dict[str, Any], pending: list[PreparedStory], ids: dict[str, int]) -> dict[str, int]:
         """Append stories to page files (a new file after SEGMENT_CAP stories or SEGMENT_BYTES);
         return the page file of each, and leave the new write position in `info`."""
         seg, count = info.get("seg", 0), info.get("seg_count", 0)
@@ -284,7 +316,7 @@ class Store:
             # Page files only ever gain documents: an updated story is a new document, and the
             # old one stays until the index (written last) stops pointing at it. So a crash at
             # any moment leaves the old index reading exactly the old stories.
-            self._append_to_segment(seg, [p.doc for p in chunk])
+            self._append_to_segment(seg, [(p.doc, ids[p.key]) for p in chunk], info["seq"])
             for p in chunk:
                 placed[p.key] = seg
             count += len(chunk)
@@ -314,18 +346,25 @@ class Store:
             info["schema"] = SCHEMA_VERSION
             self.write_meta(info)
 
-    def _append_to_segment(self, seg: int, docs: list[bytes]) -> None:
-        """Add serialised stories to a page file (a TinyDB file: {"articles": {"id": doc}}),
-        replacing the file atomically. Documents already there are kept as they are."""
+    def _append_to_segment(self, seg: int, docs: list[tuple[bytes, int]], seq: int) -> None:
+        """Add serialised stories to a page file, replacing the file atomically. Documents already
+        there are kept as they are.
+
+        A page file is a TinyDB file: `articles` holds the stories, `placed` each one's short id
+        and the number of the import that wrote it, so the index can be rebuilt from the page
+        files alone with the same ids and the newest copy of every story."""
         path = self.segment_file(seg)
         tables: dict[str, Any] = {}
         if path.exists():
             tables = dict(self.open_checked(path).storage.read() or {})
         table = dict(tables.get("articles", {}))
+        placed = dict(tables.get("placed", {}))
         next_id = max((int(k) for k in table), default=0) + 1
-        for n, doc in enumerate(docs):
+        for n, (doc, story_id) in enumerate(docs):
             table[str(next_id + n)] = orjson.Fragment(doc)
+            placed[str(next_id + n)] = {"id": story_id, "seq": seq}
         tables["articles"] = table
+        tables["placed"] = placed
         atomic_write(path, orjson.dumps(tables))
 
     # ---- the search index (its manifest lives in the index's meta, so one write commits both)
@@ -336,20 +375,42 @@ class Store:
         return SearchFiles(self.search_dir)
 
     def search_index(self) -> SearchIndex:
-        """The on-disk search index (an older or repaired database is indexed first)."""
+        """The on-disk search index. An older or repaired database is indexed first; a damaged
+        index (it is derived data) is rebuilt from the stored stories, and `notices` says so."""
         manifest = self.meta().get("search", [])
         if not manifest and not self.is_empty():
             self.rebuild_search()
             manifest = self.meta().get("search", [])
-        return self.search_files().load(manifest)
+        try:
+            return self.search_files().load(manifest)
+        except SearchIndexDamaged as exc:
+            self.notices.append(f"the search index was damaged ({exc}); rebuilt it from the stored stories")
+        self.rebuild_search()
+        return self.search_files().load(self.meta().get("search", []))
+
+    def _add_to_search(self, manifest: list[list[int]], items: list[tuple[int, str, SearchPayload]]) -> list[list[int]]:
+        """This import's search segment; if the search files are damaged, an empty manifest
+        instead (the next search rebuilds the whole index from the stories)."""
+        files = self.search_files()
+        try:
+            if problem := files.check(manifest):
+                raise SearchIndexDamaged(problem)
+            return files.add(manifest, items)
+        except SearchIndexDamaged as exc:
+            self.notices.append(f"the search index was damaged ({exc}); it will be rebuilt on the next search")
+            return []
 
     def rebuild_search(self) -> None:
-        """A fresh one-segment search index from the stored stories (doctor, migrations)."""
+        """A fresh one-segment search index from the stored stories (doctor, damage, migrations)."""
         with self.locked():
             self._index = None
+            info = self.meta() or {"schema": SCHEMA_VERSION}
+            if info.get("search"):
+                info["search"] = []  # committed first: the old segments stop counting at once
+                with self.index.storage.deferred():
+                    self.write_meta(info)
             files = self.search_files()
             manifest = files.rebuild((e.id, e.key, a) for e, a in self.iter_articles())
-            info = self.meta() or {"schema": SCHEMA_VERSION}
             info["search"] = manifest
             with self.index.storage.deferred():
                 self.write_meta(info)
@@ -395,6 +456,11 @@ class Store:
                 state.insert({"key": key, **fields})
             else:
                 state.update(fields, Query().key == key)
+            self._back_up_user()
+
+    def _back_up_user(self) -> None:
+        """user.json's twin: a damaged user.json is restored from it by `reader doctor --rebuild`."""
+        atomic_write(self.user_backup, self.user_file.read_bytes())
 
     def set_bookmark(self, key: str, on: bool) -> None:
         self._set_state(key, bookmarked=on, bookmarked_at=time.time() if on else None)
@@ -411,6 +477,7 @@ class Store:
         with self.locked():
             self._user = None
             self.user.table("settings").upsert({"name": name, "value": value}, Query().name == name)
+            self._back_up_user()
 
 
 def _classify(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[int, dict[str, Any]]]
@@ -429,13 +496,52 @@ def _classify(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[
     return results, fresh
 
 
-def _assign_ids(fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]]) -> dict[str, int]:
-    """Short ids: a known story keeps its own, a new one takes the next free number."""
-    next_doc = max((i for i, _ in by_key.values()), default=0) + 1
+def _assign_ids(fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],
+                info: dict[str, Any]) -> dict[str, int]:
+    """Short ids: a known story keeps its own, a new one takes the next number never used (the
+    meta remembers the highest, so a story's id is never given to another)."""
+    next_doc = max([i for i, _ in by_key.values()] + [info.get("last_id", 0)], default=0) + 1
     ids: dict[str, int] = {}
     for key in fresh:
         if key in by_key:
             ids[key] = by_key[key][0]
         else:
             ids[key], next_doc = next_doc, next_doc + 1
+    info["last_id"] = next_doc - 1
     return ids
+
+
+DB_FILES = ("index.json", "user.json", "user.json.bak", "head.json", "pages", "search", ".lock")
+
+
+def _check_location(path: Path) -> None:
+    """Refuse a path that cannot be a database: under a file, a file, or a folder of other things."""
+    for parent in [path, *path.parents]:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                what = "is a file" if parent == path else f"is under {parent}, which is a file"
+                raise StoreError(f"{path}: {what}; a reader database is a folder")
+            break
+    if path.is_dir():
+        names = {p.name for p in path.iterdir()}
+        ours = any(n in DB_FILES or n.startswith(("index.json", "user.json")) for n in names)
+        if names and not ours:
+            raise StoreError(f"{path}: a folder of other files, not a reader database; "
+                             "give an empty or new folder with --db")
+
+
+def _keep_a_copy(path: Path) -> None:
+    """Keep the damaged file's bytes beside it (once per distinct content)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    for old in path.parent.glob(f"{path.name}.corrupt-*"):
+        try:
+            if old.read_bytes() == data:
+                return
+        except OSError:
+            continue
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}")
+    with suppress(OSError):
+        shutil.copy2(path, aside)

@@ -16,6 +16,35 @@ from tinydb.table import Table
 from reader.atomic import atomic_write
 from reader.errors import StoreError
 
+# What each kind of file must hold, table by table: the fields every record needs, with their types.
+# Checked when a file is read, so a record without its `key` is reported as damage, not a KeyError.
+Shape = dict[str, dict[str, tuple[type, ...]]]
+INDEX_SHAPE: Shape = {
+    "articles": {"key": (str,), "title": (str,), "seg": (int,), "hash": (str,)},
+    "meta": {},
+}
+PAGE_SHAPE: Shape = {"articles": {"key": (str,), "title": (str,)}, "placed": {"id": (int,), "seq": (int,)}}
+USER_SHAPE: Shape = {"state": {"key": (str,)}, "settings": {"name": (str,)}}
+
+
+def shape_problem(data: dict[str, Any], shape: Shape) -> str | None:
+    """Why `data` (a TinyDB file's tables) does not have `shape`, or None."""
+    for table, fields in shape.items():
+        records = data.get(table, {})
+        if not isinstance(records, dict):
+            return f"its {table!r} table is not a table"
+        for doc_id, rec in records.items():
+            if not doc_id.isdigit():
+                return f"its {table!r} table has a record with the id {doc_id[:20]!r}"
+            if not isinstance(rec, dict):
+                return f"record {doc_id} of {table!r} is not a record"
+            for name, types in fields.items():
+                value = rec.get(name)
+                if not isinstance(value, types) or isinstance(value, bool):
+                    what = "has no" if name not in rec else "has a wrong"
+                    return f"record {doc_id} of {table!r} {what} {name!r}"
+    return None
+
 
 def stamp(path: Path) -> tuple[int, int] | None:
     try:
@@ -31,8 +60,9 @@ class AtomicJSONStorage(Storage):
     Inside `deferred()` writes only touch memory; the file is written once at the end.
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], shape: Shape | None = None):
         self.path = Path(path)
+        self.shape = shape
         self._data: dict[str, Any] | None = None
         self._stamp: tuple[int, int] | None = None
         self._defer = 0
@@ -63,6 +93,8 @@ class AtomicJSONStorage(Storage):
             raise CorruptFile(self.path, f"is {what} ({str(exc).split(':')[0]})") from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
             raise CorruptFile(self.path, "is JSON but not a reader database")
+        if self.shape is not None and (problem := shape_problem(data, self.shape)):
+            raise CorruptFile(self.path, f"is JSON of the wrong shape ({problem})")
         return data
 
     def write(self, data: dict[str, Any]) -> None:
@@ -150,5 +182,5 @@ class DB(TinyDB):
         return cast(AtomicJSONStorage, self._storage)
 
 
-def open_db(path: Path) -> DB:
-    return DB(path, storage=AtomicJSONStorage)
+def open_db(path: Path, shape: Shape | None = None) -> DB:
+    return DB(path, storage=AtomicJSONStorage, shape=shape)

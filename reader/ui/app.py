@@ -53,12 +53,27 @@ class ReaderApp(App[None]):
         self._reader_lock = threading.RLock()
         self.settings = Settings()
         self.user_keymap: dict[str, str] = {}
+        self.failed: str | None = None
 
     # ---- the use cases (workers call these from threads; one caller at a time)
 
     def with_reader(self, fn: Callable[[Reader], T]) -> T:
+        """Run a use case (from a worker thread or the UI thread); what it did on the user's
+        behalf (a search index rebuilt, a mark not saved) becomes a notification."""
         with self._reader_lock:
-            return fn(self.reader)
+            try:
+                return fn(self.reader)
+            finally:
+                for notice in self.reader.notices():
+                    self.notify(notice, severity="warning", markup=False, timeout=8)
+
+    def fail(self, message: str) -> None:
+        """The archive cannot be read: say so, keep running, and exit non-zero at the end."""
+        self.failed = message
+        self.notify(message, title="The database needs attention", severity="error", markup=False, timeout=30)
+
+    async def action_quit(self) -> None:
+        self.exit(return_code=1 if self.failed else 0, message=f"reader: {self.failed}" if self.failed else None)
 
     @work(thread=True, group="settings")
     def save_setting(self, name: str, value: Any) -> None:
@@ -95,7 +110,7 @@ class ReaderApp(App[None]):
         try:
             self.settings = self.reader.settings()
         except ReaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.fail(str(exc))
         theme = self.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -200,8 +215,11 @@ def make_app(reader: Reader, **kwargs: Any) -> ReaderApp:
     return ReaderApp(reader, **kwargs)
 
 
-def run_app(reader: Reader) -> None:
-    make_app(reader).run()
+def run_app(reader: Reader) -> int:
+    """Run the app; its exit code is non-zero when it ends on an error."""
+    app = make_app(reader)
+    app.run()
+    return app.return_code or 0
 
 
 def _is_a_host(app: ReaderApp) -> ReaderHost:

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from reader.errors import ReaderError
 from reader.heap import long_lived_load
 from reader.listing import LIST_SORTS, SortedViews
 from reader.models import Article, StoryEntry
@@ -95,9 +96,20 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="entries")
     def load_entries(self) -> None:
-        with long_lived_load():
-            entries = self.reader_app.with_reader(lambda r: r.all_stories())
+        try:
+            with long_lived_load():
+                entries = self.reader_app.with_reader(lambda r: r.all_stories())
+        except ReaderError as exc:
+            self.app.call_from_thread(self._load_failed, str(exc))
+            return
         self.app.call_from_thread(self._entries_loaded, entries)
+
+    def _load_failed(self, message: str) -> None:
+        story_list = self.query_one(StoryList)
+        story_list.empty_message = message
+        story_list.set_entries([])
+        self._update_status()
+        self.reader_app.fail(message)
 
     def _entries_loaded(self, entries: list[StoryEntry]) -> None:
         first = not self.all_entries
@@ -230,7 +242,11 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str) -> None:
-        article = self.reader_app.with_reader(lambda r: r.open_story(entry))  # opening a story marks it read
+        try:
+            article = self.reader_app.with_reader(lambda r: r.open_story(entry))  # opening a story marks it read
+        except ReaderError as exc:
+            self.app.notify(str(exc), title="Cannot open this story", severity="error", markup=False, timeout=10)
+            return
         self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane)
 
     def show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str) -> None:

@@ -40,12 +40,12 @@ def _fail(msg: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def _reader(ctx: click.Context, seed: bool = True) -> Reader:
+def _reader(ctx: click.Context, seed: bool = True, check: bool = True) -> Reader:
     try:
         path = database_path(ctx.obj.get("db"))
     except ValueError as exc:
         _fail(str(exc))
-    reader = Reader.open(path, seed=seed, on_wait=lambda: click.echo(
+    reader = Reader.open(path, seed=seed, check=check, on_wait=lambda: click.echo(
         f"reader: waiting for another reader process to finish writing to {path} …", err=True))
     ctx.find_root().obj["reader"] = reader
     return reader
@@ -296,7 +296,7 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 @click.pass_context
 def doctor(ctx: click.Context, rebuild: bool) -> None:
     """Check the database's health."""
-    reader = _reader(ctx, seed=False)
+    reader = _reader(ctx, seed=False, check=False)
     click.echo(f"database: {reader.path}")
     report = reader.doctor(rebuild=rebuild)
     for line in report.lines():

@@ -60,13 +60,16 @@ class Reader:
         self.store = store
 
     @classmethod
-    def open(cls, path: Path, *, seed: bool = True, on_wait: Callable[[], None] | None = None) -> Reader:
+    def open(cls, path: Path, *, seed: bool = True, check: bool = True,
+             on_wait: Callable[[], None] | None = None) -> Reader:
         """Open the database at `path`; a database never written before gets the seed pages."""
         store = Store(path, on_wait=on_wait)
         if seed:
             from reader.importer import seed_if_new
 
             seed_if_new(store)
+        if check and store.path.exists():
+            _ = store.user  # damaged user state is reported by every command, not only by those that read it
         return cls(store)
 
     @property

@@ -255,8 +255,10 @@ class Segment:
             return "term offsets do not match the postings"
         if len(d) != len(k) or len(d) != len(sp) or (len(sp) and sp.shape[1] != 2):
             return "stories, keys and text spans differ in number"
-        if len(sp) and (int(sp.min()) < 0 or int(sp.max()) > len(self.text)):
-            return f"text spans reach past the text (size {len(self.text)})"
+        if len(sp) and (int(sp.min()) < 0 or int(sp.max()) != len(self.text)):
+            return f"the text ({len(self.text)} bytes) is not the size its spans say ({int(sp.max())})"
+        if not len(sp) and len(self.text):
+            return "text without stories"
         return None
 
     # ---- reading

@@ -20,7 +20,7 @@ import orjson
 from reader.atomic import atomic_write, is_temp_file
 from reader.errors import StoreError
 from reader.models import Article
-from reader.store.archive import REPAIR, SEGMENT_BYTES, SEGMENT_CAP, Store
+from reader.store.archive import SEGMENT_BYTES, SEGMENT_CAP, Store
 from reader.store.files import PAGE_SHAPE, CorruptFile, open_db
 from reader.store.migrations import SCHEMA_VERSION
 from reader.store.records import index_record, serialise
@@ -33,18 +33,19 @@ class Report:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # problems a repair found (and fixed)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def lines(self) -> list[str]:
-        out = [f"problem: {p}" for p in self.problems] + [f"note: {n}" for n in self.notes]
-        out += [f"done: {d}" for d in self.done]
+        out = [f"found: {p}" for p in self.found] + [f"done: {d}" for d in self.done]
+        out += [f"problem: {p}" for p in self.problems] + [f"note: {n}" for n in self.notes]
         if self.problems:
-            out.append(f"to repair: {REPAIR.removeprefix('run ')}" if not self.done else
-                       "run `reader doctor` again to check the repair")
-        elif not self.done:
+            out.append("to repair it, run `reader doctor --rebuild`" if not self.done else
+                       "some damage could not be repaired (see above)")
+        else:
             out.append("all is well")
         return out
 
@@ -166,7 +167,7 @@ def _check_search(store: Store, report: Report, meta: dict[str, Any]) -> None:
 
 def rebuild(store: Store) -> Report:
     """Repair: a new index from the page files, user state from its backup, a new search index."""
-    report = check(store)
+    report = Report(found=check(store).problems)
     with store.locked():
         newest, damaged, _ = _read_pages(store, Report())
         for path in damaged:  # kept, but out of the way: its stories are listed for re-import
@@ -180,6 +181,9 @@ def rebuild(store: Store) -> Report:
         store.reload()
         store.rebuild_search()
         report.done.append(f"rebuilt the search index ({len(newest)} stories)")
+    after = check(store)
+    report.problems += [p for p in after.problems if p not in report.problems]
+    report.notes = after.notes
     return report
 
 

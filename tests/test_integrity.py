@@ -321,3 +321,70 @@ def test_list_piped_prints_full_titles_as_tab_separated_columns(db_path):
     titles = {line.split("\t")[3] for line in lines[1:]}
     assert "Japan working toward Ishiba-Trump meeting in U.S. before mid-February" in titles
     assert all(len(line.split("\t")) == 9 for line in lines)
+
+
+# ---- the app
+
+
+async def test_app_with_a_damaged_index_says_so_keeps_running_and_exits_non_zero(good_db):
+    from apphelpers import settle
+    from reader.ui.app import make_app
+    from reader.ui.widgets.story_list import StoryList
+
+    db, _ = good_db
+    (db / "index.json").write_bytes(b"garbage")
+    app = make_app(Reader.open(db, seed=False, check=False), blink=False, watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(StoryList)
+        assert lst.entries == [] and "reader doctor --rebuild" in lst.empty_message
+        assert app.failed and "index.json" in app.failed
+        await pilot.press("j", "enter", "3", "b")  # nothing to act on: nothing breaks
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+async def test_app_on_a_read_only_database_notifies_and_keeps_running(good_db, monkeypatch):
+    import reader.store.archive as archive
+    from apphelpers import open_file, settle
+    from reader.ui.app import make_app
+
+    db, before = good_db
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied", str(db / "user.json"))
+
+    app = make_app(Reader.open(db), blink=False, watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(archive, "atomic_write", refuse)
+        monkeypatch.setattr("reader.store.files.atomic_write", refuse)
+        await open_file(pilot, "003")  # unread: opening it would mark it read
+        await pilot.press("b")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("read-only" in m for m in messages), messages
+        assert app.screen.open_article is not None  # the story opened all the same
+        assert not app.screen.open_entry.bookmarked  # the bookmark the disk refused is taken back
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert state(db) == before
+
+
+async def test_app_opening_a_story_from_a_damaged_page_file_notifies(good_db):
+    from apphelpers import settle
+    from reader.ui.app import make_app
+    from reader.ui.widgets.story_list import StoryList
+
+    db, _ = good_db
+    (db / "pages" / "000001.json").write_bytes(b"{}garbage")
+    app = make_app(Reader.open(db), blink=False, watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(StoryList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("000001.json" in m for m in messages), messages
+        assert app.screen.open_article is None
+        await pilot.press("q")

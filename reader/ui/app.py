@@ -86,8 +86,14 @@ class ReaderApp(App[None]):
 
     @work(thread=True, group="state")
     def write_mark(self, key: str, mark: str, value: bool) -> None:
-        """Bookmarks and read marks go to disk at once (a small file, never the archive)."""
-        self._guard(lambda r: r.save_mark(key, mark, value))
+        """Bookmarks and read marks go to disk at once (a small file, never the archive); a mark
+        that could not be saved is taken back on screen too."""
+        def save(r: Reader) -> bool:
+            r.save_mark(key, mark, value)
+            return True
+
+        if self._guard(save) is None and isinstance(self.screen, MainScreen):
+            self.call_from_thread(self.screen.set_mark, key, mark, not value)
 
     def _guard(self, fn: Callable[[Reader], Any]) -> Any:
         try:

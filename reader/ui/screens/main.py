@@ -318,6 +318,12 @@ class MainScreen(Screen[None]):
         self.reader_app.write_mark(entry.key, mark, value)
         return entry, value
 
+    def set_mark(self, key: str, mark: str, value: bool) -> None:
+        """Show a story's mark as `value` (the app takes back a mark the disk refused)."""
+        for entry in {id(e): e for e in (self.by_key.get(key), self._target()) if e is not None and e.key == key}.values():
+            setattr(entry, mark, value)
+        self.query_one(StoryList).refresh_entry(key)
+
     def action_toggle_bookmark(self) -> None:
         toggled = self._toggle("bookmarked")
         if toggled is None:

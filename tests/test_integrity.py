@@ -327,9 +327,10 @@ def test_list_piped_prints_full_titles_as_tab_separated_columns(db_path):
 
 
 async def test_app_with_a_damaged_index_says_so_keeps_running_and_exits_non_zero(good_db):
-    from apphelpers import settle
     from reader.ui.app import make_app
     from reader.ui.widgets.story_list import StoryList
+
+    from apphelpers import settle
 
     db, _ = good_db
     (db / "index.json").write_bytes(b"garbage")
@@ -346,8 +347,9 @@ async def test_app_with_a_damaged_index_says_so_keeps_running_and_exits_non_zero
 
 async def test_app_on_a_read_only_database_notifies_and_keeps_running(good_db, monkeypatch):
     import reader.store.archive as archive
-    from apphelpers import open_file, settle
     from reader.ui.app import make_app
+
+    from apphelpers import open_file, settle
 
     db, before = good_db
 
@@ -372,9 +374,10 @@ async def test_app_on_a_read_only_database_notifies_and_keeps_running(good_db, m
 
 
 async def test_app_opening_a_story_from_a_damaged_page_file_notifies(good_db):
-    from apphelpers import settle
     from reader.ui.app import make_app
     from reader.ui.widgets.story_list import StoryList
+
+    from apphelpers import settle
 
     db, _ = good_db
     (db / "pages" / "000001.json").write_bytes(b"{}garbage")

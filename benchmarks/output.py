@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = "alpha beta gamma delta news story minister trade tariff market".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "news", "story", "minister", "trade", "tariff", "market"]
 
 
 def pages(folder: Path) -> None:

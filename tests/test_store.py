@@ -149,7 +149,7 @@ def test_search_index_follows_updates_and_merges(db_path, tmp_path, monkeypatch)
     store = Reader.open(db_path).store
     page = tmp_path / "p.txt"
     for version in range(1, 6):  # five imports of a growing story: segments merge as they come
-        page.write_text(f"Updated story\nVersion marker zq{version}x", encoding="utf-8")
+        page.write_text(f"Updated story about the harbour\nThe body carries version marker zq{version}x.", encoding="utf-8")
         import_paths(store, [page])
     idx = Store(db_path).search_index()
     assert [h.where for h in idx.search("zq5x")] == ["body"]

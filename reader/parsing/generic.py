@@ -1,44 +1,140 @@
-"""Any other page: the first line that is not boilerplate is the title, the rest is body.
-Voted comments, if the page has them, are split off as on Japan Today."""
+"""Any other page. The headline is chosen by evidence (see evidence.py) among the lines that are
+not site furniture; the body is what is left above the comments. Voted comments, if the page has
+them, are split off as on Japan Today."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from reader.models import Article
 from reader.parsing.comments import first_vote_index, split_comments
 from reader.parsing.common import COMMENT_COUNT, LOGIN_TO_COMMENT, is_boilerplate
+from reader.parsing.evidence import (
+    first_sentence,
+    furniture_kind,
+    is_byline,
+    is_caption,
+    parse_date,
+    split_leading_date,
+    title_score,
+)
 from reader.parsing.threads import build_threads
 
-COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?)$", re.IGNORECASE)
+COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join the conversation|discussion)$",
+                              re.IGNORECASE)
+_RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
+                              r"|recommended(?: for you)?|most (?:read|popular)|trending(?: now)?|you may also like"
+                              r"|read (?:more|next|also))$", re.IGNORECASE)
+_SITE_WORDS = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|guardian|press|gazette|telegraph"
+                         r"|chronicle|observer|review|report|wire|online|\.com|\.co\.\w+|\.org|\.net)\b", re.IGNORECASE)
+TITLE_WINDOW = 14  # the headline is among the first lines left once furniture is gone
 
 
-def parse(lines: list[str], file: str | None) -> Article:
+@dataclass
+class _Head:
+    """What the lines above the body say about the story."""
+
+    published: str | None = None
+    byline: str | None = None
+    image: dict[str, str | None] | None = None
+    kept: list[str] = field(default_factory=list)
+
+
+def _split_comment_section(lines: list[str]) -> tuple[list[str], list[str], int | None]:
+    """(article lines, comment lines, the comment count the page states)."""
+    vote_at = first_vote_index(lines)
+    if vote_at is None:
+        return lines, [], None
+    marker = next((j for j in range(vote_at) if COMMENTS_HEADING.match(lines[j]) or LOGIN_TO_COMMENT.match(lines[j])
+                   or COMMENT_COUNT.match(lines[j])), None)
+    if marker is None:
+        split = max(0, vote_at - 1)
+        return lines[:split], lines[split:], None
+    m = COMMENT_COUNT.match(lines[marker])
+    stated = int(m.group(1).replace(",", "")) if m and m.group(1).lower() != "no" else None
+    return lines[:marker], lines[marker + 1 :], stated
+
+
+def _sift(lines: list[str]) -> _Head:
+    """Drop furniture (banners, navigation, dates, copyright, related-post lists); keep what it
+    says (the date, the byline, a photo caption) and the lines that are content."""
+    head = _Head()
+    in_related = False
+    for i, raw in enumerate(lines):
+        when, line = split_leading_date(raw)
+        if when:
+            head.published = head.published or parse_date(when)
+        if not line or LOGIN_TO_COMMENT.match(line) or COMMENT_COUNT.match(line):
+            continue
+        kind = furniture_kind(line)
+        if kind == "date":
+            head.published = head.published or parse_date(line)
+            continue
+        if _RELATED_HEADING.match(line):
+            in_related = True
+            continue
+        if kind or is_boilerplate(line):
+            continue
+        if in_related and len(line.split()) <= 20 and not line.endswith("."):
+            continue  # an item of a related-posts list
+        in_related = False
+        if is_byline(line) and head.byline is None:
+            head.byline = line.split(None, 1)[1].strip() if line.lower().startswith("by ") else line
+            continue
+        if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
+            m = re.search(r"\b(?:Image|Photo|Credit)\s*:\s*", line, re.IGNORECASE)
+            caption, credit = (line[: m.start()], line[m.end() :]) if m else (line, "")
+            head.image = {"caption": caption.strip(" -–—") or None, "credit": credit.strip() or None}
+            continue
+        head.kept.append(line)
+    return head
+
+
+def _choose_title(kept: list[str], hint: str | None) -> tuple[str | None, str | None]:
+    """(title, the section label right above it) by score; None when no line looks like one."""
+    window = kept[:TITLE_WINDOW]
+    best, best_score, best_at = None, 0.0, -1
+    for j, line in enumerate(window):
+        after = kept[j + 1] if j + 1 < len(kept) else ""
+        score = title_score(line, j, repeats=kept.count(line) - 1, before_body=len(after.split()) >= 20, hint=hint)
+        if score > best_score:
+            best, best_score, best_at = line, score, j
+    if best is None:
+        return None, None
+    above = window[best_at - 1] if best_at > 0 else None
+    category = above if above and len(above.split()) <= 3 and len(above) <= 30 and not above.endswith(".") else None
+    return best, category
+
+
+def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Article:
+    """`hint`: the title the page's metadata gives (an HTML <title> or og:title), if any."""
     notes: list[str] = []
-    content = [x for x in lines if not is_boilerplate(x) or LOGIN_TO_COMMENT.match(x)]
-    title = next((x for x in content if not LOGIN_TO_COMMENT.match(x)), "(untitled)")
-    rest = content[content.index(title) + 1 :] if title in content else []
-    stated = None
-    comment_lines: list[str] = []
-    vote_at = first_vote_index(rest)
-    if vote_at is not None:
-        marker = next((j for j in range(vote_at) if COMMENTS_HEADING.match(rest[j]) or LOGIN_TO_COMMENT.match(rest[j])), None)
-        if marker is not None:
-            m = COMMENT_COUNT.match(rest[marker])
-            if m and m.group(1).lower() != "no":
-                stated = int(m.group(1).replace(",", ""))
-            body, comment_lines = rest[:marker], rest[marker + 1 :]
-        else:
-            split = max(0, vote_at - 1)
-            body, comment_lines = rest[:split], rest[split:]
+    article_lines, comment_lines, stated = _split_comment_section(lines)
+    head = _sift(article_lines)
+    title, category = _choose_title(head.kept, hint)
+    body = [x for x in head.kept if x != title]
+    source = None
+    if title is not None:
+        before = head.kept[: head.kept.index(title)]
+        body = [x for x in body if x not in before or len(x.split()) > 12]  # labels and site names above it
+        source = next((x for x in before if len(x.split()) <= 4 and _SITE_WORDS.search(x)), None)
+        if category is not None and category == source:
+            category = None
+    elif body:
+        title = first_sentence(body[0])
     else:
-        body = rest
-    body = [x for x in body if not LOGIN_TO_COMMENT.match(x) and not COMMENT_COUNT.match(x)]
+        title = "(untitled)"
     raw = split_comments(comment_lines, notes)
     return Article(
         file=file,
         layout="generic",
         title=title,
+        source=source,
+        category=category,
+        byline=head.byline,
+        published=head.published,
+        image=head.image,
         body=body,
         stated_comment_count=stated,
         comments=build_threads(raw, [title, *body]),

@@ -1,0 +1,269 @@
+"""What a line of a saved page *is*, by evidence: one named test per convention of news sites.
+
+Pages arrive as the text a browser or a scraper saw: the headline sits among site banners,
+navigation, captions, date lines, share prompts and cookie notices. Each kind of furniture has a
+test here, and `furniture_kind` says which (if any) a line is. The title is then chosen by
+scoring the lines that are left (`title_score`), not by where they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+# ---- furniture: lines that are never title, body or comment text
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(alternatives) + r")$", re.IGNORECASE)
+
+
+_BANNER = _rx(
+    r".{0,60}\b(?:take (?:our|the|a) (?:short )?survey|information banner|campaign|sign up for (?:our|the) .{0,40}"
+    r"|get the app|download (?:our|the) app|we use cookies.*|this (?:site|website) uses cookies.*"
+    r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
+    r"|subscribe (?:now|today|to .{0,50})|become a (?:member|subscriber).{0,40}|already a subscriber\??.{0,40}"
+    r"|support (?:our|independent) journalism.{0,60}|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
+    r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
+    r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
+    r"skip to (?:main )?(?:content|navigation|search)",
+    r"(?:advertisement|sponsored(?: content)?|ad|promoted|paid (?:post|content)|story continues below.{0,20})",
+    r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
+    r"(?:sign in|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe)",
+    r"(?:save|save (?:story|article|for later)|saved|listen to (?:this )?(?:article|story).{0,20})",
+    r"\d+\s*min(?:ute)?s?\s*read|reading time:?\s*\d+\s*min(?:ute)?s?",
+    r"(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}|recommended(?: for you)?"
+    r"|most (?:read|popular)|trending(?: now)?|you may also like|read (?:more|next|also)(?::.{0,150})?)",
+    r"(?:previous|next)(?: (?:post|article|story))?:?.{0,150}",
+    r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
+    r"back to top|top of page|go to top",
+)
+_NAV_SEP = re.compile(r"\s*(?:\||·|•|»|›|/|\u2022)\s*")
+_NAV_WORDS = {"home", "news", "world", "politics", "business", "sport", "sports", "opinion", "culture", "tech",
+              "technology", "science", "health", "lifestyle", "entertainment", "travel", "video", "videos", "menu",
+              "search", "sign in", "log in", "login", "subscribe", "register", "account", "my account", "newsletters",
+              "podcasts", "about", "contact", "local", "national", "weather", "markets", "more", "en", "jp", "日本語"}
+_CAPTION = re.compile(
+    r"^(?:(?:photo|image|picture|pictured|file photo|caption)\s*[:—–-].*"
+    r"|.{3,400}?\b(?:image|photo|credit|photograph)\s*:\s*\S.{0,80}"
+    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\))$",
+    re.IGNORECASE,
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_CORE = (rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+              rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+              rf"|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?,?\s*{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})")
+_DATE_LINE = re.compile(
+    rf"^(?:(?:published|updated|posted|last updated|first published|date|modified)\s*:?\s*(?:on\s+)?)?"
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?{_DATE_CORE}"
+    rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,5}}|GMT[+-]?\d*|UTC)?)?\s*"
+    rf"(?:\((?:updated|edited).{{0,40}}\))?$",
+    re.IGNORECASE,
+)
+_LEADING_DATE = re.compile(rf"^\s*(?:date|published|updated)\s*:?\s*({_DATE_CORE})\s+(?=\S)", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)\s+ago|just now|yesterday|today)$",
+                            re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
+_ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}(?:\s*(?:,|and|&|\|)\s*.{0,80})?$")
+_SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Za-z&' ]{1,24}|[A-Z &]{2,24})$")
+
+
+def is_banner(line: str) -> bool:
+    """A site banner, campaign, cookie or subscription notice, a share/follow/login prompt, a
+    reading-time or "Save story" widget, a related-posts heading, previous/next links."""
+    return len(line) < 240 and _BANNER.match(line) is not None
+
+
+def is_navigation(line: str) -> bool:
+    """Menu links on one line: `Home | News | World | Sign in`, or a run of section words."""
+    parts = [p for p in _NAV_SEP.split(line) if p]
+    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not line.rstrip().endswith((".", "?", "!")):
+        return True
+    words = line.lower().replace(",", " ").split()
+    joined = " ".join(words)
+    hits = sum(1 for w in words if w in _NAV_WORDS) + sum(1 for w in ("sign in", "log in", "my account") if w in joined)
+    return len(words) >= 3 and hits >= max(3, int(len(words) * 0.6))
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: `... Image: AP`, `Photo: ...`, `... (AP Photo/Eugene Hoshiko)`."""
+    return _CAPTION.match(line) is not None
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date or time (`Updated March 3, 2025 10:02 JST`, `2 hours ago`)."""
+    return len(line) < 120 and (_DATE_LINE.match(line) is not None or _RELATIVE_TIME.match(line) is not None)
+
+
+def is_copyright(line: str) -> bool:
+    return len(line) < 200 and (_COPYRIGHT.match(line) is not None or _ALL_RIGHTS.match(line) is not None)
+
+
+def is_byline(line: str) -> bool:
+    return len(line) < 160 and _BYLINE.match(line) is not None
+
+
+FURNITURE: list[tuple[str, Callable[[str], bool]]] = [
+    ("banner", is_banner),
+    ("navigation", is_navigation),
+    ("date", is_date_line),
+    ("copyright", is_copyright),
+]
+
+
+def furniture_kind(line: str) -> str | None:
+    """Which kind of site furniture `line` is (see FURNITURE), or None for content."""
+    for name, test in FURNITURE:
+        if test(line):
+            return name
+    return None
+
+
+def split_leading_date(line: str) -> tuple[str | None, str]:
+    """` date 2024-05-01 Headline words` (a metadata line glued to the next words by the tool
+    that saved the page) -> ("2024-05-01", "Headline words")."""
+    m = _LEADING_DATE.match(line)
+    if not m:
+        return None, line
+    return m.group(1), line[m.end():].strip()
+
+
+# ---- dates
+
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"], start=1)}
+_ZONES = {"JST": 9, "KST": 9, "UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2, "EST": -5, "EDT": -4, "PST": -8,
+          "PDT": -7, "CST": -6, "CDT": -5, "AEST": 10, "AEDT": 11, "IST": 5.5, "HKT": 8, "SGT": 8}
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?")
+_TEXT_DATE = re.compile(rf"(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))", re.IGNORECASE)
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})\s*([ap])?\.?m?\.?\s*([A-Z]{2,5})?", re.IGNORECASE)
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO 8601 time from a date written in any common way (None if there is none)."""
+    if m := _ISO.search(text):
+        y, mo, d, hh, mm, ss, tz = m.groups()
+        try:
+            dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            return None
+        if tz:
+            sign = -1 if tz[0] == "-" else 1
+            off = 0 if tz == "Z" else sign * (int(tz[1:3]) * 60 + int(tz[-2:]))
+            dt = dt.replace(tzinfo=timezone(timedelta(minutes=off)))
+        return dt.isoformat() if hh else dt.date().isoformat()
+    if m := _TEXT_DATE.search(text):
+        mon_s, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        mon = _MONTHS.get(mon_s.lower()[:3])
+        rest = text[m.end():] + " " + text[: m.start()]
+        t = _TIME.search(rest)
+        try:
+            dt = datetime(int(year), mon or 0, int(day))
+        except (TypeError, ValueError):
+            return None
+        if t:
+            hh, mm = int(t.group(1)) % 24, int(t.group(2))
+            if t.group(3) and t.group(3).lower() == "p" and hh < 12:
+                hh += 12
+            elif t.group(3) and t.group(3).lower() == "a" and hh == 12:
+                hh = 0
+            dt = dt.replace(hour=hh, minute=mm)
+            zone = _ZONES.get((t.group(4) or "").upper())
+            if zone is not None:
+                dt = dt.replace(tzinfo=timezone(timedelta(hours=zone)))
+            return dt.isoformat()
+        return dt.date().isoformat()
+    return None
+
+
+_RELATIVE = re.compile(r"^(today|yesterday|(\d+)\s+(minute|hour|day)s?\s+ago)\s*(?:at\s+)?(\d{1,2}:\d{2}\s*[ap]?\.?m?\.?)?"
+                       r"\s*([A-Z]{2,5})?$", re.IGNORECASE)
+
+
+def resolve_relative(text: str, saved: datetime) -> str | None:
+    """`Today 07:12 am JST`, `3 hours ago` -> an ISO time, against when the page was saved."""
+    m = _RELATIVE.match(text.strip())
+    if not m:
+        return None
+    zone = _ZONES.get((m.group(5) or "").upper())
+    base = saved.astimezone(timezone(timedelta(hours=zone))) if zone is not None else saved.astimezone(UTC)
+    word = m.group(1).lower()
+    if m.group(2):
+        unit = {"minute": "minutes", "hour": "hours", "day": "days"}[m.group(3).lower()]
+        return (base - timedelta(**{unit: int(m.group(2))})).replace(second=0, microsecond=0).isoformat()
+    day = base - timedelta(days=1) if word == "yesterday" else base
+    if m.group(4) and (t := _TIME.search(m.group(4))):
+        hh, mm = int(t.group(1)) % 24, int(t.group(2))
+        if t.group(3) and t.group(3).lower() == "p" and hh < 12:
+            hh += 12
+        elif t.group(3) and t.group(3).lower() == "a" and hh == 12:
+            hh = 0
+        return day.replace(hour=hh, minute=mm, second=0, microsecond=0).isoformat()
+    return day.date().isoformat()
+
+
+# ---- the title, by score
+
+_LOWER_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "as", "from",
+                "vs", "via", "into", "over", "after", "is", "are", "be", "its", "it", "not", "than", "up"}
+
+
+def title_score(line: str, position: int, *, repeats: int = 0, before_body: bool = False,
+                hint: str | None = None) -> float:
+    """How much `line` looks like the headline (higher is more). Furniture scores -inf.
+
+    Evidence: a headline has 4-25 words and 25-200 characters, does not end like a sentence of
+    body text, is often in title or sentence case, stands above the body, may be repeated (a page
+    that shows its headline two or three times), and agrees with <title>/og:title when given."""
+    if furniture_kind(line) or is_caption(line) or is_byline(line):
+        return float("-inf")
+    words = line.split()
+    n, size = len(words), len(line)
+    score = 0.0
+    score += 3.0 if 4 <= n <= 25 else 2.5 if n == 3 else 2.0 if n == 2 or n <= 35 else -4.0
+    score += 2.0 if 15 <= size <= 200 else 0.0 if size <= 260 else -6.0
+    if line.endswith((".", ",", ";", ":")):
+        score -= 2.5 if n > 12 else 2.0  # a sentence of the body (headlines seldom end in a full stop)
+    if line.endswith(("?", "!")) and n <= 16:
+        score += 0.5
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    content = [w for w in words if w.lower() not in _LOWER_WORDS] or words
+    if caps >= len(content) * 0.8:
+        score += 1.0  # Title Case
+    if _SECTION_LABEL.match(line) and (n <= 2 or line.isupper()):
+        score -= 2.0  # a section label (`Politics`, `PICTURE OF THE DAY`)
+    score += min(repeats, 2) * 1.5
+    score += 1.5 if before_body else 0.0
+    score += 1.0 if position == 0 else -0.3 * position  # other things equal, the first content line
+    if hint:
+        h, low = _norm(hint), _norm(line)
+        if low and (low == h or (len(low) > 15 and (low in h or h in low))):
+            score += 6.0
+    return score
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.casefold()).split())
+
+
+def strip_site_suffix(title: str, site: str | None = None) -> str:
+    """`Headline | Site Name` or `Headline - Site` -> `Headline` (the <title> of most pages)."""
+    for sep in (" | ", " – ", " — ", " - ", " :: ", " · "):
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if len(tail.split()) <= 5 and len(head.split()) >= 3 and (site is None or _norm(tail) in _norm(site)
+                                                                      or len(tail) < 40):
+                return head.strip()
+    return title
+
+
+def first_sentence(text: str, limit: int = 140) -> str:
+    """The body's first sentence, as a title for a page that has none (cut at a word if long)."""
+    m = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    s = m.group(1) if m else text
+    if len(s) > limit:
+        s = s[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return s.rstrip(".").strip() or "(untitled)"

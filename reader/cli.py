@@ -251,7 +251,7 @@ def bookmarks(ctx: click.Context, fmt: str | None) -> None:
         click.echo("No bookmarks yet. Bookmark a story with `reader bookmark ID` or `b` in the app.")
     else:
         for e in entries:
-            click.echo(f"{e.id:>4}  {e.title}  ({e.source or '—'}, {date_label(e)})")
+            click.echo(f"{e.id:>4}  {e.title}  ({', '.join(x for x in (e.source or '—', date_label(e)) if x)})")
 
 
 def _md(s: str) -> str:

@@ -9,12 +9,8 @@ DEFAULT_SORT = "votes"  # the app's and the CLI's default: the most discussed fi
 
 
 def date_key(e: StoryEntry) -> str:
-    """Published time when known, else the copyright year, else when it was imported."""
-    if e.published:
-        return e.published
-    if e.year:
-        return f"{e.year}-00"
-    return e.imported or ""
+    """When the story was published; undated stories sort last (a copyright year is not a date)."""
+    return e.published or ""
 
 
 def _title_key(e: StoryEntry) -> str:

@@ -30,6 +30,7 @@ class Comment:
     parent: int | None = None
     revision_of: int | None = None
     header: str | None = None  # the quote-header line this comment carried (kept, not shown as text)
+    posted_at: str | None = None  # `posted` as an ISO time when it was relative ("Today 07:12 am JST"): approximate
 
     @property
     def text(self) -> str:
@@ -59,6 +60,7 @@ class Comment:
             "revision_of": self.revision_of,
             "author": self.author,
             "posted": self.posted,
+            "posted_at": self.posted_at,
             "score": self.score,
             "up": self.up,
             "down": self.down,
@@ -87,6 +89,7 @@ class Comment:
             parent=d.get("parent"),
             revision_of=d.get("revision_of"),
             header=d.get("header"),
+            posted_at=d.get("posted_at"),
         )
 
 
@@ -107,6 +110,7 @@ class Article:
     related: list[dict[str, str]] = field(default_factory=list)  # [{section, title}]
     comments: list[Comment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # parse warnings, e.g. "page ends mid-comment"
+    url: str | None = None  # the story's address (canonical URL, the fetched URL, a URL line)
 
     @property
     def key(self) -> str:
@@ -133,6 +137,7 @@ class Article:
             "byline": self.byline,
             "credit": self.credit,
             "published": self.published,
+            "url": self.url,
             "copyright_year": self.copyright_year,
             "image": self.image,
             "body": list(self.body),
@@ -163,6 +168,7 @@ class Article:
             related=list(d.get("related", [])),
             comments=[Comment.from_dict(c) for c in d.get("comments", [])],
             notes=list(d.get("notes", [])),
+            url=d.get("url"),
         )
 
 
@@ -187,6 +193,7 @@ class StoryEntry:
     votes: int = 0
     score: int = 0
     file: str | None = None
+    url: str | None = None
     seg: int = 0  # the page file holding the story
     hash: str = ""
     imported: str | None = None
@@ -197,14 +204,14 @@ class StoryEntry:
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 
     RECORD_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments", "stated",
-                     "votes", "score", "file", "seg", "hash", "imported", "updated")
+                     "votes", "score", "file", "url", "seg", "hash", "imported", "updated")
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of a list row (`reader list --json`)."""
         return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
                 "category": self.category, "published": self.published, "year": self.year,
                 "comments": self.comments, "stated": self.stated, "votes": self.votes, "score": self.score,
-                "bookmarked": self.bookmarked, "read": self.read, "file": self.file}
+                "bookmarked": self.bookmarked, "read": self.read, "file": self.file, "url": self.url}
 
     def to_cache(self) -> dict[str, Any]:
         """Every field but the sort cache (the list's cached first screen)."""

@@ -28,11 +28,8 @@ MAX_INDENT = 10  # deeper replies are drawn at this indent with their depth writ
 
 
 def date_label(e: StoryEntry) -> str:
-    if e.published:
-        return e.published[:10]
-    if e.year:
-        return f"© {e.year}"
-    return "—"
+    """The story's date, or nothing: a copyright year is not a date."""
+    return e.published[:10] if e.published else ""
 
 
 def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
@@ -53,8 +50,9 @@ def story_lines(e: StoryEntry, width: int = 80) -> tuple[Text, Text]:
     title.truncate(max(8, width - 4), overflow="ellipsis")
     n = e.comments
     score = e.score
+    date = date_label(e)
     meta = Text.assemble(
-        "    ", (e.source or "web", "dim"), (" · ", "dim"), (date_label(e), "dim"), (" · ", "dim"),
+        "    ", (e.source or "web", "dim"), *(((" · ", "dim"), (date, "dim")) if date else ()), (" · ", "dim"),
         (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), (" · ", "dim"),
         (f"{e.votes} votes", "dim"), (" · ", "dim"),
         (f"{score:+d}" if score else "0", "green" if score > 0 else "red" if score < 0 else "dim"),
@@ -100,6 +98,8 @@ def article_meta(a: Article) -> list[Text]:
         if a.image.get("credit"):
             cap.append(f"  (Image: {a.image['credit']})", style="dim")
         out.append(cap)
+    if a.url:
+        out.append(Text(a.url, style="dim underline"))
     return out
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import PageError
@@ -11,37 +13,84 @@ from reader.models import Article
 from reader.parsing import generic, japannews, japantoday
 from reader.parsing.common import page_lines
 from reader.parsing.detect import detect_layout
+from reader.parsing.evidence import resolve_relative
+from reader.parsing.refuse import looks_like_html, not_news
 from reader.sanitize import DecodeError, clean_line, clean_text, decode_page
 from reader.text import MAX_PAGE_BYTES, size_error
 
 __all__ = ["PageError", "detect_layout", "parse_bytes", "parse_file", "parse_text"]
 
-_PARSERS = {"japantoday": japantoday.parse, "japannews": japannews.parse, "generic": generic.parse}
+def _generic(lines: list[str], file: str | None) -> Article:
+    return generic.parse(lines, file)
 
 
-def parse_text(text: str, file: str | None = None) -> Article:
-    """Parse a page's text. Never raises on odd text: the worst case is a generic article."""
+_PARSERS = {"japantoday": japantoday.parse, "japannews": japannews.parse, "generic": _generic}
+
+
+_URL_LINE = re.compile(r"^(?:(?:url|source|link|original(?: article)?|read (?:it|more) at)\s*:\s*)?(https?://\S{4,2000})$",
+                       re.IGNORECASE)
+FORCE_HINT = " (`--force` imports it anyway)"
+
+
+def parse_text(text: str, file: str | None = None, *, force: bool = False, saved: datetime | None = None) -> Article:
+    """Parse a page's text. Never raises on odd text when `force`d: the worst case is a generic
+    article. Otherwise a file that is plainly not a news page (a configuration file, source code,
+    a CSV table, ...) or has no article text is refused with the reason."""
     lines = page_lines(clean_text(text))
     if not lines:
         raise PageError("no text on the page")
+    if not force and (why := not_news(lines)):
+        raise PageError(why + FORCE_HINT)
+    url = next((m.group(1) for x in lines[:8] + lines[-8:] if (m := _URL_LINE.match(x))), None)
+    if url:
+        lines = [x for x in lines if not _URL_LINE.match(x)] or lines
     layout = detect_layout(lines)
-    return _PARSERS[layout](lines, file)
+    article = _PARSERS[layout](lines, file)
+    article.url = article.url or url
+    if not force and not article.body and not article.comments and not article.notes:
+        raise PageError("no article text found: a title alone is not a news page" + FORCE_HINT)
+    if saved is not None:
+        _resolve_relative_times(article, saved)
+    return article
 
 
-def parse_bytes(data: bytes, file: str | None = None) -> Article:
+def _resolve_relative_times(article: Article, saved: datetime) -> None:
+    """`Today 07:12 am JST` means the day the page was saved: written as a time, and noted."""
+    resolved = 0
+    for c in article.comments:
+        if c.posted and (when := resolve_relative(c.posted, saved)):
+            c.posted_at, resolved = when, resolved + 1
+    if resolved:
+        article.notes.append(f"{resolved} relative times (\"Today …\") resolved against when the page was saved; "
+                             "approximate")
+
+
+def parse_bytes(data: bytes, file: str | None = None, *, force: bool = False, saved: datetime | None = None,
+                url: str | None = None) -> Article:
+    """Parse a page's bytes: HTML (by its content, whatever the file is called) or text."""
+    if looks_like_html(data):
+        from reader.parsing.html import parse_html
+
+        article = parse_html(data, file, url=url)
+        if not force and not article.body and not article.comments:
+            raise PageError("no article text found in the HTML" + FORCE_HINT)
+        return article
     try:
         text, note = decode_page(data)
     except DecodeError as exc:
         raise PageError(str(exc)) from None
-    article = parse_text(text, file)
+    article = parse_text(text, file, force=force, saved=saved)
+    article.url = url or article.url
     if note:
         article.notes.insert(0, note)
     return article
 
 
-def parse_file(path: str | Path) -> Article:
+def parse_file(path: str | Path, *, force: bool = False) -> Article:
     path = Path(path)
-    return parse_bytes(read_page(path), clean_line(path.name))
+    data = read_page(path)
+    saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return parse_bytes(data, clean_line(path.name), force=force, saved=saved)
 
 
 _NOT_REGULAR = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a named pipe (FIFO), not a file"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reader.parsing.common import FOOTER, is_boilerplate, parse_vote
 from reader.parsing.threads import RawComment
+from reader.parsing.threads import writer_header as writer_line
 
 
 def first_vote_index(lines: list[str], start: int = 0) -> int | None:
@@ -13,12 +14,29 @@ def first_vote_index(lines: list[str], start: int = 0) -> int | None:
     return None
 
 
+def split_by_writer(lines: list[str]) -> list[RawComment] | None:
+    """Pages with no vote lines but a `nameToday 07:12 am JST` line above each comment: one
+    comment per such line, with its writer and time (None when the page is not like that)."""
+    starts = [i for i, x in enumerate(lines) if (h := writer_line(x)) is not None and h[1] is not None]
+    if len(starts) < 2 or any(parse_vote(x) for x in lines):
+        return None
+    out: list[RawComment] = []
+    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+        author, posted = writer_line(lines[a]) or (None, None)
+        paras = [x for x in lines[a + 1 : b] if not FOOTER.match(x) and not is_boilerplate(x)]
+        if paras:
+            out.append(RawComment(paras, None, author, posted))
+    return out
+
+
 def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
     """Each comment is the paragraphs up to and including its vote line.
 
     Text after the last vote line that is not page footer is a comment cut off mid-way: it is
     kept (with no votes) and noted, so no reader's words are ever dropped.
     """
+    if (by_writer := split_by_writer(lines)) is not None:
+        return by_writer
     out: list[RawComment] = []
     paras: list[str] = []
     for line in lines:

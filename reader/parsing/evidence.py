@@ -67,8 +67,34 @@ _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}(?:\s*(?:,|and|&|\|)\s*.{0,80})?$")
+_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+                     r"(?:\s*(?:,|and|&|\|)\s*.{0,80})?$")
 _SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Za-z&' ]{1,24}|[A-Z &]{2,24})$")
+
+
+SECTION_NAMES = {
+    "picture of the day", "photo of the day", "video of the day", "quote of the day", "national", "politics", "business",
+    "crime", "entertainment", "sports", "sport", "tech", "technology", "world", "lifestyle", "features", "feature",
+    "opinion", "editorial", "analysis", "local", "asia", "japan", "culture", "arts", "science", "health", "travel",
+    "food", "environment", "economy", "markets", "breaking news", "latest news", "top stories", "in depth", "explainer",
+    "commentary", "letters", "obituaries", "weather", "education", "society", "international", "kyodo", "exclusive",
+}
+
+
+def is_section_label(line: str) -> bool:
+    """A section or category line (`politics`, `Picture of the day`, `WORLD`)."""
+    low = line.casefold().strip(" :|")
+    return low in SECTION_NAMES or (len(line.split()) <= 2 and len(line) <= 24 and (line.islower() or line.isupper()))
+
+
+def is_site_name(line: str) -> bool:
+    """A short line that names a news outlet (`The Daily Ledger`, `example.com`)."""
+    return len(line.split()) <= 4 and _SITE.search(line) is not None and not line.endswith((".", "?", "!"))
+
+
+_SITE = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|guardian|press|gazette|telegraph|ledger"
+                   r"|chronicle|observer|courier|review|report|wire|online|shimbun|\.com|\.co\.\w+|\.org|\.net)\b",
+                   re.IGNORECASE)
 
 
 def is_banner(line: str) -> bool:
@@ -207,6 +233,7 @@ def resolve_relative(text: str, saved: datetime) -> str | None:
 
 # ---- the title, by score
 
+MIN_TITLE_SCORE = 2.5  # below this, the body's first sentence is the better title
 _LOWER_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "as", "from",
                 "vs", "via", "into", "over", "after", "is", "are", "be", "its", "it", "not", "than", "up"}
 
@@ -226,15 +253,19 @@ def title_score(line: str, position: int, *, repeats: int = 0, before_body: bool
     score += 3.0 if 4 <= n <= 25 else 2.5 if n == 3 else 2.0 if n == 2 or n <= 35 else -4.0
     score += 2.0 if 15 <= size <= 200 else 0.0 if size <= 260 else -6.0
     if line.endswith((".", ",", ";", ":")):
-        score -= 2.5 if n > 12 else 2.0  # a sentence of the body (headlines seldom end in a full stop)
+        score -= 4.0 if n > 12 else 2.0  # a sentence of the body (headlines seldom end in a full stop)
+    elif n >= 5 and words[0][:1].isupper():
+        score += 0.5  # sentence case, as many outlets write headlines
     if line.endswith(("?", "!")) and n <= 16:
         score += 0.5
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
     content = [w for w in words if w.lower() not in _LOWER_WORDS] or words
     if caps >= len(content) * 0.8:
         score += 1.0  # Title Case
-    if _SECTION_LABEL.match(line) and (n <= 2 or line.isupper()):
-        score -= 2.0  # a section label (`Politics`, `PICTURE OF THE DAY`)
+    if is_section_label(line) or (_SECTION_LABEL.match(line) and (n <= 2 or line.isupper())):
+        score -= 3.0  # a section label (`Politics`, `PICTURE OF THE DAY`)
+    if is_site_name(line):
+        score -= 4.0  # the outlet's name
     score += min(repeats, 2) * 1.5
     score += 1.5 if before_body else 0.0
     score += 1.0 if position == 0 else -0.3 * position  # other things equal, the first content line

@@ -11,10 +11,13 @@ from reader.models import Article
 from reader.parsing.comments import first_vote_index, split_comments
 from reader.parsing.common import COMMENT_COUNT, LOGIN_TO_COMMENT, is_boilerplate
 from reader.parsing.evidence import (
+    MIN_TITLE_SCORE,
     first_sentence,
     furniture_kind,
     is_byline,
     is_caption,
+    is_section_label,
+    is_site_name,
     parse_date,
     split_leading_date,
     title_score,
@@ -26,8 +29,6 @@ COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join
 _RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
                               r"|recommended(?: for you)?|most (?:read|popular)|trending(?: now)?|you may also like"
                               r"|read (?:more|next|also))$", re.IGNORECASE)
-_SITE_WORDS = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|guardian|press|gazette|telegraph"
-                         r"|chronicle|observer|review|report|wire|online|\.com|\.co\.\w+|\.org|\.net)\b", re.IGNORECASE)
 TITLE_WINDOW = 14  # the headline is among the first lines left once furniture is gone
 
 
@@ -62,12 +63,13 @@ def _sift(lines: list[str]) -> _Head:
     head = _Head()
     in_related = False
     for i, raw in enumerate(lines):
-        when, line = split_leading_date(raw)
+        kind = furniture_kind(raw)
+        when, line = split_leading_date(raw) if kind is None else (None, raw)
         if when:
             head.published = head.published or parse_date(when)
         if not line or LOGIN_TO_COMMENT.match(line) or COMMENT_COUNT.match(line):
             continue
-        kind = furniture_kind(line)
+        kind = kind or furniture_kind(line)
         if kind == "date":
             head.published = head.published or parse_date(line)
             continue
@@ -96,14 +98,15 @@ def _choose_title(kept: list[str], hint: str | None) -> tuple[str | None, str | 
     window = kept[:TITLE_WINDOW]
     best, best_score, best_at = None, 0.0, -1
     for j, line in enumerate(window):
-        after = kept[j + 1] if j + 1 < len(kept) else ""
+        after = next((x for x in kept[j + 1 :] if x != line), "")
         score = title_score(line, j, repeats=kept.count(line) - 1, before_body=len(after.split()) >= 20, hint=hint)
         if score > best_score:
             best, best_score, best_at = line, score, j
-    if best is None:
+    if best is None or best_score < MIN_TITLE_SCORE:
         return None, None
     above = window[best_at - 1] if best_at > 0 else None
-    category = above if above and len(above.split()) <= 3 and len(above) <= 30 and not above.endswith(".") else None
+    category = above if above and (is_section_label(above) or (len(above.split()) <= 3 and len(above) <= 30
+                                                               and not above.endswith(".") and not is_site_name(above))) else None
     return best, category
 
 
@@ -118,7 +121,7 @@ def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Art
     if title is not None:
         before = head.kept[: head.kept.index(title)]
         body = [x for x in body if x not in before or len(x.split()) > 12]  # labels and site names above it
-        source = next((x for x in before if len(x.split()) <= 4 and _SITE_WORDS.search(x)), None)
+        source = next((x for x in before if is_site_name(x)), None)
         if category is not None and category == source:
             category = None
     elif body:

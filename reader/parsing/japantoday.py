@@ -17,6 +17,7 @@ from reader.parsing.common import (
     parse_vote,
     split_glued_copyright,
 )
+from reader.parsing.evidence import MIN_TITLE_SCORE, first_sentence, is_banner, is_navigation, is_section_label, title_score
 from reader.parsing.threads import build_threads
 
 SITE = re.compile(r"^Japan\s?Today\b", re.IGNORECASE)
@@ -34,7 +35,13 @@ def _stated(line: str) -> int | None:
 
 
 def _looks_like_category(line: str) -> bool:
-    return len(line) <= 30 and len(line.split()) <= 3 and line[-1] not in ".!?:\"”" and not line[0].isdigit()
+    return is_section_label(line) or (len(line) <= 30 and len(line.split()) <= 3 and line[-1] not in ".!?:\"”"
+                                      and not line[0].isdigit())
+
+
+def _header_line(line: str) -> bool:
+    """A line of the header that is neither title nor category: furniture, a copyright, a banner."""
+    return is_boilerplate(line) or is_banner(line) or is_navigation(line) or line.startswith("©")
 
 
 def _site_and_photo(lines: list[str]) -> tuple[int, dict[str, str | None] | None]:
@@ -58,17 +65,19 @@ def _title_block(lines: list[str], i: int) -> tuple[str | None, str | None, int 
     count_at = next((j for j in range(i, header_end) if _stated(lines[j]) is not None), None)
     vote_at = first_vote_index(lines, i)
     if count_at is not None and (vote_at is None or count_at < vote_at):
-        head = [x for x in lines[i:count_at] if not is_boilerplate(x)]
+        head = [x for x in lines[i:count_at] if not _header_line(x)]
         category = head[-2] if len(head) >= 2 and _looks_like_category(head[-2]) else None
         return (head[-1] if head else None), category, _stated(lines[count_at]), count_at + 1
     stop = header_end if vote_at is None else min(header_end, vote_at - 1)
     login = next((j for j in range(i, stop) if LOGIN_TO_COMMENT.match(lines[j]) or lines[j].startswith("©")), None)
     stop = stop if login is None else login
-    head_at = [j for j in range(i, stop) if not is_boilerplate(lines[j])]
+    head_at = [j for j in range(i, stop) if not _header_line(lines[j])]
     if len(head_at) >= 2 and _looks_like_category(lines[head_at[0]]):
         return lines[head_at[1]], lines[head_at[0]], None, head_at[1] + 1
-    if head_at:
+    if head_at and title_score(lines[head_at[0]], 0) >= MIN_TITLE_SCORE:
         return lines[head_at[0]], None, None, head_at[0] + 1
+    if head_at:  # the first line is a sentence of the body: the page shows no headline
+        return None, None, None, head_at[0]
     return None, None, None, stop
 
 
@@ -95,7 +104,7 @@ def _trailer(lines: list[str], end: int) -> tuple[str | None, int | None, int | 
             credit = credit or credit_name(x)
         elif _stated(x) is not None:
             stated = stated if stated is not None else _stated(x)
-        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x)):
+        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x) or is_banner(x)):
             break
         j += 1
     return credit, year, stated, j
@@ -121,11 +130,17 @@ def parse(lines: list[str], file: str | None) -> Article:
     else:
         credit, year, later_stated, comment_start = _trailer(lines, end)
         stated = stated if stated is not None else later_stated
-    body = [x for x in lines[body_start:end] if not is_boilerplate(x)]
+    body = [x for x in lines[body_start:end] if not is_boilerplate(x) and not is_banner(x)]
+    if image is None and (cap := next((x for x in body if CAPTION.match(x)), None)):
+        m = CAPTION.match(cap)
+        image = {"caption": m.group(1).strip() or None, "credit": m.group(2).strip() or None} if m else None
+        body.remove(cap)
+    if credit is None:
+        credit = next((c for x in lines[: body_start] if x.startswith("©") and (c := credit_name(x))), None)
 
     raw = split_comments(lines[comment_start:], notes)
     if title is None:
-        title = "(expired article)" if notes and "expired" in notes[0] else (body.pop(0) if body else "(untitled)")
+        title = "(expired article)" if notes and "expired" in notes[0] else (first_sentence(body[0]) if body else "(untitled)")
     comments = build_threads(raw, [title, *body])
     if stated is not None and stated > len(comments):
         notes.append(f"the page says {stated} comments but shows {len(comments)}")

@@ -13,7 +13,7 @@ _PASSWD = re.compile(r"^[^:\s]{1,40}(?::[^:]{0,200}){3,}$")
 _CODE = re.compile(
     r"^\s*(?:def |class |import |from \S+ import |#include|#!|function\b|const |let |var |public |private |package |"
     r"return\b|if\s*\(|for\s*\(|while\s*\(|\}|\{|@\w+|<\?php|using |namespace |fn |pub |impl |SELECT |CREATE |"
-    r"INSERT |#\s*-\*-)|[;{}]\s*$"
+    r"INSERT |#\s*-\*-)|[;{}]\s*$|^\s*(?:for|if|elif|else|while|try|except|with)\b.*:\s*$|^\s*[\w.]+\([^()]*\)\s*;?$"
 )
 HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html|<head|<meta|<body|<\?xml[^>]*>\s*<html)",
                         re.IGNORECASE | re.DOTALL)

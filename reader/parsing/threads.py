@@ -45,6 +45,8 @@ FUZZY_CANDIDATES = 4  # short quotes are looked for among this many latest comme
 class RawComment:
     paragraphs: list[str]
     votes: Votes | None
+    author: str | None = None  # from a username line above the comment (pages without vote lines)
+    posted: str | None = None
 
 
 _ELLIPSIS = re.compile(r"\.\.\.+|…|\[\.\.\.\]")
@@ -218,7 +220,7 @@ def _similar(a: str, b: str) -> bool:
     return fuzz.ratio(a, b, score_cutoff=SIMILAR_CUTOFF) > 0
 
 
-def _header(para: str) -> tuple[str, str | None] | None:
+def writer_header(para: str) -> tuple[str, str | None] | None:
     m = _TIMED_HEADER.match(para)
     if m:
         return m.group("author"), " ".join(m.group("posted").split())
@@ -233,7 +235,7 @@ Header = tuple[str, str | None]  # (author, when posted) from a quote-header lin
 def _quote_header(paras: list[str], ps: list[_P], own: _Corpus) -> tuple[Header | None, int | None]:
     """A quote header (`name` or `nameToday 07:12 am JST` above a quote of that writer), and the
     comment it names."""
-    header = _header(paras[0]) if len(paras) >= 2 else None
+    header = writer_header(paras[0]) if len(paras) >= 2 else None
     if header is None:
         return None, None
     header_of = own.find(ps[1], min_words=1)
@@ -285,7 +287,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
         paras = list(rc.paragraphs)
         ps = [_P(p) for p in paras]
         normed = [p.norm for p in ps]
-        comment = Comment(id=idx, blocks=[], score=None, up=None, down=None)
+        comment = Comment(id=idx, blocks=[], score=None, up=None, down=None, author=rc.author, posted=rc.posted)
         if rc.votes is not None:
             comment.score, comment.up, comment.down = rc.votes.score, rc.votes.up, rc.votes.down
 

@@ -62,4 +62,5 @@ def index_record(article: Article, key: str) -> dict[str, Any]:
         "votes": article.votes,
         "score": article.score,
         "file": article.file,
+        "url": article.url,
     }

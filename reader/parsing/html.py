@@ -1,8 +1,8 @@
 """HTML pages (as a browser saves them, or fetched): the document's own metadata, its main text
 without navigation, ads and footers, and its comments, with replies from nesting or quotes.
 
-selectolax (the Lexbor engine) parses: a 500 KB page in ~3 ms, against ~40 ms for the standard
-library's html.parser building the same tree (see the commit that added it).
+selectolax (the Lexbor engine) parses and queries a 97 KB page in 1.6 ms; the standard library's
+html.parser takes 21 ms only to emit its events, before any tree is built.
 """
 
 from __future__ import annotations

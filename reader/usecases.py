@@ -190,11 +190,30 @@ class Reader:
 
     # ---- getting pages in, and health
 
-    def import_pages(self, paths: Iterable[str | os.PathLike[str]], *,
-                     on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
+    def import_pages(self, paths: Iterable[str | os.PathLike[str]], *, force: bool = False,
+                     on_result: Callable[[ImportResult], None] | None = None,
+                     on_total: Callable[[int], None] | None = None) -> list[ImportResult]:
+        """Import files, folders, URLs and `-` (standard input); `force` takes pages that do not
+        look like news pages too."""
         from reader.importer import import_paths
 
-        return import_paths(self.store, paths, on_result=on_result)
+        return import_paths(self.store, paths, on_result=on_result, on_total=on_total, force=force)
+
+    def refresh(self, entries: list[StoryEntry], *,
+                on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
+        """Fetch stories again from their addresses (stories without one are reported as skipped)."""
+        from reader.importer import import_paths
+
+        results = []
+        for e in entries:
+            if not e.url:
+                r = ImportResult(f"{e.id}: {e.title}", "skipped", e.key, "no address to fetch it from")
+                results.append(r)
+                if on_result:
+                    on_result(r)
+                continue
+            results += import_paths(self.store, [e.url], on_result=on_result, force=True)
+        return results
 
     def doctor(self, rebuild: bool = False) -> Report:
         """Check every file (and with `rebuild`, repair what can be repaired)."""

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.errors import PageError
+from reader.importer.fetch import fetch, is_url
 from reader.importer.prepare import prepare
-from reader.parsing import parse_file
+from reader.parsing import parse_bytes, parse_file
 from reader.store import ImportResult, PreparedStory, Store
+from reader.text import MAX_PAGE_BYTES, size_error
 
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
 BATCH = 2000  # pages per transaction; a folder smaller than this is written once
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
 
 
 def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResult]) -> list[Path]:
-    """Files named on the command line, and `*.txt` under folders (no symlink loops)."""
+    """Files named on the command line, and pages (`*.txt`, `*.html`) under folders (no symlink loops)."""
     out: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
     for raw in paths:
@@ -32,31 +40,58 @@ def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResu
                 dirs.sort()
                 for name in sorted(files):
                     f = Path(root) / name
-                    if name.endswith(".txt"):
+                    if name.lower().endswith(PAGE_SUFFIXES):
                         out.append(f)
                     elif not name.startswith("."):
-                        skipped.append(ImportResult(str(f), "skipped", detail="not a .txt page"))
+                        skipped.append(ImportResult(str(f), "skipped", detail="not a page (.txt, .html or .htm)"))
         else:
             out.append(p)
     return out
 
 
-def _parse(path: Path) -> tuple[str, PreparedStory | None, str]:
+STDIN = "-"
+
+
+def _parse(path: Path, force: bool = False) -> tuple[str, PreparedStory | None, str]:
     """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work)."""
     try:
-        return str(path), prepare(parse_file(path)), ""
+        return str(path), prepare(parse_file(path, force=force)), ""
     except PageError as exc:
         return str(path), None, str(exc)
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
         return str(path), None, "page too deeply nested to parse"
 
 
-def parse_many(files: list[Path], workers: int | None = None) -> Iterator[tuple[str, PreparedStory | None, str]]:
+def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False
+               ) -> Iterator[tuple[str, PreparedStory | None, str]]:
+    parse = partial(_parse, force=force)
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
-        yield from map(_parse, files)
+        yield from map(parse, files)
         return
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-        yield from pool.map(_parse, files, chunksize=32)
+        yield from pool.map(parse, files, chunksize=32)
+
+
+def _parse_fetched(name: str, data: bytes, *, url: str | None, force: bool) -> tuple[str, PreparedStory | None, str]:
+    try:
+        return name, prepare(parse_bytes(data, name if url is None else url, force=force,
+                                         saved=datetime.now(UTC), url=url)), ""
+    except PageError as exc:
+        return name, None, str(exc)
+
+
+def _read_other(source: str, force: bool, stdin: BinaryIO | None) -> tuple[str, PreparedStory | None, str]:
+    """A page that is not a file: a URL (fetched) or `-` (standard input)."""
+    if source == STDIN:
+        data = (stdin or sys.stdin.buffer).read(MAX_PAGE_BYTES + 1)
+        if len(data) > MAX_PAGE_BYTES:
+            return "(stdin)", None, size_error(len(data))
+        return _parse_fetched("(stdin)", data, url=None, force=force)
+    try:
+        got = fetch(source)
+    except PageError as exc:
+        return source, None, str(exc)
+    return _parse_fetched(source, got.data, url=got.url, force=force)
 
 
 def import_paths(
@@ -65,9 +100,17 @@ def import_paths(
     *,
     on_result: Callable[[ImportResult], None] | None = None,
     workers: int | None = None,
+    force: bool = False,
+    stdin: BinaryIO | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> list[ImportResult]:
+    """Import files, folders of `*.txt`/`*.html` pages, URLs and `-` (a page on standard input)."""
     skipped: list[ImportResult] = []
-    files = find_pages(paths, skipped)
+    names = [os.fspath(p) for p in paths]
+    others = [p for p in names if p == STDIN or is_url(p)]
+    files = find_pages([p for p in names if p not in others], skipped)
+    if on_total:
+        on_total(len(files) + len(others) + len(skipped))
     results: list[ImportResult] = []
     batch: list[tuple[str, PreparedStory]] = []
 
@@ -84,7 +127,8 @@ def import_paths(
             emit(r)
         batch.clear()
 
-    for name, art, err in parse_many(files, workers):
+    parsed = chain((_read_other(p, force, stdin) for p in others), parse_many(files, workers, force=force))
+    for name, art, err in parsed:
         if art is None:
             emit(ImportResult(name, "error", detail=err))
             continue

@@ -341,7 +341,7 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
         body=body,
         comments=comments,
         notes=notes,
-        url=url or meta.url,
+        url=meta.url or url,  # the canonical address when the page gives one, else where it was fetched
     )
 
 

@@ -1,0 +1,198 @@
+"""Real pages: a fixture page for each kind of page that used to go wrong (tests/pages/), HTML
+pages, refusal of what is not a news page, URLs from a local server, standard input."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reader.cli import cli
+from reader.errors import PageError
+from reader.parsing import parse_file
+from reader.store import Store
+
+PAGES = Path(__file__).parent / "pages"
+
+# file -> the fields that must hold (a list value for "body_has"/"body_not" is checked item by item)
+EXPECT = {
+    "jt_banner_survey.txt": {"title": "Cherry blossom forecast moved up by a week in Tokyo", "category": "national",
+                             "image_credit": "iStock/Kazuhiro", "comments": 2,
+                             "body_not": ["Take our reader survey", "Home | News", "Click Here"],
+                             "comment_not": ["Click Here"]},
+    "jt_section_picture.txt": {"title": "Snow monkeys", "category": "Picture of the day",
+                               "image_credit": "Reuters/Issei Kato", "body_has": ["A family of macaques"]},
+    "jt_no_title.txt": {"title_starts": "The government on Tuesday approved a plan", "image_credit": "AP",
+                        "body_has": ["Business groups said"]},
+    "jt_expired_wire.txt": {"title": "(expired article)", "credit": "Thomson Reuters", "comments": 1},
+    "jt_usernames_no_votes.txt": {"title": "Diet passes revised political funds law", "comments": 2,
+                                  "authors": ["kurisupisu", "mist1"], "category": "politics"},
+    "generic_messy.txt": {"title": "Floods force thousands from homes in river valley", "byline": "Anna Brook",
+                          "published": "2025-03-03T10:02:00+00:00", "source": "The Daily Ledger",
+                          "body_has": ["Heavy rain over the weekend"],
+                          "body_not": ["Subscribe", "cookies", "Skip to", "min read", "Save story", "Share",
+                                       "Related Posts", "Dam safety questioned", "Previous article", "Next article",
+                                       "All rights reserved", "Updated", "Floods force thousands"]},
+    "generic_date_glued.txt": {"title": "City opens first floating solar farm on its reservoir",
+                               "published": "2024-05-01"},
+    "generic_caption_first.txt": {"title": "Search for survivors continues after quake",
+                                  "body_not": ["Rescue workers search the rubble"]},
+    "generic_title_missing.txt": {"title_starts": "Prices of rice in supermarkets rose for the tenth week",
+                                  "image_credit": "Kyodo"},
+    "threaded_blog.html": {"title": "Harbour town votes to keep its ferry", "source": "The Coastal Courier",
+                           "category": "Local", "byline": "Mara Quill", "published": "2025-05-02T08:30:00+01:00",
+                           "url": "https://courier.example/2025/05/ferry-vote", "comments": 3,
+                           "authors": ["harbourgull", "pragmatist", "harbourgull"], "parents": [None, 1, 2],
+                           "image_credit": "Tom Wake",
+                           "body_not": ["cookies", "Skip to", "Sign up", "Bridge plan unveiled", "Share on",
+                                        "All rights reserved", "Good result"]},
+    "quote_replies.html": {"title": "Rail fares rise again", "source": "Metro Daily", "published": "2025-03-14",
+                           "comments": 3, "votes": [(-12, 4, 16), (6, 11, 5), (0, 2, 2)], "parents": [None, 1, None]},
+    "no_comments.html": {"title": "Museum returns stolen scroll after forty years", "source": "City Arts Review",
+                         "category": "Arts", "comments": 0, "body_not": ["Try 30 days free", "Subscribe"]},
+    "saved_as_text.txt": {"title": "Museum returns stolen scroll after forty years", "layout": "html"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_page_kinds(name):
+    art = parse_file(PAGES / name)
+    want = EXPECT[name]
+    body = "\n".join(art.body)
+    checks = {
+        "title": lambda v: art.title == v,
+        "title_starts": lambda v: art.title.startswith(v),
+        "category": lambda v: art.category == v,
+        "source": lambda v: art.source == v,
+        "byline": lambda v: art.byline == v,
+        "published": lambda v: art.published == v,
+        "url": lambda v: art.url == v,
+        "credit": lambda v: art.credit == v,
+        "layout": lambda v: art.layout == v,
+        "image_credit": lambda v: (art.image or {}).get("credit") == v,
+        "comments": lambda v: len(art.comments) == v,
+        "authors": lambda v: [c.author for c in art.comments] == v,
+        "parents": lambda v: [c.parent for c in art.comments] == v,
+        "votes": lambda v: [(c.score, c.up, c.down) for c in art.comments] == v,
+        "body_has": lambda v: all(x in body for x in v),
+        "body_not": lambda v: not any(x in body for x in v),
+        "comment_not": lambda v: not any(x in c.text for c in art.comments for x in v),
+    }
+    failed = [k for k, v in want.items() if not checks[k](v)]
+    assert not failed, (failed, art.to_dict())
+
+
+def test_quote_reply_in_html_is_a_quote_of_the_comment():
+    art = parse_file(PAGES / "quote_replies.html")
+    assert art.comments[1].quotes == [{"text": "Signalling was promised in 2019 and never arrived", "of": 1}]
+    assert art.comments[1].text == "It did arrive on the western lines, to be fair."
+
+
+@pytest.mark.parametrize("name,why", [("not_news_passwd.txt", "colon-separated"), ("not_news_config.txt", "configuration"),
+                                      ("not_news_code.txt", "source code"), ("not_news_csv.txt", "CSV")])
+def test_what_is_not_a_news_page_is_refused_unless_forced(name, why, db_path):
+    with pytest.raises(PageError, match=why):
+        parse_file(PAGES / name)
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(PAGES / name)])
+    assert r.exit_code == 1 and why in r.output and "--force" in r.output
+    assert not (db_path / "index.json").exists() or Store(db_path).entries() == []  # nothing stored
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", "--force", str(PAGES / name)])
+    assert r.exit_code == 0 and "new" in r.output
+
+
+def test_a_title_alone_is_not_a_news_page():
+    from reader.parsing import parse_text
+
+    with pytest.raises(PageError, match="no article text"):
+        parse_text("Just a headline and nothing else")
+
+
+def test_folder_import_takes_html_pages_and_json_has_url_and_published(db_path):
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(PAGES)])
+    assert "threaded_blog.html" in r.output and "Traceback" not in r.output
+    rows = json.loads(CliRunner().invoke(cli, ["--db", str(db_path), "list", "--json"]).output)
+    blog = next(e for e in rows if e["title"] == "Harbour town votes to keep its ferry")
+    assert blog["url"] == "https://courier.example/2025/05/ferry-vote" and blog["published"].startswith("2025-05-02")
+    shown = json.loads(CliRunner().invoke(cli, ["--db", str(db_path), "show", str(blog["id"]), "--json"]).output)
+    assert shown["url"] == blog["url"] and [c["parent"] for c in shown["comments"]] == [None, 1, 2]
+
+
+def test_stdin(db_path):
+    page = (PAGES / "generic_messy.txt").read_bytes()
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", "-"], input=page)
+    assert r.exit_code == 0 and "new" in r.output
+    assert [e.title for e in Store(db_path).entries()] == ["Floods force thousands from homes in river valley"]
+
+
+# ---- URLs, from a local server
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):  # quiet
+        pass
+
+    def do_GET(self):
+        routes = {
+            "/ferry": (200, "text/html; charset=utf-8", (PAGES / "threaded_blog.html").read_bytes()),
+            "/paper.pdf": (200, "application/pdf", b"%PDF-1.4"),
+            "/gone": (404, "text/html", b"<h1>Not found</h1>"),
+            "/broken": (500, "text/html", b"oops"),
+        }
+        if self.path == "/slow":
+            time.sleep(3)
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ferry")
+            self.end_headers()
+            return
+        code, ctype, body = routes.get(self.path, (404, "text/html", b"no"))
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_url_import_keeps_the_address_and_refresh_fetches_again(server, db_path):
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", f"{server}/moved"])
+    assert r.exit_code == 0 and "new" in r.output, r.output
+    (e,) = Store(db_path).entries()
+    assert e.title == "Harbour town votes to keep its ferry"
+    assert e.url == "https://courier.example/2025/05/ferry-vote"  # the page's canonical address
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "refresh", str(e.id)])
+    assert r.exit_code in (0, 1) and "Traceback" not in r.output  # the canonical host is not reachable here
+
+
+@pytest.mark.parametrize("path,why", [("/gone", "404"), ("/broken", "500"), ("/paper.pdf", "not a web page (application/pdf)"),
+                                      ("/slow", "timed out")])
+def test_url_failures_are_one_line(server, db_path, monkeypatch, path, why):
+    monkeypatch.setattr("reader.importer.fetch.TIMEOUT_S", 1.0)
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", f"{server}{path}"])
+    assert r.exit_code == 1 and why in r.output and "Traceback" not in r.output, r.output
+    line = next(x for x in r.output.splitlines() if x.startswith("error"))
+    assert why in line
+
+
+def test_unreachable_hosts_and_other_schemes(db_path, monkeypatch):
+    from reader.importer.fetch import fetch
+
+    monkeypatch.setattr("reader.importer.fetch.TIMEOUT_S", 2.0)
+    with pytest.raises(PageError, match="only http"):
+        fetch("ftp://example.invalid/x")
+    with pytest.raises(PageError, match=r"cannot find the host|cannot connect|timed out"):
+        fetch("http://no-such-host.invalid/")
+

@@ -199,6 +199,17 @@ class Reader:
 
         return import_paths(self.store, paths, on_result=on_result, on_total=on_total, force=force)
 
+    def import_input(self, text: str) -> ImportResult:
+        """What the app's import dialog was given: a path, a URL, or a whole page pasted in."""
+        from reader.importer.pipeline import import_bytes
+
+        one = text.strip()
+        if "\n" not in one and (one.lower().startswith(("http://", "https://")) or Path(one).expanduser().exists()):
+            source = one if one.lower().startswith("http") else str(Path(one).expanduser())
+            results = self.import_pages([source])
+            return results[-1] if results else ImportResult(one, "error", detail="nothing to import there")
+        return import_bytes(self.store, "(pasted page)", text.encode())
+
     def refresh(self, entries: list[StoryEntry], *,
                 on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
         """Fetch stories again from their addresses (stories without one are reported as skipped)."""

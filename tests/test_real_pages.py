@@ -196,3 +196,53 @@ def test_unreachable_hosts_and_other_schemes(db_path, monkeypatch):
     with pytest.raises(PageError, match=r"cannot find the host|cannot connect|timed out"):
         fetch("http://no-such-host.invalid/")
 
+
+
+# ---- the app: the import dialog, open and copy the address
+
+
+async def test_app_import_dialog_takes_a_pasted_page_and_a_path_and_opens_them(db_path):
+    from textual.widgets import TextArea
+
+    from reader.ui.screens.import_dialog import ImportScreen
+
+    from apphelpers import seeded_app, settle
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one(TextArea).text = (PAGES / "generic_messy.txt").read_text(encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.open_article is not None
+        assert app.screen.open_article.title == "Floods force thousands from homes in river valley"
+        await pilot.press("1", "i")
+        area = app.screen.query_one(TextArea)
+        area.insert(str(PAGES / "threaded_blog.html") + "\n")  # Enter after one line: a path
+        await settle(pilot)
+        assert app.screen.open_article.title == "Harbour town votes to keep its ferry"
+        opened, copied = [], []
+        app.open_url = lambda url, **kw: opened.append(url)
+        app.copy_to_clipboard = copied.append
+        await pilot.press("o", "Y")
+        assert opened == copied == ["https://courier.example/2025/05/ferry-vote"]
+        await pilot.press("i")
+        bad = app.screen.query_one(TextArea)
+        bad.text = "a = 1\nb = 2\nc = 3\n"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("configuration" in n.message for n in app._notifications)
+    assert len(Store(db_path).entries()) == 5 + 2
+
+
+async def test_command_palette_lists_actions_from_the_bindings(db_path):
+    from apphelpers import seeded_app, settle
+
+    app = seeded_app(db_path, )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for want in ("Import", "Sort", "Bookmark", "Search", "Open link", "Fold all"):
+            assert want in titles, (want, titles)

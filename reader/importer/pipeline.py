@@ -94,6 +94,14 @@ def _read_other(source: str, force: bool, stdin: BinaryIO | None) -> tuple[str, 
     return _parse_fetched(source, got.data, url=got.url, force=force)
 
 
+def import_bytes(store: Store, name: str, data: bytes, *, force: bool = False) -> ImportResult:
+    """One page given as bytes (pasted into the app)."""
+    name, prepared, err = _parse_fetched(name, data, url=None, force=force)
+    if prepared is None:
+        return ImportResult(name, "error", detail=err)
+    return store.import_stories([(name, prepared)])[0]
+
+
 def import_paths(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],

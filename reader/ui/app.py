@@ -181,6 +181,8 @@ class ReaderApp(App[None]):
         if not isinstance(screen, MainScreen):
             return
         for _title, owner, bindings in help_groups(self):
+            if isinstance(owner, type) and issubclass(owner, Screen) and owner is not MainScreen:
+                continue  # a dialog's own keys work inside the dialog only
             node = self if owner is ReaderApp else screen if owner is MainScreen else screen.query_one(owner)
             for b in bindings:
                 if b.id in PALETTE_SKIP:
@@ -201,6 +203,7 @@ PALETTE_SKIP = {"app.quit", "app.help", "main.quit", "main.back", "palette"}
 
 def help_groups(app: App[Any]) -> list[tuple[str, type[Any], list[Binding]]]:
     """Every binding, grouped by where it works: the help screen and the palette are made from this."""
+    from reader.ui.screens.import_dialog import ImportScreen
     from reader.ui.screens.search import SearchScreen
 
     def listed(bindings: list[Any]) -> list[Binding]:
@@ -213,6 +216,7 @@ def help_groups(app: App[Any]) -> list[tuple[str, type[Any], list[Binding]]]:
         ("Article", ArticleView, listed(ArticleView.BINDINGS)),
         ("Comments", CommentTree, listed(CommentTree.BINDINGS)),
         ("Search box", SearchScreen, listed(SearchScreen.BINDINGS)),
+        ("Import dialog", ImportScreen, listed(ImportScreen.BINDINGS)),
     ]
 
 

@@ -44,6 +44,11 @@ class MainScreen(Screen[None]):
         Binding("B", "toggle_bookmarked_only", "★ only", id="main.bookmarked_only", tooltip="Show only bookmarked stories"),
         Binding("b", "toggle_bookmark", "Bookmark", id="main.bookmark", tooltip="Bookmark or unbookmark this story"),
         Binding("u", "toggle_unread", "Unread", id="main.unread", show=False, tooltip="Mark this story read or unread"),
+        Binding("i", "import_page", "Import", id="main.import", tooltip="Import a page: a path, a URL, or pasted text"),
+        Binding("o", "open_link", "Open link", id="main.open_link", show=False,
+                tooltip="Open the story's address in the browser"),
+        Binding("Y", "copy_link", "Copy link", id="main.copy_link", show=False,
+                tooltip="Copy the story's address (to the terminal's clipboard, OSC 52)"),
         Binding("q", "app.quit", "Quit", id="main.quit"),
     ]
 
@@ -59,6 +64,7 @@ class MainScreen(Screen[None]):
         self.bookmarked_only = False
         self.reading_tab = "article"
         self.open_entry: StoryEntry | None = None
+        self._open_after_load: str | None = None  # a story just imported: open it once the list reloads
         self.open_article: Article | None = None
         self.search_query: str | None = None
         self.search_terms: list[str] = []
@@ -117,6 +123,10 @@ class MainScreen(Screen[None]):
         self._sorted = SortedViews(entries)
         self.by_key = {e.key: e for e in entries}
         self._refresh_list()
+        if self._open_after_load and (entry := self.by_key.get(self._open_after_load)) is not None:
+            self._open_after_load = None
+            self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=entry.key)
+            self.open_story(entry)
         # The search index loads in a worker once the list has been painted, not before.
         if first:
             self.set_timer(0.3, self.reader_app.build_search_index)
@@ -317,6 +327,55 @@ class MainScreen(Screen[None]):
         self.query_one(StoryList).refresh_entry(entry.key)
         self.reader_app.write_mark(entry.key, mark, value)
         return entry, value
+
+    # ---- getting pages in, and the story's address
+
+    def action_import_page(self) -> None:
+        from reader.ui.screens.import_dialog import ImportScreen
+
+        def done(text: str | None) -> None:
+            if text:
+                self.notify("Importing…", timeout=2)
+                self._import(text)
+
+        self.app.push_screen(ImportScreen(), done)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, text: str) -> None:
+        try:
+            result = self.reader_app.with_reader(lambda r: r.import_input(text))
+        except ReaderError as exc:
+            self.app.notify(str(exc), title="Import failed", severity="error", markup=False, timeout=10)
+            return
+        if result.status == "error" or result.key is None:
+            self.app.notify(f"{result.name}: {result.detail}", title="Not imported", severity="error",
+                            markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self._imported, result.key, result.status)
+
+    def _imported(self, key: str, status: str) -> None:
+        self.notify(f"Imported ({status})", timeout=2)
+        self._open_after_load = key
+        self.load_entries()
+
+    def _link(self) -> str | None:
+        entry = self._target()
+        url = entry.url if entry is not None else None
+        if url is None and self.open_article is not None and entry is not None and self.open_article.url:
+            url = self.open_article.url
+        if not url:
+            self.notify("This story has no address.", timeout=2)
+        return url
+
+    def action_open_link(self) -> None:
+        if url := self._link():
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", timeout=2, markup=False)
+
+    def action_copy_link(self) -> None:
+        if url := self._link():
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=2, markup=False)
 
     def set_mark(self, key: str, mark: str, value: bool) -> None:
         """Show a story's mark as `value` (the app takes back a mark the disk refused)."""

@@ -44,7 +44,7 @@ class MainScreen(Screen[None]):
         Binding("B", "toggle_bookmarked_only", "★ only", id="main.bookmarked_only", tooltip="Show only bookmarked stories"),
         Binding("b", "toggle_bookmark", "Bookmark", id="main.bookmark", tooltip="Bookmark or unbookmark this story"),
         Binding("u", "toggle_unread", "Unread", id="main.unread", show=False, tooltip="Mark this story read or unread"),
-        Binding("i", "import_page", "Import", id="main.import", tooltip="Import a page: a path, a URL, or pasted text"),
+        Binding("i", "import_page", "Import", id="main.import", show=False, tooltip="Import a page: a path, a URL, or pasted text"),
         Binding("o", "open_link", "Open link", id="main.open_link", show=False,
                 tooltip="Open the story's address in the browser"),
         Binding("Y", "copy_link", "Copy link", id="main.copy_link", show=False,

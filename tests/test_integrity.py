@@ -339,6 +339,7 @@ async def test_app_with_a_damaged_index_says_so_keeps_running_and_exits_non_zero
         await settle(pilot)
         lst = app.screen.query_one(StoryList)
         assert lst.entries == [] and "reader doctor --rebuild" in lst.empty_message
+        assert sum("index.json" in n.message for n in app._notifications) == 1
         assert app.failed and "index.json" in app.failed
         await pilot.press("j", "enter", "3", "b")  # nothing to act on: nothing breaks
         await pilot.press("q")

@@ -69,6 +69,8 @@ class ReaderApp(App[None]):
 
     def fail(self, message: str) -> None:
         """The archive cannot be read: say so, keep running, and exit non-zero at the end."""
+        if message == self.failed:
+            return  # said already (the list reloads when the database changes)
         self.failed = message
         self.notify(message, title="The database needs attention", severity="error", markup=False, timeout=30)
 

@@ -113,7 +113,8 @@ class MainScreen(Screen[None]):
 
     def _load_failed(self, message: str) -> None:
         story_list = self.query_one(StoryList)
-        story_list.empty_message = message
+        story_list.empty_message = ("The database needs repair: run `reader doctor --rebuild`."
+                                    if "doctor --rebuild" in message else "The archive cannot be read (see the message).")
         story_list.set_entries([])
         self._update_status()
         self.reader_app.fail(message)

@@ -55,29 +55,14 @@ import psutil
 import reader
 
 ROOT = Path(reader.__file__).resolve().parent.parent  # the project (for `python -m reader`)
-QUERIES = ["ishiba", "trump tarif", "kaden", "marpo lin", "東京", "karito", "whom", "vorsur", "benu dia", "cafe"]
+sys.path.insert(0, str(ROOT))  # run as a script too (it starts itself in fresh processes)
+from benchmarks.run import QUERIES, PeakRSS, dir_size, keystrokes, percentile  # noqa: E402
+
 LIMIT = 25  # hits per keystroke: what the app asks for
 TOP = 10  # story keys compared between the engines
 FIELDS = ("title", "body", "comments")
 FIELD_BOOST = {"title": 2.0, "body": 1.0, "comments": 0.9}
 HEAP = 256 * 2**20  # per writer, split between its threads
-
-
-def keystrokes(queries: list[str]) -> list[str]:
-    return [q[:i] for q in queries for i in range(1, len(q) + 1)]
-
-
-def percentile(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    if not xs:
-        return float("nan")
-    k = (len(xs) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
-def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def mb(n: float) -> float:
@@ -92,34 +77,6 @@ def run_self(*args: str, timeout: float = 3600) -> dict:
     if r.returncode != 0:
         raise SystemExit(f"{args[0]} failed: {r.stderr[-1500:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
-
-
-class PeakRSS:
-    """Polls the RSS of a process and its children."""
-
-    def __init__(self, pid: int) -> None:
-        self.proc = psutil.Process(pid)
-        self.peak = 0
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                total = self.proc.memory_info().rss + sum(c.memory_info().rss for c in self.proc.children(recursive=True))
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                pass
-            time.sleep(0.05)
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._t.join()
-        return mb(self.peak)
-
-
-# --------------------------------------------------------------------------- corpus
 
 
 def _complete(folder: Path, n: int) -> bool:

@@ -204,7 +204,7 @@ class Reader:
         from reader.importer.pipeline import import_bytes
 
         one = text.strip()
-        if "\n" not in one and (one.lower().startswith(("http://", "https://")) or Path(one).expanduser().exists()):
+        if "\n" not in one and (one.lower().startswith(("http://", "https://")) or _is_existing_path(one)):
             source = one if one.lower().startswith("http") else str(Path(one).expanduser())
             results = self.import_pages([source])
             return results[-1] if results else ImportResult(one, "error", detail="nothing to import there")
@@ -242,3 +242,13 @@ class Reader:
         """Things done on the user's behalf since the last call (a rebuilt search index, say)."""
         out, self.store.notices[:] = list(self.store.notices), []
         return out
+
+
+def _is_existing_path(text: str) -> bool:
+    """A short line naming an existing file or folder (a pasted one-line page is not one)."""
+    if len(text) > 4096 or "<" in text:
+        return False
+    try:
+        return Path(text).expanduser().exists()
+    except (OSError, ValueError):
+        return False

@@ -31,7 +31,11 @@ def is_url(text: str) -> bool:
 def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Fetched:
     """The page at `url`, or PageError with the reason in a few words."""
     timeout = TIMEOUT_S if timeout is None else timeout
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise PageError("not a valid address") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise PageError("only http:// and https:// addresses can be fetched")
     try:
@@ -64,7 +68,7 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_PAGE_B
                 or "getaddrinfo" in text or "no address" in text:
             raise PageError(f"cannot find the host {parts.hostname!r} (DNS)") from None
         raise PageError(f"cannot connect to {parts.netloc} ({_short(exc)})") from None
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise PageError(f"fetching failed ({_short(exc)})") from None
 
 

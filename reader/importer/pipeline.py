@@ -60,6 +60,8 @@ def _parse(path: Path, force: bool = False) -> tuple[str, PreparedStory | None, 
         return str(path), None, str(exc)
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
         return str(path), None, "page too deeply nested to parse"
+    except Exception as exc:  # a parser bug on one odd page must not stop a folder import
+        return str(path), None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it"
 
 
 def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False
@@ -78,6 +80,8 @@ def _parse_fetched(name: str, data: bytes, *, url: str | None, force: bool) -> t
                                          saved=datetime.now(UTC), url=url)), ""
     except PageError as exc:
         return name, None, str(exc)
+    except Exception as exc:  # a parser bug on one odd page must not stop the import
+        return name, None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it"
 
 
 def _read_other(source: str, force: bool, stdin: BinaryIO | None) -> tuple[str, PreparedStory | None, str]:

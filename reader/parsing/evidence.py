@@ -169,7 +169,15 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})\s*([ap])?\.?m?\.?\s*([A-Z]{2,5})?", re
 
 
 def parse_date(text: str) -> str | None:
-    """An ISO 8601 time from a date written in any common way (None if there is none)."""
+    """An ISO 8601 time from a date written in any common way (None if there is none, or if it
+    names an impossible time such as 10:75 or an offset of +24:00)."""
+    try:
+        return _parse_date(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_date(text: str) -> str | None:
     if m := _ISO.search(text):
         y, mo, d, hh, mm, ss, tz = m.groups()
         try:
@@ -211,6 +219,13 @@ _RELATIVE = re.compile(r"^(today|yesterday|(\d+)\s+(minute|hour|day)s?\s+ago)\s*
 
 def resolve_relative(text: str, saved: datetime) -> str | None:
     """`Today 07:12 am JST`, `3 hours ago` -> an ISO time, against when the page was saved."""
+    try:
+        return _resolve_relative(text, saved)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve_relative(text: str, saved: datetime) -> str | None:
     m = _RELATIVE.match(text.strip())
     if not m:
         return None

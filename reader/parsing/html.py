@@ -84,6 +84,8 @@ def _json_ld(raw: str, m: Meta) -> None:
     except ValueError:
         return
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    if not isinstance(items, list):
+        items = [data]
     for item in items:
         if not isinstance(item, dict) or not re.search(r"Article|Posting|Report", str(item.get("@type", ""))):
             continue
@@ -102,7 +104,7 @@ def _json_ld(raw: str, m: Meta) -> None:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             m.site = m.site or clean_line(publisher["name"])
         if isinstance(item.get("url"), str):
-            m.url = m.url or item["url"]
+            m.url = m.url or clean_line(item["url"])
 
 
 def _classes(node: Node) -> str:

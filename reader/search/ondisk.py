@@ -87,7 +87,7 @@ class SearchFiles:
                 isinstance(x, list) and len(x) == 2 and all(isinstance(v, int) for v in x) for x in manifest):
             raise SearchIndexDamaged(f"{self.folder}: the index file's list of search segments is damaged")
         vocab = Vocab.load(self.folder)
-        segments = []
+        segments: list[Segment] = []
         for sid, count in manifest:
             seg = Segment.load(self.folder, sid)
             if len(seg.docs) != count:
@@ -95,7 +95,10 @@ class SearchFiles:
             if len(seg.tids) and int(seg.tids.max()) >= len(vocab.terms):
                 raise SearchIndexDamaged(f"{self.folder / 'vocab.json'}: has fewer words than the segments use")
             segments.append(seg)
-        return SearchIndex(segments, vocab)
+        try:
+            return SearchIndex(segments, vocab)
+        except (IndexError, ValueError) as exc:
+            raise SearchIndexDamaged(f"{self.folder}: its segments do not agree ({exc})") from None
 
     def check(self, manifest: Manifest) -> str | None:
         """What is wrong with the search files, or None."""

@@ -45,7 +45,9 @@ class Vocab:
             raise SearchIndexDamaged(f"{path.parent / 'vocab.*'}: unreadable ({_reason(exc)})") from None
         if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
             raise SearchIndexDamaged(f"{path}: not a list of words")
-        if order is not None and (order.ndim != 1 or order.dtype.kind not in "iu" or len(order) != len(terms)
+        if order is not None and len(order) != len(terms):
+            order = None  # derived data, caught between its two writes: sorted again from the words
+        if order is not None and (order.ndim != 1 or order.dtype.kind not in "iu"
                                   or (len(order) and (int(order.min()) < 0 or int(order.max()) >= len(terms)))):
             raise SearchIndexDamaged(f"{folder / 'vocab.order.npy'}: does not match vocab.json")
         return cls(terms, order)
@@ -255,6 +257,14 @@ class Segment:
             return "term offsets do not match the postings"
         if len(d) != len(k) or len(d) != len(sp) or (len(sp) and sp.shape[1] != 2):
             return "stories, keys and text spans differ in number"
+        if len(d) > 1 and not bool(np.all(np.diff(d.astype(np.int64)) > 0)):
+            return "story numbers are out of order"
+        if len(t) > 1 and not bool(np.all(np.diff(t.astype(np.int64)) > 0)):
+            return "term ids are out of order"
+        if len(st) > 1 and not bool(np.all(np.diff(st.astype(np.int64)) >= 0)):
+            return "term offsets are out of order"
+        if len(sp) and not bool(np.all(sp[:, 1] >= sp[:, 0])):
+            return "text spans are reversed"
         if len(sp) and (int(sp.min()) < 0 or int(sp.max()) != len(self.text)):
             return f"the text ({len(self.text)} bytes) is not the size its spans say ({int(sp.max())})"
         if not len(sp) and len(self.text):

@@ -381,10 +381,19 @@ class Store:
         if not manifest and not self.is_empty():
             self.rebuild_search()
             manifest = self.meta().get("search", [])
-        try:
-            return self.search_files().load(manifest)
-        except SearchIndexDamaged as exc:
-            self.notices.append(f"the search index was damaged ({exc}); rebuilt it from the stored stories")
+        for _ in range(3):
+            try:
+                return self.search_files().load(manifest)
+            except SearchIndexDamaged as exc:
+                damage = exc
+            # Reads take no lock: another process's import may have merged (and removed) the
+            # segments this manifest listed. A newer manifest means no damage: read it instead.
+            self.reload()
+            fresh = self.meta().get("search", [])
+            if fresh == manifest:
+                break
+            manifest = fresh
+        self.notices.append(f"the search index was damaged ({damage}); rebuilt it from the stored stories")
         self.rebuild_search()
         return self.search_files().load(self.meta().get("search", []))
 

@@ -19,11 +19,22 @@ from reader.errors import StoreError
 # What each kind of file must hold, table by table: the fields every record needs, with their types.
 # Checked when a file is read, so a record without its `key` is reported as damage, not a KeyError.
 Shape = dict[str, dict[str, tuple[type, ...]]]
+_STR_OR_NONE = (str, type(None))
+_INT_OR_NONE = (int, type(None))
 INDEX_SHAPE: Shape = {
-    "articles": {"key": (str,), "title": (str,), "seg": (int,), "hash": (str,)},
-    "meta": {},
+    "articles": {"key": (str,), "title": (str,), "seg": (int,), "hash": (str,), "comments": (int,), "votes": (int,),
+                 "score": (int,), "published": _STR_OR_NONE, "source": _STR_OR_NONE, "category": _STR_OR_NONE,
+                 "layout": (str,), "year": _INT_OR_NONE, "stated": _INT_OR_NONE, "file": _STR_OR_NONE,
+                 "url": _STR_OR_NONE, "imported": _STR_OR_NONE, "updated": _STR_OR_NONE},
+    "meta": {"seg": (int,), "seg_count": (int,), "seg_bytes": (int,), "seq": (int,), "last_id": (int,),
+             "schema": (int,), "search": (list,)},
 }
-PAGE_SHAPE: Shape = {"articles": {"key": (str,), "title": (str,)}, "placed": {"id": (int,), "seq": (int,)}}
+PAGE_SHAPE: Shape = {"articles": {"key": (str,), "title": (str,), "comments": (list,), "body": (list,)},
+                     "placed": {"id": (int,), "seq": (int,)}}
+# Fields a record must have; the others may be missing (older files), but not of another type.
+REQUIRED = {"key", "title", "seg", "hash", "id", "name"}
+# Tables whose records may hold no other fields than the shape names (they become dataclasses).
+CLOSED = {"articles"}
 USER_SHAPE: Shape = {"state": {"key": (str,)}, "settings": {"name": (str,)}}
 
 
@@ -39,10 +50,14 @@ def shape_problem(data: dict[str, Any], shape: Shape) -> str | None:
             if not isinstance(rec, dict):
                 return f"record {doc_id} of {table!r} is not a record"
             for name, types in fields.items():
+                if name not in rec and name not in REQUIRED:
+                    continue
                 value = rec.get(name)
                 if not isinstance(value, types) or isinstance(value, bool):
                     what = "has no" if name not in rec else "has a wrong"
                     return f"record {doc_id} of {table!r} {what} {name!r}"
+            if table in CLOSED and shape is INDEX_SHAPE and (extra := set(rec) - set(fields)):
+                return f"record {doc_id} of {table!r} has unknown fields ({', '.join(sorted(extra)[:3])})"
     return None
 
 

@@ -65,11 +65,24 @@ def _page_files(store: Store) -> list[tuple[int, Path]]:
     return sorted((int(p.stem), p) for p in store.path.glob("pages/*.json") if p.stem.isdigit())
 
 
-def _read_pages(store: Store, report: Report) -> tuple[dict[str, _Copy], list[Path], int]:
-    """The newest readable copy of every story; the damaged page files; how many copies in all."""
+def _committed_seq(store: Store) -> int | None:
+    """The number of the last import the index committed (None when the index cannot say)."""
+    try:
+        store.reload()
+        seq = store.meta().get("seq") if store.index_file.exists() else None
+    except StoreError:
+        return None
+    return seq if isinstance(seq, int) else None
+
+
+def _read_pages(store: Store, report: Report, committed: int | None = None) -> tuple[dict[str, _Copy], list[Path], int]:
+    """The newest readable copy of every story; the damaged page files; how many copies in all.
+
+    Copies written by an import the index never committed (a crash between the page files and
+    the index) are not part of the archive: they are counted in a note and left out."""
     newest: dict[str, _Copy] = {}
     damaged: list[Path] = []
-    copies = 0
+    copies = uncommitted = 0
     for seg, path in _page_files(store):
         try:
             data = open_db(path, PAGE_SHAPE).storage.read() or {}
@@ -83,9 +96,16 @@ def _read_pages(store: Store, report: Report) -> tuple[dict[str, _Copy], list[Pa
             info = placed.get(local, {})
             # Files written before import numbers were kept: file order stands in (later is newer).
             c = _Copy(seg, int(local), doc, info.get("id"), info.get("seq", 0))
+            if committed is not None and c.seq > committed:
+                uncommitted += 1
+                copies -= 1
+                continue
             old = newest.get(doc["key"])
             if old is None or (c.seq, c.seg, c.local) > (old.seq, old.seg, old.local):
                 newest[doc["key"]] = c
+    if uncommitted:
+        report.notes.append(f"{uncommitted} copies left by an interrupted import (never part of the archive; "
+                            "`reader compact` drops them)")
     return newest, damaged, copies
 
 
@@ -95,7 +115,7 @@ def check(store: Store) -> Report:
     if not store.path.exists():
         report.notes.append(f"{store.path}: no database here yet")
         return report
-    newest, _, copies = _read_pages(store, report)
+    newest, _, copies = _read_pages(store, report, _committed_seq(store))
     index = _check_index(store, report, newest)
     _check_user(store, report)
     if index is not None:
@@ -169,7 +189,7 @@ def rebuild(store: Store) -> Report:
     """Repair: a new index from the page files, user state from its backup, a new search index."""
     report = Report(found=check(store).problems)
     with store.locked():
-        newest, damaged, _ = _read_pages(store, Report())
+        newest, damaged, _ = _read_pages(store, Report(), _committed_seq(store))
         for path in damaged:  # kept, but out of the way: its stories are listed for re-import
             aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, aside)
@@ -235,6 +255,9 @@ def _restore_user(store: Store, report: Report) -> None:
         except StoreError:
             good = False
         if good:
+            if path == store.user_file and store.user_backup.exists() and not _readable(store.user_backup, shape):
+                atomic_write(store.user_backup, path.read_bytes())
+                report.done.append("rewrote the damaged user.json.bak from user.json")
             if path == store.user_backup:
                 shutil.copy2(store.user_file, store.user_file.with_name("user.json.damaged")) \
                     if store.user_file.exists() else None
@@ -298,3 +321,10 @@ def compact(store: Store) -> Report:
     report.done.append(f"kept {moved} current stories in {len(new_files)} page files (from {len(segs)}); "
                        f"removed {len(temps)} temporary files")
     return report
+
+
+def _readable(path: Path, shape: Any) -> bool:
+    try:
+        return open_db(path, shape).storage.read() is not None
+    except StoreError:
+        return False

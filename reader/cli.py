@@ -80,7 +80,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        reader = _reader(ctx)
+        reader = _reader(ctx, check=False)  # the app opens on a damaged database too, and says what to run
         from reader.ui.app import run_app
 
         sys.exit(run_app(reader))

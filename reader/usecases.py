@@ -207,7 +207,15 @@ class Reader:
         if "\n" not in one and (one.lower().startswith(("http://", "https://")) or _is_existing_path(one)):
             source = one if one.lower().startswith("http") else str(Path(one).expanduser())
             results = self.import_pages([source])
-            return results[-1] if results else ImportResult(one, "error", detail="nothing to import there")
+            stored = [r for r in results if r.status in ("new", "updated", "unchanged")]
+            if len(results) > 1:  # a folder: say what happened to all of it, open the first story stored
+                counts = {s: sum(r.status == s for r in results) for s in ("new", "updated", "unchanged", "error")}
+                summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no pages"
+                first = stored[0] if stored else None
+                return ImportResult(one, first.status if first else "error", first.key if first else None, summary)
+            return results[0] if results else ImportResult(one, "error", detail="nothing to import there")
+        if "\n" not in one and len(one) < 300 and one.startswith(("/", "~", "./", "../")):
+            return ImportResult(one, "error", detail="no such file or folder")
         return import_bytes(self.store, "(pasted page)", text.encode())
 
     def refresh(self, entries: list[StoryEntry], *,

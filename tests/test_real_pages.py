@@ -201,7 +201,7 @@ def test_unreachable_hosts_and_other_schemes(db_path, monkeypatch):
 # ---- the app: the import dialog, open and copy the address
 
 
-async def test_app_import_dialog_takes_a_pasted_page_and_a_path_and_opens_them(db_path):
+async def test_app_import_dialog_takes_a_pasted_page_and_a_path_and_opens_them(db_path, monkeypatch):
     from textual.widgets import TextArea
 
     from reader.ui.screens.import_dialog import ImportScreen
@@ -226,6 +226,7 @@ async def test_app_import_dialog_takes_a_pasted_page_and_a_path_and_opens_them(d
         opened, copied = [], []
         app.open_url = lambda url, **kw: opened.append(url)
         app.copy_to_clipboard = copied.append
+        monkeypatch.setattr("webbrowser.get", lambda *a: object())  # as if a browser were there
         await pilot.press("o", "Y")
         assert opened == copied == ["https://courier.example/2025/05/ferry-vote"]
         await pilot.press("i")

@@ -24,10 +24,15 @@ BATCH = 2000  # pages per transaction; a folder smaller than this is written onc
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
 
 
-def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResult]) -> list[Path]:
-    """Files named on the command line, and pages (`*.txt`, `*.html`) under folders (no symlink loops)."""
+def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResult],
+               exclude: Path | None = None) -> list[Path]:
+    """Files named on the command line, and pages (`*.txt`, `*.html`) under folders (no symlink
+    loops; never inside `exclude`, the database's own folder)."""
     out: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
+    if exclude is not None and exclude.is_dir():
+        st = os.stat(exclude)
+        seen_dirs.add((st.st_dev, st.st_ino))
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -120,7 +125,7 @@ def import_paths(
     skipped: list[ImportResult] = []
     names = [os.fspath(p) for p in paths]
     others = [p for p in names if p == STDIN or is_url(p)]
-    files = find_pages([p for p in names if p not in others], skipped)
+    files = find_pages([p for p in names if p not in others], skipped, exclude=store.path)
     if on_total:
         on_total(len(files) + len(others) + len(skipped))
     results: list[ImportResult] = []

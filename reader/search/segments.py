@@ -311,4 +311,6 @@ def merge_plan(sizes: list[tuple[int, int]]) -> int:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return "missing"
+    if isinstance(exc, (ValueError, EOFError)) and not isinstance(exc, UnicodeError):
+        return "not a valid file of its kind"
     return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).split("\n")[0][:80]

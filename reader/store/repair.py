@@ -190,6 +190,7 @@ def rebuild(store: Store) -> Report:
     report = Report(found=check(store).problems)
     with store.locked():
         newest, damaged, _ = _read_pages(store, Report(), _committed_seq(store))
+        lost = _stories_only_in(store, damaged, newest)
         for path in damaged:  # kept, but out of the way: its stories are listed for re-import
             aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, aside)
@@ -203,6 +204,10 @@ def rebuild(store: Store) -> Report:
         report.done.append(f"rebuilt the search index ({len(newest)} stories)")
     after = check(store)
     report.problems += [p for p in after.problems if p not in report.problems]
+    if lost:
+        names = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
+        report.problems.append(f"{len(lost)} stories were only in damaged or missing page files: import their pages again "
+                               f"({names}); their bookmarks and read marks come back with them")
     report.notes = after.notes
     return report
 
@@ -328,3 +333,15 @@ def _readable(path: Path, shape: Any) -> bool:
         return open_db(path, shape).storage.read() is not None
     except StoreError:
         return False
+
+
+def _stories_only_in(store: Store, damaged: list[Path], newest: dict[str, _Copy]) -> list[str]:
+    """The pages (as imported) of stories the index lists that no readable page file holds (they
+    were in a damaged or missing page file)."""
+    try:
+        store.reload()
+        records = list(store.raw_records().values())
+    except StoreError:
+        return []
+    return sorted({str(r.get("url") or r.get("file") or r["key"]) for r in records
+                   if r["key"] not in newest})

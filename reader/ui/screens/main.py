@@ -353,10 +353,10 @@ class MainScreen(Screen[None]):
             self.app.notify(f"{result.name}: {result.detail}", title="Not imported", severity="error",
                             markup=False, timeout=10)
             return
-        self.app.call_from_thread(self._imported, result.key, result.status)
+        self.app.call_from_thread(self._imported, result.key, result.status, result.detail)
 
-    def _imported(self, key: str, status: str) -> None:
-        self.notify(f"Imported ({status})", timeout=2)
+    def _imported(self, key: str, status: str, detail: str = "") -> None:
+        self.notify(f"Imported: {detail or status}", timeout=3, markup=False)
         self._open_after_load = key
         self.load_entries()
 
@@ -370,7 +370,14 @@ class MainScreen(Screen[None]):
         return url
 
     def action_open_link(self) -> None:
+        import webbrowser
+
         if url := self._link():
+            try:
+                webbrowser.get()
+            except webbrowser.Error:
+                self.notify(f"No browser found to open {url}; Y copies it.", timeout=4, markup=False)
+                return
             self.app.open_url(url)
             self.notify(f"Opening {url}", timeout=2, markup=False)
 

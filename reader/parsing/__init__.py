@@ -47,7 +47,7 @@ def parse_text(text: str, file: str | None = None, *, force: bool = False, saved
     layout = detect_layout(lines)
     article = _PARSERS[layout](lines, file)
     article.url = article.url or url
-    if not force and not article.body and not article.comments and not article.notes:
+    if not force and not [b for b in article.body if b != article.title] and not article.comments and not article.notes:
         raise PageError("no article text found: a title alone is not a news page" + FORCE_HINT)
     if saved is not None:
         _resolve_relative_times(article, saved)

@@ -102,12 +102,9 @@ def keystrokes(queries: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- reader
 
 
-def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
-    from reader.listing import LIST_SORTS, sort_entries
-    from reader.store import Store
-
+def timed_import(pages: Path, db: Path) -> tuple[float, float]:
+    """`reader import` of `pages` into a fresh `db` in a subprocess: (seconds, peak RSS in MB)."""
     shutil.rmtree(db, ignore_errors=True)
-    size_mb = dir_size(pages) / 2**20
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", str(pages)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
@@ -117,6 +114,15 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     peak = rss.stop()
     if proc.returncode != 0:
         raise SystemExit(f"reader import failed: {err.decode()[-500:]}")
+    return elapsed, peak
+
+
+def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
+    from reader.listing import LIST_SORTS, sort_entries
+    from reader.store import Store
+
+    size_mb = dir_size(pages) / 2**20
+    elapsed, peak = timed_import(pages, db)
     out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
                  "import_peak_rss_mb": peak, "db_mb": dir_size(db) / 2**20}
 

@@ -56,7 +56,7 @@ import reader
 
 ROOT = Path(reader.__file__).resolve().parent.parent  # the project (for `python -m reader`)
 sys.path.insert(0, str(ROOT))  # run as a script too (it starts itself in fresh processes)
-from benchmarks.run import QUERIES, PeakRSS, dir_size, keystrokes, percentile  # noqa: E402
+from benchmarks.run import QUERIES, PeakRSS, dir_size, keystrokes, percentile, timed_import  # noqa: E402
 
 LIMIT = 25  # hits per keystroke: what the app asks for
 TOP = 10  # story keys compared between the engines
@@ -110,16 +110,7 @@ def corpus(workdir: Path, n: int, seed: int, reuse: list[Path]) -> Path:
 
 
 def bench_hand(pages: Path, db: Path, n: int) -> dict:
-    shutil.rmtree(db, ignore_errors=True)
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", str(pages)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    rss = PeakRSS(proc.pid)
-    _, err = proc.communicate()
-    elapsed = time.perf_counter() - t0
-    peak = rss.stop()
-    if proc.returncode != 0:
-        raise SystemExit(f"reader import failed: {err.decode()[-500:]}")
+    elapsed, peak = timed_import(pages, db)
     index_b = dir_size(db / "search") if (db / "search").exists() else 0
     return {"import_s": elapsed, "pages_per_s": n / elapsed, "import_peak_rss_mb": peak,
             "index_mb": mb(index_b), "rest_of_db_mb": mb(dir_size(db) - index_b),

@@ -142,29 +142,19 @@ class Reader:
         else:
             raise ValueError(f"unknown mark {mark!r}")
 
-    def set_bookmark(self, entry: StoryEntry, on: bool) -> bool:
-        """Bookmark or unbookmark; returns False when the story was already so (nothing written)."""
-        if entry.bookmarked == on:
+    def set_mark(self, entry: StoryEntry, mark: str, value: bool) -> bool:
+        """Set a mark ("bookmarked" or "read"); False when the story already had it (nothing written)."""
+        if getattr(entry, mark) == value:
             return False
-        self.store.set_bookmark(entry.key, on)
-        entry.bookmarked = on
+        self.save_mark(entry.key, mark, value)
+        setattr(entry, mark, value)
         return True
 
-    def toggle_bookmark(self, entry: StoryEntry) -> bool:
-        """Flip the bookmark; returns the new state."""
-        self.set_bookmark(entry, not entry.bookmarked)
-        return entry.bookmarked
+    def set_bookmark(self, entry: StoryEntry, on: bool) -> bool:
+        return self.set_mark(entry, "bookmarked", on)
 
     def set_read(self, entry: StoryEntry, read: bool) -> bool:
-        if entry.read == read:
-            return False
-        self.store.set_read(entry.key, read)
-        entry.read = read
-        return True
-
-    def toggle_read(self, entry: StoryEntry) -> bool:
-        self.set_read(entry, not entry.read)
-        return entry.read
+        return self.set_mark(entry, "read", read)
 
     # ---- settings
 

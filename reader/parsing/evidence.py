@@ -119,6 +119,16 @@ def is_caption(line: str) -> bool:
     return _CAPTION.match(line) is not None
 
 
+_CREDIT_LABEL = re.compile(r"\s*\b(?:Image|Photo|Credit)\s*:\s*", re.IGNORECASE)
+
+
+def photo(caption_line: str) -> dict[str, str | None]:
+    """A caption line as {caption, credit}: `The ferry at dawn. Photo: Tom Wake`."""
+    m = _CREDIT_LABEL.search(caption_line)
+    caption, credit = (caption_line[: m.start()], caption_line[m.end() :]) if m else (caption_line, "")
+    return {"caption": caption.strip(" -–—") or None, "credit": credit.strip() or None}
+
+
 def is_date_line(line: str) -> bool:
     """A line that is only a date or time (`Updated March 3, 2025 10:02 JST`, `2 hours ago`)."""
     return len(line) < 120 and (_DATE_LINE.match(line) is not None or _RELATIVE_TIME.match(line) is not None)

@@ -19,6 +19,7 @@ from reader.parsing.evidence import (
     is_section_label,
     is_site_name,
     parse_date,
+    photo,
     split_leading_date,
     title_score,
 )
@@ -85,9 +86,7 @@ def _sift(lines: list[str]) -> _Head:
             head.byline = line.split(None, 1)[1].strip() if line.lower().startswith("by ") else line
             continue
         if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
-            m = re.search(r"\b(?:Image|Photo|Credit)\s*:\s*", line, re.IGNORECASE)
-            caption, credit = (line[: m.start()], line[m.end() :]) if m else (line, "")
-            head.image = {"caption": caption.strip(" -–—") or None, "credit": credit.strip() or None}
+            head.image = photo(line)
             continue
         head.kept.append(line)
     return head

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from reader.models import Article, Comment
 from reader.parsing.common import parse_vote
-from reader.parsing.evidence import furniture_kind, is_caption, parse_date, strip_site_suffix, title_score
+from reader.parsing.evidence import furniture_kind, is_caption, parse_date, photo, strip_site_suffix, title_score
 from reader.parsing.threads import RawComment, build_threads
 from reader.sanitize import clean_line, clean_text
 
@@ -323,9 +323,7 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
     if body and (is_caption(body[0]) or body[0] == caption):
         caption = body.pop(0)
     if caption:
-        m = re.search(r"\s*\b(?:Photo|Image|Credit)\s*:\s*", caption)
-        cap, credit = (caption[: m.start()], caption[m.end() :]) if m else (caption, "")
-        image = {"caption": cap or None, "credit": credit or None}
+        image = photo(caption)
         body = [p for p in body if p != caption]
     section = meta.section
     if body and len(body[0].split()) <= 3 and not body[0].endswith((".", "!", "?")) and len(body) > 1:

@@ -39,7 +39,38 @@ USER_SHAPE: Shape = {"state": {"key": (str,)}, "settings": {"name": (str,)}}
 
 
 def shape_problem(data: dict[str, Any], shape: Shape) -> str | None:
-    """Why `data` (a TinyDB file's tables) does not have `shape`, or None."""
+    """Why `data` (a TinyDB file's tables) does not have `shape`, or None.
+
+    The index is read at every start (100,000 records in a big archive): a fast pass looks at
+    the few distinct (field types, field names) signatures the records have; only when one of
+    them is off does the slow pass look for the record to name."""
+    if _looks_right(data, shape):
+        return None
+    return _first_problem(data, shape)
+
+
+def _looks_right(data: dict[str, Any], shape: Shape) -> bool:
+    for table, fields in shape.items():
+        records = data.get(table, {})
+        if not isinstance(records, dict) or not all(map(str.isdigit, records)):
+            return False
+        if not all(isinstance(r, dict) for r in records.values()):
+            return False
+        names = tuple(fields)
+        signatures = {tuple(map(type, map(r.get, names))) for r in records.values()}
+        for sig in signatures:
+            for name, kind in zip(names, sig, strict=True):
+                if kind is bool or not (issubclass(kind, fields[name])
+                                        or (kind is type(None) and name not in REQUIRED)):
+                    return False
+        if table in CLOSED and shape is INDEX_SHAPE:
+            allowed = set(names)
+            if not all(allowed.issuperset(k) for k in {tuple(r) for r in records.values()}):
+                return False
+    return True
+
+
+def _first_problem(data: dict[str, Any], shape: Shape) -> str | None:
     for table, fields in shape.items():
         records = data.get(table, {})
         if not isinstance(records, dict):

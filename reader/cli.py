@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -41,7 +42,8 @@ def _fail(msg: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def _reader(ctx: click.Context, seed: bool = True, check: bool = True) -> Reader:
+def _reader(ctx: click.Context, seed: bool = False, check: bool = True) -> Reader:
+    """The database. Only the app and `reader list` give a never-written database the demo pages."""
     try:
         path = database_path(ctx.obj.get("db"))
     except ValueError as exc:
@@ -80,7 +82,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        reader = _reader(ctx, check=False)  # the app opens on a damaged database too, and says what to run
+        reader = _reader(ctx, seed=True, check=False)  # the app opens on a damaged database too, and says what to run
         from reader.ui.app import run_app
 
         sys.exit(run_app(reader))
@@ -173,26 +175,33 @@ def refresh(ctx: click.Context, refs: tuple[str, ...], as_json: bool) -> None:
 @cli.command("list")
 @click.option("--sort", "sort_by", type=click.Choice(LIST_SORTS), default=DEFAULT_SORT, show_default=True)
 @click.option("--bookmarked", is_flag=True, help="Only bookmarked stories.")
+@click.option("--unread", is_flag=True, help="Only stories never opened.")
+@click.option("--new", "new_only", is_flag=True, help="Only stories with comments new since you last looked.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, as_json: bool) -> None:
-    """List stories. `votes` is the total votes cast on a story's comments, `score` their net."""
+def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, unread: bool, new_only: bool, as_json: bool) -> None:
+    """List stories. `votes` is the total votes cast on a story's comments, `score` their net;
+    `new` counts comments that appeared since you last opened the story."""
     from reader.render import date_label, line_strings, story_table
 
-    entries = _reader(ctx).stories(sort_by, bookmarked_only=bookmarked)
+    entries = _reader(ctx, seed=True).stories(sort_by, bookmarked_only=bookmarked, unread_only=unread,
+                                              new_only=new_only)
     if as_json:
         _json([e.to_json() for e in entries])
         return
     con = _console()
     if not entries:
-        con.print("No stories." + (" Bookmark one with `reader bookmark ID`." if bookmarked else
-                                   " Import pages with `reader import PATH`."), markup=False)
+        hint = (" Bookmark one with `reader bookmark ID`." if bookmarked else "" if unread or new_only
+                else " Import pages with `reader import PATH`.")
+        what = "unread " if unread else ""
+        con.print(f"No {what}stories" + (" with new comments." if new_only else ".") + hint, markup=False)
         return
     if not sys.stdout.isatty() and not con.is_terminal:
         # Piped: full titles in tab-separated columns, for grep, cut and awk.
-        _write_lines(["id\tbookmarked\tread\ttitle\tsource\tdate\tcomments\tvotes\tscore"] + [
+        _write_lines(["id\tbookmarked\tread\ttitle\tsource\tdate\tcomments\tvotes\tscore\tnew"] + [
             "\t".join((str(e.id), "1" if e.bookmarked else "0", "1" if e.read else "0", clean_line(e.title),
-                       clean_line(e.source or ""), date_label(e), str(e.comments), str(e.votes), str(e.score)))
+                       clean_line(e.source or ""), date_label(e), str(e.comments), str(e.votes), str(e.score),
+                       str(e.new_comments)))
             for e in entries])
         return
     _write_lines(line_strings(story_table(entries, con.width, f"{len(entries)} stories · sorted by {sort_by}"), con))
@@ -213,17 +222,20 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
     art = reader.article(e)
     thread = Thread(art.comments, comments_sort)
     rows = thread.rows()
-    if as_json:
-        d = art.to_dict()
-        d.update(id=e.id, key=e.key, bookmarked=e.bookmarked, read=e.read,
-                 thread=[{"id": r.comment.id, "depth": r.depth} for r in rows])
-        _json(d)
+    if as_json:  # for scripts: printing JSON is not the reader looking at the story
+        _json(reader.story_json(e, art, [(r.comment.id, r.depth) for r in rows]))
         return
     con = _console()
-    label = f"{len(art.comments)} comments · sorted by {SORT_LABELS[comments_sort]}"
-    if art.stated_comment_count and art.stated_comment_count > len(art.comments):
+    live = len(art.live)
+    label = f"{live} comments · sorted by {SORT_LABELS[comments_sort]}"
+    if e.new_comments:
+        label += f" · {e.new_comments} new since you last looked"
+    if art.stated_comment_count and art.stated_comment_count > live:
         label += f" (the page says {art.stated_comment_count})"
-    _write_lines(line_strings(story_lines_for_stream(art, rows, con.width, label), con))
+    changes = reader.changes(e, art)
+    _write_lines(line_strings(story_lines_for_stream(art, rows, con.width, label, changes), con))
+    with contextlib.suppress(ReaderError):  # a read-only database still shows the story
+        reader.leave_story(e)
 
 
 def _write_lines(lines: Iterable[str]) -> None:
@@ -284,6 +296,36 @@ def bookmark(ctx: click.Context, ref: str) -> None:
 def unbookmark(ctx: click.Context, ref: str) -> None:
     """Remove a story's bookmark."""
     _set_bookmark(ctx, ref, False)
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, required=True)
+@click.pass_context
+def rm(ctx: click.Context, refs: tuple[str, ...]) -> None:
+    """Delete stories (by id): they leave the list and search. Importing a page again brings it back."""
+    reader = _reader(ctx)
+    entries = {e.key: e for e in (reader.story(r) for r in refs)}
+    reader.delete(list(entries.values()))
+    for e in entries.values():
+        click.echo(f"deleted {e.id}: {e.title}")
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def history(ctx: click.Context, ref: str, as_json: bool) -> None:
+    """How a story's comments and votes changed, import by import."""
+    from reader.render import history_lines, line_strings
+
+    reader = _reader(ctx)
+    e = reader.story(ref)
+    versions = reader.history(e)
+    if as_json:
+        _json([v.to_json() for v in versions])
+        return
+    con = _console()
+    _write_lines(line_strings(history_lines(e, versions, con.width), con))
 
 
 @cli.command()

@@ -31,6 +31,11 @@ class Comment:
     revision_of: int | None = None
     header: str | None = None  # the quote-header line this comment carried (kept, not shown as text)
     posted_at: str | None = None  # `posted` as an ISO time when it was relative ("Today 07:12 am JST"): approximate
+    # History across imports of the page (reader.history): versions are numbered from 0, the first import.
+    first: int = 0  # the version the comment first appeared in
+    vh: list[list[int | None]] | None = None  # [[version, score, up, down], ...] when the votes ever changed
+    removed: int | None = None  # the version it was gone from the page in (kept, marked)
+    edits: list[list[Any]] | None = None  # [[version, text before that version], ...] when it was edited
 
     @property
     def text(self) -> str:
@@ -71,7 +76,35 @@ class Comment:
             del d["text"], d["quotes"]
             d["blocks"] = [[b.text, b.quote, b.of] for b in self.blocks]
             d["header"] = self.header
+            # History only where there is some: a page imported once stores what it always did.
+            if self.first:
+                d["first"] = self.first
+            if self.vh:
+                d["vh"] = self.vh
+            if self.removed is not None:
+                d["removed"] = self.removed
+            if self.edits:
+                d["edits"] = self.edits
         return d
+
+    @property
+    def triple(self) -> tuple[int | None, int | None, int | None]:
+        return self.score, self.up, self.down
+
+    def votes_at(self, version: int) -> tuple[int | None, int | None, int | None] | None:
+        """The (score, up, down) the comment had in `version`, or None if it was not there yet."""
+        if version < self.first:
+            return None
+        found: tuple[int | None, int | None, int | None] = self.triple
+        if self.vh:
+            found = tuple(self.vh[0][1:4])  # type: ignore[assignment]
+            for v, score, up, down in self.vh:
+                if v is not None and v <= version:
+                    found = (score, up, down)
+        return found
+
+    def present_in(self, version: int) -> bool:
+        return self.first <= version and (self.removed is None or self.removed > version)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Comment:
@@ -90,6 +123,10 @@ class Comment:
             revision_of=d.get("revision_of"),
             header=d.get("header"),
             posted_at=d.get("posted_at"),
+            first=d.get("first", 0),
+            vh=d.get("vh"),
+            removed=d.get("removed"),
+            edits=d.get("edits"),
         )
 
 
@@ -111,20 +148,29 @@ class Article:
     comments: list[Comment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # parse warnings, e.g. "page ends mid-comment"
     url: str | None = None  # the story's address (canonical URL, the fetched URL, a URL line)
+    versions: list[str] = field(default_factory=list)  # when each changed import happened (empty: one version)
+    ident: str | None = None  # the key of the stored story this page was matched to (by address, say)
 
     @property
     def key(self) -> str:
         """Stable identity: the same story re-imported (with new comments) keeps its key."""
+        if self.ident:
+            return self.ident
         ident = "\x1f".join([self.source or "", " ".join(self.title.casefold().split()), self.published or ""])
         return hashlib.blake2b(ident.encode(), digest_size=8).hexdigest()
 
     @property
+    def live(self) -> list[Comment]:
+        """The comments on the page as last imported (not those since removed from it)."""
+        return [c for c in self.comments if c.removed is None]
+
+    @property
     def score(self) -> int:
-        return sum(c.score or 0 for c in self.comments)
+        return sum(c.score or 0 for c in self.comments if c.removed is None)
 
     @property
     def votes(self) -> int:
-        return sum(c.votes for c in self.comments)
+        return sum(c.votes for c in self.comments if c.removed is None)
 
     def to_dict(self, *, internal: bool = False) -> dict[str, Any]:
         """The `reader parse --json` shape (internal=True adds what the store needs)."""
@@ -148,6 +194,8 @@ class Article:
         if internal:
             d["key"] = self.key
             d["notes"] = list(self.notes)
+            if self.versions:
+                d["versions"] = list(self.versions)
         return d
 
     @classmethod
@@ -169,6 +217,8 @@ class Article:
             comments=[Comment.from_dict(c) for c in d.get("comments", [])],
             notes=list(d.get("notes", [])),
             url=d.get("url"),
+            versions=list(d.get("versions") or []),
+            ident=d.get("key"),
         )
 
 
@@ -201,17 +251,45 @@ class StoryEntry:
     bookmarked: bool = False
     read: bool = False
     bookmarked_at: float | None = None
+    hist: list[list[Any]] | None = None  # [[at, comments added, score, votes], ...] per import, if ever changed
+    seen: int = 1  # how many of the story's versions the reader had seen when they last looked
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 
     RECORD_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments", "stated",
-                     "votes", "score", "file", "url", "seg", "hash", "imported", "updated")
+                     "votes", "score", "file", "url", "seg", "hash", "imported", "updated", "hist")
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of a list row (`reader list --json`)."""
         return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
                 "category": self.category, "published": self.published, "year": self.year,
                 "comments": self.comments, "stated": self.stated, "votes": self.votes, "score": self.score,
-                "bookmarked": self.bookmarked, "read": self.read, "file": self.file, "url": self.url}
+                "bookmarked": self.bookmarked, "read": self.read, "unread": not self.read,
+                "new_comments": self.new_comments, "score_moved": self.moved, "versions": self.versions,
+                "file": self.file, "url": self.url}
+
+    @property
+    def versions(self) -> int:
+        """How many changed imports of the page the story has had."""
+        return len(self.hist) if self.hist else 1
+
+    @property
+    def new_comments(self) -> int:
+        """Comments that appeared since the reader last looked at the story."""
+        if not self.hist:
+            return 0
+        return sum(int(h[1]) for h in self.hist[max(1, self.seen):])
+
+    @property
+    def moved(self) -> int:
+        """How the story's score moved since the reader last looked."""
+        if not self.hist:
+            return 0
+        return self.score - int(self.hist[min(max(1, self.seen), len(self.hist)) - 1][2])
+
+    @property
+    def fresh(self) -> bool:
+        """Unread, or read with new comments since: what "next unread" and the unread filter find."""
+        return not self.read or self.new_comments > 0
 
     def to_cache(self) -> dict[str, Any]:
         """Every field but the sort cache (the list's cached first screen)."""

@@ -16,6 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 
+from reader.history import Version
 from reader.models import Article, Comment, StoryEntry
 from reader.text import word_pattern
 from reader.threads_view import Row
@@ -51,12 +52,15 @@ def story_lines(e: StoryEntry, width: int = 80) -> tuple[Text, Text]:
     n = e.comments
     score = e.score
     date = date_label(e)
+    new = ((" ", ""), (f"+{e.new_comments} new", "bold magenta")) if e.new_comments else ()
     meta = Text.assemble(
         "    ", (e.source or "web", "dim"), *(((" · ", "dim"), (date, "dim")) if date else ()), (" · ", "dim"),
-        (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), (" · ", "dim"),
+        (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), *new, (" · ", "dim"),
         (f"{e.votes} votes", "dim"), (" · ", "dim"),
         (f"{score:+d}" if score else "0", "green" if score > 0 else "red" if score < 0 else "dim"),
     )
+    if e.moved:
+        meta.append_text(Text.assemble(" ", delta_text(e.moved)))
     meta.truncate(width, overflow="ellipsis")
     return Text.assemble(unread, mark, title), meta
 
@@ -137,14 +141,32 @@ def quote_label(of: Any) -> str:
     return "quoting the article" if of == "article" else f"quoting #{of}" if of is not None else "quoting"
 
 
+Change = tuple[bool, int | None]  # (new since the reader last looked, score moved since then)
+NEW_MARK = ("✦ new", "bold magenta")
+
+
+def delta_text(delta: int) -> Text:
+    """`▲+5` / `▼-3`: how a score moved since the reader last looked."""
+    return Text(f"▲+{delta}" if delta > 0 else f"▼{delta}", style="green" if delta > 0 else "red")
+
+
 def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: bool = False,
-                   depth: int = 0) -> Text:
-    head = Text.assemble((c.author or "anonymous", "bold"), "  ", votes_text(c.score, c.up, c.down),
-                         ("  #" + str(c.id), "dim"))
+                   depth: int = 0, change: Change | None = None) -> Text:
+    head = Text()
+    if change is not None and change[0]:
+        head.append_text(Text.assemble(NEW_MARK, "  "))
+    head.append_text(Text.assemble((c.author or "anonymous", "bold"), "  ", votes_text(c.score, c.up, c.down)))
+    if change is not None and change[1]:
+        head.append_text(Text.assemble("  (", delta_text(change[1]), ")"))
+    head.append("  #" + str(c.id), style="dim")
     if c.posted:
         head.append(f"  {c.posted}", style="dim")
     if c.revision_of is not None:
         head.append(f"  ✎ edit of #{c.revision_of}", style="italic yellow")
+    if c.removed is not None:
+        head.append("  ✗ gone from the page", style="italic red")
+    elif c.edits:
+        head.append("  ✎ edited", style="italic yellow")
     if replies:
         head.append(f"  {replies} repl{'y' if replies == 1 else 'ies'}", style="cyan")
     if folded:
@@ -263,18 +285,21 @@ def _wrap_part(part: Text, width: int) -> list[str | Text]:
     return wrap(part, width)  # type: ignore[return-value]
 
 
-def comment_lines(row: Row, width: int) -> list[Line]:
+def comment_lines(row: Row, width: int, change: Change | None = None) -> list[Line]:
     """One comment as wrapped lines with coloured indentation guides (the CLI and the TUI use this)."""
     g = indent_guides(row.depth)
     inner = max(20, width - g.cell_len)
-    parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth))]
+    parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change))]
     if not row.folded:
-        parts += comment_body(row.comment)
+        body = comment_body(row.comment)
+        if row.comment.removed is not None:  # kept for the record, shown quieter
+            body = [(prefix, Text(t.plain, style="dim strike" if not t.style else t.style)) for prefix, t in body]
+        parts += body
     out: list[Line] = []
     for prefix, part in parts:
         head = g + prefix if prefix.plain else g
-        for body in _wrap_part(part, inner - prefix.cell_len):
-            out.append(Line(head, body, part.style))
+        for piece in _wrap_part(part, inner - prefix.cell_len):
+            out.append(Line(head, piece, part.style))
     return out
 
 
@@ -322,7 +347,8 @@ def _segments(text: Text, console: Console) -> str:
                    for seg in text.render(console) if seg.text != "\n")
 
 
-def story_lines_for_stream(a: Article, rows: list[Row], width: int, rule: str) -> Iterator[Line]:
+def story_lines_for_stream(a: Article, rows: list[Row], width: int, rule: str,
+                           changes: dict[int, Change] | None = None) -> Iterator[Line]:
     """A whole story, wrapped to `width`: the article, a rule carrying `rule`, the comment tree."""
     for part in article_parts(a):
         if not part.plain:
@@ -333,17 +359,18 @@ def story_lines_for_stream(a: Article, rows: list[Row], width: int, rule: str) -
     yield Line(_NO_HEAD, label + "─" * max(0, width - cell_len(label)), "dim")
     if not rows:
         yield Line(_NO_HEAD, "No comments.", "dim")
+    changes = changes or {}
     for row in rows:
-        yield from comment_lines(row, width)
+        yield from comment_lines(row, width, changes.get(row.comment.id))
         yield Line(indent_guides(row.depth), "")
 
 
 def story_table(entries: list[StoryEntry], width: int, caption: str) -> Iterator[Line]:
     """The story list as fixed columns, one line a story (`reader list` on a terminal)."""
-    title_w = max(16, width - 60)  # 60 cells: id, marks, source, date, comments, votes, score
+    title_w = max(16, width - 65)  # 65 cells: id, marks, source, date, comments, votes, score, new
     yield Line(_NO_HEAD, caption, "dim")
     yield Line(_NO_HEAD, f"{'id':>5}    {'title':<{title_w}} {'source':<14} {'date':<10} {'cmts':>5} {'votes':>6} "
-               f"{'score':>6}"[:width], "bold")
+               f"{'score':>6} {'new':>4}"[:width], "bold")
     for e in entries:
         marks = Text.assemble(("★" if e.bookmarked else " ", "yellow"), (" " if e.read else "●", "cyan"))
         title = _fit(e.title, title_w)
@@ -351,7 +378,8 @@ def story_table(entries: list[StoryEntry], width: int, caption: str) -> Iterator
         score_style = "green" if e.score > 0 else "red" if e.score < 0 else "dim"
         body = Text.assemble(f"{e.id:>5} ", marks, " ", (title, "" if e.read else "bold"), " ", (source, "dim"), " ",
                              (f"{date_label(e):<10}", "dim"), f" {e.comments:>5} {e.votes:>6} ",
-                             (f"{e.score:>+6}" if e.score else f"{0:>6}", score_style))
+                             (f"{e.score:>+6}" if e.score else f"{0:>6}", score_style), " ",
+                             (f"{'+' + str(e.new_comments) if e.new_comments else '':>4}", "bold magenta"))
         yield Line(_NO_HEAD, body)
 
 
@@ -360,3 +388,38 @@ def _fit(s: str, width: int) -> str:
     if cell_len(s) <= width:
         return s + " " * (width - cell_len(s))
     return set_cell_size(s, width - 1) + "…"
+
+
+def history_lines(e: StoryEntry, versions: list[Version], width: int, per_kind: int = 8) -> Iterator[Line]:
+    """`reader history`: each import of the story and what it changed."""
+    yield Line(_NO_HEAD, Text(f"{e.id}: {e.title}", style="bold"))
+    prev_score = None
+    for ver in versions:
+        at = (ver.at or "?")[:16].replace("T", " ")
+        if ver.number == 0:
+            summary = f"first import: {ver.comments} comments, score {ver.score:+d}"
+        else:
+            bits = [f"+{len(ver.added)} new" if ver.added else "", f"{len(ver.removed)} gone" if ver.removed else "",
+                    f"{len(ver.edited)} edited" if ver.edited else "",
+                    f"{len(ver.moved)} re-voted" if ver.moved else ""]
+            summary = ", ".join(b for b in bits if b) or "page changed, comments did not"
+            summary += f"; score {prev_score:+d} → {ver.score:+d}" if prev_score is not None and prev_score != ver.score else ""
+        prev_score = ver.score
+        yield Line(_NO_HEAD, Text.assemble((f"v{ver.number + 1}  ", "bold cyan"), (at, "dim"), "  ", summary))
+        if ver.number == 0:
+            continue
+        kinds: list[tuple[str, str, list[tuple[Comment, Text]]]] = [
+            ("new", "magenta", [(c, Text()) for c in ver.added]),
+            ("gone", "red", [(c, Text()) for c in ver.removed]),
+            ("edited", "yellow", [(c, Text()) for c in ver.edited]),
+            ("votes", "green", [(c, Text.assemble(f"{b:+d} → {a:+d} ", delta_text(a - b), " ")) for c, b, a in ver.moved]),
+        ]
+        for label, style, items in kinds:
+            for c, extra in items[:per_kind]:
+                words = " ".join(c.text.split())
+                body = Text.assemble((f"    {label:<7}", style), (f"#{c.id} ", "dim"), extra,
+                                     (f"{c.author or 'anonymous'}: ", "bold"), words)
+                body.truncate(width, overflow="ellipsis")
+                yield Line(_NO_HEAD, body)
+            if len(items) > per_kind:
+                yield Line(_NO_HEAD, Text(f"    … and {len(items) - per_kind} more {label}", style="dim"))

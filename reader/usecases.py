@@ -8,11 +8,13 @@ here, and the cached first screen's policy lives here. Neither UI touches the st
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader import history
 from reader.errors import StoreError
 from reader.listing import DEFAULT_SORT, LIST_SORTS, sort_entries
 from reader.models import Article, StoryEntry
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from reader.search.hits import Hit
     from reader.store.repair import Report
 
-__all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Reader", "Settings"]
+__all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Position", "Reader", "Settings"]
 
 HEAD_CACHE_FROM = 2000  # archives larger than this paint their first screen from head.json
 
@@ -37,6 +39,8 @@ class Settings:
     theme: str | None = None
     sort: str = DEFAULT_SORT
     comment_sort: str = "score"
+    unread_only: bool = False
+    resume: str | None = None  # the key of the story open when the app was last left (None: the list)
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Settings:
@@ -47,7 +51,34 @@ class Settings:
             s.sort = stored["sort"]
         if stored.get("comment_sort") in COMMENT_SORTS:
             s.comment_sort = stored["comment_sort"]
+        if isinstance(stored.get("unread_only"), bool):
+            s.unread_only = stored["unread_only"]
+        if isinstance(stored.get("resume"), str):
+            s.resume = stored["resume"] or None
         return s
+
+
+@dataclass(slots=True)
+class Position:
+    """Where the reader was in a story: the pane, the comment under the cursor, the article's scroll."""
+
+    pane: str = "article"
+    comment: int | None = None
+    scroll: int = 0
+
+    @classmethod
+    def from_stored(cls, stored: Any) -> Position | None:
+        if not isinstance(stored, dict):
+            return None
+        pane = stored.get("pane")
+        comment = stored.get("comment")
+        scroll = stored.get("scroll")
+        return cls(pane if pane in ("article", "comments") else "article",
+                   comment if isinstance(comment, int) and not isinstance(comment, bool) else None,
+                   scroll if isinstance(scroll, int) and not isinstance(scroll, bool) and scroll >= 0 else 0)
+
+    def to_stored(self) -> dict[str, Any]:
+        return {"pane": self.pane, "comment": self.comment, "scroll": self.scroll}
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))
@@ -78,10 +109,18 @@ class Reader:
 
     # ---- the list
 
-    def stories(self, sort: str = DEFAULT_SORT, *, bookmarked_only: bool = False) -> list[StoryEntry]:
-        """Every story in an order (see reader.listing.LIST_SORTS)."""
+    def stories(self, sort: str = DEFAULT_SORT, *, bookmarked_only: bool = False, unread_only: bool = False,
+                new_only: bool = False) -> list[StoryEntry]:
+        """Every story in an order (see reader.listing.LIST_SORTS); `unread_only`: never opened;
+        `new_only`: with comments new since the reader last looked."""
         rows = sort_entries(self.store.entries(), sort)
-        return [e for e in rows if e.bookmarked] if bookmarked_only else rows
+        if bookmarked_only:
+            rows = [e for e in rows if e.bookmarked]
+        if unread_only:
+            rows = [e for e in rows if not e.read]
+        if new_only:
+            rows = [e for e in rows if e.new_comments]
+        return rows
 
     def all_stories(self) -> list[StoryEntry]:
         """Every story, unordered (the app sorts and keeps each order itself)."""
@@ -130,6 +169,72 @@ class Reader:
             entry.read = True
         return article
 
+    def leave_story(self, entry: StoryEntry, position: Position | None = None) -> None:
+        """The reader is done looking at a story (left it in the app, or `reader show` printed
+        it): its comments stop being new, and where they were in it is kept for next time."""
+        fields: dict[str, Any] = {"read": True, "seen": entry.versions}
+        if position is not None:
+            fields["pos"] = position.to_stored()
+        self.store.set_states({entry.key: fields})
+        entry.read, entry.seen = True, entry.versions
+
+    def position(self, entry: StoryEntry) -> Position | None:
+        """Where the reader left this story, if they have read it before."""
+        return Position.from_stored(self.store.state(entry.key).get("pos"))
+
+    def changes(self, entry: StoryEntry, article: Article) -> dict[int, tuple[bool, int | None]]:
+        """Comment id -> (new since the reader last looked, score moved since then), for comments
+        with either (a story imported once has none)."""
+        if entry.versions < 2:
+            return {}
+        out = {}
+        for c in article.comments:
+            new = history.is_new(c, entry.seen)
+            delta = None if new else history.vote_delta(c, entry.seen)
+            if new or delta:
+                out[c.id] = (new, delta)
+        return out
+
+    def story_json(self, entry: StoryEntry, article: Article, thread: list[tuple[int, int]]) -> dict[str, Any]:
+        """`reader show --json`: the story, each comment with its history, and the thread order."""
+        d = article.to_dict()
+        d.update(id=entry.id, key=entry.key, bookmarked=entry.bookmarked, read=entry.read, unread=not entry.read,
+                 versions=entry.versions, new_comments=entry.new_comments,
+                 thread=[{"id": cid, "depth": depth} for cid, depth in thread])
+        by_id = {c.id: c for c in article.comments}
+        for cd in d["comments"]:
+            c = by_id[cd["id"]]
+            cd["first_seen"] = history.first_seen(article, c, entry.imported)
+            cd["new"] = entry.versions > 1 and history.is_new(c, entry.seen)
+            cd["votes"] = history.vote_history(article, c, entry.imported)
+            cd["removed"] = c.removed is not None
+            cd["edits"] = [{"at": article.versions[v] if v < len(article.versions) else None, "text": t}
+                           for v, t in (c.edits or [])]
+        return d
+
+    def history(self, entry: StoryEntry) -> list[history.Version]:
+        """How the story changed, import by import."""
+        return history.timeline(self.store.article(entry), entry.imported)
+
+    # ---- the unread workflow, and deleting
+
+    def mark_all_read(self, entries: list[StoryEntry]) -> int:
+        """Mark stories read and their comments seen; how many changed."""
+        todo = [e for e in entries if e.fresh]
+        self.store.set_states({e.key: {"read": True, "seen": e.versions} for e in todo})
+        for e in todo:
+            e.read, e.seen = True, e.versions
+        return len(todo)
+
+    def delete(self, entries: list[StoryEntry]) -> None:
+        """Take stories out of the list and search (importing the page again brings one back)."""
+        now = time.time()
+        self.store.set_states({e.key: {"deleted": True, "deleted_at": now} for e in entries})
+
+    def undelete(self, keys: list[str]) -> None:
+        """Undo a delete."""
+        self.store.set_states({k: {"deleted": False, "deleted_at": None} for k in keys})
+
     # ---- marks
 
     def save_mark(self, key: str, mark: str, value: bool) -> None:
@@ -174,9 +279,10 @@ class Reader:
 
     def search(self, query: str, limit: int = 20) -> list[tuple[StoryEntry | None, Hit]]:
         """Hits for `query`, best first, each with its story's list row."""
-        hits = self.search_index().search(query, limit)
+        deleted = self.store.deleted_keys()
+        hits = self.search_index().search(query, limit + len(deleted) if deleted else limit)
         by_key = {e.key: e for e in self.store.entries()}
-        return [(by_key.get(h.key), h) for h in hits]
+        return [(by_key.get(h.key), h) for h in hits if h.key not in deleted][:limit]
 
     # ---- getting pages in, and health
 

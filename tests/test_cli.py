@@ -80,6 +80,7 @@ def test_show_controversial_and_old():
 
 
 def test_search_json_says_where():
+    run("list")  # a new database gets the demo pages from the app or `reader list` only
     hits = json.loads(run("search", "whom", "--json").output)
     assert hits[0]["where"] == "comment #6" and hits[0]["comment"] == 6
     assert hits[0]["id"] == ids_by_file()["000"]

@@ -321,7 +321,8 @@ def test_list_piped_prints_full_titles_as_tab_separated_columns(db_path):
     assert lines[0].split("\t")[:4] == ["id", "bookmarked", "read", "title"]
     titles = {line.split("\t")[3] for line in lines[1:]}
     assert "Japan working toward Ishiba-Trump meeting in U.S. before mid-February" in titles
-    assert all(len(line.split("\t")) == 9 for line in lines)
+    assert all(len(line.split("\t")) == 10 for line in lines)
+    assert lines[0].split("\t")[-1] == "new"
 
 
 # ---- the app

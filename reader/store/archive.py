@@ -222,8 +222,10 @@ class Store:
         append = out.append
         for k, rec in self.raw_records().items():
             s = state.get(rec["key"], none)
+            if s and s.get("deleted"):
+                continue
             append(StoryEntry(int(k), **rec, bookmarked=bool(s.get("bookmarked")), read=bool(s.get("read")),
-                              bookmarked_at=s.get("bookmarked_at")))
+                              bookmarked_at=s.get("bookmarked_at"), seen=_seen(s)))
         return out
 
     def entry(self, ref: str | int) -> StoryEntry:
@@ -242,8 +244,17 @@ class Store:
             raise StoreError(f"no story with id {ref_s!r} (see `reader list`)")
         k, rec = found
         s = self._states().get(rec["key"], {})
+        if s.get("deleted"):
+            raise StoreError(f"story {k} was deleted (importing its page again brings it back)")
         return StoryEntry(int(k), **rec, bookmarked=bool(s.get("bookmarked")), read=bool(s.get("read")),
-                          bookmarked_at=s.get("bookmarked_at"))
+                          bookmarked_at=s.get("bookmarked_at"), seen=_seen(s))
+
+    def state(self, key: str) -> dict[str, Any]:
+        """The user's marks on one story (read, bookmarked, seen, deleted, position)."""
+        return dict(self._states().get(key, {}))
+
+    def deleted_keys(self) -> set[str]:
+        return {k for k, s in self._states().items() if s.get("deleted")}
 
     def _segment(self, seg: int) -> DB:
         db = self._segments.get(seg)
@@ -274,22 +285,50 @@ class Store:
     # ---- writing stories
 
     def import_stories(self, stories: list[tuple[str, PreparedStory]]) -> list[ImportResult]:
-        """Store prepared pages in one transaction: one index write, one write per touched page file."""
+        """Store prepared pages in one transaction: one index write, one write per touched page file.
+
+        A page that is a stored story again (the same key, address, or source and title) and
+        changed is merged into it (reader.history): its comments keep their ids and history."""
         with self.locked():
             self._index = None  # always re-read under the lock: another process may have written
             by_key = {d["key"]: (int(i), d) for i, d in self.raw_records().items()}
             results, fresh = _classify(stories, by_key)
+            self._undelete([r.key for r in results if r.key and r.status in ("new", "updated", "unchanged")])
             if not fresh:
                 return results
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            fresh = self._merge_updates(fresh, by_key, now)
             info = self.meta() or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
             info["seq"] = info.get("seq", 0) + 1  # this import's number: rebuild keeps the newest copy
             doc_ids = _assign_ids(fresh, by_key, info)
             info["search"] = self._add_to_search(info.get("search", []),
                                                  [(doc_ids[k], k, p.search) for k, p in fresh.items()])
             placed = self._place(info, list(fresh.values()), doc_ids)
-            self._commit(info, fresh, placed, by_key, doc_ids)
+            self._commit(info, fresh, placed, by_key, doc_ids, now)
             self.search_files().drop_unlisted(info["search"])
             return results
+
+    def _merge_updates(self, fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],
+                       now: str) -> dict[str, PreparedStory]:
+        """Fold each changed page into its stored story (page file by page file)."""
+        from reader.history import merge
+        from reader.search.fields import SearchPayload
+        from reader.store.records import index_record, serialise
+
+        updates = sorted((k for k in fresh if k in by_key), key=lambda k: by_key[k][1]["seg"])
+        for key in updates:
+            prep = fresh[key]
+            rec = by_key[key][1]
+            stored = self.article(StoryEntry.from_cache({"id": by_key[key][0], **rec}))
+            page = Article.from_dict(orjson.loads(prep.doc))
+            before = [c.id for c in page.comments]
+            merged = merge(stored, page, now, rec.get("imported"))
+            d = merged.to_dict(internal=True)
+            d["file"] = page.file
+            same_ids = [c.id for c in merged.comments] == before
+            fresh[key] = PreparedStory(key, serialise(d, digest=prep.hash)[1], prep.hash, index_record(merged, key),
+                                       prep.search if same_ids else SearchPayload.of(merged))
+        return fresh
 
     def _place(self, info: dict[str, Any], pending: list[PreparedStory], ids: dict[str, int]) -> dict[str, int]:
         """Append stories to page files (a new file after SEGMENT_CAP stories or SEGMENT_BYTES);
@@ -325,9 +364,8 @@ class Store:
         return placed
 
     def _commit(self, info: dict[str, Any], fresh: dict[str, PreparedStory], placed: dict[str, int],
-                by_key: dict[str, tuple[int, dict[str, Any]]], doc_ids: dict[str, int]) -> None:
+                by_key: dict[str, tuple[int, dict[str, Any]]], doc_ids: dict[str, int], now: str) -> None:
         """Write the index: the new and updated records and the meta, in one atomic write."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         table = self.index.table("articles")
         with self.index.storage.deferred():
             inserts = []
@@ -337,7 +375,8 @@ class Store:
                 old = by_key.get(key)
                 if old is not None:
                     rec["imported"] = old[1].get("imported", now)
-                    table.update(rec, doc_ids=[old[0]])
+                    table.remove(doc_ids=[old[0]])  # replaced whole: a field the page lost is not kept
+                    inserts.append(Document(rec, doc_id=old[0]))
                 else:
                     rec["imported"] = now
                     inserts.append(Document(rec, doc_id=doc_ids[key]))
@@ -458,14 +497,28 @@ class Store:
     # ---- user state
 
     def _set_state(self, key: str, **fields: Any) -> None:
+        self.set_states({key: fields})
+
+    def set_states(self, changes: dict[str, dict[str, Any]]) -> None:
+        """Set fields of the user's marks on stories (key -> fields), in one write."""
+        if not changes:
+            return
         with self.locked():
             self._user = None
-            state = self.user.table("state")
-            if state.get(Query().key == key) is None:
-                state.insert({"key": key, **fields})
-            else:
-                state.update(fields, Query().key == key)
+            table = self.user.table("state")
+            with self.user.storage.deferred():
+                have = {d["key"]: d.doc_id for d in table.all()}
+                for key, fields in changes.items():
+                    if key in have:
+                        table.update(fields, doc_ids=[have[key]])
+                    else:
+                        table.insert({"key": key, **fields})
             self._back_up_user()
+
+    def _undelete(self, keys: list[str]) -> None:
+        """Importing a deleted story's page again brings the story back."""
+        if keys and (gone := self.deleted_keys() & set(keys)):
+            self.set_states({k: {"deleted": False, "deleted_at": None} for k in gone})
 
     def _back_up_user(self) -> None:
         """user.json's twin: a damaged user.json is restored from it by `reader doctor --rebuild`."""
@@ -489,20 +542,52 @@ class Store:
             self._back_up_user()
 
 
+def _seen(state: dict[str, Any]) -> int:
+    seen = state.get("seen", 1)
+    return seen if isinstance(seen, int) and not isinstance(seen, bool) and seen >= 1 else 1
+
+
 def _classify(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[int, dict[str, Any]]]
               ) -> tuple[list[ImportResult], dict[str, PreparedStory]]:
-    """Which pages are new, updated or unchanged (by content hash); the ones to write."""
+    """Which pages are new, updated or unchanged (by content hash); the ones to write.
+
+    A page is a stored story again when it has its key, or its address, or (when the two do
+    not both have different addresses) its source and title: a story whose date line changed
+    or went missing is still the same story."""
     results: list[ImportResult] = []
     fresh: dict[str, PreparedStory] = {}
+    by_url: dict[str, str] = {}
+    by_title: dict[tuple[str | None, str], str] = {}
+    for key, (_i, rec) in by_key.items():
+        if rec.get("url"):
+            by_url.setdefault(rec["url"], key)
+        by_title.setdefault((rec.get("source"), " ".join(str(rec.get("title", "")).casefold().split())), key)
     for name, prep in stories:
-        old = by_key.get(prep.key)
-        if (old is not None and old[1].get("hash") == prep.hash) or (prep.key in fresh and fresh[prep.key].hash == prep.hash):
-            results.append(ImportResult(name, "unchanged", prep.key))
+        key = _stored_key(prep, by_key, by_url, by_title)
+        if key != prep.key:
+            prep = PreparedStory(key, prep.doc, prep.hash, {**prep.record, "key": key}, prep.search)
+        old = by_key.get(key)
+        if (old is not None and old[1].get("hash") == prep.hash) or (key in fresh and fresh[key].hash == prep.hash):
+            results.append(ImportResult(name, "unchanged", key))
             continue
-        status = "updated" if old is not None or prep.key in fresh else "new"
-        results.append(ImportResult(name, status, prep.key))
-        fresh[prep.key] = prep
+        status = "updated" if old is not None or key in fresh else "new"
+        results.append(ImportResult(name, status, key))
+        fresh[key] = prep
     return results, fresh
+
+
+def _stored_key(prep: PreparedStory, by_key: dict[str, tuple[int, dict[str, Any]]], by_url: dict[str, str],
+                by_title: dict[tuple[str | None, str], str]) -> str:
+    if prep.key in by_key:
+        return prep.key
+    url = prep.record.get("url")
+    if url and url in by_url:
+        return by_url[url]
+    title = (prep.record.get("source"), " ".join(str(prep.record.get("title", "")).casefold().split()))
+    key = by_title.get(title)
+    if key is not None and not (url and by_key[key][1].get("url") and by_key[key][1]["url"] != url):
+        return key
+    return prep.key
 
 
 def _assign_ids(fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],

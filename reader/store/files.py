@@ -25,7 +25,8 @@ INDEX_SHAPE: Shape = {
     "articles": {"key": (str,), "title": (str,), "seg": (int,), "hash": (str,), "comments": (int,), "votes": (int,),
                  "score": (int,), "published": _STR_OR_NONE, "source": _STR_OR_NONE, "category": _STR_OR_NONE,
                  "layout": (str,), "year": _INT_OR_NONE, "stated": _INT_OR_NONE, "file": _STR_OR_NONE,
-                 "url": _STR_OR_NONE, "imported": _STR_OR_NONE, "updated": _STR_OR_NONE},
+                 "url": _STR_OR_NONE, "imported": _STR_OR_NONE, "updated": _STR_OR_NONE,
+                 "hist": (list,)},
     "meta": {"seg": (int,), "seg_count": (int,), "seg_bytes": (int,), "seq": (int,), "last_id": (int,),
              "schema": (int,), "search": (list,)},
 }

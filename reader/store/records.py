@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from reader.history import story_hist
 from reader.models import Article
 
 if TYPE_CHECKING:  # numpy and rapidfuzz stay off the start-up path
@@ -33,15 +34,17 @@ class PreparedStory:
     search: SearchPayload
 
 
-def serialise(d: dict[str, Any]) -> tuple[str, bytes]:
+def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]:
     """The story's content hash (its JSON without `file`, keys sorted) and its stored JSON.
 
     The stored document is that same JSON with `file` and `hash` added: serialised once, in
-    the worker that parsed the page, and spliced into its page file as is.
+    the worker that parsed the page, and spliced into its page file as is. A story merged with
+    its history keeps the hash of the page as parsed (`digest`): the next import of the same
+    page is then seen to be unchanged.
     """
     body = {k: v for k, v in d.items() if k not in ("file", "hash")}
     data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-    digest = hashlib.blake2b(data, digest_size=10).hexdigest()
+    digest = digest or hashlib.blake2b(data, digest_size=10).hexdigest()
     extra = b'"file":' + orjson.dumps(d.get("file")) + b',"hash":"' + digest.encode() + b'"'
     doc = data[:-1] + (b"," if len(data) > 2 else b"") + extra + b"}"
     return digest, doc
@@ -49,7 +52,7 @@ def serialise(d: dict[str, Any]) -> tuple[str, bytes]:
 
 def index_record(article: Article, key: str) -> dict[str, Any]:
     """The index's record of a story: what the list shows and sorts by (no body, no comments)."""
-    return {
+    rec: dict[str, Any] = {
         "key": key,
         "title": article.title,
         "source": article.source,
@@ -57,10 +60,13 @@ def index_record(article: Article, key: str) -> dict[str, Any]:
         "layout": article.layout,
         "published": article.published,
         "year": article.copyright_year,
-        "comments": len(article.comments),
+        "comments": len(article.live),
         "stated": article.stated_comment_count,
         "votes": article.votes,
         "score": article.score,
         "file": article.file,
         "url": article.url,
     }
+    if (hist := story_hist(article)) is not None:
+        rec["hist"] = hist  # only for stories imported more than once: the index stays small
+    return rec

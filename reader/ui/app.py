@@ -23,7 +23,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.story_list import StoryList
-from reader.usecases import Reader, Settings
+from reader.usecases import Position, Reader, Settings
 
 if TYPE_CHECKING:
     from reader.search.engine import SearchIndex
@@ -75,6 +75,13 @@ class ReaderApp(App[None]):
         self.notify(message, title="The database needs attention", severity="error", markup=False, timeout=30)
 
     async def action_quit(self) -> None:
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None and not self.failed:
+            try:  # where the reader was, written now: the app is going away
+                main.leave_story(now=True)
+                self.reader.save_setting("resume", main.open_entry.key if main.open_entry else "")
+            except ReaderError:
+                pass
         self.exit(return_code=1 if self.failed else 0, message=f"reader: {self.failed}" if self.failed else None)
 
     @work(thread=True, group="settings")
@@ -96,6 +103,24 @@ class ReaderApp(App[None]):
 
         if self._guard(save) is None and isinstance(self.screen, MainScreen):
             self.call_from_thread(self.screen.set_mark, key, mark, not value)
+
+    @work(thread=True, group="state")
+    def write_leave(self, entry: StoryEntry, position: Position) -> None:
+        """The reader left a story: its comments are seen, and where they were is kept."""
+        self._guard(lambda r: r.leave_story(entry, position))
+
+    @work(thread=True, group="state")
+    def write_delete(self, entries: list[StoryEntry], deleted: bool) -> None:
+        """Delete stories, or undo that; a delete the disk refused puts them back on screen."""
+        def save(r: Reader) -> bool:
+            if deleted:
+                r.delete(entries)
+            else:
+                r.undelete([e.key for e in entries])
+            return True
+
+        if self._guard(save) is None and deleted and isinstance(self.screen, MainScreen):
+            self.call_from_thread(self.screen._restore, entries)
 
     def _guard(self, fn: Callable[[Reader], Any]) -> Any:
         try:
@@ -174,7 +199,8 @@ class ReaderApp(App[None]):
             if result is not None:
                 main.apply_search(*result)
 
-        self.push_screen(SearchScreen(lambda: self.search_index, main.search_query or "", blink=self.blink), done)
+        self.push_screen(SearchScreen(lambda: self.search_index, main.search_query or "", blink=self.blink,
+                                      listed=lambda key: key in main.by_key or not main.all_entries), done)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every key's action, made from the same bindings as the help screen,

@@ -21,13 +21,18 @@ from reader.threads_view import SORT_LABELS
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.story_list import StoryList
-from reader.usecases import HEAD_ROWS
+from reader.usecases import HEAD_ROWS, Position
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from reader.render import Change
     from reader.search.hits import Hit
     from reader.ui.host import ReaderHost
+    from reader.usecases import Reader
 
 PANES = ("list", "article", "comments")
+UNDO_SECONDS = 8.0
 PANE_TITLES = {"list": "Stories", "article": "Article", "comments": "Comments"}
 WIDE, MEDIUM = 140, 100
 
@@ -42,6 +47,16 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", id="main.back", show=False, tooltip="Back to the story list; clears an active search"),
         Binding("s", "cycle_sort", "Sort", id="main.sort", tooltip="Cycle story sort: votes, score, comments, date, title"),
         Binding("B", "toggle_bookmarked_only", "★ only", id="main.bookmarked_only", tooltip="Show only bookmarked stories"),
+        Binding("U", "toggle_unread_only", "Unread only", id="main.unread_only", show=False,
+                tooltip="Show only unread stories and those with new comments"),
+        Binding("full_stop", "next_unread", "Next unread", id="main.next_unread",
+                tooltip="Open the next unread story, or one with new comments (also from inside a story)"),
+        Binding("A", "mark_all_read", "All read", id="main.mark_all_read", show=False,
+                tooltip="Mark every story shown read and its comments seen (asks first)"),
+        Binding("d", "delete", "Delete", id="main.delete", show=False,
+                tooltip="Delete this story (Ctrl+Z undoes; importing the page again brings it back)"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", id="main.undo_delete", show=False,
+                tooltip="Bring back the story just deleted"),
         Binding("b", "toggle_bookmark", "Bookmark", id="main.bookmark", tooltip="Bookmark or unbookmark this story"),
         Binding("u", "toggle_unread", "Unread", id="main.unread", show=False, tooltip="Mark this story read or unread"),
         Binding("i", "import_page", "Import", id="main.import", show=False,
@@ -69,6 +84,12 @@ class MainScreen(Screen[None]):
         self.open_article: Article | None = None
         self.search_query: str | None = None
         self.search_terms: list[str] = []
+        self.unread_only = False
+        self._deleted: list[StoryEntry] = []  # the last delete, while it can be undone
+        self._undo_timer: Timer | None = None
+        self._resume: str | None = None  # the story open when the app was last left: reopened once loaded
+        self._last_position: dict[str, Position] = {}
+        self._counts: tuple[int, int] | None = None  # unread stories, read ones with new comments
 
     @property
     def reader_app(self) -> ReaderHost:
@@ -85,6 +106,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         settings = self.reader_app.settings
         self.sort = settings.sort
+        self.unread_only = settings.unread_only
+        self._resume = settings.resume
         self.query_one("#comments", CommentTree).sort = settings.comment_sort
         self._layout(self.size.width)
         self._apply_layout()  # the mode watcher does not fire when the first mode is the default
@@ -129,6 +152,10 @@ class MainScreen(Screen[None]):
             self._open_after_load = None
             self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=entry.key)
             self.open_story(entry)
+        elif first and self._resume and (entry := self.by_key.get(self._resume)) is not None:
+            self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=entry.key)
+            self.open_story(entry, resume=True)
+        self._resume = None
         # The search index loads in a worker once the list has been painted, not before.
         if first:
             self.set_timer(0.3, self.reader_app.build_search_index)
@@ -137,17 +164,23 @@ class MainScreen(Screen[None]):
 
     def _refresh_list(self, keep_key: str | None = None) -> None:
         story_list = self.query_one(StoryList)
-        story_list.empty_message = ("No bookmarked stories. Press B to show all, b to bookmark one."
-                                    if self.bookmarked_only else "No stories yet. Import pages with `reader import PATH`.")
+        story_list.empty_message = (
+            "No bookmarked stories. Press B to show all, b to bookmark one." if self.bookmarked_only
+            else "Nothing unread, and no new comments. Press U to show every story." if self.unread_only
+            else "No stories yet. Press i to import a page, or run `reader import PATH`.")
         rows = self._sorted.get(self.sort)
         if self.bookmarked_only:
             rows = [e for e in rows if e.bookmarked]
+        if self.unread_only:
+            rows = [e for e in rows if e.fresh or e is self.open_entry]
         story_list.set_entries(rows, keep_key=keep_key)
-        self._update_status()
+        self._update_status(recount=True)
         # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
         self.reader_app.save_head(rows[:HEAD_ROWS], self.sort, self.bookmarked_only, len(self.all_entries))
 
-    def _update_status(self, loading: bool = False) -> None:
+    def _update_status(self, loading: bool = False, *, recount: bool = False) -> None:
+        if recount:
+            self._counts = None
         shown = None if loading else len(self.query_one(StoryList).entries)
         tree = self.query_one(CommentTree)
         text = Text.assemble(("reader ", "bold"))
@@ -162,6 +195,16 @@ class MainScreen(Screen[None]):
             text.append(self.sort, style="bold")
             if self.bookmarked_only:
                 text.append(" · ★ only", style="yellow")
+            if self.unread_only:
+                text.append(" · unread only", style="cyan")
+            if self.all_entries:
+                if self._counts is None:
+                    self._counts = (sum(not e.read for e in self.all_entries),
+                                    sum(1 for e in self.all_entries if e.hist and e.read and e.new_comments))
+                unread, fresh = self._counts
+                text.append(f" · {unread:,} unread", style="cyan" if unread else "dim")
+                if fresh:
+                    text.append(f" · {fresh:,} with new comments", style="magenta")
         if self.mode != "narrow" or self.active == "comments":
             text.append(" · comments " if self.mode != "narrow" or self.active == "list" else " comments ", style="dim")
             text.append(SORT_LABELS[tree.sort], style="bold")
@@ -208,7 +251,8 @@ class MainScreen(Screen[None]):
         tree = self.query_one(CommentTree)
         n = len(self.open_article.comments) if self.open_article else 0
         comments_title = f"3 Comments ({n}) · {SORT_LABELS[tree.sort]}"
-        self.query_one("#list").border_title = f"1 Stories · {self.sort}" + (" · ★" if self.bookmarked_only else "")
+        self.query_one("#list").border_title = (f"1 Stories · {self.sort}" + (" · ★" if self.bookmarked_only else "")
+                                                + (" · unread" if self.unread_only else ""))
         self.query_one("#article").border_title = "2 Article"
         self.query_one("#comments").border_title = comments_title
         if self.mode == "medium":
@@ -243,35 +287,91 @@ class MainScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.active != "list":
+            self.leave_story(to_list=True)
             self.action_show_pane("list")
         elif self.search_query:
             self.clear_search()
 
-    # ---- opening a story
+    # ---- opening a story, and leaving it
 
-    def open_story(self, entry: StoryEntry, *, focus_comment: int | None = None, pane: str = "article") -> None:
-        self._load_story(entry, focus_comment, pane)
+    def open_story(self, entry: StoryEntry, *, focus_comment: int | None = None, pane: str = "article",
+                   resume: bool = False) -> None:
+        if self.open_entry is not None and self.open_entry is not entry:
+            self.leave_story()
+        self._load_story(entry, focus_comment, pane, resume)
 
     @work(thread=True, exclusive=True, group="open")
-    def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str) -> None:
+    def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str, resume: bool) -> None:
+        def load(r: Reader) -> tuple[Article, dict[int, Change], Position | None]:
+            article = r.open_story(entry)  # opening a story marks it read
+            return article, r.changes(entry, article), r.position(entry)
+
         try:
-            article = self.reader_app.with_reader(lambda r: r.open_story(entry))  # opening a story marks it read
+            article, changes, position = self.reader_app.with_reader(load)
         except ReaderError as exc:
             self.app.notify(str(exc), title="Cannot open this story", severity="error", markup=False, timeout=10)
             return
-        self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane)
+        if position is not None and position.pane == "list" and not resume:
+            position.pane = pane
+        self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane, changes, position)
 
-    def show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str) -> None:
+    def show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str,
+                   changes: dict[int, Change] | None = None, position: Position | None = None) -> None:
         self.open_entry, self.open_article = entry, article
         self.query_one(StoryList).refresh_entry(entry.key)
         self.query_one(ArticleView).show(article, self.search_terms)
-        self.query_one(CommentTree).show(article, focus_comment=focus_comment, terms=self.search_terms)
+        tree = self.query_one(CommentTree)
+        back_at = position.comment if position is not None and focus_comment is None else None
+        tree.show(article, focus_comment=focus_comment if focus_comment is not None else back_at,
+                  terms=self.search_terms, changes=changes)
+        if position is not None and position.scroll and focus_comment is None:
+            self.query_one(ArticleView).restore_scroll(position.scroll)
+        if position is not None and focus_comment is None:
+            pane = position.pane
+        if pane == "list":  # left on the list last time: the story is ready, the list keeps the focus
+            self._titles()
+            self._update_status()
         # From the list, go to the story; but a key typed while it loaded (3, Tab) has already
         # chosen a reading pane: keep it. A search hit always shows its comment.
-        if focus_comment is not None or self.active == "list":
+        elif focus_comment is not None or self.active == "list":
             self.action_show_pane("comments" if focus_comment is not None else pane)
         else:
             self._titles()
+        self.reader_app.save_setting("resume", entry.key)
+        new = entry.new_comments
+        if new:
+            self.notify(f"{new} new comment{'s' if new != 1 else ''} since you last looked: ] jumps to the next",
+                        timeout=3)
+
+    def position(self) -> Position:
+        """Where the reader is in the open story."""
+        pane = self.active if self.active in ("article", "comments") else "list"
+        return Position(pane, self.query_one(CommentTree).current_id,
+                        round(self.query_one(ArticleView).scroll_offset.y))
+
+    def leave_story(self, *, to_list: bool = False, now: bool = False) -> None:
+        """The reader is done with the open story: its new comments stop being new (the row
+        shows it at once) and where they were is kept. Written in a worker (or at once when
+        the app is closing)."""
+        entry = self.open_entry
+        if entry is None:
+            return
+        position = self.position()
+        if to_list:
+            position.pane = "list"
+        if entry.versions == entry.seen and entry.read and not self._moved(entry, position):
+            return
+        entry.read, entry.seen = True, entry.versions
+        self._last_position[entry.key] = position
+        self.query_one(StoryList).refresh_entry(entry.key)
+        self._update_status(recount=True)
+        if now:
+            self.reader_app.with_reader(lambda r: r.leave_story(entry, position))
+        else:
+            self.reader_app.write_leave(entry, position)
+
+    def _moved(self, entry: StoryEntry, position: Position) -> bool:
+        return self._last_position.get(entry.key) != position
 
     # ---- search results
 
@@ -314,6 +414,111 @@ class MainScreen(Screen[None]):
         self._refresh_list()
         self._titles()
 
+    # ---- the unread workflow
+
+    def action_toggle_unread_only(self) -> None:
+        if self._loading():
+            return
+        self.unread_only = not self.unread_only
+        self._refresh_list()
+        self._titles()
+        self.reader_app.save_setting("unread_only", self.unread_only)
+        self.notify("Unread stories and new comments only" if self.unread_only else "All stories", timeout=1.5)
+
+    def action_next_unread(self) -> None:
+        """Open the next story (in the list's order, after the current one, wrapping) that is
+        unread or has new comments; from inside a story, the reading pane stays."""
+        story_list = self.query_one(StoryList)
+        rows = story_list.entries
+        if not rows:
+            return
+        current = self.open_entry if self.active != "list" and self.open_entry is not None else story_list.current
+        start = story_list.index_of(current.key) if current is not None else -1
+        order = rows[start + 1:] + rows[:max(0, start)]
+        target = next((e for e in order if e.fresh and e is not self.open_entry), None)
+        if target is None:
+            self.notify("No unread stories and no new comments.", timeout=2)
+            return
+        story_list.set_entries(rows, keep_key=target.key)
+        pane = self.active if self.active in ("article", "comments") else "article"
+        self.open_story(target, pane=pane)
+
+    def action_mark_all_read(self) -> None:
+        from reader.ui.screens.confirm import ConfirmScreen
+
+        rows = [e for e in self.query_one(StoryList).entries if e.fresh]
+        if not rows:
+            self.notify("Everything shown is read.", timeout=2)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_read(rows)
+
+        what = "story" if len(rows) == 1 else f"{len(rows):,} stories"
+        self.app.push_screen(ConfirmScreen(f"Mark {what} read, and their new comments seen?"), done)
+
+    @work(thread=True, exclusive=True, group="state")
+    def _mark_all_read(self, rows: list[StoryEntry]) -> None:
+        try:
+            n = self.reader_app.with_reader(lambda r: r.mark_all_read(rows))
+        except ReaderError as exc:
+            self.app.notify(str(exc), title="Not marked", severity="error", markup=False, timeout=8)
+            return
+        self.app.call_from_thread(self._all_read, n)
+
+    def _all_read(self, n: int) -> None:
+        self.notify(f"Marked {n:,} stor{'y' if n == 1 else 'ies'} read", timeout=2)
+        self._refresh_list()
+
+    # ---- deleting
+
+    def action_delete(self) -> None:
+        entry = self._target()
+        if entry is None:
+            return
+        if entry is self.open_entry:
+            self.leave_story()
+            self.open_entry = self.open_article = None
+            self.query_one(ArticleView).show(None)
+            self.query_one(CommentTree).show(None)
+            if self.active != "list":
+                self.action_show_pane("list")
+        self._deleted = [entry]
+        self._drop([entry])
+        self.reader_app.write_delete([entry], True)
+        if self._undo_timer is not None:
+            self._undo_timer.stop()
+        self._undo_timer = self.set_timer(UNDO_SECONDS, self._forget_undo)
+        title = entry.title if len(entry.title) <= 48 else entry.title[:47].rstrip() + "…"
+        self.notify(f"Deleted: {title}\nCtrl+Z brings it back", timeout=UNDO_SECONDS, markup=False)
+
+    def _forget_undo(self) -> None:
+        self._deleted = []
+
+    def action_undo_delete(self) -> None:
+        if not self._deleted:
+            self.notify("Nothing to undo.", timeout=1.5)
+            return
+        entries, self._deleted = self._deleted, []
+        self.reader_app.write_delete(entries, False)
+        self._restore(entries)
+        self.notify("Restored: " + entries[0].title, timeout=2, markup=False)
+
+    def _drop(self, entries: list[StoryEntry]) -> None:
+        keys = {e.key for e in entries}
+        self.all_entries = [e for e in self.all_entries if e.key not in keys]
+        self._sorted = SortedViews(self.all_entries)
+        for k in keys:
+            self.by_key.pop(k, None)
+        self._refresh_list()
+
+    def _restore(self, entries: list[StoryEntry]) -> None:
+        self.all_entries = [*self.all_entries, *entries]
+        self._sorted = SortedViews(self.all_entries)
+        self.by_key.update({e.key: e for e in entries})
+        self._refresh_list(keep_key=entries[0].key)
+
     def _target(self) -> StoryEntry | None:
         if self.active != "list" and self.open_entry is not None:
             return self.open_entry
@@ -327,6 +532,7 @@ class MainScreen(Screen[None]):
         value = not getattr(entry, mark)
         setattr(entry, mark, value)
         self.query_one(StoryList).refresh_entry(entry.key)
+        self._update_status(recount=True)
         self.reader_app.write_mark(entry.key, mark, value)
         return entry, value
 

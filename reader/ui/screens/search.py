@@ -39,9 +39,11 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
     SearchScreen #search-status { height: 1; color: $text-muted; }
     """
 
-    def __init__(self, index_provider: Callable[[], SearchIndex | None], query: str = "", *, blink: bool = True) -> None:
+    def __init__(self, index_provider: Callable[[], SearchIndex | None], query: str = "", *, blink: bool = True,
+                 listed: Callable[[str], bool] = lambda key: True) -> None:
         super().__init__()
         self.index_provider = index_provider
+        self.listed = listed  # is a story (by key) in the list: deleted ones are not shown
         self.initial = query
         self.blink = blink
         self.hits: list[Hit] = []
@@ -77,7 +79,8 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
             self.app.call_from_thread(self._status, "Loading the search index…")
             self.app.call_from_thread(self.set_timer, 0.25, lambda: self._retry(query))
             return
-        hits = index.search(query, limit=25, cancelled=lambda: worker.is_cancelled) if query.strip() else []
+        hits = index.search(query, limit=40, cancelled=lambda: worker.is_cancelled) if query.strip() else []
+        hits = [h for h in hits if self.listed(h.key)][:25]
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
 

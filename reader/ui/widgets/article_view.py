@@ -48,6 +48,15 @@ class ArticleView(LazyLineView):
     def unit_lines(self, unit: int, width: int) -> list[Line]:
         return paragraph_lines(self.parts[unit], width)
 
+    def restore_scroll(self, y: int) -> None:
+        """Scroll to line `y` (where the reader left the story), once the lines are laid out."""
+        def go() -> None:
+            self.ensure_layout()
+            self.extend(len(self.parts), min_lines=y + max(1, self.scrollable_content_region.height))
+            self.scroll_to(0, y, animate=False, immediate=True)
+
+        self.call_after_refresh(go)
+
     def action_scroll_end(self) -> None:
         self.ensure_layout()
         self.extend(len(self.parts))

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from reader.models import Article
-from reader.render import HIGHLIGHT, Line, comment_lines, indent_guides
+from reader.render import HIGHLIGHT, Change, Line, comment_lines, indent_guides
 from reader.text import word_pattern, word_set
 from reader.threads_view import COMMENT_SORTS, Row, Thread
 from reader.ui.widgets.lineview import LazyLineView
@@ -39,6 +39,10 @@ class CommentTree(LazyLineView):
         Binding("G,end", "jump(-1)", "Last", id="comments.last", show=False),
         Binding("pagedown", "page(1)", "Page down", id="comments.page_down", show=False),
         Binding("pageup", "page(-1)", "Page up", id="comments.page_up", show=False),
+        Binding("right_square_bracket", "next_new(1)", "Next new", id="comments.next_new",
+                tooltip="Next comment new since you last looked (✦)"),
+        Binding("left_square_bracket", "next_new(-1)", "Prev new", id="comments.prev_new", show=False,
+                tooltip="Previous comment new since you last looked"),
         Binding("c", "cycle_sort", "Sort", id="comments.sort",
                 tooltip="Cycle comment sort: score, top, controversial, oldest, newest"),
     ]
@@ -64,12 +68,15 @@ class CommentTree(LazyLineView):
         self.folded: set[int] = set()
         self.rows: list[Row] = []
         self.matches: set[int] = set()
+        self.changes: dict[int, Change] = {}  # comment id -> (new since last looked, score moved)
         self._pattern: re.Pattern[str] | None = None
 
     # ---- data in
 
-    def show(self, article: Article | None, *, focus_comment: int | None = None, terms: list[str] | None = None) -> None:
+    def show(self, article: Article | None, *, focus_comment: int | None = None, terms: list[str] | None = None,
+             changes: dict[int, Change] | None = None) -> None:
         self.article = article
+        self.changes = changes or {}
         self.thread = Thread(article.comments, self.sort) if article else None
         self.folded = {c.id for c in article.comments if c.revision_of is not None} if article else set()
         self.set_terms(terms or [], rebuild=False)
@@ -133,7 +140,7 @@ class CommentTree(LazyLineView):
 
     def unit_lines(self, unit: int, width: int) -> list[Line]:
         row = self.rows[unit]
-        return [*comment_lines(row, width), Line(indent_guides(row.depth), "")]
+        return [*comment_lines(row, width, self.changes.get(row.comment.id)), Line(indent_guides(row.depth), "")]
 
     def width_changed(self) -> None:
         self._rebuild(keep=None)
@@ -255,6 +262,25 @@ class CommentTree(LazyLineView):
                 return
             i += direction
         self.app.bell()
+
+    @property
+    def new_ids(self) -> set[int]:
+        return {cid for cid, (new, _delta) in self.changes.items() if new}
+
+    def action_next_new(self, direction: int) -> None:
+        """Next (or previous) new comment in reading order, wrapping, unfolding as needed."""
+        new = self.new_ids
+        if not self.thread or not new:
+            self.notify("No new comments since you last looked.", timeout=2)
+            return
+        full = [r.comment.id for r in self.thread.rows()]
+        order = [c for c in full if c in new]
+        cur = self.current_id
+        pos = full.index(cur) if cur in full else -1
+        at = {c: i for i, c in enumerate(full)}
+        after = [c for c in order if (at[c] > pos if direction > 0 else at[c] < pos)]
+        target = (after[0] if direction > 0 else after[-1]) if after else (order[0] if direction > 0 else order[-1])
+        self.focus_comment(target)
 
     def action_fold(self) -> None:
         cid = self.current_id

@@ -65,6 +65,10 @@ class StoryList(LineView):
         if i is not None:
             self._refresh_row(i)
 
+    def index_of(self, key: str) -> int:
+        """The row of a story (-1 when it is not in the list)."""
+        return self._rows.get(key, -1)
+
     @property
     def current(self) -> StoryEntry | None:
         return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
@@ -79,7 +83,7 @@ class StoryList(LineView):
     def line_text(self, index: int, width: int) -> Text:
         row = index // self.ROW_HEIGHT
         e = self.entries[row]
-        ck = (e.key, width, e.read, e.bookmarked, e.hash)
+        ck = (e.key, width, e.read, e.bookmarked, e.hash, e.seen)
         lines = self._row_cache.get(ck)
         if lines is None:  # both lines of a row are built together: cache them for the second
             if len(self._row_cache) > 512:
@@ -89,7 +93,7 @@ class StoryList(LineView):
 
     def line_key(self, index: int, width: int) -> Hashable:
         e = self.entries[index // self.ROW_HEIGHT]
-        return (e.key, e.hash, e.read, e.bookmarked, index % self.ROW_HEIGHT, width)
+        return (e.key, e.hash, e.read, e.bookmarked, e.seen, index % self.ROW_HEIGHT, width)
 
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reader.ui.app import make_app
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.story_list import StoryList
 from reader.usecases import Reader
+
+from conftest import SEEDS
 
 
 def seeded_app(db: Path, **kw):
@@ -39,3 +42,48 @@ def tree(app) -> CommentTree:
 
 def current(app) -> int | None:
     return tree(app).current_id
+
+
+# ---- a story that grew: the seed page 003 as it was earlier, then as it is now
+
+SEED = SEEDS / "003_9d92df5315b21dd4.txt"  # 19 comments with writers, votes and quotes
+VOTE = re.compile(r"^(-?\d+) \( \+(\d+) / -(\d+) \)$", re.M)
+
+
+def chunks(page: str) -> tuple[str, list[str]]:
+    """The page before its first comment, and each comment's text up to and with its vote line."""
+    head_end = page.index("Login to comment") + len("Login to comment\n")
+    head, rest = page[:head_end], page[head_end:]
+    out, start = [], 0
+    for m in VOTE.finditer(rest):
+        out.append(rest[start:m.end() + 1])
+        start = m.end() + 1
+    return head, [*out, rest[start:]]
+
+
+def revote(chunk: str, up: int, down: int) -> str:
+    return VOTE.sub(f"{up - down} ( +{up} / -{down} )", chunk)
+
+
+DROPPED = (4, 9, 15)  # comments the older snapshot does not have yet
+REVOTED = {0: (2, 10), 6: (1, 1)}  # comment index -> (up, down) in the older snapshot
+
+
+def older_snapshot(page: str) -> str:
+    head, parts = chunks(page)
+    tail = parts.pop()
+    kept = [revote(c, *REVOTED[i]) if i in REVOTED else c for i, c in enumerate(parts) if i not in DROPPED]
+    return head + "".join(kept) + tail
+
+
+
+
+def grown_db(db_path: Path, tmp_path: Path) -> Reader:
+    """The seeds, with 003 imported first as it was earlier and then as it is now."""
+    then = tmp_path / "then"
+    then.mkdir()
+    (then / SEED.name).write_text(older_snapshot(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    r = Reader.open(db_path, seed=False)
+    r.import_pages([then / SEED.name, *[p for p in sorted(SEEDS.glob("*.txt")) if p.name != SEED.name]])
+    r.import_pages([SEED])
+    return r

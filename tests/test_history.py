@@ -4,7 +4,6 @@ the unread workflow, delete and the seeds, through the CLI (as scripts use it) a
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,7 @@ from reader.history import match, merge, timeline
 from reader.models import Article, Block, Comment
 from reader.parsing import parse_text
 
-from conftest import SEEDS
-
-SEED = SEEDS / "003_9d92df5315b21dd4.txt"  # 19 comments with writers, votes and quotes
-VOTE = re.compile(r"^(-?\d+) \( \+(\d+) / -(\d+) \)$", re.M)
+from apphelpers import DROPPED, REVOTED, SEED, VOTE, chunks, older_snapshot
 
 
 def run(*args, ok=True):
@@ -32,32 +28,6 @@ def run(*args, ok=True):
 
 def as_json(*args):
     return json.loads(run(*args, "--json").output)
-
-
-def chunks(page: str) -> tuple[str, list[str]]:
-    """The page before its first comment, and each comment's text up to and with its vote line."""
-    head_end = page.index("Login to comment") + len("Login to comment\n")
-    head, rest = page[:head_end], page[head_end:]
-    out, start = [], 0
-    for m in VOTE.finditer(rest):
-        out.append(rest[start:m.end() + 1])
-        start = m.end() + 1
-    return head, out + [rest[start:]]
-
-
-def revote(chunk: str, up: int, down: int) -> str:
-    return VOTE.sub(f"{up - down} ( +{up} / -{down} )", chunk)
-
-
-DROPPED = (4, 9, 15)  # comments the older snapshot does not have yet
-REVOTED = {0: (2, 10), 6: (1, 1)}  # comment index -> (up, down) in the older snapshot
-
-
-def older_snapshot(page: str) -> str:
-    head, parts = chunks(page)
-    tail = parts.pop()
-    kept = [revote(c, *REVOTED[i]) if i in REVOTED else c for i, c in enumerate(parts) if i not in DROPPED]
-    return head + "".join(kept) + tail
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -124,7 +94,7 @@ def test_a_third_unchanged_import_changes_nothing(pages):
 
 
 def test_a_removed_comment_is_kept_and_marked_removed(pages, tmp_path):
-    old, now = pages
+    _old, now = pages
     run("import", now)
     head, parts = chunks(now.read_text(encoding="utf-8"))
     gone_text = parse_text(now.read_text(encoding="utf-8"), now.name).comments[2].text
@@ -181,7 +151,7 @@ def test_same_address_is_the_same_story_even_with_another_title(tmp_path):
 
 
 def test_rm_hides_a_story_from_list_and_search_and_reimport_brings_it_back(pages):
-    old, now = pages
+    _old, now = pages
     run("import", now)
     sid = as_json("list")[0]["id"]
     word = "scrambling"

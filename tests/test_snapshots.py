@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from apphelpers import open_file, seeded_app, settle
+from apphelpers import grown_db, open_file, seeded_app, settle
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -50,3 +50,16 @@ SCREENS = {"list": _list, "article": _article, "comments": _comments, "search": 
 def test_screen(snap_compare, db_path, screen, size):
     app = seeded_app(db_path)
     assert snap_compare(app, run_before=SCREENS[screen], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_ids)
+def test_story_with_new_comments(snap_compare, db_path, tmp_path, size):
+    """A story imported again with new comments and moved votes: ✦ new marks, (▲+n) deltas, +N new."""
+    grown_db(db_path, tmp_path)
+
+    async def new_comments(pilot):
+        await open_file(pilot, "003")
+        await pilot.press("3", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(seeded_app(db_path), run_before=new_comments, terminal_size=size)

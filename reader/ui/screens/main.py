@@ -172,7 +172,8 @@ class MainScreen(Screen[None]):
         if self.bookmarked_only:
             rows = [e for e in rows if e.bookmarked]
         if self.unread_only:
-            rows = [e for e in rows if e.fresh or e is self.open_entry]
+            # the story being read stays in the list until the reader goes back to it
+            rows = [e for e in rows if e.fresh or (e is self.open_entry and self.active != "list")]
         story_list.set_entries(rows, keep_key=keep_key)
         self._update_status(recount=True)
         # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
@@ -249,8 +250,9 @@ class MainScreen(Screen[None]):
 
     def _titles(self) -> None:
         tree = self.query_one(CommentTree)
-        n = len(self.open_article.comments) if self.open_article else 0
-        comments_title = f"3 Comments ({n}) · {SORT_LABELS[tree.sort]}"
+        n = len(self.open_article.live) if self.open_article else 0
+        new = len(tree.new_ids)
+        comments_title = f"3 Comments ({n}{f' · {new} new: ]' if new else ''}) · {SORT_LABELS[tree.sort]}"
         self.query_one("#list").border_title = (f"1 Stories · {self.sort}" + (" · ★" if self.bookmarked_only else "")
                                                 + (" · unread" if self.unread_only else ""))
         self.query_one("#article").border_title = "2 Article"
@@ -338,10 +340,7 @@ class MainScreen(Screen[None]):
         else:
             self._titles()
         self.reader_app.save_setting("resume", entry.key)
-        new = entry.new_comments
-        if new:
-            self.notify(f"{new} new comment{'s' if new != 1 else ''} since you last looked: ] jumps to the next",
-                        timeout=3)
+        self._update_status(recount=True)
 
     def position(self) -> Position:
         """Where the reader is in the open story."""

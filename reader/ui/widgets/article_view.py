@@ -50,12 +50,16 @@ class ArticleView(LazyLineView):
 
     def restore_scroll(self, y: int) -> None:
         """Scroll to line `y` (where the reader left the story), once the lines are laid out."""
-        def go() -> None:
+        def go(tries: int) -> None:
+            if not self.display or not self.size.height or not self.content_width:
+                if tries:  # hidden (a narrow terminal shows one pane) or not laid out yet: soon
+                    self.call_after_refresh(go, tries - 1)
+                return
             self.ensure_layout()
             self.extend(len(self.parts), min_lines=y + max(1, self.scrollable_content_region.height))
-            self.scroll_to(0, y, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_to, 0, y, animate=False)  # once the new height is known
 
-        self.call_after_refresh(go)
+        self.call_after_refresh(go, 20)
 
     def action_scroll_end(self) -> None:
         self.ensure_layout()

@@ -197,19 +197,30 @@ def _check_whole(db: Path, key: str, n: int) -> str:
     store = Store(db)
     entries = store.entries()
     assert [e.key for e in entries if e.bookmarked] == [key]
+    assert key in {e.key for e in entries if e.read}
     extra = [e for e in entries if e.title.startswith("Story number")]
     assert len(extra) in (0, n)
-    versions = {store.article(e).comments[0].score for e in extra}
+    articles = [store.article(e) for e in extra]
+    versions = {a.comments[0].score for a in articles}
     assert len(versions) <= 1  # one whole commit: every story from the same import
+    # History is whole too: every story has had the same imports, each of which moved the
+    # comment's votes (v1 and v2 alternate), and the list's record agrees with the story.
+    counts = {len(a.versions) or 1 for a in articles}
+    assert len(counts) <= 1
+    for e, a in zip(extra, articles, strict=True):
+        (c,) = a.comments
+        assert len(c.vh or [None]) == (len(a.versions) or 1) == e.versions
+        assert c.vh is None or c.vh[-1][1] == c.score
     for e in entries:
         store.article(e)  # every story loads: no partial article
-    return f"{len(extra)}:{versions}"
+    return f"{len(extra)}:{versions}:{counts}"
 
 
 def test_sigkill_during_import_never_breaks_the_database(db_path, tmp_path):
     store = Reader.open(db_path).store
     key = store.entries()[1].key
     store.set_bookmark(key, True)
+    store.set_read(key, True)
     n = 150
     _pages(tmp_path / "v1", n, 1)
     _pages(tmp_path / "v2", n, 2)
@@ -222,6 +233,7 @@ def test_sigkill_during_import_never_breaks_the_database(db_path, tmp_path):
         proc.wait()
         states.add(_check_whole(db_path, key, n))
     assert len(states) >= 2  # the kills landed both before and after commits
+    assert any(s.split(":")[-1] not in ("{1}", "set()") for s in states)  # and stories gained versions
     # Killed writes can leave temporary files behind: doctor says so, compact removes them all.
     from reader.atomic import is_temp_file
 
@@ -231,8 +243,11 @@ def test_sigkill_during_import_never_breaks_the_database(db_path, tmp_path):
         assert "temporary files left by interrupted writes" in doctor.output
     assert CliRunner().invoke(cli, ["--db", str(db_path), "compact"]).exit_code == 0
     assert not [p for p in db_path.rglob(".*") if is_temp_file(p)]
-    _check_whole(db_path, key, n)
+    whole = _check_whole(db_path, key, n)
     assert CliRunner().invoke(cli, ["--db", str(db_path), "doctor"]).exit_code == 0
+    # and bookmarks, read marks and history survive a rebuild of the index from the page files
+    assert CliRunner().invoke(cli, ["--db", str(db_path), "doctor", "--rebuild"]).exit_code == 0
+    assert _check_whole(db_path, key, n) == whole
 
 
 def test_two_processes_importing_at_once_lose_nothing(db_path, tmp_path):

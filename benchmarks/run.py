@@ -21,6 +21,8 @@ import argparse
 import json
 import os
 import platform
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -102,9 +104,11 @@ def keystrokes(queries: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- reader
 
 
-def timed_import(pages: Path, db: Path) -> tuple[float, float]:
-    """`reader import` of `pages` into a fresh `db` in a subprocess: (seconds, peak RSS in MB)."""
-    shutil.rmtree(db, ignore_errors=True)
+def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, float]:
+    """`reader import` of `pages` into a fresh `db` (or the one there) in a subprocess: (seconds,
+    peak RSS in MB)."""
+    if fresh:
+        shutil.rmtree(db, ignore_errors=True)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", str(pages)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
@@ -117,6 +121,33 @@ def timed_import(pages: Path, db: Path) -> tuple[float, float]:
     return elapsed, peak
 
 
+VOTE_LINE = re.compile(r"^(-?\d+) \( \+(\d+) / -(\d+) \)$", re.M)
+
+
+def changed_pages(pages: Path, out: Path, share: float = 0.1, seed: int = 7) -> int:
+    """A later look at `share` of the pages: every vote moved, and two to six new comments.
+    Returns how many pages were written to `out`."""
+    rnd = random.Random(seed)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    names = sorted(p.name for p in pages.glob("*.txt"))
+    picked = names[1::max(1, round(1 / share))]  # not page 0: the probe opens it as the 500-comment story
+    for name in picked:
+        text = (pages / name).read_text(encoding="utf-8")
+
+        def revote(m: re.Match[str]) -> str:
+            up, down = int(m.group(2)) + rnd.randint(0, 9), int(m.group(3)) + rnd.randint(0, 4)
+            return f"{up - down} ( +{up} / -{down} )"
+
+        text = VOTE_LINE.sub(revote, text)
+        if "Login to leave a comment" in text:
+            extra = "".join(f"A later comment number {k} on {name}, written after the first look.\n\n"
+                            f"{k} ( +{k} / -0 )\n\n" for k in range(1, rnd.randint(3, 7)))
+            text = text.replace("Login to leave a comment", extra + "Login to leave a comment", 1)
+        (out / name).write_text(text, encoding="utf-8")
+    return len(picked)
+
+
 def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     from reader.listing import LIST_SORTS, sort_entries
     from reader.store import Store
@@ -124,7 +155,14 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     size_mb = dir_size(pages) / 2**20
     elapsed, peak = timed_import(pages, db)
     out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
-                 "import_peak_rss_mb": peak, "db_mb": dir_size(db) / 2**20}
+                 "import_peak_rss_mb": peak, "db_mb_before_reimport": dir_size(db) / 2**20}
+    # Stories followed over time: 10% of the archive seen again, votes moved and comments added.
+    # Start-up, memory and search below are measured on the archive after this.
+    later = pages.parent / f"{pages.name}-later"
+    m = changed_pages(pages, later)
+    elapsed, peak = timed_import(later, db, fresh=False)
+    out.update(reimport_pages=m, reimport_s=elapsed, reimport_pages_per_s=m / elapsed, reimport_peak_rss_mb=peak,
+               db_mb=dir_size(db) / 2**20)
 
     probes = []
     for _ in range(1 if quick else 3):
@@ -255,6 +293,8 @@ ROWS = [
     ("import_pages_per_s", "import (pages/s)", "{:,.0f}"),
     ("import_mb_per_s", "import (MB/s)", "{:,.1f}"),
     ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}"),
+    ("reimport_pages_per_s", "re-import 10% changed (pages/s)", "{:,.0f}"),
+    ("reimport_peak_rss_mb", "re-import peak RSS (MB)", "{:,.0f}"),
     ("db_mb", "database on disk (MB)", "{:,.0f}"),
     ("first_paint_s", "cold start to first paint (s)", "{:.2f}"),
     ("list_ready_s", "cold start to whole archive listed (s)", "{:.2f}"),

@@ -12,7 +12,8 @@ from conftest import ROOT
 FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "first_paint_s", "list_ready_s",
           "open_500_s", "open_500_comments", "search_p50_ms", "search_p95_ms", "sort_votes_ms", "sort_score_ms",
           "sort_comments_ms", "sort_date_ms", "sort_title_ms", "bookmark_ms", "app_rss_start_mb",
-          "app_rss_after_20_searches_mb")
+          "app_rss_after_20_searches_mb", "reimport_pages", "reimport_s", "reimport_pages_per_s",
+          "reimport_peak_rss_mb", "db_mb_before_reimport")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -30,8 +31,10 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert res["search_p50_ms"] <= res["search_p95_ms"]
         assert 0 < res["first_paint_s"] <= res["list_ready_s"]
         assert res["app_rss_start_mb"] > 20  # a Python process with Textual loaded, measured
+        assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
     # Five times the pages: a bigger database, and more time to import it.
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]
+    assert (small["reimport_pages"], big["reimport_pages"]) == (4, 20)  # a tenth of the archive
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
     assert "| import (pages/s) |" in r.stdout

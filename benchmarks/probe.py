@@ -27,7 +27,10 @@ async def main(db: Path, launched: float, searches: int) -> dict:
     from reader.ui.widgets.story_list import StoryList
     from reader.usecases import Reader
 
-    app = make_app(Reader(Store(db)), blink=False, watch_interval=None)
+    store = Store(db)
+    if store.settings().get("resume"):  # start on the list, as every run before resume existed did
+        store.set_setting("resume", "")
+    app = make_app(Reader(store), blink=False, watch_interval=None)
     out: dict = {}
     painted: list[float] = []
     render_line = StoryList.render_line

@@ -294,6 +294,10 @@ def comment_lines(row: Row, width: int, change: Change | None = None) -> list[Li
         body = comment_body(row.comment)
         if row.comment.removed is not None:  # kept for the record, shown quieter
             body = [(prefix, Text(t.plain, style="dim strike" if not t.style else t.style)) for prefix, t in body]
+        if row.comment.edits:  # the words it had before its last edit
+            earlier = " ".join(str(row.comment.edits[-1][1]).split())
+            body += [(Text(), Text("")), (Text("✎ ", style="yellow"),
+                                         Text("before the edit: " + earlier, style="dim italic"))]
         parts += body
     out: list[Line] = []
     for prefix, part in parts:

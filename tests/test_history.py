@@ -261,3 +261,22 @@ def test_merge_never_loses_a_comment_and_ids_stay_unique(before, after):
     kept = sorted([c.text for c in m.comments] + [t for c in m.comments for _v, t in (c.edits or [])])
     assert all(t in kept for t in old_texts)
     assert all(c.first in (0, 1) for c in m.comments)
+
+
+def test_comment_lines_mark_new_gone_edited_and_vote_moves():
+    from reader.render import comment_lines
+    from reader.threads_view import Row
+
+    old = _a([_c(1, "The summit is in February, I think.", "ann", score=3), _c(2, "Soon gone", "bob")])
+    m = merge(old, _a([_c(1, "The summit is in March, I think.", "ann", score=7), _c(2, "Brand new", "cy")]),
+              "t2", "t1")
+    by_text = {c.text: c for c in m.comments}
+
+    def shown(c, change=None):
+        return "\n".join(line.plain for line in comment_lines(Row(c, 0, 0, 0, False), 100, change))
+
+    edited = shown(by_text["The summit is in March, I think."], (False, 4))
+    assert "(▲+4)" in edited and "✎ edited" in edited and "before the edit: The summit is in February" in edited
+    assert "✦ new" in shown(by_text["Brand new"], (True, None))
+    assert "✗ gone from the page" in shown(by_text["Soon gone"])
+    assert "✦ new" not in shown(by_text["Soon gone"]) and "(▲" not in shown(by_text["Brand new"])

@@ -277,6 +277,14 @@ class Store:
             raise StoreError(f"story {entry.key} is missing from its page file; run `reader doctor --rebuild`")
         return Article.from_dict(doc)
 
+    def _stored_docs(self, seg: int) -> dict[str, dict[str, Any]]:
+        """The stories in a page file by key: the newest copy of each (later copies win)."""
+        path = self.segment_file(seg)
+        if not path.exists():
+            raise StoreError(f"{path}: missing; {REPAIR}")
+        tables = self.open_checked(path).storage.read() or {}
+        return {d["key"]: d for d in tables.get("articles", {}).values()}
+
     def iter_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
         """Every story, page file by page file (each file is read once)."""
         for e in sorted(self.entries(), key=lambda e: e.seg):
@@ -316,10 +324,16 @@ class Store:
         from reader.store.records import index_record, serialise
 
         updates = sorted((k for k in fresh if k in by_key), key=lambda k: by_key[k][1]["seg"])
+        docs: dict[str, dict[str, Any]] = {}
         for key in updates:
             prep = fresh[key]
             rec = by_key[key][1]
-            stored = self.article(StoryEntry.from_cache({"id": by_key[key][0], **rec}))
+            if key not in docs:  # each page file is read once, its stories found by key and hash
+                docs = self._stored_docs(rec["seg"])
+            doc = docs.get(key)
+            if doc is None or doc.get("hash") != rec["hash"]:
+                raise StoreError(f"story {key} is missing from its page file; {REPAIR}")
+            stored = Article.from_dict(doc)
             page = Article.from_dict(orjson.loads(prep.doc))
             before = [c.id for c in page.comments]
             merged = merge(stored, page, now, rec.get("imported"))

@@ -299,6 +299,29 @@ def unbookmark(ctx: click.Context, ref: str) -> None:
 
 
 @cli.command()
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--comments-sort", type=click.Choice(COMMENT_SORTS), default="score", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout).")
+@click.pass_context
+def export(ctx: click.Context, ref: str, fmt: str, comments_sort: str, output: Path | None) -> None:
+    """Export a story with its whole comment tree as Markdown or one self-contained HTML file."""
+    reader = _reader(ctx)
+    text = reader.export(reader.story(ref), fmt, comments_sort)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from reader.atomic import atomic_write
+
+    try:
+        atomic_write(output, text.encode())
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})")
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.pass_context
 def rm(ctx: click.Context, refs: tuple[str, ...]) -> None:

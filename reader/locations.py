@@ -6,7 +6,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_documents_dir
 
 APP = "reader"
 
@@ -31,6 +31,13 @@ def config_dir() -> Path:
     if env := os.environ.get("READER_CONFIG_DIR"):
         return Path(env).expanduser()
     return Path(user_config_dir(APP, appauthor=False))
+
+
+def export_dir() -> Path:
+    """Where the app writes exported stories: $READER_EXPORT_DIR, else Documents/reader."""
+    if env := os.environ.get("READER_EXPORT_DIR"):
+        return Path(env).expanduser()
+    return Path(user_documents_dir()) / APP
 
 
 def seed_files() -> list[Path]:

@@ -8,6 +8,7 @@ here, and the cached first screen's policy lives here. Neither UI touches the st
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -215,6 +216,26 @@ class Reader:
     def history(self, entry: StoryEntry) -> list[history.Version]:
         """How the story changed, import by import."""
         return history.timeline(self.store.article(entry), entry.imported)
+
+    # ---- export
+
+    def export(self, entry: StoryEntry, fmt: str, sort: str = "score") -> str:
+        """The story as Markdown (`md`) or one self-contained HTML file (`html`)."""
+        from reader.export import export
+
+        return export(self.store.article(entry), fmt, sort)
+
+    def export_to_file(self, entry: StoryEntry, fmt: str, folder: Path | None = None, sort: str = "score") -> Path:
+        """Write the export beside the others (the exports folder) and say where."""
+        from reader.atomic import atomic_write
+        from reader.locations import export_dir
+
+        folder = folder or export_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        slug = "-".join(re.findall(r"[a-z0-9]+", entry.title.casefold()))[:60].strip("-") or "story"
+        path = folder / f"{entry.id}-{slug}.{fmt}"
+        atomic_write(path, self.export(entry, fmt, sort).encode())
+        return path
 
     # ---- the unread workflow, and deleting
 

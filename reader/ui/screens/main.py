@@ -41,6 +41,10 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("tab", "cycle_pane(1)", "Next pane", id="main.next_pane", show=False),
         Binding("shift+tab", "cycle_pane(-1)", "Prev pane", id="main.prev_pane", show=False),
+        Binding("h,left", "step_pane(-1)", "Pane left", id="main.pane_left", show=False,
+                tooltip="The pane to the left (Stories ← Article ← Comments)"),
+        Binding("l,right", "step_pane(1)", "Pane right", id="main.pane_right", show=False,
+                tooltip="The pane to the right (Stories → Article → Comments)"),
         Binding("1", "show_pane('list')", "Stories", id="main.pane_list", show=False),
         Binding("2", "show_pane('article')", "Article", id="main.pane_article", show=False),
         Binding("3", "show_pane('comments')", "Comments", id="main.pane_comments", show=False),
@@ -65,6 +69,8 @@ class MainScreen(Screen[None]):
                 tooltip="Open the story's address in the browser"),
         Binding("Y", "copy_link", "Copy link", id="main.copy_link", show=False,
                 tooltip="Copy the story's address (to the terminal's clipboard, OSC 52)"),
+        Binding("E", "export", "Export", id="main.export", show=False,
+                tooltip="Export this story and its comments as Markdown (to the exports folder)"),
         Binding("q", "app.quit", "Quit", id="main.quit"),
     ]
 
@@ -275,6 +281,17 @@ class MainScreen(Screen[None]):
     def action_cycle_pane(self, direction: int) -> None:
         current = self.focused.id if self.focused is not None and self.focused.id in PANES else self.active
         self.action_show_pane(PANES[(PANES.index(current) + direction) % len(PANES)])
+
+    def action_step_pane(self, direction: int) -> None:
+        """h/l: the pane beside this one (no wrapping round: Stories is the left end)."""
+        current = self.focused.id if self.focused is not None and self.focused.id in PANES else self.active
+        i = PANES.index(current) + direction
+        if 0 <= i < len(PANES):
+            self.action_show_pane(PANES[i])
+
+    @on(ArticleView.Finished)
+    def _article_read(self) -> None:
+        self.action_show_pane("comments")
 
     @on(StoryList.Selected)
     def _open_selected(self, event: StoryList.Selected) -> None:
@@ -585,6 +602,20 @@ class MainScreen(Screen[None]):
                 return
             self.app.open_url(url)
             self.notify(f"Opening {url}", timeout=2, markup=False)
+
+    def action_export(self) -> None:
+        entry = self._target()
+        if entry is not None:
+            self._export(entry, self.query_one(CommentTree).sort)
+
+    @work(thread=True, group="export")
+    def _export(self, entry: StoryEntry, sort: str) -> None:
+        try:
+            path = self.reader_app.with_reader(lambda r: r.export_to_file(entry, "md", sort=sort))
+        except (ReaderError, OSError) as exc:
+            self.app.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=8)
+            return
+        self.app.notify(f"Exported to {path}", timeout=5, markup=False)
 
     def action_copy_link(self) -> None:
         if url := self._link():

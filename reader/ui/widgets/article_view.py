@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 
 from reader.models import Article
 from reader.render import Line, article_parts, paragraph_lines
@@ -21,14 +22,21 @@ class ArticleView(LazyLineView):
     BINDINGS = [
         Binding("j,down", "scroll_down", "Scroll down", id="article.down", show=False),
         Binding("k,up", "scroll_up", "Scroll up", id="article.up", show=False),
-        Binding("space,pagedown", "page_down", "Page down", id="article.page_down", show=False),
+        Binding("space", "page_or_comments", "Page down", id="article.page_down", show=False,
+                tooltip="Page down; at the end of the article, on to the comments"),
+        Binding("pagedown", "page_down", "Page down", id="article.page_down_key", show=False),
         Binding("pageup", "page_up", "Page up", id="article.page_up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", id="article.half_down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", id="article.half_up", show=False),
         Binding("g,home", "scroll_home", "Top", id="article.top", show=False),
         Binding("G,end", "scroll_end", "Bottom", id="article.bottom", show=False),
     ]
     DEFAULT_CSS = """
     ArticleView { padding: 0 1; scrollbar-gutter: stable; }
     """
+
+    class Finished(Message):
+        """Space at the end of the article: the reader wants the comments next."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -60,6 +68,20 @@ class ArticleView(LazyLineView):
             self.call_after_refresh(self.scroll_to, 0, y, animate=False)  # once the new height is known
 
         self.call_after_refresh(go, 20)
+
+    def action_page_or_comments(self) -> None:
+        self.ensure_layout()
+        self.extend(len(self.parts))
+        if self.article is not None and self.scroll_offset.y >= self.max_scroll_y:
+            self.post_message(self.Finished())
+        else:
+            self.action_page_down()
+
+    def action_half_page(self, direction: int) -> None:
+        self.ensure_layout()
+        self.extend(len(self.parts))
+        half = max(1, self.scrollable_content_region.height // 2)
+        self.scroll_to(0, max(0, self.scroll_offset.y + direction * half), animate=False)
 
     def action_scroll_end(self) -> None:
         self.ensure_layout()

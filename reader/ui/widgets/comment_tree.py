@@ -39,6 +39,10 @@ class CommentTree(LazyLineView):
         Binding("G,end", "jump(-1)", "Last", id="comments.last", show=False),
         Binding("pagedown", "page(1)", "Page down", id="comments.page_down", show=False),
         Binding("pageup", "page(-1)", "Page up", id="comments.page_up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", id="comments.half_down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", id="comments.half_up", show=False),
+        Binding("y", "copy_comment", "Copy", id="comments.copy", show=False,
+                tooltip="Copy this comment as a Markdown quote (to the terminal's clipboard, OSC 52)"),
         Binding("right_square_bracket", "next_new(1)", "Next new", id="comments.next_new",
                 tooltip="Next comment new since you last looked (✦)"),
         Binding("left_square_bracket", "next_new(-1)", "Prev new", id="comments.prev_new", show=False,
@@ -213,6 +217,26 @@ class CommentTree(LazyLineView):
         target = max(0, min(len(self.lines) - 1, start + direction * height))
         row = self.unit_of(target)
         self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
+
+    def action_half_page(self, direction: int) -> None:
+        """Move the cursor about half a screen (to the comment there)."""
+        if not self.rows:
+            return
+        half = max(1, self.scrollable_content_region.height // 2)
+        start = self.span(self.cursor)[0]
+        self.extend(self.cursor + 2, min_lines=start + 2 * half)
+        target = max(0, min(len(self.lines) - 1, start + direction * half))
+        row = self.unit_of(target)
+        self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
+
+    def action_copy_comment(self) -> None:
+        from reader.export import comment_markdown
+
+        cid = self.current_id
+        if cid is None or self.thread is None:
+            return
+        self.app.copy_to_clipboard(comment_markdown(self.thread.comments[cid], self.article.title if self.article else None))
+        self.notify(f"Copied comment #{cid} as a Markdown quote", timeout=2)
 
     def action_sibling(self, direction: int) -> None:
         if not self.rows:

@@ -25,6 +25,8 @@ class StoryList(LineView):
         Binding("G,end", "jump(-1)", "Last story", id="list.last", show=False),
         Binding("pagedown,space", "page(1)", "Page down", id="list.page_down", show=False),
         Binding("pageup", "page(-1)", "Page up", id="list.page_up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", id="list.half_down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", id="list.half_up", show=False),
         Binding("enter", "open", "Open", id="list.open", tooltip="Open the story under the cursor"),
     ]
     COMPONENT_CLASSES = {"story-list--cursor"}
@@ -126,6 +128,9 @@ class StoryList(LineView):
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height // self.ROW_HEIGHT - 1))
+
+    def action_half_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height // (2 * self.ROW_HEIGHT)))
 
     def action_open(self) -> None:
         if self.current:

@@ -1,0 +1,63 @@
+"""Familiar keys (Pilot): h/l and arrows between panes, Ctrl-D/U half pages, Space through the
+article into the comments."""
+
+from __future__ import annotations
+
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.story_list import StoryList
+
+from apphelpers import current, open_file, seeded_app, settle, tree
+
+SIZE = (160, 48)
+
+
+async def test_h_l_and_arrows_move_between_panes_without_wrapping(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("1")
+        await pilot.press("h")
+        assert app.screen.active == "list"  # the left end
+        await pilot.press("l")
+        assert app.screen.active == "article"
+        await pilot.press("right")
+        assert app.screen.active == "comments" and app.focused is tree(app)
+        await pilot.press("l")
+        assert app.screen.active == "comments"  # the right end
+        await pilot.press("left", "h")
+        assert app.screen.active == "list" and isinstance(app.focused, StoryList)
+
+
+async def test_ctrl_d_and_ctrl_u_move_half_a_screen(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        assert current(app) == tree(app).rows[0].comment.id
+        await pilot.press("ctrl+d")
+        after = tree(app).cursor
+        assert after >= 1
+        await pilot.press("ctrl+u")
+        assert tree(app).cursor < after
+        await pilot.press("2", "ctrl+d")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert 0 < view.scroll_offset.y <= view.scrollable_content_region.height // 2 + 1
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert view.scroll_offset.y == 0
+
+
+async def test_space_at_the_end_of_the_article_goes_on_to_the_comments(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "003")
+        await pilot.press("2")
+        view = app.screen.query_one(ArticleView)
+        for _ in range(40):
+            if app.screen.active != "article":
+                break
+            await pilot.press("space")
+            await settle(pilot)
+        assert app.screen.active == "comments" and app.focused is tree(app)
+        assert view.scroll_offset.y == view.max_scroll_y > 0  # it read to the end first

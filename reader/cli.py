@@ -223,7 +223,7 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
     thread = Thread(art.comments, comments_sort)
     rows = thread.rows()
     if as_json:  # for scripts: printing JSON is not the reader looking at the story
-        _json(reader.story_json(e, art, [(r.comment.id, r.depth) for r in rows]))
+        _json(reader.story_json(e, art, [(r.comment.id, r.depth) for r in thread.rows(earlier=True)]))
         return
     con = _console()
     live = len(art.live)

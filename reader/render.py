@@ -7,6 +7,7 @@ comment is shown as written and styles nothing.
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from reader.threads_view import Row
 if TYPE_CHECKING:
     from reader.search.hits import Hit
 
+_NULL_CONSOLE = Console(width=200, file=io.StringIO(), color_system=None, legacy_windows=False)
 GUIDE_STYLES = ["blue", "magenta", "cyan", "green", "yellow", "red"]
 MAX_INDENT = 10  # deeper replies are drawn at this indent with their depth written out
 
@@ -43,26 +45,46 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
                          (f"▼{'?' if down is None else down}", "red"))
 
 
-def story_lines(e: StoryEntry, width: int = 80) -> tuple[Text, Text]:
-    """A story in the list, two lines: marks + title, then source · date · comments · votes · net."""
+def story_meta(e: StoryEntry) -> Text:
+    """A story's second line, most important first and labelled: net score, votes up and down,
+    comments (and new ones), score movement since the last look, source, date."""
+    up, down = (e.votes + e.score) // 2, (e.votes - e.score) // 2
+    net = Text.assemble(("net ", "dim"), (f"{e.score:+d}" if e.score else "0",
+                                          "green" if e.score > 0 else "red" if e.score < 0 else "dim"))
+    if e.moved:
+        net.append_text(Text.assemble(" (", delta_text(e.moved), ")"))
+    sep = (" · ", "dim")
+    n = e.comments
+    parts: list[Text | tuple[str, str] | str] = [net, sep, (f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"),
+                                                sep, (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim")]
+    if e.new_comments:
+        parts += [" ", (f"+{e.new_comments} new", "bold magenta")]
+    parts += [sep, (e.source or "web", "dim")]
+    if date := date_label(e):
+        parts += [sep, (date, "dim")]
+    return Text.assemble("    ", *parts)
+
+
+def story_lines(e: StoryEntry, width: int = 80, rows: int = 2) -> tuple[Text, ...]:
+    """A story in the list: marks and title (wrapped to two lines when `rows` is 3), then the
+    metadata line; a row shorter than `rows` ends with a blank line."""
     unread = Text("● ", style="bold cyan") if not e.read else Text("  ")
     mark = Text("★ ", style="bold yellow") if e.bookmarked else Text("  ")
-    title = Text(e.title or "(untitled)", style="bold" if not e.read else "")
-    title.truncate(max(8, width - 4), overflow="ellipsis")
-    n = e.comments
-    score = e.score
-    date = date_label(e)
-    new = ((" ", ""), (f"+{e.new_comments} new", "bold magenta")) if e.new_comments else ()
-    meta = Text.assemble(
-        "    ", (e.source or "web", "dim"), *(((" · ", "dim"), (date, "dim")) if date else ()), (" · ", "dim"),
-        (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"), *new, (" · ", "dim"),
-        (f"{e.votes} votes", "dim"), (" · ", "dim"),
-        (f"{score:+d}" if score else "0", "green" if score > 0 else "red" if score < 0 else "dim"),
-    )
-    if e.moved:
-        meta.append_text(Text.assemble(" ", delta_text(e.moved)))
+    style = "bold" if not e.read else ""
+    title = e.title or "(untitled)"
+    inner = max(8, width - 4)
+    meta = story_meta(e)
     meta.truncate(width, overflow="ellipsis")
-    return Text.assemble(unread, mark, title), meta
+    if rows < 3 or cell_len(title) <= inner:
+        first = Text(title, style=style)
+        first.truncate(inner, overflow="ellipsis")
+        out: tuple[Text, ...] = (Text.assemble(unread, mark, first), meta)
+        return out if rows < 3 else (*out, Text(""))
+    first = Text(title, style=style).wrap(_NULL_CONSOLE, inner)[0]
+    second = Text(title[len(first.plain):].strip(), style=style)
+    first.rstrip()
+    second.truncate(inner, overflow="ellipsis")
+    return Text.assemble(unread, mark, first), Text.assemble("    ", second), meta
 
 
 def hit_text(h: Hit, width: int = 100, *, story_id: int | None = None, mark: str = "bold reverse") -> Text:
@@ -151,7 +173,8 @@ def delta_text(delta: int) -> Text:
 
 
 def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: bool = False,
-                   depth: int = 0, change: Change | None = None) -> Text:
+                   depth: int = 0, change: Change | None = None, earlier: int = 0,
+                   version_of: int | None = None) -> Text:
     head = Text()
     if change is not None and change[0]:
         head.append_text(Text.assemble(NEW_MARK, "  "))
@@ -161,12 +184,14 @@ def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: b
     head.append("  #" + str(c.id), style="dim")
     if c.posted:
         head.append(f"  {c.posted}", style="dim")
-    if c.revision_of is not None:
-        head.append(f"  ✎ edit of #{c.revision_of}", style="italic yellow")
+    if version_of is not None:
+        head.append(f"  earlier version of #{version_of}", style="italic yellow")
+    elif earlier:
+        head.append(f"  ✎ edited ({earlier} earlier version{'s' if earlier != 1 else ''})", style="italic yellow")
     if c.removed is not None:
         head.append("  ✗ gone from the page", style="italic red")
     elif c.edits:
-        head.append("  ✎ edited", style="italic yellow")
+        head.append("  ✎ edited since first seen", style="italic yellow")
     if replies:
         head.append(f"  {replies} repl{'y' if replies == 1 else 'ies'}", style="cyan")
     if folded:
@@ -179,27 +204,47 @@ def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: b
 QUOTE_BAR = ("▎ ", "cyan")
 
 
-def comment_body(c: Comment) -> list[tuple[Text, Text]]:
+def comment_body(c: Comment, *, collapse_parent: bool = False) -> list[tuple[Text, Text]]:
     """The comment's blocks in page order as (prefix, text) pairs: quotes get a bar and a label.
 
-    A blank line separates paragraphs; a quote is labelled with what it quotes.
+    A blank line separates paragraphs; a quote is labelled with what it quotes. With
+    `collapse_parent`, a quote of the comment it replies to (shown just above it) is one line.
     """
     out: list[tuple[Text, Text]] = []
     prev: Any = None
     for k, b in enumerate(c.blocks):
         continuing = b.quote and prev is not None and prev.quote and prev.of == b.of
-        if k:
+        parent_quote = collapse_parent and b.quote and b.of is not None and b.of == c.parent
+        prev = b
+        if parent_quote and continuing:
+            continue  # the quote is already its one line
+        if k and out:
             out.append((Text(QUOTE_BAR[0], QUOTE_BAR[1]) if continuing else Text(), Text("")))
-        if b.quote:
+        if parent_quote:
+            words = " ".join(b.text.split())
+            words = words if len(words) <= 90 else words[:89].rstrip() + "…"
+            out.append((Text("↳ ", style="cyan"), Text.assemble((f"quoting #{b.of}: ", "dim italic cyan"),
+                                                               (f"“{words}”", "dim italic"))))
+        elif b.quote:
             if not continuing:
                 out.append((Text(*QUOTE_BAR), Text(quote_label(b.of), style="dim italic cyan")))
             out.append((Text(*QUOTE_BAR), Text(b.text, style="italic dim")))
         else:
             out.append((Text(), Text(b.text)))
-        prev = b
     if not c.blocks:
         out.append((Text(), Text("(empty)", style="dim")))
     return out
+
+
+def comment_headline(row: Row, width: int, change: Change | None = None) -> Line:
+    """A comment in one line (the dense, headers-only view): header and its first words."""
+    g = indent_guides(row.depth)
+    head = comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change,
+                          row.earlier, row.version_of)
+    words = " ".join(row.comment.text.split()) or " ".join(" ".join(b.text for b in row.comment.blocks).split())
+    line = Text.assemble(head, ("  ", ""), (words, "dim"))
+    line.truncate(max(10, width - g.cell_len), overflow="ellipsis")
+    return Line(g, line)
 
 
 def indent_guides(depth: int) -> Text:
@@ -285,13 +330,14 @@ def _wrap_part(part: Text, width: int) -> list[str | Text]:
     return wrap(part, width)  # type: ignore[return-value]
 
 
-def comment_lines(row: Row, width: int, change: Change | None = None) -> list[Line]:
+def comment_lines(row: Row, width: int, change: Change | None = None, *, collapse_parent: bool = False) -> list[Line]:
     """One comment as wrapped lines with coloured indentation guides (the CLI and the TUI use this)."""
     g = indent_guides(row.depth)
     inner = max(20, width - g.cell_len)
-    parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change))]
+    parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change,
+                                     row.earlier, row.version_of))]
     if not row.folded:
-        body = comment_body(row.comment)
+        body = comment_body(row.comment, collapse_parent=collapse_parent and row.depth > 0)
         if row.comment.removed is not None:  # kept for the record, shown quieter
             body = [(prefix, Text(t.plain, style="dim strike" if not t.style else t.style)) for prefix, t in body]
         if row.comment.edits:  # the words it had before its last edit
@@ -302,6 +348,9 @@ def comment_lines(row: Row, width: int, change: Change | None = None) -> list[Li
     out: list[Line] = []
     for prefix, part in parts:
         head = g + prefix if prefix.plain else g
+        if prefix.plain == "↳ ":  # a collapsed quote of the parent stays one line
+            part = part.copy()
+            part.truncate(max(10, inner - prefix.cell_len), overflow="ellipsis")
         for piece in _wrap_part(part, inner - prefix.cell_len):
             out.append(Line(head, piece, part.style))
     return out

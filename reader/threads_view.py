@@ -28,69 +28,105 @@ SORT_KEYS: dict[str, Callable[[Comment], tuple[float, ...]]] = {
 }
 
 
-def display_parent(c: Comment) -> int | None:
-    """Where a comment hangs in the tree: under what it replies to, or what it revises."""
-    return c.revision_of if c.revision_of is not None else c.parent
-
-
-def _tree_parent(c: Comment, comments: dict[int, Comment]) -> int | None:
-    """The comment it hangs under, if that one is on the page and earlier (so the tree has no cycles)."""
-    p = display_parent(c)
-    return p if p is not None and p in comments and p < c.id else None
-
-
 @dataclass(slots=True)
 class Row:
     comment: Comment
     depth: int
-    replies: int  # direct children (replies and revisions)
+    replies: int  # direct replies (earlier versions of an edited comment are not replies)
     descendants: int
     folded: bool
+    earlier: int = 0  # how many earlier versions this (edited) comment has
+    version_of: int | None = None  # set on an earlier version shown under its latest
 
 
 class Thread:
-    """A comment tree with sorted siblings. Build once per (article, sort)."""
+    """A comment tree with sorted siblings. Build once per (article, sort).
+
+    An edited re-post (a revision, `revision_of`) stands in for the comment it revises: the
+    latest version is the one shown, where the first one was, with every reply to any version
+    under it; earlier versions are listed under it only when asked for (`rows(earlier=...)`).
+    """
 
     def __init__(self, comments: Iterable[Comment], sort: str = "score"):
         self.comments = {c.id: c for c in comments}
         self.sort = sort
         key = SORT_KEYS[sort]
+        # Revision chains: each version's first version, and the latest of each chain.
+        first: dict[int, int] = {}
+        self.latest: dict[int, int] = {}  # any version -> the version shown
+        self.earlier: dict[int, list[int]] = {}  # the version shown -> earlier versions, oldest first
+        for cid in sorted(self.comments):
+            r = self.comments[cid].revision_of
+            if r is not None and r in self.comments and r < cid:
+                root = first[r]
+                first[cid] = root
+                prev = self.latest[root]
+                self.earlier.setdefault(cid, [*self.earlier.pop(prev, []), prev])
+                for v in self.earlier[cid]:
+                    self.latest[v] = cid
+                self.latest[root] = self.latest[cid] = cid
+            else:
+                first[cid] = self.latest[cid] = cid
+        self.position = first  # where a version sits in page order: where its first version did
+        shown = [c for c in self.comments.values() if self.latest[c.id] == c.id]
         kids: dict[int | None, list[Comment]] = {}
-        for c in self.comments.values():
-            p = display_parent(c)
-            if p is not None and (p not in self.comments or p >= c.id):
-                p = None  # a dangling or forward reference: show it at top level
+        self.parent: dict[int, int | None] = {}
+        for c in shown:
+            p = self._parent_of(c)
+            self.parent[c.id] = p
             kids.setdefault(p, []).append(c)
+        if sort in ("old", "new"):  # page order: an edited comment sits where it was first written
+            sign = 1 if sort == "old" else -1
+            key = lambda c: (sign * self.position[c.id],)  # noqa: E731
         for lst in kids.values():
             lst.sort(key=key)
         self.children = kids
-        self.parent = {c.id: _tree_parent(c, self.comments) for c in self.comments.values()}
-        # Descendant counts, bottom-up without recursion (ids grow with depth: parents come first).
-        self.descendants = {cid: 0 for cid in self.comments}
-        for cid in sorted(self.comments, reverse=True):
-            p = self.parent[cid]
+        # Descendant counts, bottom-up without recursion (positions grow with depth: parents first).
+        self.descendants = {c.id: 0 for c in shown}
+        for c in sorted(shown, key=lambda c: self.position[c.id], reverse=True):
+            p = self.parent[c.id]
             if p is not None:
-                self.descendants[p] += 1 + self.descendants[cid]
+                self.descendants[p] += 1 + self.descendants[c.id]
+
+    def _parent_of(self, c: Comment) -> int | None:
+        """The shown comment `c` replies to: its first version's parent (or its own), as shown now,
+        if that sits earlier on the page (so the tree has no cycles)."""
+        root = self.comments[self.position[c.id]]
+        p = root.parent if root.parent is not None else c.parent
+        if p is None or p not in self.comments:
+            return None
+        p = self.latest[p]
+        return p if p != c.id and self.position[p] < self.position[c.id] else None
 
     def roots(self) -> list[Comment]:
         return self.children.get(None, [])
 
-    def rows(self, folded: set[int] | frozenset[int] = frozenset()) -> list[Row]:
-        """Depth-first display order, skipping the insides of folded comments."""
+    def rows(self, folded: set[int] | frozenset[int] = frozenset(),
+             earlier: set[int] | frozenset[int] | bool = frozenset()) -> list[Row]:
+        """Depth-first display order, skipping the insides of folded comments; the earlier
+        versions of the comments in `earlier` (or of all, with True) are listed under them."""
         out: list[Row] = []
         stack: list[tuple[Comment, int]] = [(c, 0) for c in reversed(self.roots())]
         while stack:
             c, depth = stack.pop()
             kids = self.children.get(c.id, [])
             is_folded = c.id in folded
-            out.append(Row(c, depth, len(kids), self.descendants[c.id], is_folded))
-            if not is_folded:
-                stack.extend((k, depth + 1) for k in reversed(kids))
+            versions = self.earlier.get(c.id, [])
+            out.append(Row(c, depth, len(kids), self.descendants[c.id], is_folded, len(versions)))
+            if is_folded:
+                continue
+            if versions and (earlier is True or (not isinstance(earlier, bool) and c.id in earlier)):
+                out += [Row(self.comments[v], depth + 1, 0, 0, False, version_of=c.id) for v in reversed(versions)]
+            stack.extend((k, depth + 1) for k in reversed(kids))
         return out
+
+    def shown(self, cid: int) -> int:
+        """The comment shown for `cid` (its latest version)."""
+        return self.latest.get(cid, cid)
 
     def ancestors(self, cid: int) -> list[int]:
         out = []
-        p = self.parent.get(cid)
+        p = self.parent.get(self.shown(cid))
         while p is not None:
             out.append(p)
             p = self.parent.get(p)
@@ -98,4 +134,4 @@ class Thread:
 
     def root_of(self, cid: int) -> int:
         a = self.ancestors(cid)
-        return a[-1] if a else cid
+        return a[-1] if a else self.shown(cid)

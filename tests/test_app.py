@@ -105,13 +105,31 @@ async def test_comment_sort_cycle_keeps_threads_whole(db_path):
     assert Store(db_path).settings().get("comment_sort") == "old"
 
 
-async def test_revisions_fold_under_the_original(db_path):
+async def test_revisions_the_right_way_up(db_path):
+    """#3 was re-posted as #4 and again as #6: #6 (the whole text) is shown where #3 was, marked
+    edited with 2 earlier versions; x lists them under it, oldest last, and hides them again."""
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_file(pilot, "003")
-        rows = {r.comment.id: r for r in tree(app).rows}
-        assert 4 in rows and rows[4].depth == rows[3].depth + 1 and rows[4].folded
-        assert 6 not in rows  # folded inside #4
+        await pilot.press("3", "c", "c", "c")  # oldest first: page order
+        assert tree(app).sort == "old"
+        rows = tree(app).rows
+        ids = [r.comment.id for r in rows]
+        assert 3 not in ids and 4 not in ids
+        assert [r.comment.id for r in rows if r.depth == 0][:3] == [1, 2, 6]  # in #3's place
+        at = ids.index(6)
+        six = rows[at]
+        assert six.earlier == 2 and six.replies == 0 and six.depth == 0
+        text = "\n".join(line.plain for line in tree(app).unit_lines(at, 100))
+        assert "✎ edited (2 earlier versions)" in text and "1 reply" not in text
+        tree(app).focus_comment(3)  # a search hit in an earlier version lands on the latest
+        assert current(app) == 6
+        await pilot.press("3", "x")
+        rows = tree(app).rows
+        assert [(r.comment.id, r.version_of, r.depth) for r in rows[at:at + 3]] == [(6, None, 0), (4, 6, 1), (3, 6, 1)]
+        assert "earlier version of #6" in "\n".join(line.plain for line in tree(app).unit_lines(at + 1, 100))
+        await pilot.press("x")
+        assert [r.comment.id for r in tree(app).rows].count(4) == 0
 
 
 async def test_search_whom_opens_comment(db_path):

@@ -76,7 +76,11 @@ def test_show_controversial_and_old():
     flags = [split[t] for t in tops]
     assert flags == sorted(flags, reverse=True)  # one-sided or unvoted comments rank last
     d = json.loads(run("show", str(ids["003"]), "--comments-sort", "old", "--json").output)
-    assert [t["id"] for t in d["thread"] if t["depth"] == 0][:3] == [1, 2, 3]
+    # page order; #6 is the latest version of #3 (re-posted as #4, then #6) and stands in its place,
+    # with its earlier versions listed under it in the JSON thread
+    assert [t["id"] for t in d["thread"] if t["depth"] == 0][:3] == [1, 2, 6]
+    at = [t["id"] for t in d["thread"]].index(6)
+    assert [(t["id"], t["depth"]) for t in d["thread"][at + 1:at + 3]] == [(4, 1), (3, 1)]
 
 
 def test_search_json_says_where():

@@ -276,7 +276,7 @@ def test_comment_lines_mark_new_gone_edited_and_vote_moves():
         return "\n".join(line.plain for line in comment_lines(Row(c, 0, 0, 0, False), 100, change))
 
     edited = shown(by_text["The summit is in March, I think."], (False, 4))
-    assert "(▲+4)" in edited and "✎ edited" in edited and "before the edit: The summit is in February" in edited
+    assert "(▲+4)" in edited and "✎ edited since first seen" in edited and "before the edit: The summit is in February" in edited
     assert "✦ new" in shown(by_text["Brand new"], (True, None))
     assert "✗ gone from the page" in shown(by_text["Soon gone"])
     assert "✦ new" not in shown(by_text["Soon gone"]) and "(▲" not in shown(by_text["Brand new"])

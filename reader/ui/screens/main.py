@@ -69,6 +69,8 @@ class MainScreen(Screen[None]):
                 tooltip="Open the story's address in the browser"),
         Binding("Y", "copy_link", "Copy link", id="main.copy_link", show=False,
                 tooltip="Copy the story's address (to the terminal's clipboard, OSC 52)"),
+        Binding("f", "zoom", "Zoom", id="main.zoom", show=False,
+                tooltip="Widen the focused pane to the whole screen, and back"),
         Binding("E", "export", "Export", id="main.export", show=False,
                 tooltip="Export this story and its comments as Markdown (to the exports folder)"),
         Binding("q", "app.quit", "Quit", id="main.quit"),
@@ -95,6 +97,8 @@ class MainScreen(Screen[None]):
         self._undo_timer: Timer | None = None
         self._resume: str | None = None  # the story open when the app was last left: reopened once loaded
         self._last_position: dict[str, Position] = {}
+        self.zoomed = False
+        self._tabs: list[tuple[int, int, str]] = []  # the header's pane tabs: (first cell, end, pane)
         self._counts: tuple[int, int] | None = None  # unread stories, read ones with new comments
 
     @property
@@ -191,10 +195,13 @@ class MainScreen(Screen[None]):
         shown = None if loading else len(self.query_one(StoryList).entries)
         tree = self.query_one(CommentTree)
         text = Text.assemble(("reader ", "bold"))
-        if self.mode != "wide":
+        self._tabs = []
+        if self.mode != "wide" or self.zoomed:
             for i, pane in enumerate(PANES, 1):
                 style = "bold reverse" if pane == self.active else "dim"
+                start = text.cell_len
                 text.append(f" {i} {PANE_TITLES[pane]} ", style=style)
+                self._tabs.append((start, text.cell_len, pane))
             text.append(" ")
         if self.mode != "narrow" or self.active == "list":
             text.append(" loading the archive…" if shown is None else f" {shown:,} stor{'y' if shown == 1 else 'ies'}")
@@ -238,7 +245,9 @@ class MainScreen(Screen[None]):
 
     def _apply_layout(self) -> None:
         widgets = {p: self.query_one(f"#{p}") for p in PANES}
-        if self.mode == "wide":
+        if self.zoomed:
+            shown = {self.active}
+        elif self.mode == "wide":
             shown = set(PANES)
         elif self.mode == "medium":
             shown = {"list", self.reading_tab}
@@ -247,7 +256,7 @@ class MainScreen(Screen[None]):
         for pane, w in widgets.items():
             if w.display != (pane in shown):
                 w.display = pane in shown
-        mode_class = f"-{self.mode}"
+        mode_class = "-narrow" if self.zoomed else f"-{self.mode}"
         if not self.has_class(mode_class):  # restyling the screen is costly: only on a real change
             self.remove_class("-wide", "-medium", "-narrow")
             self.add_class(mode_class)
@@ -261,6 +270,7 @@ class MainScreen(Screen[None]):
         comments_title = f"3 Comments ({n}{f' · {new} new: ]' if new else ''}) · {SORT_LABELS[tree.sort]}"
         self.query_one("#list").border_title = (f"1 Stories · {self.sort}" + (" · ★" if self.bookmarked_only else "")
                                                 + (" · unread" if self.unread_only else ""))
+        self.query_one("#list").border_subtitle = "● unread  ★ bookmarked  +N new comments"
         self.query_one("#article").border_title = "2 Article"
         self.query_one("#comments").border_title = comments_title
         if self.mode == "medium":
@@ -281,6 +291,18 @@ class MainScreen(Screen[None]):
     def action_cycle_pane(self, direction: int) -> None:
         current = self.focused.id if self.focused is not None and self.focused.id in PANES else self.active
         self.action_show_pane(PANES[(PANES.index(current) + direction) % len(PANES)])
+
+    @on(events.Click, "#status")
+    def _tab_clicked(self, event: events.Click) -> None:
+        for start, end, pane in self._tabs:
+            if start <= event.x - 1 < end:  # the header has one cell of padding
+                self.action_show_pane(pane)
+                return
+
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self._apply_layout()
+        self.notify("Zoomed: f again for all panes" if self.zoomed else "All panes", timeout=1.5)
 
     def action_step_pane(self, direction: int) -> None:
         """h/l: the pane beside this one (no wrapping round: Stories is the left end)."""

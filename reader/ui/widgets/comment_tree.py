@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from reader.models import Article
-from reader.render import HIGHLIGHT, Change, Line, comment_lines, indent_guides
+from reader.render import HIGHLIGHT, Change, Line, comment_headline, comment_lines, indent_guides
 from reader.text import word_pattern, word_set
 from reader.threads_view import COMMENT_SORTS, Row, Thread
 from reader.ui.widgets.lineview import LazyLineView
@@ -47,12 +47,20 @@ class CommentTree(LazyLineView):
                 tooltip="Next comment new since you last looked (✦)"),
         Binding("left_square_bracket", "next_new(-1)", "Prev new", id="comments.prev_new", show=False,
                 tooltip="Previous comment new since you last looked"),
+        Binding("v", "dense", "Headers only", id="comments.dense",
+                tooltip="Headers only: one line per comment, for the whole tree (again: full comments)"),
+        Binding("V", "dense_subtree", "Headers here", id="comments.dense_subtree", show=False,
+                tooltip="Headers only for this comment's subtree (again: full comments)"),
+        Binding("e", "expand_quote", "Expand quote", id="comments.expand_quote", show=False,
+                tooltip="Show in full the quote of the comment this replies to (↳ lines), and fold it again"),
+        Binding("x", "earlier_versions", "Earlier versions", id="comments.earlier", show=False,
+                tooltip="Show or hide the earlier versions of an edited comment (✎)"),
         Binding("c", "cycle_sort", "Sort", id="comments.sort",
                 tooltip="Cycle comment sort: score, top, controversial, oldest, newest"),
     ]
     COMPONENT_CLASSES = {"comment-tree--cursor"}
     DEFAULT_CSS = """
-    CommentTree { scrollbar-gutter: stable; }  /* the wrap width never changes when the bar appears */
+    CommentTree { scrollbar-gutter: stable; padding: 0 1; }  /* the wrap width never changes when the bar appears */
     CommentTree > .comment-tree--cursor { background: $boost; }
     CommentTree:focus > .comment-tree--cursor { background: $primary 25%; }
     """
@@ -70,9 +78,13 @@ class CommentTree(LazyLineView):
         self.sort = "score"
         self.thread: Thread | None = None
         self.folded: set[int] = set()
+        self.show_earlier: set[int] = set()  # edited comments whose earlier versions are listed
         self.rows: list[Row] = []
         self.matches: set[int] = set()
         self.changes: dict[int, Change] = {}  # comment id -> (new since last looked, score moved)
+        self.dense = False  # headers only, the whole tree
+        self.dense_roots: set[int] = set()  # headers only under these comments
+        self.expanded: set[int] = set()  # comments whose quote of their parent is shown in full
         self._pattern: re.Pattern[str] | None = None
 
     # ---- data in
@@ -81,10 +93,12 @@ class CommentTree(LazyLineView):
              changes: dict[int, Change] | None = None) -> None:
         self.article = article
         self.changes = changes or {}
+        self.dense_roots, self.expanded = set(), set()
         self.thread = Thread(article.comments, self.sort) if article else None
-        self.folded = {c.id for c in article.comments if c.revision_of is not None} if article else set()
+        self.folded = set()
+        self.show_earlier = set()
         self.set_terms(terms or [], rebuild=False)
-        self.rows = self.thread.rows(self.folded) if self.thread else []
+        self.rows = self.thread.rows(self.folded, self.show_earlier) if self.thread else []
         self.forget_layout()  # laid out at the next paint, at the width the pane finally gets
         self.virtual_size = Size(self.content_width, max(1, len(self.rows)))
         self.refresh()
@@ -115,6 +129,8 @@ class CommentTree(LazyLineView):
         """Put the cursor on comment `cid`, unfolding everything above it."""
         if not self.thread or cid not in self.thread.comments:
             return
+        if not any(r.comment.id == cid for r in self.rows):
+            cid = self.thread.shown(cid)  # an earlier version: its latest stands in for it
         hidden = set(self.thread.ancestors(cid)) | {cid}
         if self.folded & hidden:
             self.folded -= hidden
@@ -130,7 +146,7 @@ class CommentTree(LazyLineView):
     def _rebuild(self, keep: int | None) -> None:
         """Lay out the comments again (after a fold, a sort or a new width), keeping comment
         `keep` under the cursor; the first screenful now, the rest in the background."""
-        self.rows = self.thread.rows(self.folded) if self.thread else []
+        self.rows = self.thread.rows(self.folded, self.show_earlier) if self.thread else []
         keep_row = next((i for i, r in enumerate(self.rows) if r.comment.id == keep), 0) if keep is not None else 0
         self.relayout(max(keep_row + 1, self.cursor + 1))
         if keep is not None:
@@ -144,7 +160,18 @@ class CommentTree(LazyLineView):
 
     def unit_lines(self, unit: int, width: int) -> list[Line]:
         row = self.rows[unit]
-        return [*comment_lines(row, width, self.changes.get(row.comment.id)), Line(indent_guides(row.depth), "")]
+        change = self.changes.get(row.comment.id)
+        if self._is_dense(row.comment.id):
+            return [comment_headline(row, width, change)]
+        lines = comment_lines(row, width, change, collapse_parent=row.comment.id not in self.expanded)
+        return [*lines, Line(indent_guides(row.depth), "")]
+
+    def _is_dense(self, cid: int) -> bool:
+        if self.dense:
+            return True
+        if not self.dense_roots or self.thread is None:
+            return False
+        return cid in self.dense_roots or any(a in self.dense_roots for a in self.thread.ancestors(cid))
 
     def width_changed(self) -> None:
         self._rebuild(keep=None)
@@ -286,6 +313,37 @@ class CommentTree(LazyLineView):
                 return
             i += direction
         self.app.bell()
+
+    def action_earlier_versions(self) -> None:
+        if not (0 <= self.cursor < len(self.rows)) or self.thread is None:
+            return
+        row = self.rows[self.cursor]
+        cid = row.version_of if row.version_of is not None else row.comment.id
+        if not self.thread.earlier.get(cid):
+            self.notify("This comment was not edited.", timeout=1.5)
+            return
+        self.show_earlier ^= {cid}
+        self._rebuild(keep=cid)
+
+    def action_dense(self) -> None:
+        self.dense = not self.dense
+        self.dense_roots.clear()
+        self._rebuild(keep=self.current_id)
+        self.notify("Headers only: v for full comments" if self.dense else "Full comments", timeout=1.5)
+
+    def action_dense_subtree(self) -> None:
+        cid = self.current_id
+        if cid is None:
+            return
+        self.dense_roots ^= {cid}
+        self._rebuild(keep=cid)
+
+    def action_expand_quote(self) -> None:
+        cid = self.current_id
+        if cid is None:
+            return
+        self.expanded ^= {cid}
+        self._rebuild(keep=cid)
 
     @property
     def new_ids(self) -> set[int]:

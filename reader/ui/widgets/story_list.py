@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -46,15 +48,18 @@ class StoryList(LineView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[StoryEntry] = []
-        self._row_cache: dict[tuple[object, ...], tuple[Text, Text]] = {}
+        self._row_cache: dict[tuple[object, ...], tuple[Text, ...]] = {}
         self._rows: dict[str, int] = {}
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
+        self._longest = 0  # the widest title (cells): rows take a third line when one needs it
+        self.ROW_HEIGHT = 2
 
     # ---- data in (attributes down)
 
     def set_entries(self, entries: list[StoryEntry], keep_key: str | None = None) -> None:
         old = self.current
         self.entries = entries
+        self._longest = _longest_title(entries)
         self._rows = {e.key: i for i, e in enumerate(entries)}
         key = keep_key or (old.key if old else None)
         index = self._rows.get(key, 0) if key else 0
@@ -77,25 +82,32 @@ class StoryList(LineView):
 
     # ---- LineView
 
-    ROW_HEIGHT = 2
+    def _fit_rows(self, width: int) -> None:
+        """Two lines a story when every title fits the pane; three (titles wrap) when one does not."""
+        height = 3 if self._longest > max(8, width - 4) else 2
+        if height != self.ROW_HEIGHT:
+            self.ROW_HEIGHT = height
+            self.update_size()
+            self.call_after_refresh(self._show_cursor)
 
     def line_count(self) -> int:
+        self._fit_rows(self.content_width)
         return len(self.entries) * self.ROW_HEIGHT
 
     def line_text(self, index: int, width: int) -> Text:
         row = index // self.ROW_HEIGHT
         e = self.entries[row]
-        ck = (e.key, width, e.read, e.bookmarked, e.hash, e.seen)
+        ck = (e.key, width, e.read, e.bookmarked, e.hash, e.seen, self.ROW_HEIGHT)
         lines = self._row_cache.get(ck)
-        if lines is None:  # both lines of a row are built together: cache them for the second
+        if lines is None:  # the lines of a row are built together: cache them for the others
             if len(self._row_cache) > 512:
                 self._row_cache.clear()
-            lines = self._row_cache[ck] = story_lines(e, width)
+            lines = self._row_cache[ck] = story_lines(e, width, self.ROW_HEIGHT)
         return lines[index % self.ROW_HEIGHT]
 
     def line_key(self, index: int, width: int) -> Hashable:
         e = self.entries[index // self.ROW_HEIGHT]
-        return (e.key, e.hash, e.read, e.bookmarked, e.seen, index % self.ROW_HEIGHT, width)
+        return (e.key, e.hash, e.read, e.bookmarked, e.seen, index % self.ROW_HEIGHT, self.ROW_HEIGHT, width)
 
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:
@@ -116,7 +128,10 @@ class StoryList(LineView):
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_row(old)
         self._refresh_row(new)
-        self.scroll_to_region(Region(0, new * self.ROW_HEIGHT, 1, self.ROW_HEIGHT), animate=False)
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        self.scroll_to_region(Region(0, self.cursor * self.ROW_HEIGHT, 1, self.ROW_HEIGHT), animate=False)
 
     def action_cursor(self, delta: int) -> None:
         if self.entries:
@@ -142,3 +157,11 @@ class StoryList(LineView):
             if index == self.cursor and event.chain >= 2:
                 self.action_open()
             self.cursor = index
+
+
+def _longest_title(entries: list[StoryEntry]) -> int:
+    """The widest title in cells (the longest few by characters are measured: wide characters)."""
+    if not entries:
+        return 0
+    longest = heapq.nlargest(64, (e.title for e in entries), key=len)
+    return max(cell_len(t) for t in longest)

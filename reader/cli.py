@@ -258,19 +258,22 @@ def _write_lines(lines: Iterable[str]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Fuzzy search titles, bodies and comments."""
+    """Fuzzy search titles, bodies and comments: one line per story, its best match first."""
     from reader.render import hit_text
 
-    found = _reader(ctx).search(query, limit)
+    total, found = _reader(ctx).search_stories(query, limit)
     if as_json:
-        _json([{"id": e.id if e else None, **h.to_dict()} for e, h in found])
+        _json([{"id": e.id, **h.to_dict()} for e, h in found])
         return
     con = _console()
     if not found:
         con.print(f"No matches for {query!r}.", markup=False)
         return
     for e, h in found:
-        con.print(hit_text(h, con.width, story_id=e.id if e else None, mark="bold yellow"), overflow="ellipsis")
+        con.print(hit_text(h, con.width, story_id=e.id, mark="bold yellow"), overflow="ellipsis")
+    more = f"showing {len(found)} of {total:,} stories (--limit N for more)" if total > len(found) \
+        else f"{total:,} stor{'y' if total == 1 else 'ies'}"
+    con.print(more, style="dim", markup=False)
 
 
 def _set_bookmark(ctx: click.Context, ref: str, on: bool) -> None:

@@ -92,11 +92,14 @@ def hit_text(h: Hit, width: int = 100, *, story_id: int | None = None, mark: str
     with the matched words marked (the CLI and the search screen both draw hits with this)."""
     title = Text(h.title, style="bold")
     prefix = Text(f"{story_id if story_id is not None else '?':>4} ", style="bold") if story_id is not None else Text()
-    title.truncate(max(20, width - 28 - prefix.cell_len), overflow="ellipsis")
-    head = Text.assemble(prefix, title, "  ", (h.where, "cyan"), (f"  {h.score:.0f}", "dim"))
+    more = f"  +{h.more_comments} more in comments" if h.more_comments > 0 else ""
+    title.truncate(max(20, width - 12 - len(h.where) - len(more) - prefix.cell_len), overflow="ellipsis")
+    head = Text.assemble(prefix, title, "  ", (h.where, "cyan"), (more, "magenta"), (f"  {h.score:.0f}", "dim"))
+    head.truncate(width, overflow="ellipsis")
     snippet = Text(h.snippet, style="dim")
     for start, end in h.spans:
         snippet.stylize(mark, start, end)
+    snippet.truncate(max(10, width - (prefix.cell_len or 2)), overflow="ellipsis")  # one line: no orphans
     return Text.assemble(head, "\n" + " " * (prefix.cell_len or 2), snippet)
 
 

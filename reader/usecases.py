@@ -305,6 +305,17 @@ class Reader:
         by_key = {e.key: e for e in self.store.entries()}
         return [(by_key.get(h.key), h) for h in hits if h.key not in deleted][:limit]
 
+    def search_stories(self, query: str, limit: int = 20) -> tuple[int, list[tuple[StoryEntry, Hit]]]:
+        """One row per story (its best hit; `Hit.comments` says how many comments matched), best
+        first, and how many stories match in all (deleted ones are not counted)."""
+        deleted = self.store.deleted_keys()
+        found = self.search_index().search_stories(query, limit + len(deleted))
+        by_key = {e.key: e for e in self.store.entries()}
+        rows = [(by_key[h.key], h) for h in found.hits if h.key in by_key][:limit]
+        total = found.stories - sum(1 for k in self.search_index().story_keys(query) if k in deleted) if deleted \
+            else found.stories
+        return max(total, len(rows)), rows
+
     # ---- getting pages in, and health
 
     def import_pages(self, paths: Iterable[str | os.PathLike[str]], *, force: bool = False,

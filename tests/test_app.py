@@ -142,7 +142,7 @@ async def test_search_whom_opens_comment(db_path):
         await settle(pilot)
         first = app.screen.hits[0]
         assert first.where == "comment #6" and first.comment == 6
-        await pilot.press("enter")
+        await pilot.press("down", "enter")  # choose the first result (↓), open it
         await settle(pilot)
         assert app.screen.open_entry.file.startswith("000")
         assert current(app) == 6 and app.focused is tree(app)
@@ -170,15 +170,32 @@ async def test_search_n_moves_between_matches(db_path):
         await settle(pilot)
         await pilot.press("slash", *"ishiba")
         await settle(pilot)
-        hit = next(h for h in app.screen.hits if h.comment is not None and h.key)
-        app.screen.query_one("#search-results").highlighted = app.screen.hits.index(hit)
-        await pilot.press("enter")
+        hit = next(h for h in app.screen.hits if h.comments >= 2)  # a story with several matching comments
+        await pilot.press(*["down"] * (app.screen.hits.index(hit) + 1), "enter")  # the first ↓ picks the first
         await settle(pilot)
+        await pilot.press("3")
         matches = tree(app).matches
         assert len(matches) >= 2
         start = current(app)
         await pilot.press("n")
         assert current(app) in matches and current(app) != start
+
+
+async def test_search_enter_filters_the_list_and_esc_clears(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"whom")
+        await settle(pilot)
+        status = str(app.screen.query_one("#search-status").render())
+        assert "1 story matches" in status
+        await pilot.press("enter")
+        await settle(pilot)
+        lst = app.screen.query_one(StoryList)
+        assert [e.file[:3] for e in lst.entries] == ["000"]
+        assert "only matching stories" in str(app.screen.query_one("#status").render())
+        await pilot.press("escape")
+        assert len(lst.entries) == 5
 
 
 async def test_bookmark_survives_restart(db_path):

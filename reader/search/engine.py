@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from reader.models import Article
 from reader.search.fields import CODE_SEP, FIELD_SEP, StoryText
-from reader.search.hits import Hit, make_snippet
+from reader.search.hits import Hit, StoryHits, make_snippet
 from reader.search.segments import Segment, Vocab, owner_map
 from reader.text import words
 
@@ -96,13 +96,57 @@ class SearchIndex:
         return out
 
     def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False) -> list[Hit]:
+        ranked = self._rank(query, limit, cancelled)
+        if ranked is None:
+            return []
+        order, n, tw, present, _total = ranked
+        hits: list[Hit] = []
+        for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
+            if cancelled():
+                return []
+            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
+            if len(hits) >= limit:
+                break
+        hits.sort(key=lambda h: (-h.score, h.title))
+        return hits[:limit]
+
+    def story_keys(self, query: str) -> list[str]:
+        """Every story matching all the words of `query`, best first (to filter the list by)."""
+        ranked = self._rank(query, len(self.owner) or 1, lambda: False)
+        if ranked is None:
+            return []
+        order = ranked[0]
+        return [self.by_sid[int(self.owner[d])].key(self.by_sid[int(self.owner[d])].slot(int(d))) for d in order]
+
+    def search_stories(self, query: str, limit: int = 25, *,
+                       cancelled: Callable[[], bool] = lambda: False) -> StoryHits:
+        """One row per story (its best hit, with how many of its fields and comments matched),
+        best stories first, and how many stories match in all."""
+        ranked = self._rank(query, limit, cancelled)
+        if ranked is None:
+            return StoryHits(0, [])
+        order, n, tw, present, total = ranked
+        hits: list[Hit] = []
+        for j, doc in enumerate(order[:limit]):
+            if cancelled():
+                return StoryHits(0, [])
+            found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
+            if found:
+                hits.append(found[0])
+        hits.sort(key=lambda h: (-h.score, h.title))
+        return StoryHits(total, hits)
+
+    def _rank(self, query: str, limit: int, cancelled: Callable[[], bool]
+              ) -> tuple[np.ndarray, int, dict[str, list[tuple[int, float]]], dict[str, np.ndarray], int] | None:
+        """The best stories for `query` (at least `limit`, best first), the number of query words,
+        the matched terms, which of those stories hold each term, and how many stories match."""
         qwords = words(query)
         if not qwords or not self.segments:
-            return []
+            return None
         expansions = [self.expand(q, prefix=(i == len(qwords) - 1 and not query.endswith(" ")))
                       for i, q in enumerate(qwords)]
         if cancelled() or not all(expansions):
-            return []
+            return None
         size = len(self.owner)
         total = np.zeros(size, dtype=np.float32)
         matched = np.zeros(size, dtype=np.int32)
@@ -129,29 +173,21 @@ class SearchIndex:
                     best[docs] = score
                     title[docs[(p & 1).astype(bool)]] = True
             if cancelled():
-                return []
+                return None
             total += best
             matched += best > 0
             in_title += title
         n = len(qwords)
         candidates = np.flatnonzero(matched == n)
         if not len(candidates):
-            return []
+            return None
         scores = total[candidates] / n + 10.0 * (in_title[candidates] / n)
         top_n = min(len(candidates), max(limit, 10))
         top = candidates[np.argpartition(-scores, top_n - 1)[:top_n]] if len(candidates) > top_n else candidates
         order = top[np.argsort(-(total[top] / n + 10.0 * (in_title[top] / n)), kind="stable")]
         tw = self._term_words(expansions)
         present = self._terms_present(order, postings)
-        hits: list[Hit] = []
-        for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
-            if cancelled():
-                return []
-            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
-            if len(hits) >= limit:
-                break
-        hits.sort(key=lambda h: (-h.score, h.title))
-        return hits[:limit]
+        return order, n, tw, present, len(candidates)
 
     def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray]]]) -> dict[str, np.ndarray]:
         """For each matched term, which of the top stories hold it (bisecting its postings)."""
@@ -289,6 +325,9 @@ class SearchIndex:
             where = "title" if code == "T" else "body" if code == "B" else f"comment #{code}"
             out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
                            snippet, spans, terms))
+        if out:
+            out[0].fields = len(scored)
+            out[0].comments = sum(1 for _s, _k, code, _t in scored if code.isdigit())
         return out
 
 

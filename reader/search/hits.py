@@ -18,10 +18,31 @@ class Hit:
     snippet: str
     spans: list[tuple[int, int]] = field(default_factory=list)  # matched words within the snippet
     terms: list[str] = field(default_factory=list)
+    fields: int = 1  # how many fields of the story matched (title, body, each comment)
+    comments: int = 0  # how many of them are comments
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "where": self.where, "comment": self.comment,
-                "score": round(self.score, 1), "snippet": self.snippet}
+                "score": round(self.score, 1), "snippet": self.snippet, "fields": self.fields,
+                "comments": self.comments}
+
+    @property
+    def more_comments(self) -> int:
+        """Other comments of the story that matched too."""
+        return self.comments - (1 if self.comment is not None else 0)
+
+
+@dataclass(slots=True)
+class StoryHits:
+    """A search by story: the best hit of each of the first stories, and the true totals."""
+
+    stories: int  # stories matching every word
+    hits: list[Hit]  # one per story, best first
+
+    @property
+    def matches(self) -> int:
+        """Matching fields in the stories shown (counting them in every story would scan them all)."""
+        return sum(h.fields for h in self.hits)
 
 
 
@@ -38,10 +59,14 @@ def make_snippet(text: str, terms: list[str], width: int = 100) -> tuple[str, li
     if not matches:
         matches = [(m.start(), m.end()) for m in WORD.finditer(flat) if m.group().casefold() in termset]
     start = max(0, matches[0][0] - width // 3) if matches else 0
+    if len(flat) <= width:
+        start = 0  # a short field (a title) is shown whole
     if start:
         sp = flat.rfind(" ", 0, start)
-        start = sp + 1 if sp >= 0 else start
+        start = sp + 1 if sp >= 0 else 0  # at a word boundary, never inside the first word
     end = min(len(flat), start + width)
+    if end < len(flat) and (sp := flat.rfind(" ", start, end)) > start:
+        end = sp  # and end at one
     prefix = "…" if start else ""
     suffix = "…" if end < len(flat) else ""
     snippet = prefix + flat[start:end] + suffix

@@ -4,18 +4,22 @@ this small surface and not on the app module (which imports the screens)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.worker import Worker
 
 from reader.models import StoryEntry
 from reader.usecases import Position, Reader, Settings
 
+if TYPE_CHECKING:
+    from reader.search.engine import SearchIndex
+
 T = TypeVar("T")
 
 
 class ReaderHost(Protocol):
     settings: Settings
+    search_index: SearchIndex | None
 
     def fail(self, message: str) -> None: ...
 

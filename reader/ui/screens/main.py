@@ -17,6 +17,7 @@ from reader.errors import ReaderError
 from reader.heap import long_lived_load
 from reader.listing import LIST_SORTS, SortedViews
 from reader.models import Article, StoryEntry
+from reader.text import words
 from reader.threads_view import SORT_LABELS
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
@@ -92,6 +93,7 @@ class MainScreen(Screen[None]):
         self.open_article: Article | None = None
         self.search_query: str | None = None
         self.search_terms: list[str] = []
+        self.search_keys: set[str] | None = None  # the list shows only these (Enter in the search box)
         self.unread_only = False
         self._deleted: list[StoryEntry] = []  # the last delete, while it can be undone
         self._undo_timer: Timer | None = None
@@ -181,6 +183,8 @@ class MainScreen(Screen[None]):
         rows = self._sorted.get(self.sort)
         if self.bookmarked_only:
             rows = [e for e in rows if e.bookmarked]
+        if self.search_keys is not None:
+            rows = [e for e in rows if e.key in self.search_keys]
         if self.unread_only:
             # the story being read stays in the list until the reader goes back to it
             rows = [e for e in rows if e.fresh or (e is self.open_entry and self.active != "list")]
@@ -225,7 +229,10 @@ class MainScreen(Screen[None]):
         if self.search_query:
             text.append(" · search ", style="dim")
             text.append(repr(self.search_query), style="bold yellow")
-            text.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
+            if self.search_keys is not None and self.active == "list":
+                text.append(" only matching stories (Esc: all)", style="dim")
+            else:
+                text.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
         text.truncate(max(10, self.size.width - 2), overflow="ellipsis")
         self.query_one("#status", Static).update(text)
 
@@ -413,7 +420,10 @@ class MainScreen(Screen[None]):
 
     # ---- search results
 
-    def apply_search(self, query: str, hit: Hit) -> None:
+    def apply_search(self, query: str, hit: Hit | None) -> None:
+        if hit is None:
+            self._filter_by(query)
+            return
         self.search_query, self.search_terms = query, list(hit.terms)
         entry = self.by_key.get(hit.key)
         if entry is None:
@@ -421,8 +431,24 @@ class MainScreen(Screen[None]):
         self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=hit.key)
         self.open_story(entry, focus_comment=hit.comment)
 
+    @work(thread=True, exclusive=True, group="search-filter")
+    def _filter_by(self, query: str) -> None:
+        """Show only the stories matching `query` (all of them, in the list's order)."""
+        index = self.reader_app.search_index
+        keys = set(index.story_keys(query)) if index is not None else set()
+        self.app.call_from_thread(self._filtered, query, keys)
+
+    def _filtered(self, query: str, keys: set[str]) -> None:
+        self.search_query, self.search_terms, self.search_keys = query, words(query), keys
+        self.action_show_pane("list")
+        self._refresh_list()
+        self.query_one(CommentTree).set_terms(self.search_terms)
+
     def clear_search(self) -> None:
-        self.search_query, self.search_terms = None, []
+        had_filter = self.search_keys is not None
+        self.search_query, self.search_terms, self.search_keys = None, [], None
+        if had_filter:
+            self._refresh_list()
         self.query_one(CommentTree).set_terms([])
         if self.open_article:
             self.query_one(ArticleView).show(self.open_article)

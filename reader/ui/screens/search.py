@@ -19,14 +19,17 @@ from reader.search.engine import SearchIndex
 from reader.search.hits import Hit
 
 
-class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
-    """Returns (query, hit) for the chosen result, or None when dismissed."""
+class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
+    """Returns (query, hit) for the chosen result, (query, None) to filter the story list by
+    the query, or None when dismissed."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="search.close"),
         Binding("down", "results(1)", "Next result", id="search.next", show=False),
         Binding("up", "results(-1)", "Prev result", id="search.prev", show=False),
-        Binding("enter", "choose", "Open", id="search.open", tooltip="Open the story (and the matched comment)"),
+        Binding("enter", "choose", "Filter / open", id="search.open",
+                tooltip="Typed a query: show only the matching stories in the list (Esc there clears). "
+                        "Chose a result with ↑↓: open it (and the matched comment)"),
     ]
     DEFAULT_CSS = """
     SearchScreen { align: center top; }
@@ -47,6 +50,8 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         self.initial = query
         self.blink = blink
         self.hits: list[Hit] = []
+        self.total = 0  # stories matching, in all
+        self.chosen = False  # a result was picked with the arrows: Enter opens it
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,26 +84,29 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
             self.app.call_from_thread(self._status, "Loading the search index…")
             self.app.call_from_thread(self.set_timer, 0.25, lambda: self._retry(query))
             return
-        hits = index.search(query, limit=40, cancelled=lambda: worker.is_cancelled) if query.strip() else []
-        hits = [h for h in hits if self.listed(h.key)][:25]
+        found = index.search_stories(query, limit=40, cancelled=lambda: worker.is_cancelled) if query.strip() else None
+        hits = [h for h in found.hits if self.listed(h.key)][:25] if found else []
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, query, hits)
+            self.app.call_from_thread(self._show, query, hits, found.stories if found else 0)
 
     def _retry(self, query: str) -> None:
         if self.is_attached and query == self.query_one(Input).value:
             self.run_search(query)
 
-    def _show(self, query: str, hits: list[Hit]) -> None:
+    def _show(self, query: str, hits: list[Hit], total: int = 0) -> None:
         if query != self.query_one(Input).value:
             return  # stale
-        self.hits = hits
+        self.hits, self.total, self.chosen = hits, max(total, len(hits)), False
         results = self.query_one("#search-results", OptionList)
-        width = results.size.width or 100
+        width = (results.size.width or 100) - 2
         results.clear_options()
         results.add_options([Option(hit_text(h, width), id=str(i)) for i, h in enumerate(hits)])
         if hits:
             results.highlighted = 0
-            self._status(f"{len(hits)} match{'es' if len(hits) != 1 else ''} · ↑↓ choose · Enter open · Esc close")
+            n = self.total
+            shown = f" · the best {len(hits)}" if n > len(hits) else ""
+            self._status(f"{n:,} stor{'y' if n == 1 else 'ies'} match{'es' if n == 1 else ''}{shown} · "
+                         "Enter: only these in the list · ↑↓ then Enter: open one · Esc close")
         else:
             self._status("No matches." if query.strip() else "Type to search.")
 
@@ -106,12 +114,16 @@ class SearchScreen(ModalScreen[tuple[str, Hit] | None]):
         results = self.query_one("#search-results", OptionList)
         if self.hits:
             cur = results.highlighted or 0
-            results.highlighted = max(0, min(len(self.hits) - 1, cur + delta))
+            results.highlighted = max(0, min(len(self.hits) - 1, cur + (delta if self.chosen else 0)))
+            self.chosen = True
 
     def action_choose(self) -> None:
         results = self.query_one("#search-results", OptionList)
-        if self.hits and results.highlighted is not None:
-            self.dismiss((self.query_one(Input).value, self.hits[results.highlighted]))
+        query = self.query_one(Input).value
+        if self.hits and self.chosen and results.highlighted is not None:
+            self.dismiss((query, self.hits[results.highlighted]))
+        elif self.hits:
+            self.dismiss((query, None))  # filter the list to the matching stories
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:

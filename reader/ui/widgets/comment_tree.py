@@ -111,9 +111,11 @@ class CommentTree(LazyLineView):
         """Search terms to highlight; n/N then move between comments that contain them."""
         self._pattern = word_pattern(terms)
         termset = set(terms)
-        self.matches = {c.id for c in self.article.comments
-                        if termset & word_set(" ".join(b.text for b in c.blocks))} \
-            if self.article and terms else set()
+        held = {c.id: termset & word_set(" ".join(b.text for b in c.blocks))
+                for c in self.article.comments} if self.article and terms else {}
+        # n/N walk the comments holding every word; when none does, those holding any
+        every = {cid for cid, got in held.items() if got == termset}
+        self.matches = every or {cid for cid, got in held.items() if got}
         if rebuild:
             self._rebuild(keep=self.current_id)
 

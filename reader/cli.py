@@ -20,6 +20,9 @@ from reader.sanitize import clean_line
 from reader.threads_view import COMMENT_SORTS
 from reader.usecases import Reader
 
+SORT_ALIASES = {"oldest": "old", "newest": "new"}  # the app's names for them
+COMMENT_SORT_CHOICES = (*COMMENT_SORTS, *SORT_ALIASES)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -89,7 +92,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 IMPORT_LOOKS: dict[str, dict[str, Any]] = {"new": {"fg": "green"}, "updated": {"fg": "cyan"},
-                                           "unchanged": {"dim": True}, "error": {"fg": "red", "bold": True},
+                                           "unchanged": {"dim": True}, "restored": {"fg": "green"},
+                                           "error": {"fg": "red", "bold": True},
                                            "skipped": {"fg": "yellow"}}
 
 
@@ -209,7 +213,8 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, unread: bool, n
 
 @cli.command()
 @click.argument("ref")
-@click.option("--comments-sort", type=click.Choice(COMMENT_SORTS), default="score", show_default=True)
+@click.option("--comments-sort", type=click.Choice(COMMENT_SORT_CHOICES), default="score", show_default=True,
+              callback=lambda _c, _p, v: SORT_ALIASES.get(v, v), help="oldest/newest are old/new, as the app names them")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> None:
@@ -304,7 +309,8 @@ def unbookmark(ctx: click.Context, ref: str) -> None:
 @cli.command()
 @click.argument("ref")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
-@click.option("--comments-sort", type=click.Choice(COMMENT_SORTS), default="score", show_default=True)
+@click.option("--comments-sort", type=click.Choice(COMMENT_SORT_CHOICES), default="score", show_default=True,
+              callback=lambda _c, _p, v: SORT_ALIASES.get(v, v), help="oldest/newest are old/new, as the app names them")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout).")
 @click.pass_context
 def export(ctx: click.Context, ref: str, fmt: str, comments_sort: str, output: Path | None) -> None:
@@ -330,7 +336,10 @@ def export(ctx: click.Context, ref: str, fmt: str, comments_sort: str, output: P
 def rm(ctx: click.Context, refs: tuple[str, ...]) -> None:
     """Delete stories (by id): they leave the list and search. Importing a page again brings it back."""
     reader = _reader(ctx)
-    entries = {e.key: e for e in (reader.story(r) for r in refs)}
+    try:
+        entries = {e.key: e for e in (reader.story(r) for r in refs)}
+    except ReaderError as exc:
+        _fail(f"{exc}; nothing was deleted")
     reader.delete(list(entries.values()))
     for e in entries.values():
         click.echo(f"deleted {e.id}: {e.title}")

@@ -189,9 +189,13 @@ class Version:
         def ref(c: Comment) -> dict[str, object]:
             return {"id": c.id, "author": c.author, "text": c.text}
 
-        return {"version": self.number, "at": self.at, "comments": self.comments, "score": self.score,
+        def edit(c: Comment) -> dict[str, object]:
+            before = next((t for v, t in c.edits or [] if v == self.number), None)
+            return {**ref(c), "before": before}
+
+        return {"version": self.number + 1, "at": self.at, "comments": self.comments, "score": self.score,
                 "added": [ref(c) for c in self.added], "removed": [ref(c) for c in self.removed],
-                "edited": [ref(c) for c in self.edited],
+                "edited": [edit(c) for c in self.edited],
                 "votes": [{"id": c.id, "before": b, "after": a} for c, b, a in self.moved]}
 
 

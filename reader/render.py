@@ -467,15 +467,26 @@ def history_lines(e: StoryEntry, versions: list[Version], width: int, per_kind: 
         kinds: list[tuple[str, str, list[tuple[Comment, Text]]]] = [
             ("new", "magenta", [(c, Text()) for c in ver.added]),
             ("gone", "red", [(c, Text()) for c in ver.removed]),
-            ("edited", "yellow", [(c, Text()) for c in ver.edited]),
+            ("edited", "yellow", [(c, _edit_text(c, ver.number)) for c in ver.edited]),
             ("votes", "green", [(c, Text.assemble(f"{b:+d} → {a:+d} ", delta_text(a - b), " ")) for c, b, a in ver.moved]),
         ]
         for label, style, items in kinds:
             for c, extra in items[:per_kind]:
-                words = " ".join(c.text.split())
+                words = "" if label == "edited" else " ".join(c.text.split())
                 body = Text.assemble((f"    {label:<7}", style), (f"#{c.id} ", "dim"), extra,
                                      (f"{c.author or 'anonymous'}: ", "bold"), words)
                 body.truncate(width, overflow="ellipsis")
                 yield Line(_NO_HEAD, body)
             if len(items) > per_kind:
                 yield Line(_NO_HEAD, Text(f"    … and {len(items) - per_kind} more {label}", style="dim"))
+
+
+def _edit_text(c: Comment, version: int) -> Text:
+    """An edit as `“…old words” → “…new words”`, from a little before the first change."""
+    before = " ".join(str(next((t for v, t in c.edits or [] if v == version), "")).split())
+    after = " ".join(c.text.split())
+    at = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), min(len(before), len(after)))
+    start = before.rfind(" ", 0, max(0, at - 20)) + 1
+    lead = "…" if start else ""
+    return Text.assemble((f"“{lead}{before[start:start + 60]}”", "dim strike"), " → ",
+                         (f"“{lead}{after[start:start + 60]}” ", ""))

@@ -173,11 +173,14 @@ class Reader:
     def leave_story(self, entry: StoryEntry, position: Position | None = None) -> None:
         """The reader is done looking at a story (left it in the app, or `reader show` printed
         it): its comments stop being new, and where they were in it is kept for next time."""
-        fields: dict[str, Any] = {"read": True, "seen": entry.versions}
+        # Never back: another process (`reader show`) may have seen a newer version meanwhile.
+        stored = self.store.state(entry.key).get("seen")
+        seen = max(entry.versions, stored if isinstance(stored, int) and not isinstance(stored, bool) else 1)
+        fields: dict[str, Any] = {"read": True, "seen": seen}
         if position is not None:
             fields["pos"] = position.to_stored()
         self.store.set_states({entry.key: fields})
-        entry.read, entry.seen = True, entry.versions
+        entry.read, entry.seen = True, seen
 
     def position(self, entry: StoryEntry) -> Position | None:
         """Where the reader left this story, if they have read it before."""
@@ -335,9 +338,10 @@ class Reader:
         if "\n" not in one and (one.lower().startswith(("http://", "https://")) or _is_existing_path(one)):
             source = one if one.lower().startswith("http") else str(Path(one).expanduser())
             results = self.import_pages([source])
-            stored = [r for r in results if r.status in ("new", "updated", "unchanged")]
+            stored = [r for r in results if r.status in ("new", "updated", "unchanged", "restored")]
             if len(results) > 1:  # a folder: say what happened to all of it, open the first story stored
-                counts = {s: sum(r.status == s for r in results) for s in ("new", "updated", "unchanged", "error")}
+                counts = {s: sum(r.status == s for r in results)
+                          for s in ("new", "updated", "unchanged", "restored", "error")}
                 summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no pages"
                 first = stored[0] if stored else None
                 return ImportResult(one, first.status if first else "error", first.key if first else None, summary)

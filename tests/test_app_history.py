@@ -7,7 +7,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.story_list import StoryList
 from reader.usecases import Reader
 
-from apphelpers import current, grown_db, open_file, seeded_app, settle, tree
+from apphelpers import SEED, current, grown_db, older_snapshot, open_file, seeded_app, settle, tree
 
 SIZE = (160, 48)
 
@@ -175,3 +175,67 @@ async def test_deleting_the_open_story_clears_the_panes(db_path):
 
 
 
+
+
+async def test_the_mark_all_read_question_is_shown(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = app.screen.query_one("#confirm-question")
+        assert "Mark 5 stories read" in str(question.render()) and question.size.width >= 40
+        assert question.size.height >= 1
+        await pilot.press("escape")
+
+
+async def test_next_unread_from_the_list_starts_with_the_story_under_the_cursor(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = story_list(app)
+        lst.focus()
+        first = lst.current
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert app.screen.open_entry.key == first.key
+
+
+async def test_a_story_imported_again_while_open_is_shown_anew(db_path, tmp_path):
+    then = tmp_path / "then"
+    then.mkdir()
+    (then / SEED.name).write_text(older_snapshot(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    Reader.open(db_path, seed=False).import_pages([then / SEED.name])
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "003")
+        await pilot.press("3", "j")
+        at = current(app)
+        assert len(tree(app).article.live) == 16 and not tree(app).new_ids
+        Reader.open(db_path, seed=False).import_pages([SEED])  # another process, say
+        app.screen.load_entries()
+        await settle(pilot)
+        await settle(pilot)
+        assert len(tree(app).article.live) == 19 and len(tree(app).new_ids) == 3
+        assert current(app) == at  # still where the reader was
+        await pilot.press("escape")
+        await settle(pilot)
+    r = Reader.open(db_path, seed=False)
+    (e,) = r.stories()
+    assert e.new_comments == 0 and e.seen == 2
+
+
+def test_leaving_a_story_never_takes_back_a_newer_look(db_path, tmp_path):
+    then = tmp_path / "then"
+    then.mkdir()
+    (then / SEED.name).write_text(older_snapshot(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    r = Reader.open(db_path, seed=False)
+    r.import_pages([then / SEED.name])
+    (stale,) = r.stories()  # what an app had in memory
+    r.import_pages([SEED])
+    (fresh,) = r.stories()
+    r.leave_story(fresh)  # `reader show` looked at the new version
+    r.leave_story(stale)  # then the app left its old copy
+    (now,) = r.stories()
+    assert now.seen == 2 and now.new_comments == 0

@@ -132,7 +132,7 @@ def test_history_command_lists_each_import(pages):
     run("import", now)
     sid = as_json("list")[0]["id"]
     versions = as_json("history", sid)
-    assert [v["version"] for v in versions] == [0, 1]
+    assert [v["version"] for v in versions] == [1, 2]  # as the text output numbers them (v1, v2)
     assert len(versions[1]["added"]) == 3 and versions[1]["removed"] == []
     _head, parts = chunks(now.read_text(encoding="utf-8"))
     expected = sorted((up - down, int(VOTE.search(parts[i]).group(1))) for i, (up, down) in REVOTED.items())
@@ -280,3 +280,16 @@ def test_comment_lines_mark_new_gone_edited_and_vote_moves():
     assert "✦ new" in shown(by_text["Brand new"], (True, None))
     assert "✗ gone from the page" in shown(by_text["Soon gone"])
     assert "✦ new" not in shown(by_text["Soon gone"]) and "(▲" not in shown(by_text["Brand new"])
+
+
+def test_reimporting_a_deleted_story_says_restored_and_rm_with_a_bad_id_deletes_nothing(pages):
+    _old, now = pages
+    run("import", now)
+    sid = as_json("list")[0]["id"]
+    bad = run("rm", sid, "999", ok=False)
+    assert bad.exit_code == 1 and "nothing was deleted" in bad.output
+    assert len(as_json("list")) == 1
+    run("rm", sid)
+    out = run("import", now).output
+    assert "restored" in out and "1 restored" in out
+    assert run("show", sid, "--comments-sort", "oldest").exit_code == 0

@@ -301,7 +301,10 @@ class Store:
             self._index = None  # always re-read under the lock: another process may have written
             by_key = {d["key"]: (int(i), d) for i, d in self.raw_records().items()}
             results, fresh = _classify(stories, by_key)
-            self._undelete([r.key for r in results if r.key and r.status in ("new", "updated", "unchanged")])
+            back = self._undelete([r.key for r in results if r.key and r.status in ("new", "updated", "unchanged")])
+            for r in results:
+                if r.key in back and r.status == "unchanged":
+                    r.status, r.detail = "restored", "it had been deleted"
             if not fresh:
                 return results
             now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -529,10 +532,12 @@ class Store:
                         table.insert({"key": key, **fields})
             self._back_up_user()
 
-    def _undelete(self, keys: list[str]) -> None:
-        """Importing a deleted story's page again brings the story back."""
-        if keys and (gone := self.deleted_keys() & set(keys)):
+    def _undelete(self, keys: list[str]) -> set[str]:
+        """Importing a deleted story's page again brings the story back; the keys brought back."""
+        gone = self.deleted_keys() & set(keys) if keys else set()
+        if gone:
             self.set_states({k: {"deleted": False, "deleted_at": None} for k in gone})
+        return gone
 
     def _back_up_user(self) -> None:
         """user.json's twin: a damaged user.json is restored from it by `reader doctor --rebuild`."""

@@ -19,8 +19,9 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: auto; max-width: 80; height: auto; border: round $warning; background: $panel; padding: 1 2;
+        width: 64; max-width: 95%; height: auto; border: round $warning; background: $panel; padding: 1 2;
     }
+    ConfirmScreen Static { width: 1fr; height: auto; }
     ConfirmScreen #confirm-keys { color: $text-muted; margin-top: 1; }
     """
 

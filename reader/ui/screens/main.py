@@ -164,6 +164,14 @@ class MainScreen(Screen[None]):
             self._open_after_load = None
             self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=entry.key)
             self.open_story(entry)
+        elif (self.open_entry is not None and (entry := self.by_key.get(self.open_entry.key)) is not None
+              and entry.hash != self.open_entry.hash):
+            # The story being read was imported again (by another process): show the new version
+            # where the reader is; what is new is still counted from their last look.
+            self.notify(f"This story was updated: {entry.new_comments} new comments (] to see them)"
+                        if entry.new_comments else "This story was updated.", timeout=4)
+            self.open_entry = entry
+            self._load_story(entry, self.query_one(CommentTree).current_id, self.reading_tab, False)
         elif first and self._resume and (entry := self.by_key.get(self._resume)) is not None:
             self.query_one(StoryList).set_entries(self.query_one(StoryList).entries, keep_key=entry.key)
             self.open_story(entry, resume=True)
@@ -178,7 +186,7 @@ class MainScreen(Screen[None]):
         story_list = self.query_one(StoryList)
         story_list.empty_message = (
             "No bookmarked stories. Press B to show all, b to bookmark one." if self.bookmarked_only
-            else "Nothing unread, and no new comments. Press U to show every story." if self.unread_only
+            else "All read. U shows every story." if self.unread_only
             else "No stories yet. Press i to import a page, or run `reader import PATH`.")
         rows = self._sorted.get(self.sort)
         if self.bookmarked_only:
@@ -222,7 +230,7 @@ class MainScreen(Screen[None]):
                 unread, fresh = self._counts
                 text.append(f" · {unread:,} unread", style="cyan" if unread else "dim")
                 if fresh:
-                    text.append(f" · {fresh:,} with new comments", style="magenta")
+                    text.append(f" · {fresh:,} with new", style="magenta")
         if self.mode != "narrow" or self.active == "comments":
             text.append(" · comments " if self.mode != "narrow" or self.active == "list" else " comments ", style="dim")
             text.append(SORT_LABELS[tree.sort], style="bold")
@@ -496,9 +504,12 @@ class MainScreen(Screen[None]):
         rows = story_list.entries
         if not rows:
             return
-        current = self.open_entry if self.active != "list" and self.open_entry is not None else story_list.current
+        in_story = self.active != "list" and self.open_entry is not None
+        current = self.open_entry if in_story else story_list.current
         start = story_list.index_of(current.key) if current is not None else -1
-        order = rows[start + 1:] + rows[:max(0, start)]
+        # from inside a story: the next one after it; from the list: the one under the cursor first
+        order = rows[start + 1:] + rows[:max(0, start) + (0 if in_story else 1)] if in_story \
+            else rows[max(0, start):] + rows[:max(0, start)]
         target = next((e for e in order if e.fresh and e is not self.open_entry), None)
         if target is None:
             self.notify("No unread stories and no new comments.", timeout=2)
@@ -549,20 +560,24 @@ class MainScreen(Screen[None]):
             if self.active != "list":
                 self.action_show_pane("list")
         self._deleted = [entry]
+        row = self.query_one(StoryList).index_of(entry.key)
         self._drop([entry])
+        story_list = self.query_one(StoryList)
+        if story_list.entries and row >= 0:  # the story that moved up into its place
+            story_list.cursor = min(row, len(story_list.entries) - 1)
         self.reader_app.write_delete([entry], True)
         if self._undo_timer is not None:
             self._undo_timer.stop()
         self._undo_timer = self.set_timer(UNDO_SECONDS, self._forget_undo)
-        title = entry.title if len(entry.title) <= 48 else entry.title[:47].rstrip() + "…"
-        self.notify(f"Deleted: {title}\nCtrl+Z brings it back", timeout=UNDO_SECONDS, markup=False)
+        title = entry.title if len(entry.title) <= 60 else entry.title[:59].rstrip() + "…"
+        self.notify(f"Deleted: {title}\nCtrl+Z brings it back", title="Deleted", timeout=UNDO_SECONDS, markup=False)
 
     def _forget_undo(self) -> None:
         self._deleted = []
 
     def action_undo_delete(self) -> None:
         if not self._deleted:
-            self.notify("Nothing to undo.", timeout=1.5)
+            self.notify("Nothing to undo now. Importing a deleted story's page again brings it back.", timeout=3)
             return
         entries, self._deleted = self._deleted, []
         self.reader_app.write_delete(entries, False)

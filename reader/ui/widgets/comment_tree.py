@@ -364,6 +364,9 @@ class CommentTree(LazyLineView):
         at = {c: i for i, c in enumerate(full)}
         after = [c for c in order if (at[c] > pos if direction > 0 else at[c] < pos)]
         target = (after[0] if direction > 0 else after[-1]) if after else (order[0] if direction > 0 else order[-1])
+        if not after and len(order) > 1:
+            self.notify("Back to the first new comment" if direction > 0 else "Back to the last new comment",
+                        timeout=1.5)
         self.focus_comment(target)
 
     def action_fold(self) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from apphelpers import grown_db, open_file, seeded_app, settle
 
-SIZES = [(120, 40), (80, 24)]
+SIZES = [(160, 48), (120, 40), (80, 24)]
 
 
 def _ids(size):
@@ -42,7 +42,31 @@ async def _help(pilot):
     await settle(pilot)
 
 
-SCREENS = {"list": _list, "article": _article, "comments": _comments, "search": _search, "help": _help}
+async def _dense(pilot):
+    await open_file(pilot, "003")
+    await pilot.press("3", "v")
+    await settle(pilot)
+
+
+async def _parent_quote(pilot):
+    """#13 replies to #12 quoting it: the quote is one line under its parent."""
+    await open_file(pilot, "004")
+    await pilot.press("3")
+    pilot.app.screen.query_one("#comments").focus_comment(13)
+    await settle(pilot)
+
+
+async def _revision(pilot):
+    """#6 is the latest of three versions: shown where #3 was, its earlier versions listed (x)."""
+    await open_file(pilot, "003")
+    await pilot.press("3")
+    pilot.app.screen.query_one("#comments").focus_comment(6)
+    await pilot.press("x")
+    await settle(pilot)
+
+
+SCREENS = {"list": _list, "article": _article, "comments": _comments, "search": _search, "help": _help,
+           "dense": _dense, "parent-quote": _parent_quote, "revision": _revision}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=_ids)

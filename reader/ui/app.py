@@ -181,7 +181,8 @@ class ReaderApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen([(title, [(self.binding_keys(b), b.tooltip or b.description) for b in bindings])
+        self.push_screen(HelpScreen([(title, [(self.binding_keys(b), b.description, b.tooltip or b.description)
+                                              for b in bindings])
                                      for title, _, bindings in help_groups(self)]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

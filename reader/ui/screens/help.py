@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -22,12 +22,19 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90%; max-width: 100; height: 90%; border: round $accent; background: $panel; padding: 0 1;
+        width: 96%; max-width: 180; height: 96%; border: round $accent; background: $panel; padding: 0 1;
     }
+    HelpScreen Horizontal { height: auto; }
+    HelpScreen .help-column { width: 1fr; height: auto; padding-right: 2; }
+    HelpScreen #help-legend { margin-top: 1; color: $text-muted; }
     """
 
-    def __init__(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
-        """`groups`: (title, [(keys, what they do)]) as the app's bindings say, keymap applied."""
+    LEGEND = ("● unread   ★ bookmarked   +N new: comments since your last look   ✦ new comment   "
+              "(▲+5) score moved since then   ✎ edited   ↳ quote of the comment just above   "
+              "net: up votes minus down votes.  Mouse: click a story, a comment or a header tab; the wheel scrolls.")
+
+    def __init__(self, groups: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+        """`groups`: (title, [(keys, short name, what they do)]) as the app's bindings say, keymap applied."""
         super().__init__()
         self.groups = groups
 
@@ -37,13 +44,21 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(ratio=1)
         for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
-            for keys, what in bindings:
+            for keys, _name, what in bindings:
                 table.add_row(keys, Text(what))
             table.add_row("", "")
         self.table = table
+        width = self.app.size.width
+        columns = 3 if width >= 110 else 2 if width >= 76 else 1
         with VerticalScroll():
             yield Static(Text("reader — keys", style="bold"), id="help-title")
-            yield Static(table)
+            if columns == 1:
+                yield Static(table)
+            else:  # everything on one screen: short names in columns (the palette, Ctrl+P, has the long ones)
+                with Horizontal():
+                    for part in _columns(self.groups, columns):
+                        yield Static(part, classes="help-column")
+            yield Static(Text(self.LEGEND), id="help-legend")
             yield Static(Text("Remap any key in keymap.json in the config folder, e.g. {\"comments.next\": \"j,down\"}.",
                               style="dim"))
 
@@ -57,3 +72,37 @@ class HelpScreen(ModalScreen[None]):
         with console.capture() as cap:
             console.print(self.table)
         return cap.get()
+
+
+def _columns(groups: list[tuple[str, list[tuple[str, str, str]]]], columns: int) -> list[Table]:
+    """Every group's title and keys as lines, cut into `columns` columns of about equal height
+    (a title never ends a column, a blank line never starts one)."""
+    lines: list[tuple[str, str, str]] = []  # (kind, keys, name)
+    for title, bindings in groups:
+        if lines:
+            lines.append(("blank", "", ""))
+        lines.append(("title", title, ""))
+        lines += [("key", keys, name) for keys, name, _what in bindings]
+    per = -(-len(lines) // columns)
+    cuts: list[list[tuple[str, str, str]]] = []
+    i = 0
+    while i < len(lines):
+        j = min(len(lines), i + per) if len(cuts) < columns - 1 else len(lines)
+        while j < len(lines) and j > i + 1 and lines[j - 1][0] == "title":
+            j -= 1
+        cuts.append(lines[i:j])
+        i = j
+        while i < len(lines) and lines[i][0] == "blank":
+            i += 1
+    out = []
+    for part in cuts:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, min_width=max((len(k) for kind, k, _n in part if kind == "title"), default=0))
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        for kind, keys, name in part:
+            if kind == "title":
+                table.add_row(Text(keys, style="bold underline"))
+            else:
+                table.add_row(Text(keys, style="bold cyan"), Text(name))
+        out.append(table)
+    return out

@@ -181,15 +181,19 @@ def refresh(ctx: click.Context, refs: tuple[str, ...], as_json: bool) -> None:
 @click.option("--bookmarked", is_flag=True, help="Only bookmarked stories.")
 @click.option("--unread", is_flag=True, help="Only stories never opened.")
 @click.option("--new", "new_only", is_flag=True, help="Only stories with comments new since you last looked.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many stories (the first in the order).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, unread: bool, new_only: bool, as_json: bool) -> None:
+def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, unread: bool, new_only: bool, limit: int | None,
+             as_json: bool) -> None:
     """List stories. `votes` is the total votes cast on a story's comments, `score` their net;
     `new` counts comments that appeared since you last opened the story."""
     from reader.render import date_label, line_strings, story_table
 
     entries = _reader(ctx, seed=True).stories(sort_by, bookmarked_only=bookmarked, unread_only=unread,
                                               new_only=new_only)
+    total = len(entries)
+    entries = entries[:limit] if limit else entries
     if as_json:
         _json([e.to_json() for e in entries])
         return
@@ -208,7 +212,8 @@ def list_cmd(ctx: click.Context, sort_by: str, bookmarked: bool, unread: bool, n
                        str(e.new_comments)))
             for e in entries])
         return
-    _write_lines(line_strings(story_table(entries, con.width, f"{len(entries)} stories · sorted by {sort_by}"), con))
+    shown = f"{len(entries)} of {total} stories" if total > len(entries) else f"{total} stories"
+    _write_lines(line_strings(story_table(entries, con.width, f"{shown} · sorted by {sort_by}"), con))
 
 
 @cli.command()

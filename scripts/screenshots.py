@@ -74,14 +74,39 @@ SHOTS = [
 ]
 
 
+def monospace_font() -> str:
+    """An installed monospace family (fc-match), so the PNG's columns line up."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family[0]}", "monospace"], capture_output=True, text=True,
+                             timeout=10, check=False).stdout.strip()
+    except OSError:
+        out = ""
+    return out or "DejaVu Sans Mono"
+
+
+def to_png(svg: Path) -> Path:
+    """The SVG as a PNG, drawn with a monospace font that is present (Textual asks for Fira Code,
+    which is rarely installed: cairo would fall back to a proportional font)."""
+    import re
+
+    import cairosvg
+
+    font = monospace_font()
+    text = svg.read_text(encoding="utf-8")
+    text = re.sub(r'font-family:\s*(?:"Fira Code"|Fira Code, monospace)', f'font-family: "{font}", monospace', text)
+    png = svg.with_suffix(".png")
+    cairosvg.svg2png(bytestring=text.encode(), write_to=str(png))
+    return png
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     paths = [asyncio.run(shoot(*shot)) for shot in SHOTS]
     if "--png" in sys.argv:
-        import cairosvg
-
         for p in paths:
-            cairosvg.svg2png(url=str(p), write_to=str(p.with_suffix(".png")))
+            to_png(p)
     for p in paths:
         print(p.relative_to(ROOT))
 

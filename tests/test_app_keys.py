@@ -61,3 +61,55 @@ async def test_space_at_the_end_of_the_article_goes_on_to_the_comments(db_path):
             await settle(pilot)
         assert app.screen.active == "comments" and app.focused is tree(app)
         assert view.scroll_offset.y == view.max_scroll_y > 0  # it read to the end first
+
+
+async def test_sorting_shows_the_new_top(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(StoryList)
+        lst.focus()
+        await pilot.press("j", "j", "s")
+        assert lst.cursor == 0 and lst.scroll_offset.y == 0
+        await open_file(pilot, "003")
+        await pilot.press("3", "j", "j", "c")
+        await settle(pilot)
+        assert tree(app).cursor == 0 and tree(app).sort == "top"
+
+
+async def test_zoom_and_header_tabs(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3", "f")
+        shown = [p for p in ("list", "article", "comments") if app.screen.query_one(f"#{p}").display]
+        assert shown == ["comments"]
+        status = app.screen.query_one("#status")
+        start, _end, pane = next(t for t in app.screen._tabs if t[2] == "list")
+        await pilot.click(status, offset=(start + 2, 0))
+        assert app.screen.active == "list" and app.screen.query_one("#list").display
+        await pilot.press("f")
+        assert all(app.screen.query_one(f"#{p}").display for p in ("list", "article", "comments"))
+
+
+async def test_dense_headers_only_and_the_parent_quote(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        t = tree(app)
+        t.focus_comment(13)
+        at = t.cursor
+        text = "\n".join(line.plain for line in t.unit_lines(at, 100))
+        assert "↳ quoting #12:" in text and len([ln for ln in text.splitlines() if "↳" in ln]) == 1
+        await pilot.press("e")  # expanded: the whole quote, labelled
+        text = "\n".join(line.plain for line in t.unit_lines(t.cursor, 100))
+        assert "↳" not in text and "quoting #12" in text
+        await pilot.press("v")
+        assert all(len(t.unit_lines(i, 100)) == 1 for i in range(len(t.rows)))  # one line a comment
+        assert current(app) == 13
+        await pilot.press("v")
+        t.focus_comment(12)
+        await pilot.press("V")  # headers only under #12
+        rows = {r.comment.id: i for i, r in enumerate(t.rows)}
+        assert len(t.unit_lines(rows[13], 100)) == 1 and len(t.unit_lines(rows[2], 100)) > 1

@@ -125,3 +125,12 @@ def test_import_reports_each_page_and_fails_on_bad_one(tmp_path):
     assert "Traceback" not in r.output
     titles = {e["title"] for e in json.loads(run("list", "--json").output)}
     assert {"A fine title", "Café title"} <= titles and len(titles) == 2  # importing never adds the demo seeds
+
+
+def test_list_limit_and_piped_full_titles():
+    rows = json.loads(run("list", "--limit", "2", "--json").output)
+    assert len(rows) == 2 and rows[0]["votes"] == 258  # the app's order: votes
+    out = run("list", "--limit", "2").output.splitlines()
+    assert len(out) == 3 and out[0].split("\t")[3] == "title"
+    assert "Ishiba seeks meeting with Trump this month, following Abe example" in out[1]
+    assert run("list", "--limit", "0", ok=False).exit_code == 2

@@ -475,6 +475,7 @@ class MainScreen(Screen[None]):
             return
         self.sort = LIST_SORTS[(LIST_SORTS.index(self.sort) + 1) % len(LIST_SORTS)]
         self._refresh_list()
+        self.query_one(StoryList).cursor = 0  # show the new top of the list
         self._titles()
         self.reader_app.save_setting("sort", self.sort)
         self.notify(f"Stories sorted by {self.sort}", timeout=1.5)

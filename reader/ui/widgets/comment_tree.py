@@ -119,12 +119,17 @@ class CommentTree(LazyLineView):
         if rebuild:
             self._rebuild(keep=self.current_id)
 
-    def set_sort(self, sort: str) -> None:
-        keep = self.current_id
+    def set_sort(self, sort: str, *, keep_place: bool = False) -> None:
+        """Sort the comments again; the cursor goes to the new first comment (or, with
+        `keep_place`, stays on the comment it was on)."""
+        keep = self.current_id if keep_place else None
         self.sort = sort
         if self.article:
             self.thread = Thread(self.article.comments, sort)
+        self.cursor = 0
         self._rebuild(keep=keep)
+        if keep is None:
+            self.scroll_to(0, 0, animate=False)
         self.post_message(self.SortChanged(sort))
 
     def focus_comment(self, cid: int) -> None:

@@ -85,7 +85,7 @@ async def test_zoom_and_header_tabs(db_path):
         shown = [p for p in ("list", "article", "comments") if app.screen.query_one(f"#{p}").display]
         assert shown == ["comments"]
         status = app.screen.query_one("#status")
-        start, _end, pane = next(t for t in app.screen._tabs if t[2] == "list")
+        start, _end, _pane = next(t for t in app.screen._tabs if t[2] == "list")
         await pilot.click(status, offset=(start + 2, 0))
         assert app.screen.active == "list" and app.screen.query_one("#list").display
         await pilot.press("f")

@@ -338,19 +338,18 @@ class CommentTree(LazyLineView):
         self._rebuild(keep=self.current_id)
         self.notify("Headers only: v for full comments" if self.dense else "Full comments", timeout=1.5)
 
-    def action_dense_subtree(self) -> None:
+    def _toggle_here(self, marks: set[int]) -> None:
+        """Add or take the comment under the cursor from `marks`, and lay the tree out again."""
         cid = self.current_id
-        if cid is None:
-            return
-        self.dense_roots ^= {cid}
-        self._rebuild(keep=cid)
+        if cid is not None:
+            marks ^= {cid}
+            self._rebuild(keep=cid)
+
+    def action_dense_subtree(self) -> None:
+        self._toggle_here(self.dense_roots)
 
     def action_expand_quote(self) -> None:
-        cid = self.current_id
-        if cid is None:
-            return
-        self.expanded ^= {cid}
-        self._rebuild(keep=cid)
+        self._toggle_here(self.expanded)
 
     @property
     def new_ids(self) -> set[int]:
@@ -375,11 +374,7 @@ class CommentTree(LazyLineView):
         self.focus_comment(target)
 
     def action_fold(self) -> None:
-        cid = self.current_id
-        if cid is None:
-            return
-        self.folded ^= {cid}
-        self._rebuild(keep=cid)
+        self._toggle_here(self.folded)
 
     def action_fold_all(self, fold: bool) -> None:
         if not self.thread:

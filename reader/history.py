@@ -155,11 +155,16 @@ def vote_delta(c: Comment, seen: int) -> int | None:
     return c.score - before[0]
 
 
+def version_time(article: Article, version: object, imported: str | None) -> str | None:
+    """When `version` of the story was imported (a story imported once: `imported`)."""
+    if isinstance(version, int) and 0 <= version < len(article.versions):
+        return article.versions[version]
+    return imported
+
+
 def first_seen(article: Article, c: Comment, imported: str | None) -> str | None:
     """When the comment first appeared (ISO time of the import)."""
-    if article.versions and c.first < len(article.versions):
-        return article.versions[c.first]
-    return imported
+    return version_time(article, c.first, imported)
 
 
 def vote_history(article: Article, c: Comment, imported: str | None) -> list[dict[str, object]]:
@@ -167,7 +172,7 @@ def vote_history(article: Article, c: Comment, imported: str | None) -> list[dic
     rows = c.vh or [[c.first, *c.triple]]
     out: list[dict[str, object]] = []
     for v, score, up, down in rows:
-        at = article.versions[v] if v is not None and v < len(article.versions) else imported
+        at = version_time(article, v, imported)
         out.append({"at": at, "score": score, "up": up, "down": down})
     return out
 
@@ -202,7 +207,7 @@ class Version:
 def timeline(article: Article, imported: str | None = None) -> list[Version]:
     """The story import by import: version 0 is the first import; each later one lists what changed."""
     n = max(1, len(article.versions))
-    out = [Version(v, article.versions[v] if article.versions else imported) for v in range(n)]
+    out = [Version(v, version_time(article, v, imported)) for v in range(n)]
     for c in article.comments:
         out[min(c.first, n - 1)].added.append(c)
         if c.removed is not None and c.removed < n:

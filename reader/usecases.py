@@ -212,8 +212,7 @@ class Reader:
             cd["new"] = entry.versions > 1 and history.is_new(c, entry.seen)
             cd["votes"] = history.vote_history(article, c, entry.imported)
             cd["removed"] = c.removed is not None
-            cd["edits"] = [{"at": article.versions[v] if v < len(article.versions) else None, "text": t}
-                           for v, t in (c.edits or [])]
+            cd["edits"] = [{"at": history.version_time(article, v, None), "text": t} for v, t in (c.edits or [])]
         return d
 
     def history(self, entry: StoryEntry) -> list[history.Version]:
@@ -312,11 +311,13 @@ class Reader:
         """One row per story (its best hit; `Hit.comments` says how many comments matched), best
         first, and how many stories match in all (deleted ones are not counted)."""
         deleted = self.store.deleted_keys()
-        found = self.search_index().search_stories(query, limit + len(deleted))
+        index = self.search_index()
+        found = index.search_stories(query, limit + len(deleted))
         by_key = {e.key: e for e in self.store.entries()}
         rows = [(by_key[h.key], h) for h in found.hits if h.key in by_key][:limit]
-        total = found.stories - sum(1 for k in self.search_index().story_keys(query) if k in deleted) if deleted \
-            else found.stories
+        total = found.stories
+        if deleted:  # deleted stories are still in the index: take out those that match
+            total -= sum(1 for k in index.story_keys(query) if k in deleted)
         return max(total, len(rows)), rows
 
     # ---- getting pages in, and health

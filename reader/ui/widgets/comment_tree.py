@@ -243,23 +243,18 @@ class CommentTree(LazyLineView):
             self.cursor = 0 if where == 0 else len(self.rows) - 1  # span() lays out up to the row
 
     def action_page(self, direction: int) -> None:
-        if not self.rows:
-            return
-        height = max(1, self.scrollable_content_region.height)
-        start = self.span(self.cursor)[0]
-        self.extend(self.cursor + 2, min_lines=start + 2 * height)
-        target = max(0, min(len(self.lines) - 1, start + direction * height))
-        row = self.unit_of(target)
-        self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
+        self._move_lines(direction, max(1, self.scrollable_content_region.height))
 
     def action_half_page(self, direction: int) -> None:
-        """Move the cursor about half a screen (to the comment there)."""
+        self._move_lines(direction, max(1, self.scrollable_content_region.height // 2))
+
+    def _move_lines(self, direction: int, lines: int) -> None:
+        """Move the cursor about `lines` lines (to the comment there; at least one comment)."""
         if not self.rows:
             return
-        half = max(1, self.scrollable_content_region.height // 2)
         start = self.span(self.cursor)[0]
-        self.extend(self.cursor + 2, min_lines=start + 2 * half)
-        target = max(0, min(len(self.lines) - 1, start + direction * half))
+        self.extend(self.cursor + 2, min_lines=start + 2 * lines)
+        target = max(0, min(len(self.lines) - 1, start + direction * lines))
         row = self.unit_of(target)
         self.cursor = row if row != self.cursor else max(0, min(len(self.rows) - 1, row + direction))
 

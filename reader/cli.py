@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 import orjson
+from rich.text import Text
 
 from reader.errors import ReaderError
 from reader.listing import DEFAULT_SORT, LIST_SORTS
@@ -284,6 +285,78 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     more = f"showing {len(found)} of {total:,} stories (--limit N for more)" if total > len(found) \
         else f"{total:,} stor{'y' if total == 1 else 'ies'}"
     con.print(more, style="dim", markup=False)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def related(ctx: click.Context, ref: str, as_json: bool) -> None:
+    """Other coverage of the same news story, the closest first, with a similarity score (0-1)."""
+    reader = _reader(ctx)
+    e = reader.story(ref)
+    found = reader.related(e)
+    if as_json:
+        _json({"id": e.id, "key": e.key, "title": e.title, "related": [r.to_json() for r in found]})
+        return
+    con = _console()
+    con.print(Text.assemble((f"{e.id:>4} ", "bold"), (e.title, "bold"), (f"  {e.source or 'web'}", "dim")),
+              overflow="ellipsis", no_wrap=True)
+    if not found:
+        con.print("No related stories: no other story in the archive covers this one.", style="dim", markup=False)
+        return
+    for r in found:
+        con.print(Text.assemble(f"{r.entry.id:>4} ", (f"{r.score:.2f}", "yellow"), "  ", r.entry.title,
+                                (f"  {r.entry.source or 'web'} · {(r.entry.published or '')[:10] or 'undated'}", "dim")),
+                  overflow="ellipsis", no_wrap=True)
+
+
+@cli.command()
+@click.argument("left")
+@click.argument("right")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def compare(ctx: click.Context, left: str, right: str, as_json: bool) -> None:
+    """Two stories side by side: the facts (sentences) each has that the other does not."""
+    from reader.charts import compare_columns
+
+    reader = _reader(ctx)
+    a, b = reader.story(left), reader.story(right)
+    cmp = reader.compare(a, b)
+    if as_json:
+        _json({"left": {"id": a.id, "title": a.title, "source": a.source},
+               "right": {"id": b.id, "title": b.title, "source": b.source}, **cmp.to_json()})
+        return
+    con = _console()
+    for line in compare_columns(cmp, con.width, f"{a.id} {a.source or 'web'}", f"{b.id} {b.source or 'web'}"):
+        con.print(line, overflow="crop", no_wrap=True)
+
+
+@cli.command()
+@click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, ref: str | None, as_json: bool) -> None:
+    """What the votes say on one story's comments (by id); with no id, the archive at a glance."""
+    from reader.charts import archive_stats_lines, story_stats_lines
+
+    reader = _reader(ctx)
+    con = _console()
+    if ref is None:
+        ast = reader.archive_stats()
+        if as_json:
+            _json(ast.to_json())
+            return
+        for line in archive_stats_lines(ast, min(con.width, 120)):
+            con.print(line, overflow="crop", no_wrap=True)
+        return
+    e = reader.story(ref)
+    st = reader.story_stats(e)
+    if as_json:
+        _json({"id": e.id, "key": e.key, "title": e.title, **st.to_json()})
+        return
+    for line in story_stats_lines(st, min(con.width, 120), f"{e.id} {e.title}"):
+        con.print(line, overflow="crop", no_wrap=True)
 
 
 def _set_bookmark(ctx: click.Context, ref: str, on: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reader.models import StoryEntry
 
-LIST_SORTS = ("votes", "score", "comments", "date", "title")
+LIST_SORTS = ("votes", "score", "comments", "controversy", "date", "title")
 DEFAULT_SORT = "votes"  # the app's and the CLI's default: the most discussed first
 
 
@@ -40,6 +40,8 @@ def sort_entries(entries: list[StoryEntry], by: str, *, by_title: list[StoryEntr
         return sorted(by_title, key=lambda e: -e.votes)
     if by == "score":
         return sorted(by_title, key=lambda e: -e.score)
+    if by == "controversy":  # many votes split evenly (reader.stats.contested), summed over comments
+        return sorted(by_title, key=lambda e: -e.contested)
     return sorted(by_title, key=lambda e: -e.comments)
 
 

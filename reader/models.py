@@ -240,8 +240,10 @@ class StoryEntry:
     year: int | None = None  # the copyright year, when no date is known
     comments: int = 0
     stated: int | None = None  # the comment count the page states
-    votes: int = 0
-    score: int = 0
+    votes: int = 0  # up + down, over all comments
+    score: int = 0  # the net: up - down
+    up: int = 0
+    contested: float = 0.0  # controversy (reader.stats): how evenly many votes split, over the comments
     file: str | None = None
     url: str | None = None
     seg: int = 0  # the page file holding the story
@@ -256,13 +258,15 @@ class StoryEntry:
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 
     RECORD_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments", "stated",
-                     "votes", "score", "file", "url", "seg", "hash", "imported", "updated", "hist")
+                     "votes", "up", "contested", "score", "file", "url", "seg", "hash", "imported", "updated",
+                     "hist")
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of a list row (`reader list --json`)."""
         return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
                 "category": self.category, "published": self.published, "year": self.year,
                 "comments": self.comments, "stated": self.stated, "votes": self.votes, "score": self.score,
+                "up": self.up, "down": self.votes - self.up, "controversy": self.contested,
                 "bookmarked": self.bookmarked, "read": self.read, "unread": not self.read,
                 "new_comments": self.new_comments, "score_moved": self.moved, "versions": self.versions,
                 "file": self.file, "url": self.url}

@@ -24,11 +24,13 @@ from reader.store.archive import HEAD_ROWS
 from reader.threads_view import COMMENT_SORTS
 
 if TYPE_CHECKING:
+    from reader.compare import Comparison
     from reader.search.engine import SearchIndex
     from reader.search.hits import Hit
+    from reader.stats import ArchiveStats, StoryStats
     from reader.store.repair import Report
 
-__all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Position", "Reader", "Settings"]
+__all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Position", "Reader", "Related", "Settings", "grouped"]
 
 HEAD_CACHE_FROM = 2000  # archives larger than this paint their first screen from head.json
 
@@ -83,6 +85,37 @@ class Position:
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))
+
+
+@dataclass(slots=True, frozen=True)
+class Related:
+    """A story linked to another as coverage of the same news story."""
+
+    entry: StoryEntry
+    score: float  # cosine similarity of the two fingerprints (reader.related), 0..1
+
+    def to_json(self) -> dict[str, Any]:
+        e = self.entry
+        return {"id": e.id, "key": e.key, "title": e.title, "source": e.source, "published": e.published,
+                "score": round(self.score, 3)}
+
+
+def grouped(rows: list[StoryEntry], related: dict[str, list[str]]) -> list[tuple[StoryEntry, int]]:
+    """The list with each story followed by its coverage (depth 1), in the list's order; a story
+    shows once, under the first story of its group that comes in the list."""
+    pos = {e.key: i for i, e in enumerate(rows)}
+    placed: set[str] = set()
+    out: list[tuple[StoryEntry, int]] = []
+    for e in rows:
+        if e.key in placed:
+            continue
+        placed.add(e.key)
+        out.append((e, 0))
+        kids = sorted(pos[k] for k in related.get(e.key, ()) if k in pos and k not in placed)
+        for i in kids:
+            placed.add(rows[i].key)
+            out.append((rows[i], 1))
+    return out
 
 
 class Reader:
@@ -218,6 +251,41 @@ class Reader:
     def history(self, entry: StoryEntry) -> list[history.Version]:
         """How the story changed, import by import."""
         return history.timeline(self.store.article(entry), entry.imported)
+
+    # ---- related coverage, and what the votes say
+
+    def related(self, entry: StoryEntry, stories: list[StoryEntry] | None = None) -> list[Related]:
+        """Other coverage of the same news story, the closest first (deleted stories left out).
+        `stories`: the caller's list rows, if it has them (saves reading the index)."""
+        links = self.store.related_links().get(entry.key, [])
+        if not links:
+            return []
+        rows = stories if stories is not None else self.store.entries()
+        wanted = {str(k) for k, _ in links}
+        by_key = {e.key: e for e in rows if e.key in wanted}
+        return [Related(by_key[str(k)], float(score)) for k, score in links if str(k) in by_key]
+
+    def related_map(self) -> dict[str, list[str]]:
+        """Every linked story's related keys, strongest first (the list's grouping)."""
+        return {k: [str(x[0]) for x in v] for k, v in self.store.related_links().items()}
+
+    def compare(self, left: StoryEntry, right: StoryEntry) -> Comparison:
+        """Two stories' bodies sentence by sentence: what each says that the other does not."""
+        from reader.compare import compare
+
+        return compare(self.store.article(left), self.store.article(right))
+
+    def story_stats(self, entry: StoryEntry, article: Article | None = None) -> StoryStats:
+        """What the votes say on one story's comments."""
+        from reader.stats import story_stats
+
+        return story_stats(article if article is not None else self.store.article(entry))
+
+    def archive_stats(self, stories: list[StoryEntry] | None = None) -> ArchiveStats:
+        """The archive at a glance (from the list's records: no story is opened)."""
+        from reader.stats import archive_stats
+
+        return archive_stats(stories if stories is not None else self.store.entries())
 
     # ---- export
 

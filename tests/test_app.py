@@ -30,13 +30,13 @@ async def test_list_shows_seeds_sorted_by_votes(db_path):
         await pilot.press("s")  # votes -> score
         assert app.screen.sort == "score"
         assert [e.score for e in lst.entries] == sorted((e.score for e in lst.entries), reverse=True)
-        for expected in ("comments", "date", "title", "votes"):
+        for expected in ("comments", "controversy", "date", "title", "votes"):
             await pilot.press("s")
             assert app.screen.sort == expected
         status = str(app.screen.query_one("#status").render())
         assert "sort votes" in status
         # Each order is kept for the next time round, and matches a fresh sort of the archive.
-        for expected in ("score", "comments", "date", "title", "votes"):
+        for expected in ("score", "comments", "controversy", "date", "title", "votes"):
             await pilot.press("s")
             assert [e.key for e in lst.entries] == [e.key for e in sort_entries(app.screen.all_entries, expected)]
 

@@ -20,6 +20,7 @@ from reader.importer import import_paths
 from reader.parsing import parse_text
 from reader.sanitize import clean_text
 from reader.store import Store
+from reader.store.migrations import SCHEMA_VERSION
 from reader.ui.widgets.story_list import StoryList
 from reader.usecases import Reader
 
@@ -176,7 +177,7 @@ def test_schema_0_database_is_migrated_with_backup(db_path):
     entries = fresh.entries()
     assert sorted(e.votes for e in entries) == [0, 0, 14, 145, 258]
     assert (db_path / "index.json.schema0.bak").exists()
-    assert json.loads((db_path / "index.json").read_text())["meta"]["1"]["schema"] == 1
+    assert json.loads((db_path / "index.json").read_text())["meta"]["1"]["schema"] == SCHEMA_VERSION
     assert [e.key for e in entries if e.bookmarked] == [key]
 
 

@@ -37,6 +37,7 @@ from reader.store.migrations import SCHEMA_VERSION, migrate
 from reader.store.records import ImportResult, PreparedStory
 
 if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
+    from reader.related import RelatedIndex
     from reader.search.engine import SearchIndex
     from reader.search.fields import SearchPayload
     from reader.search.ondisk import SearchFiles
@@ -60,6 +61,7 @@ class Store:
         self._segments: OrderedDict[int, DB] = OrderedDict()
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
+        self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
 
     # ---- files and locking
 
@@ -315,8 +317,12 @@ class Store:
             info["search"] = self._add_to_search(info.get("search", []),
                                                  [(doc_ids[k], k, p.search) for k, p in fresh.items()])
             placed = self._place(info, list(fresh.values()), doc_ids)
+            related = self._related_for_import(info["seq"] - 1)
+            self._related = None  # changed in place below: not the state of any import until saved
+            related.add([(k, p.related) for k, p in fresh.items()])
             self._commit(info, fresh, placed, by_key, doc_ids, now)
             self.search_files().drop_unlisted(info["search"])
+            self._save_related(related, info["seq"])
             return results
 
     def _merge_updates(self, fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],
@@ -344,7 +350,7 @@ class Store:
             d["file"] = page.file
             same_ids = [c.id for c in merged.comments] == before
             fresh[key] = PreparedStory(key, serialise(d, digest=prep.hash)[1], prep.hash, index_record(merged, key),
-                                       prep.search if same_ids else SearchPayload.of(merged))
+                                       prep.search if same_ids else SearchPayload.of(merged), prep.related)
         return fresh
 
     def _place(self, info: dict[str, Any], pending: list[PreparedStory], ids: dict[str, int]) -> dict[str, int]:
@@ -481,6 +487,86 @@ class Store:
                 self.write_meta(info)
             files.drop_unlisted(manifest)
 
+    # ---- related coverage (derived: rebuilt from the stories when missing, damaged or behind)
+
+    @property
+    def related_dir(self) -> Path:
+        return self.path / "related"
+
+    def _related_for_import(self, seq: int) -> RelatedIndex:
+        """The related index as of import `seq` (kept in memory between the batches of one
+        import); rebuilt from the stored stories if the files are missing, damaged or behind."""
+        from reader.related import RelatedIndex
+        from reader.store import related_files
+
+        if self._related is not None and self._related[1] == seq:
+            return self._related[0]
+        try:
+            got = related_files.load(self.related_dir)
+        except related_files.RelatedDamaged as exc:
+            self.notices.append(f"the related-stories index was damaged ({exc}); rebuilt it from the stories")
+            got = None
+        if got is not None and got[1] == seq:
+            return got[0]
+        if not self.raw_records():
+            return RelatedIndex.empty()
+        return self._compute_related()
+
+    def _compute_related(self) -> RelatedIndex:
+        from reader.related import RelatedIndex, fingerprint
+
+        index = RelatedIndex.empty()
+        batch: list[tuple[str, list[tuple[str, float]]]] = []
+        for e, a in self.iter_articles():
+            batch.append((e.key, fingerprint(a)))
+            if len(batch) >= 2000:
+                index.add(batch)
+                batch = []
+        index.add(batch)
+        return index
+
+    def _save_related(self, index: RelatedIndex, seq: int) -> None:
+        from reader.store import related_files
+
+        self.related_dir.mkdir(exist_ok=True)
+        related_files.save(self.related_dir, index, seq)
+        self._related = (index, seq)
+
+    def rebuild_related(self) -> int:
+        """Link every stored story again (doctor --rebuild, damage); the number of linked stories."""
+        with self.locked():
+            self._index = None
+            self._related = None
+            index = self._compute_related()
+            self._save_related(index, self.meta().get("seq", 0))
+            return len(index.links)
+
+    def related_links(self) -> dict[str, list[list[Any]]]:
+        """Each story key's related stories, [[key, score], ...] strongest first (what views read:
+        the links only). Missing, damaged or behind the index: rebuilt first."""
+        from reader.store import related_files
+
+        links, seq = related_files.links_of(self.related_dir)
+        if seq == self.meta().get("seq", 0) or (seq is None and self.is_empty()):
+            return links
+        with self.locked():  # another process's import may be writing them: look again under the lock
+            self._index = None
+            links, seq = related_files.links_of(self.related_dir)
+            if seq == self.meta().get("seq", 0):
+                return links
+            try:
+                current = related_files.load(self.related_dir)
+            except related_files.RelatedDamaged:
+                current = None
+            if current is not None and current[1] == self.meta().get("seq", 0):
+                return current[0].links
+            self.notices.append("linked the stories again (the related-stories index was missing or behind)")
+            try:
+                self.rebuild_related()
+            except StoreError:  # a read-only database: linked for this session only
+                return self._compute_related().links
+        return related_files.links_of(self.related_dir)[0]
+
     # ---- the list's first screen, cached so a big archive paints at once
 
     def read_head(self, sort: str, bookmarked_only: bool) -> list[StoryEntry] | None:
@@ -584,7 +670,7 @@ def _classify(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[
     for name, prep in stories:
         key = _stored_key(prep, by_key, by_url, by_title)
         if key != prep.key:
-            prep = PreparedStory(key, prep.doc, prep.hash, {**prep.record, "key": key}, prep.search)
+            prep = PreparedStory(key, prep.doc, prep.hash, {**prep.record, "key": key}, prep.search, prep.related)
         old = by_key.get(key)
         if (old is not None and old[1].get("hash") == prep.hash) or (key in fresh and fresh[key].hash == prep.hash):
             results.append(ImportResult(name, "unchanged", key))

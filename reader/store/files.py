@@ -23,6 +23,7 @@ _STR_OR_NONE = (str, type(None))
 _INT_OR_NONE = (int, type(None))
 INDEX_SHAPE: Shape = {
     "articles": {"key": (str,), "title": (str,), "seg": (int,), "hash": (str,), "comments": (int,), "votes": (int,),
+                 "up": (int,), "contested": (float, int),
                  "score": (int,), "published": _STR_OR_NONE, "source": _STR_OR_NONE, "category": _STR_OR_NONE,
                  "layout": (str,), "year": _INT_OR_NONE, "stated": _INT_OR_NONE, "file": _STR_OR_NONE,
                  "url": _STR_OR_NONE, "imported": _STR_OR_NONE, "updated": _STR_OR_NONE,

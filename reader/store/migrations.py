@@ -38,9 +38,31 @@ def _migrate_0_to_1(store: Store, db: DB) -> None:
                 db.table("articles").update({"votes": a.votes, "score": a.score}, doc_ids=[doc.doc_id])
 
 
-SCHEMA_VERSION = 1  # the index's layout; MIGRATIONS[n] brings version n to n + 1
+def _migrate_1_to_2(store: Store, db: DB) -> None:
+    """Schema 2 keeps each story's up votes and controversy in its record (the stats and the
+    controversy sort): read from the page files, each file once."""
+    from reader.stats import controversy
 
-MIGRATIONS: dict[int, Callable[[Store, DB], None]] = {0: _migrate_0_to_1}
+    table = db.table("articles")
+    by_seg: dict[int, list[tuple[int, str]]] = {}
+    for doc in table:
+        if "up" not in doc:
+            by_seg.setdefault(int(doc["seg"]), []).append((doc.doc_id, doc["key"]))
+    for seg, docs in by_seg.items():
+        path = store.segment_file(seg)
+        if not path.exists():
+            continue  # doctor reports the missing file
+        stored = {d.get("key"): d for d in open_db(path).table("articles")}
+        for doc_id, key in docs:
+            if isinstance(art := stored.get(key), dict):
+                a = Article.from_dict(art)
+                table.update({"up": sum(c.up or 0 for c in a.live), "contested": controversy(a.live)},
+                             doc_ids=[doc_id])
+
+
+SCHEMA_VERSION = 2  # the index's layout; MIGRATIONS[n] brings version n to n + 1
+
+MIGRATIONS: dict[int, Callable[[Store, DB], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def migrate(store: Store, db: DB, version: int) -> None:

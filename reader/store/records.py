@@ -10,6 +10,7 @@ import orjson
 
 from reader.history import story_hist
 from reader.models import Article
+from reader.stats import controversy
 
 if TYPE_CHECKING:  # numpy and rapidfuzz stay off the start-up path
     from reader.search.fields import SearchPayload
@@ -32,6 +33,7 @@ class PreparedStory:
     hash: str
     record: dict[str, Any]  # the index record (see `index_record`)
     search: SearchPayload
+    related: list[tuple[str, float]]  # the story's fingerprint (reader.related)
 
 
 def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]:
@@ -63,6 +65,8 @@ def index_record(article: Article, key: str) -> dict[str, Any]:
         "comments": len(article.live),
         "stated": article.stated_comment_count,
         "votes": article.votes,
+        "up": sum(c.up or 0 for c in article.live),
+        "contested": controversy(article.live),
         "score": article.score,
         "file": article.file,
         "url": article.url,

@@ -120,6 +120,7 @@ def check(store: Store) -> Report:
     _check_user(store, report)
     if index is not None:
         _check_search(store, report, index)
+        _check_related(store, report, index)
     if copies > len(newest):
         report.notes.append(f"{copies - len(newest)} superseded copies of re-imported stories; "
                             "`reader compact` drops them")
@@ -185,6 +186,21 @@ def _check_search(store: Store, report: Report, meta: dict[str, Any]) -> None:
         report.problems.append(f"search index: {problem} (it is rebuilt from the stories)")
 
 
+def _check_related(store: Store, report: Report, meta: dict[str, Any]) -> None:
+    from reader.store import related_files
+
+    try:
+        got = related_files.load(store.related_dir)
+    except related_files.RelatedDamaged as exc:
+        report.problems.append(f"related stories: {exc} (they are linked again from the stories)")
+        return
+    if got is None:
+        if not store.is_empty():
+            report.notes.append("related stories: not linked yet (the next import or view links them)")
+    elif got[1] != meta.get("seq", 0):
+        report.notes.append("related stories: behind the index (the next import or view links them again)")
+
+
 def rebuild(store: Store) -> Report:
     """Repair: a new index from the page files, user state from its backup, a new search index."""
     report = Report(found=check(store).problems)
@@ -202,6 +218,8 @@ def rebuild(store: Store) -> Report:
         store.reload()
         store.rebuild_search()
         report.done.append(f"rebuilt the search index ({len(newest)} stories)")
+        linked = store.rebuild_related()
+        report.done.append(f"linked related coverage again ({linked} stories have related stories)")
     after = check(store)
     report.problems += [p for p in after.problems if p not in report.problems]
     if lost:

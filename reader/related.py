@@ -1,0 +1,265 @@
+"""Related coverage (pure): which stories are about the same news story, across outlets.
+
+A story's *fingerprint* is its most telling words: those of its title and body (never the
+comments), weighted by how often they occur, with names (capitalised in mid-sentence), dates
+and numbers and title words counting more, and the commonest English and news words dropped.
+It is made where the page is parsed (a worker), without looking at the archive.
+
+Two stories are compared by the cosine of their fingerprints weighted by inverse document
+frequency over the archive's fingerprints (`RelatedIndex`): a word most stories have ("Japan",
+"government") counts for little, a name few stories have counts for much. A new story is
+compared only with the stories that share one of its rarer words (an inverted index over the
+fingerprints), the whole import batch at once in numpy, so linking costs the same per story at
+10k or 100k.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy stays off the start-up path
+    import numpy as np
+
+    from reader.models import Article
+
+FINGERPRINT_SIZE = 24  # words kept per story
+THRESHOLD = 0.25  # cosine at or above which two stories are linked (seeds: 0.38-0.66; other subjects: <= 0.16)
+MAX_LINKS = 12  # per story, the closest kept
+BODY_CHARS = 6000  # the lead of the body is where a news story says what it is about
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+
+_STOPWORDS = """
+a about above across after afterwards again against all almost alone along already also although always am
+among amongst an and another any anyone anything anyway anywhere are around as at back be became because
+become becomes been before beforehand behind being below beside besides between beyond both but by can cannot
+could did do does doing done down due during each either else elsewhere enough etc even ever every everyone
+everything everywhere except few for former formerly from further get gets got had has have having he hence
+her here hereby herein hers herself him himself his how however i if in indeed into is it its itself just last
+latter least less made make many may me meanwhile might mine more moreover most mostly much must my myself
+namely neither never nevertheless next no nobody none noone nor not nothing now nowhere of off often on once
+one only onto or other others otherwise our ours ourselves out over own per perhaps please put rather re same
+see seem seemed seeming seems several she should since so some somehow someone something sometime sometimes
+somewhere still such than that the their theirs them themselves then thence there thereafter thereby therefore
+therein thereupon these they this those though through throughout thru thus to together too toward towards
+under until up upon us very via was we well were what whatever when whence whenever where whereafter whereas
+whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why will with
+within without would yet you your yours yourself yourselves s t don didn doesn isn wasn aren weren won wouldn
+couldn shouldn ll ve re d m said says say saying told tell according added reported report reports news week
+weeks day days year years month months time times today yesterday tomorrow monday tuesday wednesday thursday
+friday saturday sunday new first second third two three four five six seven eight nine ten hundred thousand
+million billion percent people also including like going want wants think thought know known way ways thing
+things lot lots good better best great big small large long short high low old young part parts end ends come
+comes came take takes took give gives given go goes went use used using work works working look looks looked
+need needs needed mr mrs ms dr told says reuters kyodo jiji ap afp copyright rights reserved photo file image
+caption credit comments comment login register subscribe read article share
+"""
+_STOP = frozenset(_STOPWORDS.split())
+
+_DIGITS = re.compile(r"\d")
+
+
+def fingerprint(article: Article) -> list[tuple[str, float]]:
+    """The story's telling words with their weights, heaviest first (at most FINGERPRINT_SIZE)."""
+    return fingerprint_text(article.title, article.body)
+
+
+def fingerprint_text(title: str, body: Iterable[str]) -> list[tuple[str, float]]:
+    counts: Counter[str] = Counter()
+    named: set[str] = set()
+    in_title: set[str] = set()
+    text = ""
+    for para in body:
+        if len(text) >= BODY_CHARS:
+            break
+        text += para[: BODY_CHARS - len(text)] + "\n"
+    for part, is_title in ((title, True), (text, False)):
+        start = True
+        for m in _TOKEN.finditer(part):
+            raw = m.group()
+            word = raw.casefold().replace("’", "'")
+            if "'" in word:
+                word = word.split("'", 1)[0]
+            before = part[max(0, m.start() - 3):m.start()]
+            sentence_start = start or bool(_SENTENCE_END.search(before)) or "\n" in before
+            start = False
+            if (len(word) < 3 and not _DIGITS.search(word)) or word in _STOP:
+                continue
+            if word.isdigit() and len(word) not in (2, 4):
+                continue  # a stray count; years and days of the month stay
+            counts[word] += 1
+            if is_title:
+                in_title.add(word)
+            elif raw[:1].isupper() and not sentence_start:
+                named.add(word)
+    weighted = []
+    for word, n in counts.items():
+        w = 1.0 + math.log(n)
+        if word in named:
+            w *= 2.0  # a name: who and where the story is about
+        if word in in_title:
+            w *= 1.6
+        if _DIGITS.search(word):
+            w *= 1.3  # a date or a figure
+        weighted.append((word, round(w, 3)))
+    weighted.sort(key=lambda x: (-x[1], x[0]))
+    return weighted[:FINGERPRINT_SIZE]
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    key: str
+    score: float
+
+
+class RelatedIndex:
+    """Every story's fingerprint (term ids and weights by row) and the links found so far.
+
+    `rows[key]` is the story's row in `fp` (term ids, -1 padding) and `fw` (weights); `links`
+    maps a story key to its closest related stories, strongest first.
+    """
+
+    def __init__(self, terms: list[str], keys: list[str | None], fp: np.ndarray, fw: np.ndarray,
+                 links: dict[str, list[list[object]]]) -> None:
+        self.terms = terms
+        self.term_ids = {t: i for i, t in enumerate(terms)}
+        self.keys = keys  # row -> story key (None: a row freed by an update)
+        self.rows = {k: i for i, k in enumerate(keys) if k is not None}
+        self.fp = fp
+        self.fw = fw
+        self.links = links
+
+    @classmethod
+    def empty(cls) -> RelatedIndex:
+        import numpy as np
+
+        return cls([], [], np.full((0, FINGERPRINT_SIZE), -1, np.int32), np.zeros((0, FINGERPRINT_SIZE), np.float32), {})
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, items: list[tuple[str, list[tuple[str, float]]]]) -> set[str]:
+        """Add (or replace) stories' fingerprints and link them with the archive and each other.
+        Returns the keys whose links changed."""
+        import numpy as np
+
+        if not items:
+            return set()
+        changed: set[str] = set()
+        for key, _ in items:  # a replaced story: its old row and links go
+            old = self.rows.pop(key, None)
+            if old is not None:
+                self.keys[old] = None
+                self.fp[old] = -1
+            changed |= self._unlink(key)
+        n = len(items)
+        fp = np.full((n, FINGERPRINT_SIZE), -1, np.int32)
+        fw = np.zeros((n, FINGERPRINT_SIZE), np.float32)
+        for r, (_key, fpr) in enumerate(items):
+            for c, (term, w) in enumerate(fpr[:FINGERPRINT_SIZE]):
+                tid = self.term_ids.get(term)
+                if tid is None:
+                    tid = self.term_ids[term] = len(self.terms)
+                    self.terms.append(term)
+                fp[r, c] = tid
+                fw[r, c] = w
+        base = len(self.keys)
+        self.fp = np.concatenate([self.fp, fp])
+        self.fw = np.concatenate([self.fw, fw])
+        for r, (key, _) in enumerate(items):
+            self.keys.append(key)
+            self.rows[key] = base + r
+        new_rows = np.arange(base, base + n)
+        for a, b, score in self._pairs(new_rows):
+            ka, kb = self.keys[a], self.keys[b]
+            assert ka is not None and kb is not None
+            self._link(ka, kb, score)
+            self._link(kb, ka, score)
+            changed |= {ka, kb}
+        return changed
+
+    def _unlink(self, key: str) -> set[str]:
+        gone = self.links.pop(key, [])
+        touched = set()
+        for other, _ in gone:
+            assert isinstance(other, str)
+            lst = self.links.get(other)
+            if lst is not None:
+                lst[:] = [x for x in lst if x[0] != key]
+                if not lst:
+                    del self.links[other]
+                touched.add(other)
+        return touched | ({key} if gone else set())
+
+    def _link(self, a: str, b: str, score: float) -> None:
+        lst = self.links.setdefault(a, [])
+        lst[:] = [x for x in lst if x[0] != b]
+        lst.append([b, round(score, 3)])
+        lst.sort(key=lambda x: (-float(x[1]), str(x[0])))  # type: ignore[arg-type]
+        del lst[MAX_LINKS:]
+
+    def _idf(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        flat = self.fp.ravel()
+        df = np.bincount(flat[flat >= 0], minlength=len(self.terms)).astype(np.float64)
+        n = len(self.rows)
+        return (np.log((n + 1) / (df + 1)) + 1.0).astype(np.float32), df
+
+    def _pairs(self, new_rows: np.ndarray) -> list[tuple[int, int, float]]:
+        """(row, other row, cosine) for each new story and every story like it (each pair once)."""
+        import numpy as np
+
+        idf, df = self._idf()
+        n = len(self.rows)
+        # A word in more than this many stories finds too many candidates to be telling; it still
+        # counts in the cosine of the stories that share rarer words.
+        cap = max(50, n // 100)
+        vec = self.fw * np.where(self.fp >= 0, idf[np.maximum(self.fp, 0)], 0)
+        norm = np.sqrt((vec * vec).sum(axis=1))
+        norm[norm == 0] = 1.0
+        flat = self.fp.ravel()
+        ok = flat >= 0
+        order = np.argsort(flat, kind="stable")
+        order = order[ok[order]]
+        sorted_terms = flat[order]
+        post_rows = order // FINGERPRINT_SIZE
+        out: dict[tuple[int, int], float] = {}
+        q_terms = self.fp[new_rows]
+        usable = (q_terms >= 0) & (df[np.maximum(q_terms, 0)] <= cap) & (df[np.maximum(q_terms, 0)] >= 2)
+        for qi, row in enumerate(new_rows):
+            terms = q_terms[qi][usable[qi]]
+            if not len(terms):
+                continue
+            lo = np.searchsorted(sorted_terms, terms, "left")
+            hi = np.searchsorted(sorted_terms, terms, "right")
+            cands = np.unique(np.concatenate([post_rows[a:b] for a, b in zip(lo, hi, strict=True)]))
+            cands = cands[cands != row]
+            if not len(cands):
+                continue
+            sims = _cosines(self.fp[row], vec[row], self.fp[cands], vec[cands]) / (norm[row] * norm[cands])
+            for c, s in zip(cands.tolist(), sims.tolist(), strict=True):
+                if s >= THRESHOLD:
+                    pair = (min(int(row), c), max(int(row), c))
+                    out[pair] = max(out.get(pair, 0.0), s)
+        return [(a, b, s) for (a, b), s in out.items()]
+
+
+def _cosines(q_ids: np.ndarray, q_vec: np.ndarray, c_ids: np.ndarray, c_vec: np.ndarray) -> np.ndarray:
+    """Dot products of one fingerprint with many (term ids matched column by column)."""
+    import numpy as np
+
+    match = (c_ids[:, :, None] == q_ids[None, None, :]) & (q_ids[None, None, :] >= 0)
+    out: np.ndarray = np.einsum("mkj,mk,j->m", match.astype(np.float32), c_vec, q_vec)
+    return out
+
+
+def stop_words() -> frozenset[str]:
+    """The common words a fingerprint leaves out (shared with reader.compare)."""
+    return _STOP

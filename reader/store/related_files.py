@@ -1,0 +1,76 @@
+"""The related-coverage index on disk: derived data, rebuilt from the stories when it is missing,
+damaged or behind the index.
+
+    related.npz    fp (term ids) and fw (weights): one row of FINGERPRINT_SIZE per story
+    related.json   {"seq", "rows", "terms", "keys"}: `rows` must match the arrays
+    links.json     {"seq", "links"}: each story key's closest related stories, [[key, score]]
+                   (what the app reads); written last. All three carry the import they reflect.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from reader.atomic import atomic_write
+from reader.related import FINGERPRINT_SIZE, RelatedIndex
+
+
+class RelatedDamaged(Exception):
+    pass
+
+
+def load(folder: Path) -> tuple[RelatedIndex, int] | None:
+    """The stored index and the import number it reflects; None if there is none;
+    RelatedDamaged if it cannot be read or does not hang together."""
+    import numpy as np
+
+    meta_p, arr_p, links_p = folder / "related.json", folder / "related.npz", folder / "links.json"
+    if not meta_p.exists() and not links_p.exists():
+        return None
+    try:
+        meta = orjson.loads(meta_p.read_bytes())
+        links = orjson.loads(links_p.read_bytes())
+        with np.load(arr_p, allow_pickle=False) as z:
+            fp, fw = z["fp"], z["fw"]
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise RelatedDamaged(f"{folder.name}/: unreadable ({type(exc).__name__})") from None
+    if not _well_formed(meta, links, fp, fw):
+        raise RelatedDamaged(f"{folder.name}/: its files do not match")
+    return RelatedIndex(meta["terms"], meta["keys"], fp, fw, links["links"]), int(meta["seq"])
+
+
+def _well_formed(meta: Any, links: Any, fp: Any, fw: Any) -> bool:
+    if not isinstance(meta, dict) or not all(k in meta for k in ("seq", "rows", "terms", "keys")):
+        return False
+    if not isinstance(links, dict) or links.get("seq") != meta["seq"] or not isinstance(links.get("links"), dict):
+        return False
+    n = meta["rows"]
+    if fp.shape != (n, FINGERPRINT_SIZE) or fw.shape != (n, FINGERPRINT_SIZE) or len(meta["keys"]) != n:
+        return False
+    return fp.dtype.kind == "i" and not (n and int(fp.max()) >= len(meta["terms"]))
+
+
+def save(folder: Path, index: RelatedIndex, seq: int) -> None:
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.savez(buf, fp=index.fp, fw=index.fw)
+    atomic_write(folder / "related.npz", buf.getvalue())
+    meta = {"seq": seq, "rows": len(index.keys), "terms": index.terms, "keys": index.keys}
+    atomic_write(folder / "related.json", orjson.dumps(meta))
+    atomic_write(folder / "links.json", orjson.dumps({"seq": seq, "links": index.links}))
+
+
+def links_of(folder: Path) -> tuple[dict[str, list[list[Any]]], int | None]:
+    """Only the links and the import they reflect (what the app reads): no arrays, no words."""
+    try:
+        data = orjson.loads((folder / "links.json").read_bytes())
+    except (OSError, ValueError):
+        return {}, None
+    if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
+        return {}, None
+    return data["links"], data.get("seq")

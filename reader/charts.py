@@ -17,6 +17,7 @@ from reader.models import StoryEntry
 from reader.stats import ArchiveStats, CommentStat, StoryStats, day_of
 
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
+BAR_MAX = 60  # cells: a longer bar is no easier to compare, and a calm screen reads faster
 
 
 def bar(value: float, top: float, width: int) -> str:
@@ -57,7 +58,7 @@ def bar_rows(rows: list[tuple[str, float]], width: int, style: str = "cyan", lab
     label_w = label_w or min(max(cell_len(r[0]) for r in rows), max(8, width // 3))
     values = [fmt.format(v) for _, v in rows]
     val_w = max(len(v) for v in values)
-    bar_w = max(4, width - label_w - val_w - 5)
+    bar_w = max(4, min(BAR_MAX, width - label_w - val_w - 5))
     top = max(v for _, v in rows)
     return [Text.assemble("  ", (_fit(lab, label_w), ""), " ", (v.rjust(val_w), "bold"), " ", (bar(n, top, bar_w), style))
             for (lab, n), v in zip(rows, values, strict=True)]
@@ -69,7 +70,7 @@ def diverging(rows: list[CommentStat], width: int) -> list[Text]:
         return [Text("  (no votes)", style="dim")]
     id_w = max(len(f"#{c.id}") for c in rows)
     num_w = max(len(str(max(c.up, c.down))) for c in rows)
-    side = max(3, (width - id_w - 2 * num_w - 8) // 2)
+    side = max(3, min(BAR_MAX // 2 + 6, (width - id_w - 2 * num_w - 8) // 2))
     top = max(max(c.up, c.down) for c in rows) or 1
     out = [Text.assemble(" " * (id_w + 3), ("▼ down".rjust(side + num_w + 1), "red"), " │ ", ("▲ up", "green"))]
     for c in rows:
@@ -191,7 +192,8 @@ def compare_columns(cmp: Comparison, width: int, left_name: str, right_name: str
     col = max(20, (width - 3) // 2)
     out = [Text.assemble((_fit(f"{left_name}: {cmp.only_left} only here", col), "bold"), " │ ",
                          (_fit(f"{right_name}: {cmp.only_right} only here", col), "bold")),
-           Text(f"{cmp.shared} facts in both (dim)", style="dim")]
+           Text(f"{cmp.shared} fact{'' if cmp.shared == 1 else 's'} in both (dim); + only in that one"
+                if cmp.shared else "No fact in both; + marks what only that one has", style="dim")]
     lefts = [_sentence_lines(s.text, s.shared, col) for s in cmp.left]
     rights = [_sentence_lines(s.text, s.shared, col) for s in cmp.right]
     left_lines = [ln for block in lefts for ln in [*block, Text("")]]
@@ -200,7 +202,8 @@ def compare_columns(cmp: Comparison, width: int, left_name: str, right_name: str
         a = left_lines[i] if i < len(left_lines) else Text("")
         b = right_lines[i] if i < len(right_lines) else Text("")
         a = a.copy()
-        a.pad_right(col - a.cell_len)
+        a.rstrip()
+        a.truncate(col, pad=True)
         out.append(Text.assemble(a, (" │ ", "dim"), b))
     return out
 
@@ -211,4 +214,4 @@ def _sentence_lines(text: str, shared: bool, width: int) -> list[Text]:
     mark = ("  ", "dim") if shared else ("+ ", "bold green")
     style = "dim" if shared else ""
     lines = wrap_plain(text, max(8, width - 2))
-    return [Text.assemble(mark if i == 0 else "  ", (ln, style)) for i, ln in enumerate(lines)]
+    return [Text.assemble(mark if i == 0 else "  ", (ln.rstrip(), style)) for i, ln in enumerate(lines)]

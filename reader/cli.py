@@ -324,8 +324,8 @@ def compare(ctx: click.Context, left: str, right: str, as_json: bool) -> None:
     a, b = reader.story(left), reader.story(right)
     cmp = reader.compare(a, b)
     if as_json:
-        _json({"left": {"id": a.id, "title": a.title, "source": a.source},
-               "right": {"id": b.id, "title": b.title, "source": b.source}, **cmp.to_json()})
+        _json({"stories": {"left": {"id": a.id, "title": a.title, "source": a.source},
+                           "right": {"id": b.id, "title": b.title, "source": b.source}}, **cmp.to_json()})
         return
     con = _console()
     for line in compare_columns(cmp, con.width, f"{a.id} {a.source or 'web'}", f"{b.id} {b.source or 'web'}"):

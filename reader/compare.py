@@ -15,7 +15,7 @@ from typing import Any
 from reader.models import Article
 from reader.related import stop_words
 
-_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Sen|Gov|Rep|No"
                      r"|U\.S|Corp|Inc|Co)\.$")
 _WORD = re.compile(r"[^\W_]+")

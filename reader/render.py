@@ -65,9 +65,13 @@ def story_meta(e: StoryEntry) -> Text:
     return Text.assemble("    ", *parts)
 
 
-def story_lines(e: StoryEntry, width: int = 80, rows: int = 2) -> tuple[Text, ...]:
+def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = False) -> tuple[Text, ...]:
     """A story in the list: marks and title (wrapped to two lines when `rows` is 3), then the
-    metadata line; a row shorter than `rows` ends with a blank line."""
+    metadata line; a row shorter than `rows` ends with a blank line. A `child` is other coverage
+    of the story above it (the list grouped): drawn indented under a `↳`."""
+    if child:
+        lines = story_lines(e, max(12, width - 4), rows)
+        return (Text.assemble(("  ↳ ", "cyan"), lines[0]), *(Text.assemble("    ", ln) for ln in lines[1:]))
     unread = Text("● ", style="bold cyan") if not e.read else Text("  ")
     mark = Text("★ ", style="bold yellow") if e.bookmarked else Text("  ")
     style = "bold" if not e.read else ""
@@ -132,8 +136,34 @@ def article_meta(a: Article) -> list[Text]:
     return out
 
 
-def article_parts(a: Article, highlight: list[str] | None = None) -> list[Text]:
-    """The article as paragraphs (title, meta, caption, body, related), each a Rich Text."""
+COVERAGE_SHOWN = 5  # related stories listed under the title; the rest are counted
+
+
+def coverage_parts(coverage: list[tuple[str, str, str]], current: int | None = None) -> list[Text]:
+    """"Also covered by": (outlet, date, title) of each related story, the closest first; the
+    one `current` (walked to with >) marked."""
+    if not coverage:
+        return []
+    n = len(coverage)
+    head = Text.assemble(("Also covered by ", "bold"), (f"{n} other stor{'y' if n == 1 else 'ies'}", "cyan"),
+                         ("   > next · < back · D compare", "dim"))
+    out = [head]
+    for i, (outlet, date, title) in enumerate(coverage[:COVERAGE_SHOWN]):
+        here = i == current
+        row = Text.assemble(("  ▸ " if here else "  • ", "bold cyan" if here else "cyan"),
+                            (outlet, "bold" if here else "cyan"), (f" · {date}" if date else "", "dim"), "  ",
+                            (title, "bold" if here else ""))
+        row.no_wrap = True  # one line each: the list stays short and scannable
+        out.append(row)
+    if n > COVERAGE_SHOWN:
+        out.append(Text(f"  and {n - COVERAGE_SHOWN} more (> walks through them all)", style="dim"))
+    return out
+
+
+def article_parts(a: Article, highlight: list[str] | None = None,
+                  coverage: list[tuple[str, str, str]] | None = None) -> list[Text]:
+    """The article as paragraphs (title, meta, caption, other coverage, body, the page's related
+    links), each a Rich Text."""
     pattern = word_pattern(highlight or [])
 
     def mark(t: Text) -> Text:
@@ -145,6 +175,9 @@ def article_parts(a: Article, highlight: list[str] | None = None) -> list[Text]:
     for note in a.notes:
         if "expired" in note:
             parts.append(Text(f"⚠ {note}", style="yellow"))
+    if coverage:
+        parts.append(Text(""))
+        parts += coverage_parts(coverage)
     parts.append(Text(""))
     if not a.body:
         parts.append(Text("(no article text on this page)", style="dim italic"))
@@ -318,7 +351,12 @@ class Line:
 
 
 def paragraph_lines(part: Text, width: int) -> list[Line]:
-    """One paragraph wrapped to `width`, as lines that become Rich Text only when painted."""
+    """One paragraph wrapped to `width`, as lines that become Rich Text only when painted (a
+    `no_wrap` Text stays one line, cut with an ellipsis)."""
+    if part.no_wrap:
+        one = part.copy()
+        one.truncate(max(1, width), overflow="ellipsis")
+        return [Line(_NO_HEAD, one)]
     return [Line(_NO_HEAD, body, part.style) for body in _wrap_part(part, width)]
 
 

@@ -43,6 +43,7 @@ class Settings:
     sort: str = DEFAULT_SORT
     comment_sort: str = "score"
     unread_only: bool = False
+    grouped: bool = False  # the list groups each story with its coverage by other outlets
     resume: str | None = None  # the key of the story open when the app was last left (None: the list)
 
     @classmethod
@@ -56,6 +57,8 @@ class Settings:
             s.comment_sort = stored["comment_sort"]
         if isinstance(stored.get("unread_only"), bool):
             s.unread_only = stored["unread_only"]
+        if isinstance(stored.get("grouped"), bool):
+            s.grouped = stored["grouped"]
         if isinstance(stored.get("resume"), str):
             s.resume = stored["resume"] or None
         return s

@@ -309,8 +309,11 @@ async def test_picks_up_stories_imported_by_another_process(db_path, tmp_path):
         from reader.importer import import_paths
 
         import_paths(Store(db_path), [page])
-        await pilot.pause(0.3)  # the app looks for other processes' writes every watch_interval
-        await settle(pilot)
+        for _ in range(30):  # the app looks for other processes' writes every watch_interval
+            await pilot.pause(0.1)
+            await settle(pilot)
+            if "A brand new story" in [e.title for e in app.screen.query_one(StoryList).entries]:
+                break
         assert "A brand new story" in [e.title for e in app.screen.query_one(StoryList).entries]
 
 

@@ -65,8 +65,40 @@ async def _revision(pilot):
     await settle(pilot)
 
 
+async def _stats(pilot):
+    """What the votes say on 004 (19 comments): totals, tables and the two charts."""
+    await open_file(pilot, "004")
+    await pilot.press("3", "S")
+    await settle(pilot)
+
+
+async def _archive_stats(pilot):
+    await settle(pilot)
+    await pilot.press("S")
+    await settle(pilot)
+
+
+async def _grouped(pilot):
+    """The list grouped by coverage (C); where the screen is wide enough, a story open with
+    "Also covered by" under its title."""
+    await settle(pilot)
+    await pilot.press("C")
+    await settle(pilot)
+    await open_file(pilot, "001")
+    if pilot.app.screen.mode == "narrow":
+        await pilot.press("1")
+        await settle(pilot)
+
+
+async def _compare(pilot):
+    await open_file(pilot, "000")
+    await pilot.press("D")
+    await settle(pilot)
+
+
 SCREENS = {"list": _list, "article": _article, "comments": _comments, "search": _search, "help": _help,
-           "dense": _dense, "parent-quote": _parent_quote, "revision": _revision}
+           "dense": _dense, "parent-quote": _parent_quote, "revision": _revision, "stats": _stats,
+           "archive-stats": _archive_stats, "grouped": _grouped, "compare": _compare}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=_ids)

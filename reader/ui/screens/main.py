@@ -17,16 +17,19 @@ from reader.errors import ReaderError
 from reader.heap import long_lived_load
 from reader.listing import LIST_SORTS, SortedViews
 from reader.models import Article, StoryEntry
+from reader.render import date_label
 from reader.text import words
 from reader.threads_view import SORT_LABELS
+from reader.ui.screens.insight import CompareScreen, StatsScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.story_list import StoryList
-from reader.usecases import HEAD_ROWS, Position
+from reader.usecases import HEAD_ROWS, Position, Related, grouped
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from reader.compare import Comparison
     from reader.render import Change
     from reader.search.hits import Hit
     from reader.ui.host import ReaderHost
@@ -74,6 +77,16 @@ class MainScreen(Screen[None]):
                 tooltip="Widen the focused pane to the whole screen, and back"),
         Binding("E", "export", "Export", id="main.export", show=False,
                 tooltip="Export this story and its comments as Markdown (to the exports folder)"),
+        Binding("greater_than_sign", "next_related(1)", "Next related", id="main.next_related", show=False,
+                tooltip="Open the next story on the same news (another outlet's, or a follow-up)"),
+        Binding("less_than_sign", "next_related(-1)", "Related back", id="main.prev_related", show=False,
+                tooltip="Back along the related stories, to the one you started from"),
+        Binding("D", "compare", "Compare", id="main.compare", show=False,
+                tooltip="This story and a related one side by side: the facts each has that the other does not"),
+        Binding("S", "stats", "Stats", id="main.stats", show=False,
+                tooltip="What the votes say: this story's comments (from the list: the whole archive)"),
+        Binding("C", "toggle_grouped", "Group coverage", id="main.group", show=False,
+                tooltip="Group each story with other coverage of the same news in the list, and back"),
         Binding("q", "app.quit", "Quit", id="main.quit"),
     ]
 
@@ -102,6 +115,10 @@ class MainScreen(Screen[None]):
         self.zoomed = False
         self._tabs: list[tuple[int, int, str]] = []  # the header's pane tabs: (first cell, end, pane)
         self._counts: tuple[int, int] | None = None  # unread stories, read ones with new comments
+        self.open_related: list[Related] = []  # other coverage of the open story, the closest first
+        self._walk: tuple[str, list[str], int] | None = None  # > and <: (first story, its related keys, where)
+        self.grouped = False
+        self._related_map: dict[str, list[str]] | None = None  # every story's related keys (grouping)
 
     @property
     def reader_app(self) -> ReaderHost:
@@ -119,6 +136,7 @@ class MainScreen(Screen[None]):
         settings = self.reader_app.settings
         self.sort = settings.sort
         self.unread_only = settings.unread_only
+        self.grouped = settings.grouped
         self._resume = settings.resume
         self.query_one("#comments", CommentTree).sort = settings.comment_sort
         self._layout(self.size.width)
@@ -159,6 +177,8 @@ class MainScreen(Screen[None]):
         self.all_entries = entries
         self._sorted = SortedViews(entries)
         self.by_key = {e.key: e for e in entries}
+        if self.grouped:
+            self._load_related_map()
         self._refresh_list()
         if self._open_after_load and (entry := self.by_key.get(self._open_after_load)) is not None:
             self._open_after_load = None
@@ -196,7 +216,12 @@ class MainScreen(Screen[None]):
         if self.unread_only:
             # the story being read stays in the list until the reader goes back to it
             rows = [e for e in rows if e.fresh or (e is self.open_entry and self.active != "list")]
-        story_list.set_entries(rows, keep_key=keep_key)
+        children: frozenset[str] = frozenset()
+        if self.grouped and self._related_map is not None:
+            pairs = grouped(rows, self._related_map)
+            rows = [e for e, _ in pairs]
+            children = frozenset(e.key for e, depth in pairs if depth)
+        story_list.set_entries(rows, keep_key=keep_key, children=children)
         self._update_status(recount=True)
         # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
         self.reader_app.save_head(rows[:HEAD_ROWS], self.sort, self.bookmarked_only, len(self.all_entries))
@@ -223,6 +248,8 @@ class MainScreen(Screen[None]):
                 text.append(" · ★ only", style="yellow")
             if self.unread_only:
                 text.append(" · unread only", style="cyan")
+            if self.grouped:
+                text.append(" · grouped", style="cyan")
             if self.all_entries:
                 if self._counts is None:
                     self._counts = (sum(not e.read for e in self.all_entries),
@@ -358,24 +385,32 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _load_story(self, entry: StoryEntry, focus_comment: int | None, pane: str, resume: bool) -> None:
-        def load(r: Reader) -> tuple[Article, dict[int, Change], Position | None]:
+        def load(r: Reader) -> tuple[Article, dict[int, Change], Position | None, list[Related]]:
             article = r.open_story(entry)  # opening a story marks it read
-            return article, r.changes(entry, article), r.position(entry)
+            try:
+                related = r.related(entry, self.all_entries or None)
+            except ReaderError:  # derived data that cannot be rebuilt now: the story still opens
+                related = []
+            return article, r.changes(entry, article), r.position(entry), related
 
         try:
-            article, changes, position = self.reader_app.with_reader(load)
+            article, changes, position, related = self.reader_app.with_reader(load)
         except ReaderError as exc:
             self.app.notify(str(exc), title="Cannot open this story", severity="error", markup=False, timeout=10)
             return
         if position is not None and position.pane == "list" and not resume:
             position.pane = pane
-        self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane, changes, position)
+        self.app.call_from_thread(self.show_story, entry, article, focus_comment, pane, changes, position, related)
 
     def show_story(self, entry: StoryEntry, article: Article, focus_comment: int | None, pane: str,
-                   changes: dict[int, Change] | None = None, position: Position | None = None) -> None:
+                   changes: dict[int, Change] | None = None, position: Position | None = None,
+                   related: list[Related] | None = None) -> None:
         self.open_entry, self.open_article = entry, article
+        self.open_related = related or []
         self.query_one(StoryList).refresh_entry(entry.key)
-        self.query_one(ArticleView).show(article, self.search_terms)
+        self.query_one(ArticleView).show(article, self.search_terms,
+                                         [(r.entry.source or "web", date_label(r.entry), r.entry.title)
+                                          for r in self.open_related])
         tree = self.query_one(CommentTree)
         back_at = position.comment if position is not None and focus_comment is None else None
         tree.show(article, focus_comment=focus_comment if focus_comment is not None else back_at,
@@ -710,3 +745,138 @@ class MainScreen(Screen[None]):
         self._titles()
         self._update_status()
         self.reader_app.save_setting("comment_sort", event.sort)
+
+    # ---- related coverage, comparing, and what the votes say
+
+    @work(thread=True, exclusive=True, group="related-map")
+    def _load_related_map(self) -> None:
+        try:
+            links = self.reader_app.with_reader(lambda r: r.related_map())
+        except ReaderError as exc:
+            self.app.notify(str(exc), title="Cannot group the list", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._related_map_loaded, links)
+
+    def _related_map_loaded(self, links: dict[str, list[str]]) -> None:
+        self._related_map = links
+        if self.grouped:
+            self._refresh_list()
+
+    def action_toggle_grouped(self) -> None:
+        if self._loading():
+            return
+        self.grouped = not self.grouped
+        self.reader_app.save_setting("grouped", self.grouped)
+        if self.grouped and self._related_map is None:
+            self._load_related_map()
+        self._refresh_list()  # the status line says "grouped"; rows of other coverage are drawn under ↳
+
+    def action_next_related(self, step: int) -> None:
+        entry = self.open_entry
+        if entry is None:
+            self.notify("Open a story first: > walks through its coverage by other outlets.", timeout=3)
+            return
+        walk = self._walk
+        if walk is None or (walk[0] if walk[2] < 0 else walk[1][walk[2]]) != entry.key:
+            if step < 0:
+                self.notify("You are where you started (> goes to the next related story).", timeout=2)
+                return
+            if not self.open_related:
+                self.notify("No other story covers this one.", timeout=3)
+                return
+            walk = (entry.key, [r.entry.key for r in self.open_related], -1)
+        origin, keys, pos = walk
+        pos += step
+        if pos >= len(keys):
+            self.notify(f"That was the last of {len(keys)} related stories (< goes back).", timeout=3)
+            return
+        if pos < -1:
+            self.notify("You are where you started.", timeout=2)
+            return
+        target = self.by_key.get(origin if pos < 0 else keys[pos])
+        if target is None:  # deleted since
+            self._walk = (origin, keys, pos)
+            self.action_next_related(step)
+            return
+        self._walk = (origin, keys, pos)
+        story_list = self.query_one(StoryList)
+        if (row := story_list.index_of(target.key)) >= 0:
+            story_list.cursor = row
+        self.open_story(target, pane=self.active if self.active in ("article", "comments") else "article")
+        where = "back to the first story" if pos < 0 else f"related story {pos + 1} of {len(keys)}"
+        self.notify(f"{target.source or 'web'}: {where}", timeout=2)
+
+    def action_compare(self) -> None:
+        entry = self.open_entry
+        if entry is None or not self.open_related:
+            self.notify("Open a story that other outlets cover too: D compares it with one of them."
+                        if entry is None else "No other story covers this one: nothing to compare with.", timeout=3)
+            return
+        walk = self._walk
+        if walk is not None and walk[2] >= 0 and walk[1][walk[2]] == entry.key and (first := self.by_key.get(walk[0])):
+            left, others = first, [self.by_key[k] for k in walk[1] if k in self.by_key]
+            at = max(0, walk[2])
+        else:
+            left, others, at = entry, [r.entry for r in self.open_related], 0
+        self._compare(left, others, at, None)
+
+    @work(thread=True, exclusive=True, group="compare")
+    def _compare(self, left: StoryEntry, others: list[StoryEntry], at: int, screen: CompareScreen | None) -> None:
+        right = others[at]
+        try:
+            cmp = self.reader_app.with_reader(lambda r: r.compare(left, right))
+        except ReaderError as exc:
+            self.app.notify(str(exc), title="Cannot compare", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_compare, left, others, at, cmp, screen)
+
+    def _show_compare(self, left: StoryEntry, others: list[StoryEntry], at: int, cmp: Comparison,
+                      screen: CompareScreen | None) -> None:
+        from reader.charts import compare_columns
+
+        right = others[at]
+        title = Text.assemble(("Compare  ", "bold"), (left.source or "web", "bold cyan"), "  ", left.title[:60],
+                              ("  vs  ", "dim"), (right.source or "web", "bold magenta"), "  ", right.title[:60],
+                              (f"   ({at + 1} of {len(others)}: n/p)", "dim"))
+
+        def draw(width: int) -> list[Text]:
+            return compare_columns(cmp, width, f"{left.source or 'web'} · {left.id}", f"{right.source or 'web'} · {right.id}")
+
+        def other(step: int) -> None:
+            self._compare(left, others, (at + step) % len(others), self.app.screen)
+
+        if screen is not None and screen is self.app.screen:
+            screen.other = other
+            screen.show(title, draw)
+        else:
+            self.app.push_screen(CompareScreen(title, draw, other))
+
+    def action_stats(self) -> None:
+        if self.active in ("article", "comments") and self.open_entry is not None and self.open_article is not None:
+            self._story_stats(self.open_entry, self.open_article)
+        else:
+            self._archive_stats(self.all_entries or list(self.query_one(StoryList).entries))
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _story_stats(self, entry: StoryEntry, article: Article) -> None:
+        st = self.reader_app.with_reader(lambda r: r.story_stats(entry, article))
+
+        def draw(width: int) -> list[Text]:
+            from reader.charts import story_stats_lines
+
+            return story_stats_lines(st, width)
+
+        title = Text.assemble(("What the votes say  ", "bold"), entry.title, (f"  {entry.source or 'web'}", "dim"))
+        self.app.call_from_thread(self.app.push_screen, StatsScreen(title, draw))
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _archive_stats(self, entries: list[StoryEntry]) -> None:
+        st = self.reader_app.with_reader(lambda r: r.archive_stats(entries))
+
+        def draw(width: int) -> list[Text]:
+            from reader.charts import archive_stats_lines
+
+            return archive_stats_lines(st, width)
+
+        title = Text.assemble(("The archive at a glance  ", "bold"), (f"{len(entries):,} stories", "dim"))
+        self.app.call_from_thread(self.app.push_screen, StatsScreen(title, draw))

@@ -41,11 +41,15 @@ class ArticleView(LazyLineView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
+        self.coverage: list[tuple[str, str, str]] = []  # other outlets' stories on it: (outlet, date, title)
         self.parts: list[Text] = [PLACEHOLDER]
 
-    def show(self, article: Article | None, highlight: list[str] | None = None) -> None:
+    def show(self, article: Article | None, highlight: list[str] | None = None,
+             coverage: list[tuple[str, str, str]] | None = None) -> None:
         self.article = article
-        self.parts = article_parts(article, highlight or []) if article is not None else [PLACEHOLDER]
+        if coverage is not None or article is None:
+            self.coverage = coverage or []
+        self.parts = article_parts(article, highlight or [], self.coverage) if article is not None else [PLACEHOLDER]
         self.forget_layout()
         self.scroll_to(0, 0, animate=False)
         self.refresh()

@@ -52,13 +52,17 @@ class StoryList(LineView):
         self._rows: dict[str, int] = {}
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
         self._longest = 0  # the widest title (cells): rows take a third line when one needs it
+        self.child_keys: frozenset[str] = frozenset()  # rows shown as coverage of the story above (grouped)
         self.ROW_HEIGHT = 2
 
     # ---- data in (attributes down)
 
-    def set_entries(self, entries: list[StoryEntry], keep_key: str | None = None) -> None:
+    def set_entries(self, entries: list[StoryEntry], keep_key: str | None = None,
+                    children: frozenset[str] = frozenset()) -> None:
+        """The rows to show; `children`: keys of rows drawn as coverage of the story above."""
         old = self.current
         self.entries = entries
+        self.child_keys = children
         self._longest = _longest_title(entries)
         self._rows = {e.key: i for i, e in enumerate(entries)}
         key = keep_key or (old.key if old else None)
@@ -97,17 +101,19 @@ class StoryList(LineView):
     def line_text(self, index: int, width: int) -> Text:
         row = index // self.ROW_HEIGHT
         e = self.entries[row]
-        ck = (e.key, width, e.read, e.bookmarked, e.hash, e.seen, self.ROW_HEIGHT)
+        child = e.key in self.child_keys
+        ck = (e.key, width, e.read, e.bookmarked, e.hash, e.seen, self.ROW_HEIGHT, child)
         lines = self._row_cache.get(ck)
         if lines is None:  # the lines of a row are built together: cache them for the others
             if len(self._row_cache) > 512:
                 self._row_cache.clear()
-            lines = self._row_cache[ck] = story_lines(e, width, self.ROW_HEIGHT)
+            lines = self._row_cache[ck] = story_lines(e, width, self.ROW_HEIGHT, child)
         return lines[index % self.ROW_HEIGHT]
 
     def line_key(self, index: int, width: int) -> Hashable:
         e = self.entries[index // self.ROW_HEIGHT]
-        return (e.key, e.hash, e.read, e.bookmarked, e.seen, index % self.ROW_HEIGHT, self.ROW_HEIGHT, width)
+        return (e.key, e.hash, e.read, e.bookmarked, e.seen, index % self.ROW_HEIGHT, self.ROW_HEIGHT, width,
+                e.key in self.child_keys)
 
     def line_style(self, index: int) -> Style | None:
         if index // self.ROW_HEIGHT == self.cursor:

@@ -1,0 +1,412 @@
+"""Related coverage: which stories are about the same news story (fingerprints linked at import,
+kept under related/, rebuilt when missing or damaged), the list's grouping, and side-by-side
+comparison."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.cli import cli
+from reader.compare import compare
+from reader.models import Article, Block, Comment, StoryEntry
+from reader.parsing import parse_file
+from reader.related import FINGERPRINT_SIZE, THRESHOLD, fingerprint, fingerprint_text, stop_words
+from reader.store import Store
+from reader.usecases import Reader, grouped
+
+from conftest import SEEDS
+
+PAGES = Path(__file__).parent / "pages" / "related"
+FOLLOWUP = "jt_ishiba_trump_followup.txt"
+UNRELATED = ("jt_crime_tokyo.txt", "sports_result.txt", "trump_tariffs_canada.txt")
+SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
+ALL_FILES = [SEEDS / n for n in SEED_FILES] + sorted(PAGES.glob("*.txt"))
+PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def name_of(e: StoryEntry) -> str:
+    return Path(e.file or "").name
+
+
+def imported(db_path: Path, files=None) -> tuple[Reader, dict[str, StoryEntry]]:
+    """A fresh database with the given pages (default: the seeds and the crafted pages) in one import."""
+    r = Reader.open(db_path, seed=False)
+    results = r.import_pages([str(f) for f in (files or ALL_FILES)])
+    assert [x.status for x in results] == ["new"] * len(results), results
+    return r, {name_of(e): e for e in r.stories()}
+
+
+def pairs(links: dict[str, list[list[object]]]) -> dict[tuple[str, str], float]:
+    return {(a, str(b)): float(s) for a, lst in links.items() for b, s in lst}  # type: ignore[arg-type]
+
+
+def related_names(r: Reader, e: StoryEntry) -> set[str]:
+    return {name_of(x.entry) for x in r.related(e)}
+
+
+# ---- the seeds and the crafted pages
+
+
+def test_seeds_and_followup_are_linked_and_other_subjects_are_not(db_path):
+    r, by_name = imported(db_path)
+    assert len(by_name) == 9
+    story_names = set(SEED_FILES) | {FOLLOWUP}
+    for name in story_names:
+        found = r.related(by_name[name])
+        assert {name_of(x.entry) for x in found} == story_names - {name}, name
+        scores = [x.score for x in found]
+        assert all(THRESHOLD <= s <= 1 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+    for name in UNRELATED:
+        assert r.related(by_name[name]) == [], name
+    listed = {name_of(x.entry) for e in by_name.values() for x in r.related(e)}
+    assert not listed & set(UNRELATED)
+    # The links are symmetric, with one score per pair.
+    p = pairs(r.store.related_links())
+    assert all(p[(b, a)] == s for (a, b), s in p.items())
+
+
+def test_related_json_via_cli(db_path):
+    _r, by_name = imported(db_path)
+    id_to_name = {e.id: n for n, e in by_name.items()}
+    for name, e in by_name.items():
+        d = json.loads(run("related", e.id, "--json").output)
+        assert (d["id"], d["key"], d["title"]) == (e.id, e.key, e.title)
+        rel = d["related"]
+        for x in rel:
+            assert set(x) == {"id", "key", "title", "source", "published", "score"}
+            assert 0 < x["score"] <= 1
+            assert x["key"] == by_name[id_to_name[x["id"]]].key
+        assert [x["score"] for x in rel] == sorted((x["score"] for x in rel), reverse=True)
+        got = {id_to_name[x["id"]] for x in rel}
+        if name in UNRELATED:
+            assert got == set()
+        else:
+            assert got == (set(SEED_FILES) | {FOLLOWUP}) - {name}
+    text = run("related", by_name["sports_result.txt"].id).output
+    assert "No related stories" in text
+
+
+def test_related_unknown_id_is_one_line_error(db_path):
+    imported(db_path, [SEEDS / SEED_FILES[0]])
+    r = run("related", "99999", ok=False)
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert r.stderr.strip().count("\n") == 0 and "no story" in r.stderr
+
+
+# ---- incremental, persisted, rebuilt
+
+
+def test_incremental_import_links_the_same_pairs_as_one_batch(tmp_path):
+    batch, _ = imported(tmp_path / "batch")
+    one = Reader.open(tmp_path / "one", seed=False)
+    for f in ALL_FILES:
+        assert [x.status for x in one.import_pages([str(f)])] == ["new"]
+    assert set(pairs(one.store.related_links())) == set(pairs(batch.store.related_links()))
+
+
+
+def test_incremental_import_scores_equal_one_batch(tmp_path):
+    batch, _ = imported(tmp_path / "batch")
+    one = Reader.open(tmp_path / "one", seed=False)
+    for f in ALL_FILES:
+        one.import_pages([str(f)])
+    want = pairs(batch.store.related_links())
+    got = pairs(one.store.related_links())
+    assert set(got) == set(want)
+    assert all(got[k] == pytest.approx(want[k], abs=1e-3) for k in want)
+
+
+def test_links_persist_for_a_new_store_on_the_same_folder(db_path, monkeypatch):
+    r, _ = imported(db_path)
+    links = r.store.related_links()
+    assert {p.name for p in (db_path / "related").iterdir()} >= {"links.json", "related.json", "related.npz"}
+
+    def never(self):
+        raise AssertionError("the stored links should be read, not computed again")
+
+    monkeypatch.setattr(Store, "_compute_related", never)
+    again = Reader(Store(db_path))
+    assert again.store.related_links() == links
+    e = {name_of(x): x for x in again.stories()}["000_96de06f45ee66ae5.txt"]
+    assert related_names(again, e) == (set(SEED_FILES) | {FOLLOWUP}) - {name_of(e)}
+    assert again.notices() == []
+
+
+def test_missing_related_folder_is_rebuilt(db_path):
+    r, by_name = imported(db_path)
+    links = r.store.related_links()
+    shutil.rmtree(db_path / "related")
+    fresh = Reader(Store(db_path))
+    e = by_name[FOLLOWUP]
+    assert related_names(fresh, fresh.story(e.id)) == set(SEED_FILES)
+    assert pairs(fresh.store.related_links()) == pytest.approx(pairs(links), abs=1e-3)
+    assert any("linked the stories again" in n for n in fresh.notices())
+    assert (db_path / "related" / "links.json").exists()
+
+
+def test_garbage_links_file_is_rebuilt(db_path):
+    r, _ = imported(db_path)
+    links = r.store.related_links()
+    (db_path / "related" / "links.json").write_bytes(b"\x00{not json at all")
+    fresh = Reader(Store(db_path))
+    assert fresh.store.related_links() == links
+    assert json.loads((db_path / "related" / "links.json").read_bytes())["links"] == links
+
+
+def test_garbage_arrays_are_reported_and_rebuilt_by_doctor(db_path):
+    r, by_name = imported(db_path)
+    links = r.store.related_links()
+    (db_path / "related" / "related.npz").write_bytes(b"garbage" * 50)
+    assert Reader(Store(db_path)).store.related_links() == links  # the app reads links.json only
+    bad = run("doctor", ok=False)
+    assert bad.exit_code == 1 and "related" in bad.output
+    fixed = run("doctor", "--rebuild")
+    assert "linked related coverage again" in fixed.output
+    assert run("doctor").exit_code == 0
+    again = Reader(Store(db_path))
+    assert pairs(again.store.related_links()) == pytest.approx(pairs(links), abs=1e-3)
+    assert related_names(again, again.story(by_name[FOLLOWUP].id)) == set(SEED_FILES)
+
+
+def test_an_import_after_damage_links_with_the_whole_archive(db_path):
+    imported(db_path, [SEEDS / n for n in SEED_FILES] + [PAGES / n for n in UNRELATED])
+    (db_path / "related" / "related.npz").write_bytes(b"garbage" * 50)
+    fresh = Reader(Store(db_path))
+    assert [x.status for x in fresh.import_pages([str(PAGES / FOLLOWUP)])] == ["new"]
+    assert any("damaged" in n for n in fresh.notices())
+    by_name = {name_of(e): e for e in fresh.stories()}
+    assert related_names(fresh, by_name[FOLLOWUP]) == set(SEED_FILES)
+    for name in SEED_FILES:
+        assert FOLLOWUP in related_names(fresh, by_name[name])
+    assert all(fresh.related(by_name[n]) == [] for n in UNRELATED)
+
+
+def test_deleted_stories_are_left_out(db_path):
+    r, by_name = imported(db_path)
+    gone = by_name["002_91986847445cdae3.txt"]
+    r.delete([gone])
+    for name in (set(SEED_FILES) | {FOLLOWUP}) - {name_of(gone)}:
+        e = r.story(by_name[name].id)
+        assert related_names(r, e) == (set(SEED_FILES) | {FOLLOWUP}) - {name, name_of(gone)}
+    d = json.loads(run("related", by_name[FOLLOWUP].id, "--json").output)
+    assert gone.id not in {x["id"] for x in d["related"]}
+    assert len(d["related"]) == 4
+    # Importing its page again brings it back, linked as before.
+    r.import_pages([str(SEEDS / name_of(gone))])
+    assert name_of(gone) in related_names(r, r.story(by_name[FOLLOWUP].id))
+
+
+def test_reimporting_a_changed_page_keeps_its_links(db_path, tmp_path):
+    r, by_name = imported(db_path)
+    before = pairs(r.store.related_links())
+    name = "000_96de06f45ee66ae5.txt"
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    marker = "Login to leave a comment"
+    assert marker in text
+    extra = "Another summit, another photo opportunity for the two of them.\n\n3 ( +4 / -1 )\n\n"
+    (tmp_path / "later").mkdir()
+    changed = tmp_path / "later" / name
+    changed.write_text(text.replace(marker, extra + marker, 1), encoding="utf-8")
+    assert [x.status for x in r.import_pages([str(changed)])] == ["updated"]
+    e = r.story(by_name[name].id)
+    assert e.key == by_name[name].key and e.comments == by_name[name].comments + 1
+    assert related_names(r, e) == (set(SEED_FILES) | {FOLLOWUP}) - {name}
+    for other in (set(SEED_FILES) | {FOLLOWUP}) - {name}:
+        assert name in related_names(r, r.story(by_name[other].id))
+    after = pairs(r.store.related_links())
+    assert set(after) == set(before)
+    assert all(after[k] == pytest.approx(before[k], abs=1e-3) for k in before)
+
+
+# ---- fingerprints
+
+
+def test_seed_fingerprint_keeps_names_and_drops_common_words():
+    art = parse_file(SEEDS / "000_96de06f45ee66ae5.txt")
+    fp = fingerprint(art)
+    words = [w for w, _ in fp]
+    assert "ishiba" in words and "trump" in words
+    assert not {"the", "said", "and", "would"} & set(words)
+    assert not set(words) & stop_words()
+    assert 0 < len(fp) <= FINGERPRINT_SIZE
+    assert fp == sorted(fp, key=lambda x: (-x[1], x[0]))
+    # A name outranks a common word of the story.
+    assert words.index("ishiba") < words.index("government")
+
+
+def test_a_name_outweighs_a_common_word_used_as_often():
+    fp = dict(fingerprint_text("", ["Officials met Ishiba about the meeting. Later Ishiba held the meeting again."]))
+    assert fp["ishiba"] > fp["meeting"]
+    assert "the" not in fp and "about" not in fp
+    # Capitalised only because it starts a sentence: not a name.
+    fp = dict(fingerprint_text("", ["Meeting planners met Ishiba. Meeting rooms were booked for Ishiba."]))
+    assert fp["ishiba"] > fp["meeting"]
+
+
+def test_fingerprint_ignores_comments_and_caps_its_size():
+    body = [" ".join(f"zq{a}{b}x" for a in "abcdefghij" for b in "klmnopqrst")]  # 100 distinct words
+    plain = Article(file=None, layout="generic", title="Quarterly figures", body=body)
+    chatty = Article(file=None, layout="generic", title="Quarterly figures", body=body,
+                     comments=[Comment(id=1, blocks=[Block(text="Zanzibarian zanzibarian zanzibarian")], up=5, down=1)])
+    assert len(fingerprint(plain)) == FINGERPRINT_SIZE
+    assert fingerprint(chatty) == fingerprint(plain)
+    assert "zanzibarian" not in dict(fingerprint(chatty))
+
+
+@pytest.mark.parametrize("title,body", [("?!… — …", []), ("...", ["", "   "]), ("¿¡", ["!!! ???", "— … —"]), ("", [])])
+def test_fingerprint_of_nothing_is_empty(title, body):
+    assert fingerprint(Article(file=None, layout="generic", title=title, body=body)) == []
+
+
+@PROPS
+@given(st.text(), st.lists(st.text(), max_size=6))
+def test_fingerprint_never_crashes_and_stays_well_formed(title, body):
+    fp = fingerprint_text(title, body)
+    assert len(fp) <= FINGERPRINT_SIZE
+    words = [w for w, _ in fp]
+    assert len(set(words)) == len(words)
+    assert not set(words) & stop_words()
+    assert all(w > 0 for _, w in fp)
+    assert fp == sorted(fp, key=lambda x: (-x[1], x[0]))
+
+
+# ---- the list grouped by news story
+
+
+def rows(*keys: str) -> list[StoryEntry]:
+    return [StoryEntry(id=i + 1, key=k, title=k.upper()) for i, k in enumerate(keys)]
+
+
+def test_grouped_puts_coverage_under_the_first_story_of_its_group():
+    lst = rows("a", "b", "c", "d", "e", "f")
+    related = {"a": ["e", "c"], "c": ["a", "e"], "e": ["a", "c"], "b": ["f"], "f": ["b"], "zz": ["a"],
+               "d": ["gone"]}
+    out = [(e.key, depth) for e, depth in grouped(lst, related)]
+    assert out == [("a", 0), ("c", 1), ("e", 1), ("b", 0), ("f", 1), ("d", 0)]
+
+
+def test_grouped_without_links_keeps_the_list():
+    lst = rows("x", "y", "z")
+    assert [(e.key, d) for e, d in grouped(lst, {})] == [("x", 0), ("y", 0), ("z", 0)]
+    assert grouped([], {"x": ["y"]}) == []
+
+
+@PROPS
+@given(st.integers(0, 12).flatmap(lambda n: st.tuples(
+    st.permutations(list(range(n))),
+    st.dictionaries(st.integers(0, n + 2), st.lists(st.integers(0, n + 2), max_size=5, unique=True), max_size=n + 2))))
+def test_grouped_shows_each_story_once(case):
+    """Any link map (asymmetric, self links, keys not in the list; each story's links unique, as
+    the store keeps them)."""
+    order, rel = case
+    lst = rows(*(f"k{i}" for i in order))
+    related = {f"k{a}": [f"k{b}" for b in bs] for a, bs in rel.items()}
+    out = grouped(lst, related)
+    assert sorted(e.key for e, _ in out) == sorted(e.key for e in lst)
+    pos = {e.key: i for i, e in enumerate(lst)}
+    heads = [e.key for e, d in out if d == 0]
+    assert [pos[k] for k in heads] == sorted(pos[k] for k in heads)
+    head = None
+    last = -1
+    for e, depth in out:
+        assert depth in (0, 1)
+        if depth == 0:
+            head, last = e.key, -1
+            continue
+        assert head is not None and e.key in related.get(head, [])
+        assert pos[e.key] > last  # a group's coverage in the list's order
+        last = pos[e.key]
+
+
+# ---- side by side
+
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def consistent(cmp, left_n: int, right_n: int) -> None:
+    assert cmp.only_left == sum(not s.shared for s in cmp.left)
+    assert cmp.only_right == sum(not s.shared for s in cmp.right)
+    assert cmp.shared == sum(s.shared for s in cmp.left)
+    assert cmp.only_left + cmp.shared == len(cmp.left)
+    for mine, other_n, theirs in ((cmp.left, right_n, cmp.right), (cmp.right, left_n, cmp.left)):
+        for s in mine:
+            assert (s.match is None) == (not s.shared)
+            if s.shared:
+                assert 0 <= s.match < other_n and theirs[s.match].shared
+
+
+def test_compare_two_seeds_loses_no_words_and_counts_agree():
+    a = parse_file(SEEDS / "000_96de06f45ee66ae5.txt")
+    b = parse_file(SEEDS / "001_9f18f2c2c6becd2c.txt")
+    cmp = compare(a, b)
+    for side, art in ((cmp.left, a), (cmp.right, b)):
+        assert WORD.findall("".join(s.text + " " for s in side)) == WORD.findall(" ".join(art.body))
+        assert all(s.text.strip() for s in side)
+    assert len(cmp.left) > 5 and len(cmp.right) > 3
+    consistent(cmp, len(cmp.left), len(cmp.right))
+    assert 0 < cmp.shared < len(cmp.left) and 0 < cmp.only_right < len(cmp.right)
+
+
+
+def test_compare_sentences_keep_every_character():
+    body = ['Ishiba said he hopes to meet Trump "as early as possible." The program was recorded Wednesday.',
+            "He flew to Washington (via Seattle.) Talks began on Friday."]
+    art = Article(file=None, layout="generic", title="T", body=body)
+    cmp = compare(art, art)
+    assert "".join("".join(s.text for s in cmp.left).split()) == "".join("".join(body).split())
+
+
+def test_compare_copied_sentence_is_shared_and_another_subject_is_not():
+    a = parse_file(SEEDS / "000_96de06f45ee66ae5.txt")
+    b = parse_file(SEEDS / "001_9f18f2c2c6becd2c.txt")
+    copied = "The Osaka aquarium will reopen its penguin pavilion next spring after a costly renovation."
+    giraffe = "A baby giraffe named Kiko was born at the Sapporo zoo, delighting keepers who had waited fifteen months."
+    left = Article(file=None, layout="generic", title="L", body=[*a.body[:3], copied, *a.body[3:], giraffe])
+    right = Article(file=None, layout="generic", title="R", body=[*b.body[:2], copied, *b.body[2:]])
+    cmp = compare(left, right)
+    consistent(cmp, len(cmp.left), len(cmp.right))
+    lt = {s.text: s for s in cmp.left}
+    rt = [s.text for s in cmp.right]
+    assert lt[copied].shared and cmp.right[lt[copied].match].text == copied
+    assert cmp.right[rt.index(copied)].shared
+    assert not lt[giraffe].shared and lt[giraffe].match is None
+    same = compare(a, a)
+    assert all(s.shared for s in same.left + same.right) and same.only_left == same.only_right == 0
+
+
+def test_compare_json_via_cli(db_path):
+    _r, by_name = imported(db_path, [SEEDS / n for n in SEED_FILES])
+    a, b = by_name["000_96de06f45ee66ae5.txt"], by_name["001_9f18f2c2c6becd2c.txt"]
+    d = json.loads(run("compare", a.id, b.id, "--json").output)
+    assert {"left", "right", "only_left", "only_right", "shared"} <= set(d)
+    assert d["only_left"] == sum(not s["shared"] for s in d["left"])
+    assert d["only_right"] == sum(not s["shared"] for s in d["right"])
+    assert d["shared"] == sum(s["shared"] for s in d["left"])
+    left_body = parse_file(SEEDS / name_of(a)).body
+    assert WORD.findall(" ".join(s["text"] for s in d["left"])) == WORD.findall(" ".join(left_body))
+    assert run("compare", a.id, "99999", ok=False).exit_code != 0
+
+
+
+def test_compare_json_says_which_stories_were_compared(db_path):
+    _r, by_name = imported(db_path, [SEEDS / n for n in SEED_FILES])
+    a, b = by_name["000_96de06f45ee66ae5.txt"], by_name["001_9f18f2c2c6becd2c.txt"]
+    out = run("compare", a.id, b.id, "--json").output
+    assert a.title in out and b.title in out

@@ -104,13 +104,13 @@ def keystrokes(queries: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- reader
 
 
-def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, float]:
+def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, float, float]:
     """`reader import` of `pages` into a fresh `db` (or the one there) in a subprocess: (seconds,
-    peak RSS in MB)."""
+    peak RSS in MB, seconds of it spent linking related stories)."""
     if fresh:
         shutil.rmtree(db, ignore_errors=True)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", str(pages)],
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", "--timings", str(pages)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     rss = PeakRSS(proc.pid)
     _, err = proc.communicate()
@@ -118,7 +118,8 @@ def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, f
     peak = rss.stop()
     if proc.returncode != 0:
         raise SystemExit(f"reader import failed: {err.decode()[-500:]}")
-    return elapsed, peak
+    m = re.search(rb"related_s=([0-9.]+)", err)
+    return elapsed, peak, float(m.group(1)) if m else float("nan")
 
 
 VOTE_LINE = re.compile(r"^(-?\d+) \( \+(\d+) / -(\d+) \)$", re.M)
@@ -148,21 +149,38 @@ def changed_pages(pages: Path, out: Path, share: float = 0.1, seed: int = 7) -> 
     return len(picked)
 
 
+def related_memory(db: Path) -> dict:
+    """What the related-stories index costs in memory when an import loads it (in a fresh
+    process: RSS before and after loading it), and how many stories it linked."""
+    script = ("import sys, json, psutil; from pathlib import Path; p = psutil.Process(); before = p.memory_info().rss;"
+              "from reader.store import related_files; got = related_files.load(Path(sys.argv[1]) / 'related');"
+              "idx = got[0] if got else None;"
+              "print(json.dumps({'rss': (p.memory_info().rss - before) / 2**20, 'linked': len(idx.links) if idx else 0}))")
+    r = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    if r.returncode != 0:
+        return {"related_index_mb": float("nan"), "related_linked_stories": float("nan")}
+    d = json.loads(r.stdout)
+    return {"related_index_mb": d["rss"], "related_linked_stories": d["linked"]}
+
+
 def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     from reader.listing import LIST_SORTS, sort_entries
     from reader.store import Store
 
     size_mb = dir_size(pages) / 2**20
-    elapsed, peak = timed_import(pages, db)
+    elapsed, peak, linking = timed_import(pages, db)
     out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
-                 "import_peak_rss_mb": peak, "db_mb_before_reimport": dir_size(db) / 2**20}
+                 "import_peak_rss_mb": peak, "db_mb_before_reimport": dir_size(db) / 2**20,
+                 "related_link_s": linking, "related_link_share": linking / elapsed,
+                 "related_mb_disk": dir_size(db / "related") / 2**20 if (db / "related").exists() else 0.0}
+    out.update(related_memory(db))
     # Stories followed over time: 10% of the archive seen again, votes moved and comments added.
     # Start-up, memory and search below are measured on the archive after this.
     later = pages.parent / f"{pages.name}-later"
     m = changed_pages(pages, later)
-    elapsed, peak = timed_import(later, db, fresh=False)
+    elapsed, peak, linking = timed_import(later, db, fresh=False)
     out.update(reimport_pages=m, reimport_s=elapsed, reimport_pages_per_s=m / elapsed, reimport_peak_rss_mb=peak,
-               db_mb=dir_size(db) / 2**20)
+               reimport_related_link_s=linking, db_mb=dir_size(db) / 2**20)
 
     probes = []
     for _ in range(1 if quick else 3):
@@ -293,6 +311,10 @@ ROWS = [
     ("import_pages_per_s", "import (pages/s)", "{:,.0f}"),
     ("import_mb_per_s", "import (MB/s)", "{:,.1f}"),
     ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}"),
+    ("related_link_s", "related linking during import (s)", "{:.2f}"),
+    ("related_link_share", "related linking share of import", "{:.1%}"),
+    ("related_index_mb", "related index in memory (MB)", "{:,.1f}"),
+    ("related_mb_disk", "related index on disk (MB)", "{:,.1f}"),
     ("reimport_pages_per_s", "re-import 10% changed (pages/s)", "{:,.0f}"),
     ("reimport_peak_rss_mb", "re-import peak RSS (MB)", "{:,.0f}"),
     ("db_mb", "database on disk (MB)", "{:,.0f}"),
@@ -301,7 +323,7 @@ ROWS = [
     ("open_500_s", "open 500-comment story (ms)", "ms"),
     ("search_p50_ms", "search p50 per keystroke (ms)", "{:.1f}"),
     ("search_p95_ms", "search p95 per keystroke (ms)", "{:.1f}"),
-    *[(f"sort_{k}_ms", f"sort by {k} (ms)", "{:.1f}") for k in ("votes", "score", "comments", "date", "title")],
+    *[(f"sort_{k}_ms", f"sort by {k} (ms)", "{:.1f}") for k in ("votes", "score", "comments", "controversy", "date", "title")],
     ("bookmark_ms", "bookmark write (ms)", "{:.2f}"),
     ("app_rss_start_mb", "app RSS after start (MB)", "{:,.0f}"),
     ("app_rss_after_20_searches_mb", "app RSS after 20 searches (MB)", "{:,.0f}"),

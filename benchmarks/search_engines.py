@@ -110,7 +110,7 @@ def corpus(workdir: Path, n: int, seed: int, reuse: list[Path]) -> Path:
 
 
 def bench_hand(pages: Path, db: Path, n: int) -> dict:
-    elapsed, peak = timed_import(pages, db)
+    elapsed, peak, _ = timed_import(pages, db)
     index_b = dir_size(db / "search") if (db / "search").exists() else 0
     return {"import_s": elapsed, "pages_per_s": n / elapsed, "import_peak_rss_mb": peak,
             "index_mb": mb(index_b), "rest_of_db_mb": mb(dir_size(db) - index_b),

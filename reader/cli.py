@@ -103,11 +103,18 @@ IMPORT_LOOKS: dict[str, dict[str, Any]] = {"new": {"fg": "green"}, "updated": {"
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--force", is_flag=True, help="Import pages that do not look like news pages too.")
 @click.option("--verbose", "-v", is_flag=True, help="A line per page even on a terminal (instead of a progress bar).")
+@click.option("--timings", is_flag=True, help="Say on stderr where the import's time went (the benchmark reads it).")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool, force: bool, verbose: bool) -> None:
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool, force: bool, verbose: bool,
+               timings: bool) -> None:
     """Import pages: files (.txt, .html), folders of them, http(s) URLs, or - for a page on stdin."""
     reader = _reader(ctx, seed=False)  # importing never adds the demo pages
+    started = time.perf_counter()
     results = _run_import(lambda **kw: reader.import_pages(paths, force=force, **kw), as_json, verbose)
+    if timings:
+        total = time.perf_counter() - started
+        t = reader.store.timings
+        click.echo("timings: " + " ".join(f"{k}={v:.3f}" for k, v in {"total_s": total, **t}.items()), err=True)
     if sum(r.status == "error" for r in results):
         sys.exit(1)
 

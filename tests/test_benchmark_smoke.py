@@ -13,7 +13,8 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "open_500_s", "open_500_comments", "search_p50_ms", "search_p95_ms", "sort_votes_ms", "sort_score_ms",
           "sort_comments_ms", "sort_date_ms", "sort_title_ms", "bookmark_ms", "app_rss_start_mb",
           "app_rss_after_20_searches_mb", "reimport_pages", "reimport_s", "reimport_pages_per_s",
-          "reimport_peak_rss_mb", "db_mb_before_reimport")
+          "reimport_peak_rss_mb", "db_mb_before_reimport", "related_link_s", "related_link_share",
+          "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -32,6 +33,8 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert 0 < res["first_paint_s"] <= res["list_ready_s"]
         assert res["app_rss_start_mb"] > 20  # a Python process with Textual loaded, measured
         assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
+        assert 0 < res["related_link_s"] < res["import_s"]  # linking is timed, and is part of the import
+        assert 0 < res["related_link_share"] < 1 and res["related_mb_disk"] > 0
     # Five times the pages: a bigger database, and more time to import it.
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]

@@ -62,6 +62,7 @@ class Store:
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
+        self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
 
     # ---- files and locking
 
@@ -317,12 +318,16 @@ class Store:
             info["search"] = self._add_to_search(info.get("search", []),
                                                  [(doc_ids[k], k, p.search) for k, p in fresh.items()])
             placed = self._place(info, list(fresh.values()), doc_ids)
+            t0 = time.perf_counter()
             related = self._related_for_import(info["seq"] - 1)
             self._related = None  # changed in place below: not the state of any import until saved
             related.add([(k, p.related) for k, p in fresh.items()])
+            self.timings["related_s"] += time.perf_counter() - t0
             self._commit(info, fresh, placed, by_key, doc_ids, now)
             self.search_files().drop_unlisted(info["search"])
+            t0 = time.perf_counter()
             self._save_related(related, info["seq"])
+            self.timings["related_s"] += time.perf_counter() - t0
             return results
 
     def _merge_updates(self, fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],

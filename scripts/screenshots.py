@@ -64,6 +64,29 @@ async def new_comments(pilot):
     await pilot.press("3", "right_square_bracket")
 
 
+async def coverage(pilot):
+    """The list grouped by coverage (C), a story open with "Also covered by" under its title."""
+    await settle(pilot)
+    await pilot.press("C")
+    await settle(pilot)
+    await open_file(pilot, "001")
+
+
+async def story_stats(pilot):
+    await open_file(pilot, "003")
+    await pilot.press("3", "S")
+
+
+async def archive_stats(pilot):
+    await settle(pilot)
+    await pilot.press("S")
+
+
+async def compare(pilot):
+    await open_file(pilot, "000")
+    await pilot.press("D")
+
+
 SHOTS = [
     ("list-article", (160, 48), list_article),
     ("comments-thread", (160, 48), comments),
@@ -71,6 +94,10 @@ SHOTS = [
     ("help", (120, 40), help_),
     ("narrow-comments", (80, 24), narrow),
     ("new-comments", (160, 48), new_comments, True),
+    ("coverage", (160, 48), coverage),
+    ("story-stats", (120, 40), story_stats),
+    ("archive-stats", (120, 40), archive_stats),
+    ("compare", (120, 40), compare),
 ]
 
 

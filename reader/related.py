@@ -17,6 +17,7 @@ even compared.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -34,8 +35,6 @@ THRESHOLD = 0.45  # cosine at or above which two stories are linked (seeds: 0.65
 MAX_LINKS = 12  # per story, the closest kept
 BODY_CHARS = 6000  # the lead of the body is where a news story says what it is about
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 
 _STOPWORDS = """
 a about above across after afterwards again against all almost alone along already also although always am
@@ -73,45 +72,55 @@ def fingerprint(article: Article) -> list[tuple[str, float]]:
 
 
 def fingerprint_text(title: str, body: Iterable[str]) -> list[tuple[str, float]]:
-    counts: Counter[str] = Counter()
-    named: set[str] = set()
-    in_title: set[str] = set()
-    text = ""
+    """The work is done by regular expressions over the whole text and set algebra on distinct
+    words (a word-by-word Python loop cost ~4 ms a page; this ~0.3 ms)."""
+    text, size = [], 0
     for para in body:
-        if len(text) >= BODY_CHARS:
+        if size >= BODY_CHARS:
             break
-        text += para[: BODY_CHARS - len(text)] + "\n"
-    for part, is_title in ((title, True), (text, False)):
-        start = True
-        for m in _TOKEN.finditer(part):
-            raw = m.group()
-            word = raw.casefold().replace("’", "'")
-            if "'" in word:
-                word = word.split("'", 1)[0]
-            before = part[max(0, m.start() - 3):m.start()]
-            sentence_start = start or bool(_SENTENCE_END.search(before)) or "\n" in before
-            start = False
-            if (len(word) < 3 and not _DIGITS.search(word)) or word in _STOP:
-                continue
-            if word.isdigit() and len(word) not in (2, 4):
-                continue  # a stray count; years and days of the month stay
-            counts[word] += 1
-            if is_title:
-                in_title.add(word)
-            elif raw[:1].isupper() and not sentence_start:
-                named.add(word)
+        text.append(para[: BODY_CHARS - size])
+        size += len(text[-1]) + 1
+    body_text = "\n".join(text)
+    counts = Counter(_words(body_text))
+    title_words = set(_words(title))
+    counts.update(title_words)
+    # A name: a capitalised word in mid-sentence (after a small word, a figure or a comma).
+    named = {w.casefold() for w in _NAMED.findall(body_text)}
+    # Only a word seen twice, a name, a title word or a figure can outweigh the rest (weight 1):
+    # the others are looked at only when these are too few.
+    heavy = {w for w, n in counts.items() if n > 1} | named | title_words | {w for w in counts if not w.isalpha()}
+    pool = heavy - _STOP
+    if len(pool) < FINGERPRINT_SIZE:
+        pool = counts.keys() - _STOP
     weighted = []
-    for word, n in counts.items():
-        w = 1.0 + math.log(n)
+    for word in pool:
+        if word not in counts:
+            continue
+        if len(word) < 3 and not word.isdigit():
+            continue
+        digits = word.isdigit()
+        if digits and len(word) not in (2, 4):
+            continue  # a stray count; years and days of the month stay
+        w = 1.0 + math.log(counts[word])
         if word in named:
-            w *= 2.0  # a name: who and where the story is about
-        if word in in_title:
+            w *= 2.0  # who and where the story is about
+        if word in title_words:
             w *= 1.6
-        if _DIGITS.search(word):
+        if digits or _DIGITS.search(word):
             w *= 1.3  # a date or a figure
-        weighted.append((word, round(w, 3)))
-    weighted.sort(key=lambda x: (-x[1], x[0]))
-    return weighted[:FINGERPRINT_SIZE]
+        weighted.append((-w, word))
+    top = heapq.nsmallest(FINGERPRINT_SIZE, weighted)  # the heaviest; ties in alphabetical order
+    return [(word, round(-w, 3)) for w, word in top]
+
+
+_WORDS = re.compile(r"\w+")
+_NAMED = re.compile(r"(?<=[a-z0-9,] )[A-Z][^\W_]+")
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, case-folded (the search index's tokens); "Japan's" is "japan" and "s",
+    and a word that short is dropped."""
+    return _WORDS.findall(text.casefold())
 
 
 @dataclass(slots=True, frozen=True)

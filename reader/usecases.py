@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,15 +257,13 @@ class Reader:
 
     # ---- related coverage, and what the votes say
 
-    def related(self, entry: StoryEntry, stories: list[StoryEntry] | None = None) -> list[Related]:
+    def related(self, entry: StoryEntry, stories: Mapping[str, StoryEntry] | None = None) -> list[Related]:
         """Other coverage of the same news story, the closest first (deleted stories left out).
-        `stories`: the caller's list rows, if it has them (saves reading the index)."""
+        `stories`: the caller's list rows by key, if it has them (saves reading the index)."""
         links = self.store.related_links().get(entry.key, [])
         if not links:
             return []
-        rows = stories if stories is not None else self.store.entries()
-        wanted = {str(k) for k, _ in links}
-        by_key = {e.key: e for e in rows if e.key in wanted}
+        by_key = stories if stories is not None else {e.key: e for e in self.store.entries()}
         return [Related(by_key[str(k)], float(score)) for k, score in links if str(k) in by_key]
 
     def related_map(self) -> dict[str, list[str]]:

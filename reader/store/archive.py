@@ -62,6 +62,7 @@ class Store:
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
+        self._links: tuple[tuple[int, int], dict[str, list[list[Any]]], int | None] | None = None  # links.json
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
 
     # ---- files and locking
@@ -551,7 +552,12 @@ class Store:
         the links only). Missing, damaged or behind the index: rebuilt first."""
         from reader.store import related_files
 
-        links, seq = related_files.links_of(self.related_dir)
+        at = stamp(self.related_dir / "links.json")
+        if at is not None and self._links is not None and self._links[0] == at:
+            links, seq = self._links[1], self._links[2]  # read once per change, not on every story opened
+        else:
+            links, seq = related_files.links_of(self.related_dir)
+            self._links = (at, links, seq) if at is not None else None
         if seq == self.meta().get("seq", 0) or (seq is None and self.is_empty()):
             return links
         with self.locked():  # another process's import may be writing them: look again under the lock

@@ -388,7 +388,7 @@ class MainScreen(Screen[None]):
         def load(r: Reader) -> tuple[Article, dict[int, Change], Position | None, list[Related]]:
             article = r.open_story(entry)  # opening a story marks it read
             try:
-                related = r.related(entry, self.all_entries or None)
+                related = r.related(entry, self.by_key or None)
             except ReaderError:  # derived data that cannot be rebuilt now: the story still opens
                 related = []
             return article, r.changes(entry, article), r.position(entry), related

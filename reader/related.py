@@ -193,6 +193,7 @@ class RelatedIndex:
             self._link(ka, kb, score)
             self._link(kb, ka, score)
             changed |= {ka, kb}
+        self._mutual(changed)
         return changed
 
     def _unlink(self, key: str) -> set[str]:
@@ -214,6 +215,17 @@ class RelatedIndex:
         lst.append([b, round(score, 3)])
         lst.sort(key=lambda x: (-float(x[1]), str(x[0])))  # type: ignore[arg-type]
         del lst[MAX_LINKS:]
+
+    def _mutual(self, keys: set[str]) -> None:
+        """Links stay mutual: a link one side trimmed (it had MAX_LINKS closer ones) goes from the
+        other side too, so removing or changing a story can always find every link to it."""
+        for a in keys:
+            lst = self.links.get(a)
+            if lst is None:
+                continue
+            lst[:] = [x for x in lst if any(y[0] == a for y in self.links.get(str(x[0]), ()))]
+            if not lst:
+                del self.links[a]
 
     def _df(self) -> np.ndarray:
         """How many stories have each fingerprint word."""

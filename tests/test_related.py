@@ -410,3 +410,38 @@ def test_compare_json_says_which_stories_were_compared(db_path):
     a, b = by_name["000_96de06f45ee66ae5.txt"], by_name["001_9f18f2c2c6becd2c.txt"]
     out = run("compare", a.id, b.id, "--json").output
     assert a.title in out and b.title in out
+
+
+def test_truncated_arrays_never_break_an_import_or_doctor(db_path, monkeypatch):
+    """A half-written related.npz (a bad zip) is derived data: the next import links again,
+    and doctor reports and rebuilds it; no traceback anywhere."""
+    monkeypatch.setenv("READER_DB", str(db_path))
+    r, _ = imported(db_path, [SEEDS / n for n in SEED_FILES])
+    want = pairs(r.store.related_links())
+    npz = db_path / "related" / "related.npz"
+    npz.write_bytes(npz.read_bytes()[: npz.stat().st_size // 2])
+    assert run("doctor", ok=False).exit_code == 1
+    run("doctor", "--rebuild")
+    assert pairs(Store(db_path).related_links()) == pytest.approx(want)
+    npz.write_bytes(npz.read_bytes()[:100])
+    run("import", str(PAGES / FOLLOWUP))
+    after = pairs(Store(db_path).related_links())
+    assert set(want) <= set(after) and len(after) > len(want)  # the follow-up linked with every seed
+
+
+def test_links_stay_mutual_when_a_story_has_more_than_max_links():
+    from reader.related import MAX_LINKS, RelatedIndex
+
+    idx = RelatedIndex.empty()
+    base = [(f"w{i}", 2.0) for i in range(10)]
+    # B and more near-copies of it than MAX_LINKS: B keeps only its closest, and every kept link
+    # is there on both sides.
+    idx.add([("B", base)] + [(f"c{i}", [*base[:10 - i % 3], (f"x{i}", 1.0)]) for i in range(MAX_LINKS + 3)])
+    idx.add([("A", [*base[:5], ("a1", 2.0), ("a2", 2.0)])])
+    for a, lst in idx.links.items():
+        assert len(lst) <= MAX_LINKS
+        for b, _ in lst:
+            assert any(x[0] == a for x in idx.links.get(str(b), [])), (a, b)
+    idx.add([("B", [("other", 1.0), ("words", 1.0)])])  # B changed subject: nobody links to it
+    assert all(b != "B" for lst in idx.links.values() for b, _ in lst)
+    assert "B" not in idx.links

@@ -38,7 +38,7 @@ _PROSE_END = (".", "!", "?", '"', "”", "’", ")")
 
 def _prose(line: str) -> bool:
     """A sentence or more of running text: eight words or more, ending as a sentence does."""
-    return line.count(" ") >= 7 and line.rstrip().endswith(_PROSE_END)
+    return line.rstrip().endswith(_PROSE_END) and len(line.split()) >= 8
 
 
 def not_news(lines: list[str]) -> str | None:

@@ -182,7 +182,12 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             with self.locked():
-                migrate(self, db, version)
+                if db.storage.stale():  # another process wrote (or migrated) it after we read it: read again
+                    db = self._index = self.open_checked(self.index_file)
+                    meta = db.table("meta").get(doc_id=1)
+                    version = meta.get("schema", 0) if isinstance(meta, dict) else 0
+                if version < SCHEMA_VERSION:
+                    migrate(self, db, version)
 
     def changed(self) -> bool:
         """Has another process written to the database since we last read it?"""
@@ -289,6 +294,12 @@ class Store:
         tables = self.open_checked(path).storage.read() or {}
         return {d["key"]: d for d in tables.get("articles", {}).values()}
 
+    def _all_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
+        """Every stored story, deleted ones too, page file by page file."""
+        rows = [StoryEntry(int(k), **rec) for k, rec in self.raw_records().items()]
+        for e in sorted(rows, key=lambda e: e.seg):
+            yield e, self.article(e)
+
     def iter_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
         """Every story, page file by page file (each file is read once)."""
         for e in sorted(self.entries(), key=lambda e: e.seg):
@@ -327,7 +338,11 @@ class Store:
             self._commit(info, fresh, placed, by_key, doc_ids, now)
             self.search_files().drop_unlisted(info["search"])
             t0 = time.perf_counter()
-            self._save_related(related, info["seq"])
+            try:
+                self._save_related(related, info["seq"])
+            except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
+                self._related = (related, info["seq"])
+                self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
             self.timings["related_s"] += time.perf_counter() - t0
             return results
 
@@ -523,7 +538,7 @@ class Store:
 
         index = RelatedIndex.empty()
         batch: list[tuple[str, list[tuple[str, float]]]] = []
-        for e, a in self.iter_articles():
+        for e, a in self._all_articles():  # deleted stories too: undeleting one brings its links back
             batch.append((e.key, fingerprint(a)))
             if len(batch) >= 2000:
                 index.add(batch)
@@ -560,23 +575,26 @@ class Store:
             self._links = (at, links, seq) if at is not None else None
         if seq == self.meta().get("seq", 0) or (seq is None and self.is_empty()):
             return links
-        with self.locked():  # another process's import may be writing them: look again under the lock
-            self._index = None
-            links, seq = related_files.links_of(self.related_dir)
-            if seq == self.meta().get("seq", 0):
-                return links
-            try:
-                current = related_files.load(self.related_dir)
-            except related_files.RelatedDamaged:
-                current = None
-            if current is not None and current[1] == self.meta().get("seq", 0):
-                return current[0].links
-            self.notices.append("linked the stories again (the related-stories index was missing or behind)")
-            try:
+        try:
+            with self.locked():  # another process's import may be writing them: look again under the lock
+                self._index = None
+                links, seq = related_files.links_of(self.related_dir)
+                if seq == self.meta().get("seq", 0):
+                    return links
+                try:
+                    current = related_files.load(self.related_dir)
+                except related_files.RelatedDamaged:
+                    current = None
+                if current is not None and current[1] == self.meta().get("seq", 0):
+                    return current[0].links
+                self.notices.append("linked the stories again (the related-stories index was missing or behind)")
                 self.rebuild_related()
-            except StoreError:  # a read-only database: linked for this session only
-                return self._compute_related().links
-        return related_files.links_of(self.related_dir)[0]
+                return related_files.links_of(self.related_dir)[0]
+        except StoreError:  # read-only or full: linked in memory for this session, once
+            seq_now = self.meta().get("seq", 0)
+            if self._related is None or self._related[1] != seq_now:
+                self._related = (self._compute_related(), seq_now)
+            return self._related[0].links
 
     # ---- the list's first screen, cached so a big archive paints at once
 

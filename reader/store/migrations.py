@@ -52,10 +52,16 @@ def _migrate_1_to_2(store: Store, db: DB) -> None:
         path = store.segment_file(seg)
         if not path.exists():
             continue  # doctor reports the missing file
-        stored = {d.get("key"): d for d in open_db(path).table("articles")}
+        try:
+            stored = {d.get("key"): d for d in open_db(path).table("articles")}
+        except Exception:  # a damaged page file: its stories keep 0 until doctor --rebuild reads them
+            continue
         for doc_id, key in docs:
             if isinstance(art := stored.get(key), dict):
-                a = Article.from_dict(art)
+                try:
+                    a = Article.from_dict(art)
+                except (KeyError, TypeError, ValueError):
+                    continue
                 table.update({"up": sum(c.up or 0 for c in a.live), "contested": controversy(a.live)},
                              doc_ids=[doc_id])
 

@@ -36,7 +36,7 @@ def load(folder: Path) -> tuple[RelatedIndex, int] | None:
         links = orjson.loads(links_p.read_bytes())
         with np.load(arr_p, allow_pickle=False) as z:
             fp, fw = z["fp"], z["fw"]
-    except (OSError, ValueError, KeyError, EOFError) as exc:
+    except Exception as exc:  # derived data: any damage (a bad zip, a bad header) means "make it again"
         raise RelatedDamaged(f"{folder.name}/: unreadable ({type(exc).__name__})") from None
     if not _well_formed(meta, links, fp, fw):
         raise RelatedDamaged(f"{folder.name}/: its files do not match")
@@ -48,10 +48,17 @@ def _well_formed(meta: Any, links: Any, fp: Any, fw: Any) -> bool:
         return False
     if not isinstance(links, dict) or links.get("seq") != meta["seq"] or not isinstance(links.get("links"), dict):
         return False
+    if not all(_link_rows(v) for v in links["links"].values()):
+        return False
     n = meta["rows"]
     if fp.shape != (n, FINGERPRINT_SIZE) or fw.shape != (n, FINGERPRINT_SIZE) or len(meta["keys"]) != n:
         return False
     return fp.dtype.kind == "i" and not (n and int(fp.max()) >= len(meta["terms"]))
+
+
+def _link_rows(rows: Any) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and isinstance(r[1], (int, float)) for r in rows)
 
 
 def save(folder: Path, index: RelatedIndex, seq: int) -> None:
@@ -73,4 +80,6 @@ def links_of(folder: Path) -> tuple[dict[str, list[list[Any]]], int | None]:
         return {}, None
     if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
         return {}, None
+    if not all(_link_rows(v) for v in data["links"].values()):
+        return {}, None  # damaged: seen as missing, so it is made again
     return data["links"], data.get("seq")

@@ -794,9 +794,11 @@ class MainScreen(Screen[None]):
             self.notify("You are where you started.", timeout=2)
             return
         target = self.by_key.get(origin if pos < 0 else keys[pos])
-        if target is None:  # deleted since
-            self._walk = (origin, keys, pos)
-            self.action_next_related(step)
+        while target is None and -1 <= pos + step < len(keys):  # deleted since: skipped
+            pos += step
+            target = self.by_key.get(origin if pos < 0 else keys[pos])
+        if target is None:
+            self.notify("The other related stories were deleted.", timeout=3)
             return
         self._walk = (origin, keys, pos)
         story_list = self.query_one(StoryList)
@@ -815,7 +817,7 @@ class MainScreen(Screen[None]):
         walk = self._walk
         if walk is not None and walk[2] >= 0 and walk[1][walk[2]] == entry.key and (first := self.by_key.get(walk[0])):
             left, others = first, [self.by_key[k] for k in walk[1] if k in self.by_key]
-            at = max(0, walk[2])
+            at = next(i for i, e in enumerate(others) if e.key == entry.key)  # deleted ones left out
         else:
             left, others, at = entry, [r.entry for r in self.open_related], 0
         self._compare(left, others, at, None)
@@ -845,11 +847,12 @@ class MainScreen(Screen[None]):
         def other(step: int) -> None:
             self._compare(left, others, (at + step) % len(others), self.app.screen)
 
-        if screen is not None and screen is self.app.screen:
-            screen.other = other
-            screen.show(title, draw)
-        else:
-            self.app.push_screen(CompareScreen(title, draw, other))
+        if screen is not None:  # n / p on an open comparison: drawn there (dropped if it was closed meanwhile)
+            if screen is self.app.screen:
+                screen.other = other
+                screen.show(title, draw)
+            return
+        self.app.push_screen(CompareScreen(title, draw, other))
 
     def action_stats(self) -> None:
         if self.active in ("article", "comments") and self.open_entry is not None and self.open_article is not None:

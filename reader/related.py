@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # numpy stays off the start-up path
 FINGERPRINT_SIZE = 24  # words kept per story
 THRESHOLD = 0.45  # cosine at or above which two stories are linked (seeds: 0.65-0.77; other subjects: <= 0.30)
 MAX_LINKS = 12  # per story, the closest kept
+RARE = 100  # a word in more stories than this finds no candidates (it still counts in the cosine)
 BODY_CHARS = 6000  # the lead of the body is where a news story says what it is about
 
 
@@ -169,6 +170,8 @@ class RelatedIndex:
                 self.keys[old] = None
                 self.fp[old] = -1
             changed |= self._unlink(key)
+        if len(self.keys) > 1000 and len(self.rows) < 0.9 * len(self.keys):
+            self._compact()  # rows freed by updates: dropped once they are a tenth of the arrays
         n = len(items)
         fp = np.full((n, FINGERPRINT_SIZE), -1, np.int32)
         fw = np.zeros((n, FINGERPRINT_SIZE), np.float32)
@@ -195,6 +198,12 @@ class RelatedIndex:
             changed |= {ka, kb}
         self._mutual(changed)
         return changed
+
+    def _compact(self) -> None:
+        live = [i for i, k in enumerate(self.keys) if k is not None]
+        self.fp, self.fw = self.fp[live], self.fw[live]
+        self.keys = [self.keys[i] for i in live]
+        self.rows = {k: i for i, k in enumerate(self.keys) if k is not None}
 
     def _unlink(self, key: str) -> set[str]:
         gone = self.links.pop(key, [])
@@ -235,51 +244,51 @@ class RelatedIndex:
         return np.bincount(flat[flat >= 0], minlength=len(self.terms))
 
     def _pairs(self, new_rows: np.ndarray) -> list[tuple[int, int, float]]:
-        """(row, other row, cosine) for each new story and every story like it (each pair once)."""
+        """(row, other row, cosine) for each new story and every story like it (each pair once).
+
+        Candidates are the stories sharing at least two of a new story's *rare* words (in
+        2..RARE stories): the whole batch at once, in numpy. Only those pairs get a cosine."""
         import numpy as np
 
         df = self._df()
-        n = len(self.rows)
-        # A word in more than this many stories finds too many candidates to be telling; it still
-        # counts in the cosine of the stories that share rarer words.
-        cap = max(50, n // 100)
         vec = np.where(self.fp >= 0, self.fw, 0).astype(np.float32)
         norm = np.sqrt((vec * vec).sum(axis=1))
         norm[norm == 0] = 1.0
         flat = self.fp.ravel()
-        ok = flat >= 0
         order = np.argsort(flat, kind="stable")
-        order = order[ok[order]]
+        order = order[flat[order] >= 0]
         sorted_terms = flat[order]
         post_rows = order // FINGERPRINT_SIZE
-        out: dict[tuple[int, int], float] = {}
         q_terms = self.fp[new_rows]
-        usable = (q_terms >= 0) & (df[np.maximum(q_terms, 0)] <= cap) & (df[np.maximum(q_terms, 0)] >= 2)
-        for qi, row in enumerate(new_rows):
-            terms = q_terms[qi][usable[qi]]
-            if not len(terms):
-                continue
-            lo = np.searchsorted(sorted_terms, terms, "left")
-            hi = np.searchsorted(sorted_terms, terms, "right")
-            cands = np.unique(np.concatenate([post_rows[a:b] for a, b in zip(lo, hi, strict=True)]))
-            cands = cands[cands != row]
-            if not len(cands):
-                continue
-            sims = _cosines(self.fp[row], vec[row], self.fp[cands], vec[cands]) / (norm[row] * norm[cands])
-            for c, s in zip(cands.tolist(), sims.tolist(), strict=True):
-                if s >= THRESHOLD:
-                    pair = (min(int(row), c), max(int(row), c))
-                    out[pair] = max(out.get(pair, 0.0), s)
-        return [(a, b, s) for (a, b), s in out.items()]
-
-
-def _cosines(q_ids: np.ndarray, q_vec: np.ndarray, c_ids: np.ndarray, c_vec: np.ndarray) -> np.ndarray:
-    """Dot products of one fingerprint with many (term ids matched column by column)."""
-    import numpy as np
-
-    match = (c_ids[:, :, None] == q_ids[None, None, :]) & (q_ids[None, None, :] >= 0)
-    out: np.ndarray = np.einsum("mkj,mk,j->m", match.astype(np.float32), c_vec, q_vec)
-    return out
+        q_df = df[np.maximum(q_terms, 0)]
+        usable = (q_terms >= 0) & (q_df >= 2) & (q_df <= RARE)
+        q_of = np.repeat(new_rows, FINGERPRINT_SIZE).reshape(q_terms.shape)[usable]
+        terms = q_terms[usable]
+        if not len(terms):
+            return []
+        lo = np.searchsorted(sorted_terms, terms, "left")
+        counts = np.searchsorted(sorted_terms, terms, "right") - lo
+        total = int(counts.sum())
+        ends = np.cumsum(counts)
+        at = np.repeat(lo - (ends - counts), counts) + np.arange(total)  # every posting of every usable word
+        cand = post_rows[at]
+        query = np.repeat(q_of, counts)
+        keep = cand != query
+        width = len(self.keys)
+        pair_keys, shared = np.unique(query[keep].astype(np.int64) * width + cand[keep], return_counts=True)
+        pair_keys = pair_keys[shared >= 2]  # two rare words in common, at least
+        out: dict[tuple[int, int], float] = {}
+        for start in range(0, len(pair_keys), 20000):  # bounded memory: K x K matches per pair
+            chunk = pair_keys[start:start + 20000]
+            qa, cb = chunk // width, chunk % width
+            fa, fb = self.fp[qa], self.fp[cb]
+            match = (fa[:, :, None] == fb[:, None, :]) & (fa >= 0)[:, :, None]
+            dots = np.einsum("pij,pi,pj->p", match.astype(np.float32), vec[qa], vec[cb])
+            sims = dots / (norm[qa] * norm[cb])
+            for a, b, sim in zip(qa.tolist(), cb.tolist(), sims.tolist(), strict=True):
+                if sim >= THRESHOLD:
+                    out[(min(a, b), max(a, b))] = sim
+        return [(a, b, sim) for (a, b), sim in out.items()]
 
 
 def stop_words() -> frozenset[str]:

@@ -445,3 +445,17 @@ def test_links_stay_mutual_when_a_story_has_more_than_max_links():
     idx.add([("B", [("other", 1.0), ("words", 1.0)])])  # B changed subject: nobody links to it
     assert all(b != "B" for lst in idx.links.values() for b, _ in lst)
     assert "B" not in idx.links
+
+
+def test_rows_freed_by_updates_are_compacted_and_links_survive():
+    from reader.related import RelatedIndex
+
+    idx = RelatedIndex.empty()
+    idx.add([(f"s{i}", [(f"own{i}", 2.0), (f"pair{i // 2}", 3.0), (f"pair{i // 2}b", 3.0)]) for i in range(1500)])
+    assert set(dict(map(tuple, idx.links["s0"]))) == {"s1"}
+    idx.add([(f"s{i}", [(f"own{i}", 2.0), (f"pair{i // 2}", 3.0), (f"pair{i // 2}b", 3.0)]) for i in range(400)])
+    assert len(idx.keys) == 1500  # the 400 rows freed were dropped before the updates took new ones
+    idx.add([("late", [("pair0", 3.0), ("pair0b", 3.0)])])
+    assert len(idx.keys) == 1501 and sorted(idx.rows) == sorted({f"s{i}" for i in range(1500)} | {"late"})
+    assert all(idx.keys[row] == key for key, row in idx.rows.items())
+    assert {x[0] for x in idx.links["s0"]} == {"s1", "late"}

@@ -22,3 +22,20 @@ def _isolated_dirs(tmp_path, monkeypatch):
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "db"
+
+
+def run(*args, ok=True):
+    """`reader ARGS...` through click's CliRunner; asserts success unless `ok=False`."""
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def as_json(*args):
+    """`reader ARGS... --json`, parsed."""
+    return json.loads(run(*args, "--json").output)

@@ -7,27 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.cli import cli
 from reader.history import match, merge, timeline
 from reader.models import Article, Block, Comment
 from reader.parsing import parse_text
 
 from apphelpers import DROPPED, REVOTED, SEED, VOTE, chunks, older_snapshot
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
-
-
-def as_json(*args):
-    return json.loads(run(*args, "--json").output)
+from conftest import as_json, run
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -10,11 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.cli import cli
 from reader.compare import compare
 from reader.models import Article, Block, Comment, StoryEntry
 from reader.parsing import parse_file
@@ -22,7 +20,7 @@ from reader.related import FINGERPRINT_SIZE, THRESHOLD, fingerprint, fingerprint
 from reader.store import Store
 from reader.usecases import Reader, grouped
 
-from conftest import SEEDS
+from conftest import SEEDS, run
 
 PAGES = Path(__file__).parent / "pages" / "related"
 FOLLOWUP = "jt_ishiba_trump_followup.txt"
@@ -31,12 +29,6 @@ SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 ALL_FILES = [SEEDS / n for n in SEED_FILES] + sorted(PAGES.glob("*.txt"))
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def name_of(e: StoryEntry) -> str:

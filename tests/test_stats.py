@@ -4,34 +4,22 @@ ground truth (seeds-expected.json) and crafted comments."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from itertools import pairwise
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.cli import cli
 from reader.models import Article, Block, Comment, StoryEntry
 from reader.stats import TOP, archive_stats, contested, controversy, histogram, story_stats
 
-from conftest import EXPECTED
+from conftest import EXPECTED, as_json, run
 
 PROPS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WITH_COMMENTS = [s for s in EXPECTED if s["comments"]]
 
 
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
-
-
-def as_json(*args):
-    return json.loads(run(*args, "--json").output)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ Measures (also in the README):
   either side is 0). A comment is contested only when many agree *and* many disagree: 20 up
   and 18 down scores 38 x 0.9 = 34.2; 100 up and 20 down scores 120 x 0.2 = 24; 50 up and 0
   down scores 0. A story's **controversy** is the sum over its comments (the list's sort).
-- **replies** of a thread: every comment below a top-level comment (revisions not counted).
+- **replies** of a thread: every comment below a top-level comment (revisions not counted; a reply
+  to an edited re-post counts under the original).
 """
 
 from __future__ import annotations
@@ -82,11 +83,15 @@ class StoryStats:
 
 def story_stats(article: Article) -> StoryStats:
     live = article.live
-    revisions = {c.id for c in live if c.revision_of is not None}
+    revision_of = {c.id: c.revision_of for c in live if c.revision_of is not None}
+    revisions = set(revision_of)
     children: dict[int, list[int]] = defaultdict(list)
     for c in live:
         if c.parent is not None and c.id not in revisions:
-            children[c.parent].append(c.id)
+            parent, hops = c.parent, 0
+            while parent in revision_of and hops < 64:  # a reply to an edited re-post counts under the original
+                parent, hops = revision_of[parent], hops + 1
+            children[parent].append(c.id)
     below: dict[int, int] = {}
     for c in reversed(live):  # replies come after their parents: one pass from the end
         below[c.id] = sum(1 + below.get(k, 0) for k in children.get(c.id, ()))

@@ -261,3 +261,17 @@ def test_list_sorted_by_controversy(ids):
         assert r["up"] == sum(c["up"] for c in cs) and r["down"] == sum(c["down"] for c in cs)
     assert rows[0]["file"] == max(WITH_COMMENTS, key=lambda s: sum(contested(c["up"], c["down"])
                                                                    for c in s["comments"]))["file"]
+
+
+def test_a_reply_to_a_revision_counts_under_the_original():
+    from reader.models import Article, Block, Comment
+    from reader.stats import story_stats
+
+    def c(i, parent=None, revision_of=None):
+        return Comment(id=i, blocks=[Block(text=f"comment {i}")], score=0, up=1, down=1, parent=parent,
+                       revision_of=revision_of)
+
+    art = Article(file=None, layout="generic", title="t",
+                  comments=[c(1), c(2, revision_of=1), c(3, parent=2), c(4, parent=3), c(5)])
+    st = story_stats(art)
+    assert [(t.id, t.replies) for t in st.threads] == [(1, 2)]

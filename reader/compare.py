@@ -109,24 +109,21 @@ def compare_sentences(left: list[str], right: list[str]) -> Comparison:
     ratios = process.cdist(left, right, scorer=fuzz.token_sort_ratio, processor=utils.default_process) \
         if left and right else None
 
-    def side(words: list[set[str]], other: list[set[str]], flip: bool) -> list[Sentence]:
+    def side(texts: list[str], words: list[set[str]], other: list[set[str]], flip: bool) -> list[Sentence]:
         out = []
-        for i, ws in enumerate(words):
+        for i, (text, ws) in enumerate(zip(texts, words, strict=True)):
             best, best_j = 0.0, None
             for j, ow in enumerate(other):
-                cover = len(ws & ow) / len(ws) if ws else 0.0
-                ratio = float(ratios[j, i] if flip else ratios[i, j]) / 100 if ratios is not None else 0.0
-                score = max(cover if len(ws & ow) >= 2 or cover == 1.0 else 0.0, ratio * SHARED_COVER / (SHARED_RATIO / 100))
-                if score > best:
-                    best, best_j = score, j
-            out.append(Sentence("", best >= SHARED_COVER, best_j if best >= SHARED_COVER else None))
+                common = len(ws & ow)
+                cover = common / len(ws) if ws and (common >= 2 or common == len(ws)) else 0.0
+                ratio = float(ratios[j, i] if flip else ratios[i, j]) if ratios is not None else 0.0
+                alike = max(cover / SHARED_COVER, ratio / SHARED_RATIO)  # 1 or more: the same fact
+                if alike > best:
+                    best, best_j = alike, j
+            out.append(Sentence(text, best >= 1.0, best_j if best >= 1.0 else None))
         return out
 
-    result = Comparison(side(lw, rw, False), side(rw, lw, True))
-    for s, text in zip(result.left, left, strict=True):
-        s.text = text
-    for s, text in zip(result.right, right, strict=True):
-        s.text = text
+    result = Comparison(side(left, lw, rw, False), side(right, rw, lw, True))
     # One fact stated in both: a sentence the other side matched is shared too.
     for mine, theirs in ((result.left, result.right), (result.right, result.left)):
         for j, s in enumerate(theirs):

@@ -22,7 +22,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy stays off the start-up path
@@ -122,12 +121,6 @@ def _words(text: str) -> list[str]:
     """The text's words, case-folded (the search index's tokens); "Japan's" is "japan" and "s",
     and a word that short is dropped."""
     return _WORDS.findall(text.casefold())
-
-
-@dataclass(slots=True, frozen=True)
-class Link:
-    key: str
-    score: float
 
 
 class RelatedIndex:

@@ -139,20 +139,16 @@ def article_meta(a: Article) -> list[Text]:
 COVERAGE_SHOWN = 5  # related stories listed under the title; the rest are counted
 
 
-def coverage_parts(coverage: list[tuple[str, str, str]], current: int | None = None) -> list[Text]:
-    """"Also covered by": (outlet, date, title) of each related story, the closest first; the
-    one `current` (walked to with >) marked."""
+def coverage_parts(coverage: list[tuple[str, str, str]]) -> list[Text]:
+    """"Also covered by": (outlet, date, title) of each related story, the closest first."""
     if not coverage:
         return []
     n = len(coverage)
     head = Text.assemble(("Also covered by ", "bold"), (f"{n} other stor{'y' if n == 1 else 'ies'}", "cyan"),
                          ("   > next · < back · D compare", "dim"))
     out = [head]
-    for i, (outlet, date, title) in enumerate(coverage[:COVERAGE_SHOWN]):
-        here = i == current
-        row = Text.assemble(("  ▸ " if here else "  • ", "bold cyan" if here else "cyan"),
-                            (outlet, "bold" if here else "cyan"), (f" · {date}" if date else "", "dim"), "  ",
-                            (title, "bold" if here else ""))
+    for outlet, date, title in coverage[:COVERAGE_SHOWN]:
+        row = Text.assemble(("  • ", "cyan"), (outlet, "cyan"), (f" · {date}" if date else "", "dim"), "  ", title)
         row.no_wrap = True  # one line each: the list stays short and scannable
         out.append(row)
     if n > COVERAGE_SHOWN:

@@ -132,13 +132,8 @@ def histogram(values: list[int], bins: int = 9) -> list[tuple[int, int, int]]:
     lo, hi = min(values), max(values)
     width = max(1, -(-(hi - lo + 1) // bins))
     start = lo - ((lo % width) if lo % width else 0)  # aligned so 0 starts a bin
-    out = []
-    at = start
-    while at <= hi:
-        n = sum(1 for v in values if at <= v < at + width)
-        out.append((at, at + width - 1, n))
-        at += width
-    return out
+    counts = Counter((v - start) // width for v in values)
+    return [(start + k * width, start + k * width + width - 1, counts[k]) for k in range((hi - start) // width + 1)]
 
 
 # ---- the archive at a glance (from the list's records: no story is opened)

@@ -294,15 +294,12 @@ class Store:
         tables = self.open_checked(path).storage.read() or {}
         return {d["key"]: d for d in tables.get("articles", {}).values()}
 
-    def _all_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
-        """Every stored story, deleted ones too, page file by page file."""
-        rows = [StoryEntry(int(k), **rec) for k, rec in self.raw_records().items()]
+    def iter_articles(self, *, deleted: bool = False) -> Iterator[tuple[StoryEntry, Article]]:
+        """Every story (`deleted`: those the reader deleted too), page file by page file (each
+        file is read once)."""
+        rows = ([StoryEntry(int(k), **rec) for k, rec in self.raw_records().items()] if deleted
+                else self.entries())
         for e in sorted(rows, key=lambda e: e.seg):
-            yield e, self.article(e)
-
-    def iter_articles(self) -> Iterator[tuple[StoryEntry, Article]]:
-        """Every story, page file by page file (each file is read once)."""
-        for e in sorted(self.entries(), key=lambda e: e.seg):
             yield e, self.article(e)
 
     # ---- writing stories
@@ -538,7 +535,7 @@ class Store:
 
         index = RelatedIndex.empty()
         batch: list[tuple[str, list[tuple[str, float]]]] = []
-        for e, a in self._all_articles():  # deleted stories too: undeleting one brings its links back
+        for e, a in self.iter_articles(deleted=True):  # deleted stories too: undeleting one brings its links back
             batch.append((e.key, fingerprint(a)))
             if len(batch) >= 2000:
                 index.add(batch)

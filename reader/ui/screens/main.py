@@ -856,30 +856,21 @@ class MainScreen(Screen[None]):
 
     def action_stats(self) -> None:
         if self.active in ("article", "comments") and self.open_entry is not None and self.open_article is not None:
-            self._story_stats(self.open_entry, self.open_article)
+            self._stats(self.open_entry, self.open_article, [])
         else:
-            self._archive_stats(self.all_entries or list(self.query_one(StoryList).entries))
+            self._stats(None, None, self.all_entries or list(self.query_one(StoryList).entries))
 
     @work(thread=True, exclusive=True, group="stats")
-    def _story_stats(self, entry: StoryEntry, article: Article) -> None:
-        st = self.reader_app.with_reader(lambda r: r.story_stats(entry, article))
+    def _stats(self, entry: StoryEntry | None, article: Article | None, entries: list[StoryEntry]) -> None:
+        """One story's stats screen (`entry`), or the archive's (`entries`)."""
+        from reader.charts import archive_stats_lines, story_stats_lines
 
-        def draw(width: int) -> list[Text]:
-            from reader.charts import story_stats_lines
-
-            return story_stats_lines(st, width)
-
-        title = Text.assemble(("What the votes say  ", "bold"), entry.title, (f"  {entry.source or 'web'}", "dim"))
-        self.app.call_from_thread(self.app.push_screen, StatsScreen(title, draw))
-
-    @work(thread=True, exclusive=True, group="stats")
-    def _archive_stats(self, entries: list[StoryEntry]) -> None:
-        st = self.reader_app.with_reader(lambda r: r.archive_stats(entries))
-
-        def draw(width: int) -> list[Text]:
-            from reader.charts import archive_stats_lines
-
-            return archive_stats_lines(st, width)
-
-        title = Text.assemble(("The archive at a glance  ", "bold"), (f"{len(entries):,} stories", "dim"))
-        self.app.call_from_thread(self.app.push_screen, StatsScreen(title, draw))
+        if entry is not None and article is not None:
+            st = self.reader_app.with_reader(lambda r: r.story_stats(entry, article))
+            title = Text.assemble(("What the votes say  ", "bold"), entry.title, (f"  {entry.source or 'web'}", "dim"))
+            screen = StatsScreen(title, lambda width: story_stats_lines(st, width))
+        else:
+            ast = self.reader_app.with_reader(lambda r: r.archive_stats(entries))
+            title = Text.assemble(("The archive at a glance  ", "bold"), (f"{len(entries):,} stories", "dim"))
+            screen = StatsScreen(title, lambda width: archive_stats_lines(ast, width))
+        self.app.call_from_thread(self.app.push_screen, screen)

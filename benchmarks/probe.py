@@ -30,6 +30,8 @@ async def main(db: Path, launched: float, searches: int) -> dict:
     store = Store(db)
     if store.settings().get("resume"):  # start on the list, as every run before resume existed did
         store.set_setting("resume", "")
+    if store.settings().get("grouped"):  # the default list (grouping by coverage is measured apart)
+        store.set_setting("grouped", False)
     app = make_app(Reader(store), blink=False, watch_interval=None)
     out: dict = {}
     painted: list[float] = []

@@ -100,3 +100,31 @@ def test_several_words_show_the_fields_holding_all_of_them():
 def test_words_in_different_fields_still_show_where_each_is():
     hits = index(story("Port news", "Ships wait.", ["the harbour was calm", "a pilot boat"])).search("harbour pilot")
     assert sorted(h.where for h in hits) == ["comment #1", "comment #2"]
+
+
+def test_story_text_is_packed_and_a_plain_older_segment_still_reads_and_merges(tmp_path):
+    import numpy as np
+
+    from reader.search.segments import PACKED, Segment, Vocab, owner_map
+
+    vocab = Vocab([])
+    old = Segment.build(1, [(1, "a", story("Tokyo weather", "rain all week")), (2, "b", story("Osaka rain", "x"))],
+                        vocab)
+    assert old.packed and bytes(old.text[:4]) == PACKED
+    plain = [old.story_text(i) for i in range(2)]
+    assert b"rain all week" in plain[0]
+    # As an older reader wrote the segment: the stories' text plain, one after another.
+    sizes = np.array([len(t) for t in plain])
+    spans = np.stack([np.cumsum(sizes) - sizes, np.cumsum(sizes)], axis=1)
+    Segment(1, old.tids, old.starts, old.postings, old.docs, old.keys, spans, b"".join(plain)).write(tmp_path)
+    older = Segment.load(tmp_path, 1)
+    assert not older.packed and older.problem() is None
+    assert [h.snippet for h in SearchIndex([older], vocab).search("week")] == \
+        [h.snippet for h in SearchIndex([old], vocab).search("week")] != []
+    new = Segment.build(2, [(3, "c", story("Kyoto rain", "light rain this week"))], vocab)
+    new.write(tmp_path)
+    parts = [older, Segment.load(tmp_path, 2)]
+    merged = Segment.merge(3, parts, owner_map(parts), tmp_path)
+    assert merged.packed and merged.problem() is None
+    assert {h.key for h in SearchIndex([merged], vocab).search("week")} == {"a", "c"}
+    assert [merged.story_text(i) for i in range(3)] == [*plain, new.story_text(0)]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 
@@ -100,7 +101,7 @@ def test_doctor_rebuild_hashes_page_documents_written_without_a_hash(db_path):
     Reader.open(db_path)
     hashes = {e.key: e.hash for e in Store(db_path).entries()}
     for page in (db_path / "pages").glob("*.json"):  # as an older version wrote them
-        data = json.loads(page.read_text())
+        data = json.loads(gzip.decompress(page.read_bytes()))
         for doc in data["articles"].values():
             doc.pop("hash", None)
         page.write_text(json.dumps(data))
@@ -203,3 +204,93 @@ def test_long_lived_load_keeps_the_collector_off_until_the_outer_load_ends():
     assert gc.isenabled()
     assert gc.get_freeze_count() >= before + len(kept)
     gc.unfreeze()
+
+
+def _rows(entries):
+    return [e.to_cache() for e in entries]
+
+
+def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
+    store = Reader.open(db_path).store
+    entries = store.entries()
+    keys = [e.key for e in entries]
+    store.set_bookmark(keys[0], True)
+    store.set_read(keys[1], True)
+    Reader(store).delete([entries[2]])
+    columns = db_path / "index.columns.json"
+    assert columns.exists()
+    from_columns = Store(db_path).entries()
+    assert len(from_columns) == 4 and keys[2] not in {e.key for e in from_columns}
+    via_index = Store(db_path)
+    assert via_index.index is not None  # the index in memory: entries come from its records
+    assert _rows(from_columns) == _rows(via_index.entries())
+    assert Store(db_path).meta() == via_index.meta()
+    by_key = {e.key: e for e in from_columns}
+    assert by_key[keys[0]].bookmarked and by_key[keys[0]].bookmarked_at
+    assert by_key[keys[1]].read and not by_key[keys[1]].bookmarked
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong-type", "short-column", "behind"])
+def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
+    store = Reader.open(db_path).store
+    expected = _rows(store.entries())
+    columns = db_path / "index.columns.json"
+    doc = json.loads(columns.read_text())
+    if damage == "garbage":
+        columns.write_bytes(b"\x00garbage")
+    elif damage == "wrong-type":
+        doc["columns"]["votes"][0] = "many"
+        columns.write_text(json.dumps(doc))
+    elif damage == "short-column":
+        doc["columns"]["title"].pop()
+        columns.write_text(json.dumps(doc))
+    else:  # the index written since (by a reader without columns): its own records count
+        data = json.loads((db_path / "index.json").read_text())
+        first = next(iter(data["articles"].values()))
+        first["title"] = "Changed by hand"
+        (db_path / "index.json").write_text(json.dumps(data))
+        expected = [{**r, "title": "Changed by hand"} if r["key"] == first["key"] else r for r in expected]
+    assert _rows(Store(db_path).entries()) == expected
+
+
+def test_index_columns_follow_every_index_write(db_path, tmp_path):
+    from reader.store.files import read_columns
+
+    store = Reader.open(db_path).store
+    page = tmp_path / "new.txt"
+    page.write_text("A newer story\n\nIts body, long enough to be a story of its own.", encoding="utf-8")
+    import_paths(store, [page])
+    got = read_columns(db_path / "index.json")
+    assert got is not None and len(got[0]) == 6 and "A newer story" in got[1]["title"]
+    Reader(Store(db_path)).doctor(rebuild=True)
+    got = read_columns(db_path / "index.json")
+    assert got is not None and len(got[0]) == 6
+
+
+def test_page_files_are_gzipped_json_and_plain_ones_still_read(db_path):
+    store = Reader.open(db_path).store
+    expected = {e.key: store.article(e).to_dict() for e in store.entries()}
+    pages = sorted((db_path / "pages").glob("*.json"))
+    assert pages and all(p.read_bytes()[:2] == b"\x1f\x8b" for p in pages)
+    for page in pages:  # as an older version wrote them: plain JSON
+        page.write_bytes(gzip.decompress(page.read_bytes()))
+    again = Store(db_path)
+    assert {e.key: again.article(e).to_dict() for e in again.entries()} == expected
+    assert Reader(again).doctor().ok
+
+
+def test_a_batched_import_writes_the_index_columns_once_at_the_end(db_path, monkeypatch):
+    import reader.importer.pipeline as pipeline
+    import reader.store.archive as archive
+    from reader.store.files import read_columns
+
+    calls = []
+    real = archive.write_columns
+    monkeypatch.setattr(archive, "write_columns", lambda *a: (calls.append(1), real(*a)))
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    import_paths(Store(db_path), [SEEDS])  # three commits: 2 + 2 + 1 pages
+    assert len(calls) == 1
+    got = read_columns(db_path / "index.json")
+    assert got is not None and len(got[0]) == 5
+    Reader(Store(db_path)).set_bookmark(Store(db_path).entries()[0], True)  # user.json only
+    assert read_columns(db_path / "index.json") is not None

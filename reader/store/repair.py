@@ -21,7 +21,7 @@ from reader.atomic import atomic_write, is_temp_file
 from reader.errors import StoreError
 from reader.models import Article
 from reader.store.archive import SEGMENT_BYTES, SEGMENT_CAP, Store
-from reader.store.files import PAGE_SHAPE, CorruptFile, open_db
+from reader.store.files import PAGE_SHAPE, CorruptFile, open_db, page_bytes, stamp, write_columns
 from reader.store.migrations import SCHEMA_VERSION
 from reader.store.records import index_record, serialise
 
@@ -261,6 +261,8 @@ def _write_index(store: Store, newest: dict[str, _Copy], report: Report) -> None
     data = {"articles": recs, "meta": {"1": {"schema": SCHEMA_VERSION, "seg": last + 1 if last else 0, "seg_count": 0,
                                              "seg_bytes": 0, "seq": seq, "last_id": next_id - 1, "search": []}}}
     atomic_write(store.index_file, orjson.dumps(data))
+    if (st := stamp(store.index_file)) is not None:
+        write_columns(store.index_file, data, st)
     report.done.append(f"rebuilt the index from the page files: {len(recs)} stories, ids kept")
 
 
@@ -328,7 +330,7 @@ def compact(store: Store) -> Report:
                 size += len(orjson.dumps(doc))
                 moved += 1
         for s, tables in new_files.items():
-            atomic_write(store.segment_file(s), orjson.dumps(tables))
+            atomic_write(store.segment_file(s), page_bytes(tables))
         info.update(seg=seg, seg_count=count, seg_bytes=size)
         with store.index.storage.deferred():
             table = store.index.table("articles")

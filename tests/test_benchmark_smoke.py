@@ -14,7 +14,8 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "sort_comments_ms", "sort_date_ms", "sort_title_ms", "bookmark_ms", "app_rss_start_mb",
           "app_rss_after_20_searches_mb", "reimport_pages", "reimport_s", "reimport_pages_per_s",
           "reimport_peak_rss_mb", "db_mb_before_reimport", "related_link_s", "related_link_share",
-          "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms")
+          "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
+          "first_paint_floor_s", "first_paint_vs_floor")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -31,6 +32,9 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert res["open_500_comments"] == 500  # page 0 of the corpus is the 500-comment story
         assert res["search_p50_ms"] <= res["search_p95_ms"]
         assert 0 < res["first_paint_s"] <= res["list_ready_s"]
+        # the bare Textual app's first paint, measured beside ours; the ratio is of the two
+        assert 0 < res["first_paint_floor_s"] < 30
+        assert abs(res["first_paint_vs_floor"] - res["first_paint_s"] / res["first_paint_floor_s"]) < 1e-9
         assert res["app_rss_start_mb"] > 20  # a Python process with Textual loaded, measured
         assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
         assert 0 < res["related_link_s"] < res["import_s"]  # linking is timed, and is part of the import
@@ -40,4 +44,4 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert big["import_s"] > small["import_s"]
     assert (small["reimport_pages"], big["reimport_pages"]) == (4, 20)  # a tenth of the archive
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
-    assert "| import (pages/s) |" in r.stdout
+    assert "| import (pages/s) |" in r.stdout and "| first paint / floor |" in r.stdout

@@ -52,9 +52,10 @@ class SortedViews:
     read marks change no sort key).
     """
 
-    def __init__(self, entries: list[StoryEntry]) -> None:
+    def __init__(self, entries: list[StoryEntry], *, by_title: list[StoryEntry] | None = None) -> None:
+        """`by_title`: the same entries already in title order (the index keeps that order)."""
         self.entries = entries
-        self._sorted: dict[str, list[StoryEntry]] = {}
+        self._sorted: dict[str, list[StoryEntry]] = {"title": by_title} if by_title is not None else {}
 
     def get(self, by: str) -> list[StoryEntry]:
         rows = self._sorted.get(by)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader import history
 from reader.errors import StoreError
-from reader.listing import DEFAULT_SORT, LIST_SORTS, sort_entries
+from reader.listing import DEFAULT_SORT, LIST_SORTS, SortedViews, sort_entries
 from reader.models import Article, StoryEntry
 from reader.store import ImportResult, Store
 from reader.store.archive import HEAD_ROWS
@@ -162,6 +162,12 @@ class Reader:
     def all_stories(self) -> list[StoryEntry]:
         """Every story, unordered (the app sorts and keeps each order itself)."""
         return self.store.entries()
+
+    def list_views(self) -> SortedViews:
+        """Every story, in each of the list's orders (made on first use; the title order comes
+        ready-made from the index when it has it, and the others are cheap sorts of it)."""
+        entries, by_title = self.store.entries_by_title()
+        return SortedViews(entries, by_title=by_title)
 
     def story(self, ref: str | int) -> StoryEntry:
         """A story by its short id or a key prefix."""

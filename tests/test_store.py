@@ -227,10 +227,16 @@ def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
     assert Store(db_path).meta() == via_index.meta()
     by_key = {e.key: e for e in from_columns}
     assert by_key[keys[0]].bookmarked and by_key[keys[0]].bookmarked_at
+    from reader.listing import LIST_SORTS, sort_entries
+
+    views = Reader(Store(db_path)).list_views()  # the title order kept in the columns
+    assert views.get("title") is not None and len(views.get("title")) == 4
+    for by in LIST_SORTS:
+        assert [e.key for e in views.get(by)] == [e.key for e in sort_entries(from_columns, by)]
     assert by_key[keys[1]].read and not by_key[keys[1]].bookmarked
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong-type", "short-column", "behind"])
+@pytest.mark.parametrize("damage", ["garbage", "wrong-type", "short-column", "bad-code", "bad-order", "behind"])
 def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
     store = Reader.open(db_path).store
     expected = _rows(store.entries())
@@ -244,6 +250,12 @@ def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
     elif damage == "short-column":
         doc["columns"]["title"].pop()
         columns.write_text(json.dumps(doc))
+    elif damage == "bad-code":  # a number past the outlets' list
+        doc["columns"]["source"][0] = len(doc["coded"]["source"])
+        columns.write_text(json.dumps(doc))
+    elif damage == "bad-order":  # not each story once
+        doc["title_order"][0] = doc["title_order"][1]
+        columns.write_text(json.dumps(doc))
     else:  # the index written since (by a reader without columns): its own records count
         data = json.loads((db_path / "index.json").read_text())
         first = next(iter(data["articles"].values()))
@@ -251,6 +263,10 @@ def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
         (db_path / "index.json").write_text(json.dumps(data))
         expected = [{**r, "title": "Changed by hand"} if r["key"] == first["key"] else r for r in expected]
     assert _rows(Store(db_path).entries()) == expected
+    from reader.listing import sort_entries
+
+    by_title = Reader(Store(db_path)).list_views().get("title")
+    assert _rows(by_title) == _rows(sort_entries(Store(db_path).entries(), "title"))
 
 
 def test_index_columns_follow_every_index_write(db_path, tmp_path):
@@ -261,10 +277,10 @@ def test_index_columns_follow_every_index_write(db_path, tmp_path):
     page.write_text("A newer story\n\nIts body, long enough to be a story of its own.", encoding="utf-8")
     import_paths(store, [page])
     got = read_columns(db_path / "index.json")
-    assert got is not None and len(got[0]) == 6 and "A newer story" in got[1]["title"]
+    assert got is not None and len(got.ids) == 6 and "A newer story" in got.cols["title"]
     Reader(Store(db_path)).doctor(rebuild=True)
     got = read_columns(db_path / "index.json")
-    assert got is not None and len(got[0]) == 6
+    assert got is not None and len(got.ids) == 6
 
 
 def test_page_files_are_gzipped_json_and_plain_ones_still_read(db_path):
@@ -291,6 +307,6 @@ def test_a_batched_import_writes_the_index_columns_once_at_the_end(db_path, monk
     import_paths(Store(db_path), [SEEDS])  # three commits: 2 + 2 + 1 pages
     assert len(calls) == 1
     got = read_columns(db_path / "index.json")
-    assert got is not None and len(got[0]) == 5
+    assert got is not None and len(got.ids) == 5
     Reader(Store(db_path)).set_bookmark(Store(db_path).entries()[0], True)  # user.json only
     assert read_columns(db_path / "index.json") is not None

@@ -43,6 +43,7 @@ from reader.store.files import (
     INDEX_SHAPE,
     PAGE_SHAPE,
     USER_SHAPE,
+    Columns,
     CorruptFile,
     Shape,
     open_db,
@@ -246,18 +247,18 @@ class Store:
             if self._cols_meta is not None and st is not None and self._cols_meta[0] == st:
                 return dict(self._cols_meta[1])
             if (got := self._index_columns()) is not None:
-                return dict(got[2])
+                return dict(got.meta)
         doc = self.index.table("meta").get(doc_id=1)
         return dict(doc) if isinstance(doc, dict) else {}
 
-    def _index_columns(self) -> tuple[list[int], dict[str, list[Any]], dict[str, Any]] | None:
+    def _index_columns(self) -> Columns | None:
         """The index's columns (`index.columns.json`) when they are the index as it is on disk and
         this reader's schema; None otherwise (read the index itself)."""
         st = stamp(self.index_file)
         got = read_columns(self.index_file)
-        if got is None or st is None or got[2].get("schema") != SCHEMA_VERSION:
+        if got is None or st is None or got.meta.get("schema") != SCHEMA_VERSION:
             return None
-        self._cols_meta = (st, got[2])
+        self._cols_meta = (st, got.meta)
         return got
 
     def write_meta(self, info: dict[str, Any]) -> None:
@@ -279,7 +280,12 @@ class Store:
         return {d["key"]: d for d in (self.user.storage.read() or {}).get("state", {}).values()}
 
     def entries(self) -> list[StoryEntry]:
-        """Every story's list row: its index record plus the user's marks.
+        """Every story's list row: its index record plus the user's marks."""
+        return self.entries_by_title()[0]
+
+    def entries_by_title(self) -> tuple[list[StoryEntry], list[StoryEntry] | None]:
+        """Every story's list row (its index record plus the user's marks), and the same rows in
+        the list's title order when the index's columns have it (else None: sort them).
 
         Built from the index's columns when they are current (one map() over 20 lists), else
         straight from the cached index data (no TinyDB Document objects): at 100,000 stories
@@ -287,7 +293,10 @@ class Store:
         """
         state = self._states()
         if (self._index is None or self._index.storage.stale()) and (got := self._index_columns()) is not None:
-            return _entries_from_columns(got[0], got[1], state)
+            return _entries_from_columns(got, state)
+        return self._entries_from_index(state), None
+
+    def _entries_from_index(self, state: dict[str, dict[str, Any]]) -> list[StoryEntry]:
         none: dict[str, Any] = {}
         out: list[StoryEntry] = []
         append = out.append
@@ -739,15 +748,17 @@ _ENTRY_ORDER = [f.name for f in dataclass_fields(StoryEntry)]
 _LAST_RECORD_FIELD = max(_ENTRY_ORDER.index(n) for n in COLUMN_DEFAULTS)
 
 
-def _entries_from_columns(ids: list[int], cols: dict[str, list[Any]], state: dict[str, dict[str, Any]]
-                          ) -> list[StoryEntry]:
-    """The list's rows from the index's columns and the user's marks (deleted stories left out)."""
-    args: list[Any] = [ids]
+def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
+                          ) -> tuple[list[StoryEntry], list[StoryEntry]]:
+    """The list's rows from the index's columns and the user's marks (deleted stories left out),
+    and the same rows in title order."""
+    args: list[Any] = [got.ids]
     for f in dataclass_fields(StoryEntry)[1:_LAST_RECORD_FIELD + 1]:
-        args.append(cols[f.name] if f.name in cols else repeat(f.default))
+        args.append(got.cols[f.name] if f.name in got.cols else repeat(f.default))
     out = list(map(StoryEntry, *args))
+    by_title = list(map(out.__getitem__, got.title_order))
     if not state:
-        return out
+        return out, by_title
     by_key = {e.key: e for e in out}
     gone: set[str] = set()
     for key, s in state.items():
@@ -759,7 +770,9 @@ def _entries_from_columns(ids: list[int], cols: dict[str, list[Any]], state: dic
             continue
         e.bookmarked, e.read = bool(s.get("bookmarked")), bool(s.get("read"))
         e.bookmarked_at, e.seen = s.get("bookmarked_at"), _seen(s)
-    return [e for e in out if e.key not in gone] if gone else out
+    if gone:
+        return [e for e in out if e.key not in gone], [e for e in by_title if e.key not in gone]
+    return out, by_title
 
 
 def _seen(state: dict[str, Any]) -> int:

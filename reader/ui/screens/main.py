@@ -148,7 +148,7 @@ class MainScreen(Screen[None]):
             self.query_one(StoryList).set_entries(head)
             self._update_status(loading=True)
             # Let the cached screen paint before the full load takes the interpreter for a while.
-            self.call_after_refresh(lambda: self.set_timer(0.05, self.load_entries))
+            self.call_after_refresh(self.load_entries)
         else:
             self.load_entries()
 
@@ -158,11 +158,12 @@ class MainScreen(Screen[None]):
     def load_entries(self) -> None:
         try:
             with long_lived_load():
-                entries = self.reader_app.with_reader(lambda r: r.all_stories())
+                views = self.reader_app.with_reader(lambda r: r.list_views())
+                views.get(self.sort)  # sorted here, not on the event loop
         except ReaderError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
-        self.app.call_from_thread(self._entries_loaded, entries)
+        self.app.call_from_thread(self._entries_loaded, views.entries, views)
 
     def _load_failed(self, message: str) -> None:
         story_list = self.query_one(StoryList)
@@ -172,10 +173,10 @@ class MainScreen(Screen[None]):
         self._update_status()
         self.reader_app.fail(message)
 
-    def _entries_loaded(self, entries: list[StoryEntry]) -> None:
+    def _entries_loaded(self, entries: list[StoryEntry], views: SortedViews | None = None) -> None:
         first = not self.all_entries
         self.all_entries = entries
-        self._sorted = SortedViews(entries)
+        self._sorted = views if views is not None and views.entries is entries else SortedViews(entries)
         self.by_key = {e.key: e for e in entries}
         if self.grouped:
             self._load_related_map()

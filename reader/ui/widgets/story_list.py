@@ -49,7 +49,7 @@ class StoryList(LineView):
         super().__init__(id=id)
         self.entries: list[StoryEntry] = []
         self._row_cache: dict[tuple[object, ...], tuple[Text, ...]] = {}
-        self._rows: dict[str, int] = {}
+        self._row_of: dict[str, int] | None = {}  # key -> row, made when first asked for
         self.empty_message = "No stories yet. Import pages with `reader import PATH`."
         self._longest = 0  # the widest title (cells): rows take a third line when one needs it
         self.child_keys: frozenset[str] = frozenset()  # rows shown as coverage of the story above (grouped)
@@ -64,15 +64,29 @@ class StoryList(LineView):
         self.entries = entries
         self.child_keys = children
         self._longest = _longest_title(entries)
-        self._rows = {e.key: i for i, e in enumerate(entries)}
+        self._row_of = None
         key = keep_key or (old.key if old else None)
-        index = self._rows.get(key, 0) if key else 0
+        # one key: found by a scan from the top (it is most often near it), no 100k-entry dict
+        index = next((i for i, e in enumerate(entries) if e.key == key), 0) if key else 0
         self.update_size()
         self.cursor = min(index, max(0, len(entries) - 1))
 
+    @property
+    def _rows(self) -> dict[str, int]:
+        if self._row_of is None:
+            self._row_of = {e.key: i for i, e in enumerate(self.entries)}
+        return self._row_of
+
     def refresh_entry(self, key: str) -> None:
-        """Repaint a story's row after its marks changed."""
-        i = self._rows.get(key)
+        """Repaint a story's row after its marks changed. Only rows on screen need it (a row is
+        drawn afresh when it scrolls in: its marks are part of its cache key), so they are
+        looked through rather than making a 100,000-entry key -> row map for one key."""
+        if self._row_of is not None:
+            i = self._row_of.get(key)
+        else:
+            first = self.scroll_offset.y // self.ROW_HEIGHT
+            last = min(len(self.entries), first + self.size.height // self.ROW_HEIGHT + 2)
+            i = next((r for r in range(first, last) if self.entries[r].key == key), None)
         if i is not None:
             self._refresh_row(i)
 

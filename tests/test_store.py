@@ -217,7 +217,7 @@ def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
     store.set_bookmark(keys[0], True)
     store.set_read(keys[1], True)
     Reader(store).delete([entries[2]])
-    columns = db_path / "index.columns.json"
+    columns = db_path / "index.columns"
     assert columns.exists()
     from_columns = Store(db_path).entries()
     assert len(from_columns) == 4 and keys[2] not in {e.key for e in from_columns}
@@ -236,26 +236,48 @@ def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
     assert by_key[keys[1]].read and not by_key[keys[1]].bookmarked
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong-type", "short-column", "bad-code", "bad-order", "behind"])
+def _split(raw):
+    from reader.store.columns import MAGIC
+
+    at = len(MAGIC)
+    size = int.from_bytes(raw[at:at + 8], "little")
+    return json.loads(raw[at + 8:at + 8 + size]), raw[at + 8 + size:]
+
+
+def _join(header, body):
+    from reader.store.columns import MAGIC
+
+    h = json.dumps(header).encode()
+    return MAGIC + len(h).to_bytes(8, "little") + h + body
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-type", "short-column", "bad-code", "bad-order",
+                                    "bad-history", "behind"])
 def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
     store = Reader.open(db_path).store
     expected = _rows(store.entries())
-    columns = db_path / "index.columns.json"
-    doc = json.loads(columns.read_text())
+    columns = db_path / "index.columns"
+    raw = columns.read_bytes()
+    header, body = _split(raw)
     if damage == "garbage":
         columns.write_bytes(b"\x00garbage")
-    elif damage == "wrong-type":
-        doc["columns"]["votes"][0] = "many"
-        columns.write_text(json.dumps(doc))
-    elif damage == "short-column":
-        doc["columns"]["title"].pop()
-        columns.write_text(json.dumps(doc))
-    elif damage == "bad-code":  # a number past the outlets' list
-        doc["columns"]["source"][0] = len(doc["coded"]["source"])
-        columns.write_text(json.dumps(doc))
+    elif damage == "truncated":
+        columns.write_bytes(raw[:-10])
+    elif damage == "wrong-type":  # outlets that are numbers
+        header["coded"]["source"] = [5] * len(header["coded"]["source"])
+        columns.write_bytes(_join(header, body))
+    elif damage == "short-column":  # one story more than each column holds
+        header["n"] += 1
+        columns.write_bytes(_join(header, body))
+    elif damage == "bad-code":  # numbers past the outlets' list
+        header["coded"]["source"] = []
+        columns.write_bytes(_join(header, body))
     elif damage == "bad-order":  # not each story once
-        doc["title_order"][0] = doc["title_order"][1]
-        columns.write_text(json.dumps(doc))
+        at = next(s[2] for s in header["sections"] if s[0] == "title_order")
+        columns.write_bytes(_join(header, body[:at] + body[at + 8:at + 16] + body[at + 8:]))
+    elif damage == "bad-history":  # a history for a story past the end
+        header["hist"] = {"-1": [[1, 2, 3, 4]]}
+        columns.write_bytes(_join(header, body))
     else:  # the index written since (by a reader without columns): its own records count
         data = json.loads((db_path / "index.json").read_text())
         first = next(iter(data["articles"].values()))
@@ -270,7 +292,7 @@ def test_damaged_or_stale_index_columns_are_ignored(db_path, tmp_path, damage):
 
 
 def test_index_columns_follow_every_index_write(db_path, tmp_path):
-    from reader.store.files import read_columns
+    from reader.store.columns import read_columns
 
     store = Reader.open(db_path).store
     page = tmp_path / "new.txt"
@@ -298,7 +320,7 @@ def test_page_files_are_gzipped_json_and_plain_ones_still_read(db_path):
 def test_a_batched_import_writes_the_index_columns_once_at_the_end(db_path, monkeypatch):
     import reader.importer.pipeline as pipeline
     import reader.store.archive as archive
-    from reader.store.files import read_columns
+    from reader.store.columns import read_columns
 
     calls = []
     real = archive.write_columns

@@ -2,8 +2,8 @@
 
     index.json         TinyDB: one small metadata record per story (what the list needs), the
                        page-file cursor and the search manifest, in one file written last
-    index.columns.json the same records one list per field, stamped with index.json's (mtime,
-                       size): what start-up reads while the stamp matches (a cache; see files.py)
+    index.columns      the same records one column per field (binary), stamped with index.json's
+                       (mtime, size): what start-up reads while the stamp matches (a cache; columns.py)
     pages/NNNNNN.json  TinyDB page files: the full stories, <= 256 and ~1 MB of JSON per file,
                        append-only, gzipped (`zcat` reads one; plain ones from older versions too)
     search/            the search index (reader.search.ondisk), listed by the index's manifest
@@ -37,20 +37,17 @@ from tinydb.table import Document
 from reader.atomic import atomic_write
 from reader.errors import SearchIndexDamaged, StoreError
 from reader.models import Article, StoryEntry
+from reader.store.columns import KINDS, Columns, read_columns, write_columns
 from reader.store.files import (
-    COLUMN_DEFAULTS,
     DB,
     INDEX_SHAPE,
     PAGE_SHAPE,
     USER_SHAPE,
-    Columns,
     CorruptFile,
     Shape,
     open_db,
     page_bytes,
-    read_columns,
     stamp,
-    write_columns,
 )
 from reader.store.migrations import SCHEMA_VERSION, migrate
 from reader.store.records import ImportResult, PreparedStory
@@ -83,7 +80,7 @@ class Store:
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
         self._links: tuple[tuple[int, int], dict[str, list[list[Any]]], int | None] | None = None  # links.json
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
-        self._cols_meta: tuple[tuple[int, int], dict[str, Any]] | None = None  # meta as index.columns.json had it
+        self._cols_meta: tuple[tuple[int, int], dict[str, Any]] | None = None  # meta as index.columns had it
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
 
     # ---- files and locking
@@ -252,7 +249,7 @@ class Store:
         return dict(doc) if isinstance(doc, dict) else {}
 
     def _index_columns(self) -> Columns | None:
-        """The index's columns (`index.columns.json`) when they are the index as it is on disk and
+        """The index's columns (`index.columns`) when they are the index as it is on disk and
         this reader's schema; None otherwise (read the index itself)."""
         st = stamp(self.index_file)
         got = read_columns(self.index_file)
@@ -745,7 +742,7 @@ class Store:
 
 
 _ENTRY_ORDER = [f.name for f in dataclass_fields(StoryEntry)]
-_LAST_RECORD_FIELD = max(_ENTRY_ORDER.index(n) for n in COLUMN_DEFAULTS)
+_LAST_RECORD_FIELD = max(_ENTRY_ORDER.index(n) for n in KINDS)
 
 
 def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
@@ -838,7 +835,7 @@ def _assign_ids(fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, di
     return ids
 
 
-DB_FILES = ("index.json", "index.columns.json", "user.json", "user.json.bak", "head.json", "pages", "search",
+DB_FILES = ("index.json", "index.columns", "user.json", "user.json.bak", "head.json", "pages", "search",
             "related", ".lock")
 
 

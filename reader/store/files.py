@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 import orjson
 from tinydb import TinyDB
@@ -203,105 +201,6 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
-
-
-# ---- the index column by column: what start-up reads
-
-COLUMNS_VERSION = 2
-# The record fields in StoryEntry's positional order, with the value an older record without one has.
-COLUMN_DEFAULTS: dict[str, Any] = {
-    "key": "", "title": "", "source": None, "category": None, "layout": "generic", "published": None, "year": None,
-    "comments": 0, "stated": None, "votes": 0, "score": 0, "up": 0, "contested": 0.0, "file": None, "url": None,
-    "seg": 0, "hash": "", "imported": None, "updated": None, "hist": None}
-# Columns with few distinct values (outlets, import times): stored as numbers into a list of the
-# values, so each value is parsed once and is one string object shared by every row.
-CODED = ("source", "category", "layout", "imported", "updated")
-
-
-def columns_file(index: Path) -> Path:
-    return index.with_name("index.columns.json")
-
-
-def write_columns(index: Path, data: dict[str, Any], st: tuple[int, int]) -> None:
-    """Write `index.columns.json` beside `index`: its story records as one list per field, and
-    its meta record, stamped with the index file's (mtime, size).
-
-    A cache, derived from the index: parsing 100,000 records as 20 lists instead of 100,000 dicts,
-    checking their types per list, and making the list's rows with one map() is what lets a big
-    archive be listed in a fraction of a second. It is used only while its stamp matches the index
-    file; losing it, or failing to write it, only costs start-up time. `st` is the stamp the index
-    file got when `data` was written to it (taken by the writer, under the lock)."""
-    target = columns_file(index)
-    records = data.get("articles", {})
-    rows = list(records.values())
-    names = [n for n in COLUMN_DEFAULTS if n != "hist"]  # only a story imported again has a history
-    try:  # every record has every other field (all this version writes): transposed in C
-        transposed = list(zip(*map(itemgetter(*names), rows), strict=True)) if rows else [()] * len(names)
-        cols = {name: list(col) for name, col in zip(names, transposed, strict=True)}
-        cols["hist"] = [r.get("hist") for r in rows]
-    except KeyError:  # records from older versions lack some fields
-        cols = {name: [r.get(name, default) for r in rows] for name, default in COLUMN_DEFAULTS.items()}
-    coded = {}
-    for name in CODED:  # each distinct value once, and a number per row
-        values: dict[Any, int] = {}
-        cols[name] = [values.setdefault(v, len(values)) for v in cols[name]]
-        coded[name] = list(values)
-    folded = list(map(str.casefold, cols["title"]))
-    title_order = sorted(range(len(folded)), key=folded.__getitem__)  # the list's title sort, made once here
-    meta = data.get("meta", {}).get("1", {})
-    doc = {"version": COLUMNS_VERSION, "stamp": list(st), "ids": [int(k) for k in records], "columns": cols,
-           "coded": coded, "title_order": title_order, "meta": meta}
-    try:
-        atomic_write(target, orjson.dumps(doc))
-    except OSError:
-        with contextlib.suppress(OSError):
-            target.unlink()
-
-
-class Columns(NamedTuple):
-    ids: list[int]
-    cols: dict[str, list[Any]]  # field -> one value per story
-    meta: dict[str, Any]
-    title_order: list[int]  # positions in title order (casefolded; ties in stored order)
-
-
-def read_columns(index: Path) -> Columns | None:
-    """The columns written for `index` as it is now, or None: missing, behind the index, or not
-    of the right shape (then the caller reads the index itself)."""
-    try:
-        raw = columns_file(index).read_bytes()
-        doc = orjson.loads(raw)
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    st = stamp(index)
-    if (not isinstance(doc, dict) or st is None or doc.get("stamp") != list(st)
-            or doc.get("version") != COLUMNS_VERSION):
-        return None
-    ids, cols, meta, coded = doc.get("ids"), doc.get("columns"), doc.get("meta"), doc.get("coded")
-    order = doc.get("title_order")
-    if (not isinstance(ids, list) or not isinstance(cols, dict) or not isinstance(meta, dict)
-            or not isinstance(coded, dict) or not isinstance(order, list)):
-        return None
-    n = len(ids)
-    if set(map(type, ids)) - {int} or set(cols) != set(COLUMN_DEFAULTS) or set(coded) != set(CODED):
-        return None
-    if len(order) != n or (n and (set(map(type, order)) != {int} or len(set(order)) != n
-                                  or min(order) < 0 or max(order) >= n)):
-        return None
-    fields = INDEX_SHAPE["articles"]
-    for name, col in cols.items():
-        if not isinstance(col, list) or len(col) != n:
-            return None
-        if name in coded:
-            values = coded[name]
-            if (not isinstance(values, list) or (n and (set(map(type, col)) != {int}
-                                                        or min(col) < 0 or max(col) >= len(values)))):
-                return None
-            cols[name] = col = list(map(values.__getitem__, col))
-        allowed = (*fields[name], type(None)) if name not in REQUIRED else fields[name]
-        if any(kind is bool or not issubclass(kind, allowed) for kind in set(map(type, col))):
-            return None
-    return Columns(ids, cols, meta, order)
 
 
 class CorruptFile(StoreError):

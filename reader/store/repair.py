@@ -21,7 +21,8 @@ from reader.atomic import atomic_write, is_temp_file
 from reader.errors import StoreError
 from reader.models import Article
 from reader.store.archive import SEGMENT_BYTES, SEGMENT_CAP, Store
-from reader.store.files import PAGE_SHAPE, CorruptFile, open_db, page_bytes, stamp, write_columns
+from reader.store.columns import write_columns
+from reader.store.files import PAGE_SHAPE, CorruptFile, open_db, page_bytes, stamp
 from reader.store.migrations import SCHEMA_VERSION
 from reader.store.records import index_record, serialise
 

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import Query
 from tinydb.table import Document
 
@@ -53,6 +52,8 @@ from reader.store.migrations import SCHEMA_VERSION, migrate
 from reader.store.records import ImportResult, PreparedStory
 
 if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
+    from filelock import FileLock  # (and the lock: only writes need it)
+
     from reader.related import RelatedIndex
     from reader.search.engine import SearchIndex
     from reader.search.fields import SearchPayload
@@ -122,6 +123,8 @@ class Store:
     @contextmanager
     def _lock_held(self) -> Iterator[None]:
         self.path.mkdir(parents=True, exist_ok=True)
+        from filelock import FileLock, Timeout
+
         if self._lock is None:
             self._lock = FileLock(str(self.path / ".lock"))  # one object: re-entrant within a process
         lock = self._lock

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader import history
-from reader.errors import StoreError
+from reader.errors import SearchIndexDamaged, StoreError
 from reader.listing import DEFAULT_SORT, LIST_SORTS, SortedViews, sort_entries
 from reader.models import Article, StoryEntry
 from reader.store import ImportResult, Store
@@ -375,10 +375,17 @@ class Reader:
         """The search index, loaded (it is built first for an older or repaired database)."""
         return self.store.search_index()
 
+    def rebuilt_search_index(self, damage: SearchIndexDamaged) -> SearchIndex:
+        """The search index rebuilt from the stories after a search met `damage` in it."""
+        return self.store.rebuilt_search_index(damage)
+
     def search(self, query: str, limit: int = 20) -> list[tuple[StoryEntry | None, Hit]]:
         """Hits for `query`, best first, each with its story's list row."""
         deleted = self.store.deleted_keys()
-        hits = self.search_index().search(query, limit + len(deleted) if deleted else limit)
+        try:
+            hits = self.search_index().search(query, limit + len(deleted) if deleted else limit)
+        except SearchIndexDamaged as exc:  # found in a story's text: rebuilt, and asked again
+            hits = self.rebuilt_search_index(exc).search(query, limit + len(deleted) if deleted else limit)
         by_key = {e.key: e for e in self.store.entries()}
         return [(by_key.get(h.key), h) for h in hits if h.key not in deleted][:limit]
 
@@ -387,7 +394,11 @@ class Reader:
         first, and how many stories match in all (deleted ones are not counted)."""
         deleted = self.store.deleted_keys()
         index = self.search_index()
-        found = index.search_stories(query, limit + len(deleted))
+        try:
+            found = index.search_stories(query, limit + len(deleted))
+        except SearchIndexDamaged as exc:  # found in a story's text: rebuilt, and asked again
+            index = self.rebuilt_search_index(exc)
+            found = index.search_stories(query, limit + len(deleted))
         by_key = {e.key: e for e in self.store.entries()}
         rows = [(by_key[h.key], h) for h in found.hits if h.key in by_key][:limit]
         total = found.stories

@@ -150,6 +150,49 @@ def test_damaged_search_file_is_rebuilt_and_never_answers_wrongly(good_db, part,
     assert state(db) == before
 
 
+def _garble_packed_text(db: Path) -> None:
+    """Same-length garbage inside the stories' packed text: the sizes all still agree."""
+    path = next((db / "search").glob("s??????.text"))
+    raw = bytearray(path.read_bytes())
+    for i in range(8, len(raw) - 4, 5):
+        raw[i] ^= 0x55
+    path.write_bytes(bytes(raw))
+
+
+def test_same_length_garbage_in_packed_search_text_is_found_and_rebuilt(good_db):
+    db, before = good_db
+    good_answer = CliRunner().invoke(cli, ["--db", str(db), "search", "whom", "--json"]).stdout
+    _garble_packed_text(db)
+    code, out = run(db, "doctor")
+    assert code == 1 and "does not unpack" in out
+    r = CliRunner().invoke(cli, ["--db", str(db), "search", "whom", "--json"])
+    assert r.exit_code == 0 and "rebuilt it from the stored stories" in r.stderr
+    assert json.loads(r.stdout) == json.loads(good_answer)
+    assert run(db, "doctor")[0] == 0 and state(db) == before
+
+
+async def test_same_length_garbage_in_packed_search_text_in_the_app(good_db):
+    from textual.widgets import OptionList
+
+    from reader.ui.app import make_app
+
+    from apphelpers import settle
+
+    db, _before = good_db
+    _garble_packed_text(db)
+    app = make_app(Reader.open(db), blink=False, watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"whom")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            results = app.screen.query("#search-results")
+            if results and results.first(OptionList).option_count:
+                break
+        assert app.screen.query_one("#search-results", OptionList).option_count >= 1
+        assert any("rebuilt it from the stored stories" in n.message for n in app._notifications)
+
+
 def test_damaged_search_files_do_not_stop_an_import(good_db, tmp_path):
     db, before = good_db
     (db / "search" / "vocab.json").write_bytes(b"garbage")

@@ -100,10 +100,15 @@ class SearchFiles:
         except (IndexError, ValueError) as exc:
             raise SearchIndexDamaged(f"{self.folder}: its segments do not agree ({exc})") from None
 
-    def check(self, manifest: Manifest) -> str | None:
-        """What is wrong with the search files, or None."""
+    def check(self, manifest: Manifest, *, texts: bool = False) -> str | None:
+        """What is wrong with the search files, or None. `texts`: also unpack every story's text
+        (what `reader doctor` does; a search unpacks only the stories it shows)."""
         try:
-            self.load(manifest)
+            index = self.load(manifest)
+            if texts:
+                for seg in index.segments:
+                    for slot in range(len(seg.docs)):
+                        seg.story_text(slot)
         except SearchIndexDamaged as exc:
             return str(exc)
         return None

@@ -544,6 +544,11 @@ class Store:
             if fresh == manifest:
                 break
             manifest = fresh
+        return self.rebuilt_search_index(damage)
+
+    def rebuilt_search_index(self, damage: SearchIndexDamaged) -> SearchIndex:
+        """The search index rebuilt from the stored stories, after `damage` was found in it (on
+        loading it, or in a story's packed text during a search); `notices` says so."""
         self.notices.append(f"the search index was damaged ({damage}); rebuilt it from the stored stories")
         self.rebuild_search()
         return self.search_files().load(self.meta().get("search", []))

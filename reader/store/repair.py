@@ -183,7 +183,7 @@ def _check_search(store: Store, report: Report, meta: dict[str, Any]) -> None:
         if not store.is_empty():
             report.notes.append("search index: not built yet (the next search builds it)")
         return
-    if problem := store.search_files().check(manifest):
+    if problem := store.search_files().check(manifest, texts=True):
         report.problems.append(f"search index: {problem} (it is rebuilt from the stories)")
 
 

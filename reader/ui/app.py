@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from reader.errors import ReaderError
+from reader.errors import ReaderError, SearchIndexDamaged
 from reader.heap import long_lived_load
 from reader.locations import config_dir
 from reader.models import StoryEntry
@@ -130,10 +130,12 @@ class ReaderApp(App[None]):
             return None
 
     @work(thread=True, exclusive=True, group="index")
-    def build_search_index(self) -> None:
+    def build_search_index(self, damage: SearchIndexDamaged | None = None) -> None:
+        """Load the search index; after `damage` met in it during a search, rebuild it first."""
         try:
             with long_lived_load():
-                self.search_index = self.with_reader(lambda r: r.search_index())
+                self.search_index = self.with_reader(
+                    lambda r: r.search_index() if damage is None else r.rebuilt_search_index(damage))
         except (ReaderError, OSError) as exc:
             self.call_from_thread(self.notify, f"search index: {exc}", severity="error", markup=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -14,9 +15,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reader.errors import SearchIndexDamaged
 from reader.render import hit_text
 from reader.search.engine import SearchIndex
 from reader.search.hits import Hit
+
+if TYPE_CHECKING:
+    from reader.ui.host import ReaderHost
 
 
 class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
@@ -84,10 +89,23 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
             self.app.call_from_thread(self._status, "Loading the search index…")
             self.app.call_from_thread(self.set_timer, 0.25, lambda: self._retry(query))
             return
-        found = index.search_stories(query, limit=40, cancelled=lambda: worker.is_cancelled) if query.strip() else None
+        try:
+            found = (index.search_stories(query, limit=40, cancelled=lambda: worker.is_cancelled)
+                     if query.strip() else None)
+        except SearchIndexDamaged as exc:  # a story's packed text: rebuild the index, then ask again
+            self.app.call_from_thread(self._damaged, exc, query)
+            return
         hits = [h for h in found.hits if self.listed(h.key)][:25] if found else []
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits, found.stories if found else 0)
+
+    def _damaged(self, damage: SearchIndexDamaged, query: str) -> None:
+        host = cast("ReaderHost", self.app)
+        if host.search_index is not None:  # once per damaged index, whatever the keystrokes
+            host.search_index = None
+            host.build_search_index(damage)
+        self._status("Loading the search index…")
+        self.set_timer(0.25, lambda: self._retry(query))
 
     def _retry(self, query: str) -> None:
         if self.is_attached and query == self.query_one(Input).value:

@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from isal import isal_zlib
+
 from reader.models import Article
 from reader.text import words
 
@@ -41,13 +43,18 @@ class SearchPayload:
 
 
 def pack(raw: bytes) -> bytes:
-    """A story's searchable text as the index stores it: zlib at its fastest level (about a third
-    of the size on news text; ~0.05 ms a story to pack, less to unpack for a snippet)."""
-    return zlib.compress(raw, 1)
+    """A story's searchable text as the index stores it: zlib's format at ISA-L's fastest level
+    (about 40% of the size on news text; 52 us an 11 KB story against 158 us with the standard
+    library's zlib, in the parsing workers)."""
+    return isal_zlib.compress(raw, 1)
 
 
 def unpack(blob: bytes) -> bytes:
-    return zlib.decompress(blob)
+    """A story's text as packed by pack(); zlib.error when the bytes do not unpack."""
+    try:
+        return isal_zlib.decompress(blob)
+    except Exception as exc:  # isal's IsalError (its stub does not say it is an exception)
+        raise zlib.error(str(exc)) from None
 
 
 

@@ -124,11 +124,15 @@ class _P:
 
 
 class _Corpus:
-    """Own words of earlier comments (or the article), indexed by word trigrams."""
+    """Own words of earlier comments (or the article), indexed by word trigrams.
+
+    A trigram's posting is the one source holding it (an int: most trigrams occur once) or the
+    list of them in order, so a source's new trigrams are indexed by dict operations in C and
+    only the repeated ones by a Python loop."""
 
     def __init__(self) -> None:
         self.text: dict[int, str] = {}
-        self.postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.postings: dict[tuple[str, ...], int | list[int]] = {}
         self.order: list[int] = []
 
     def add(self, key: int, paragraphs: list[_P]) -> None:
@@ -139,8 +143,14 @@ class _Corpus:
         self.order.append(key)
         postings = self.postings
         grams = set().union(*(p.sampled_grams for p in paragraphs))
-        for g in grams:
-            postings[g].append(key)
+        seen = postings.keys() & grams
+        postings.update(dict.fromkeys(grams - seen if seen else grams, key))
+        for g in seen:
+            post = postings[g]
+            if isinstance(post, int):
+                postings[g] = [post, key]
+            else:
+                post.append(key)
 
     def find(self, p: _P, *, min_words: int, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
         """The latest source whose words contain paragraph `p` (exactly, or fuzzily when long)."""
@@ -170,23 +180,27 @@ class _Corpus:
         """Sources sharing enough of the paragraph's word-trigrams, latest first, and the few
         sharing most of them (worth a fuzzy match); None when none shares any."""
         grams = p.grams
-        if self.postings.keys().isdisjoint(grams):
+        postings = self.postings
+        shared = postings.keys() & grams
+        if not shared:
             return None  # shares no three words with any source: the common case, decided in C
         # Shingles shared by many comments say little (and would make this quadratic):
         # count only the rare ones; if all are common, look at the latest few of each.
-        rare: list[list[int]] = []
+        rare: list[int] = []  # the sources of the rare shingles, one entry per shingle and source
+        n_rare = 0
         common: list[list[int]] = []
-        get = self.postings.get
-        for g in grams:
-            post = get(g)
-            if post:
-                (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
-        if not rare and not common:
-            return None
-        counts: Counter[int] = Counter()
-        for post in rare or common:
-            counts.update(post if rare else post[-8:])
-        pool = len(rare or common)
+        for g in shared:
+            post = postings[g]
+            if isinstance(post, int):
+                rare.append(post)
+                n_rare += 1
+            elif len(post) <= CANDIDATES_PER_GRAM:
+                rare += post
+                n_rare += 1
+            else:
+                common.append(post)
+        counts = Counter(rare) if n_rare else Counter(k for post in common for k in post[-8:])
+        pool = n_rare or len(common)
         need = max(1, int(pool * 0.4))
         candidates = sorted((k for k, c in counts.items() if c >= need), reverse=True)
         # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
@@ -325,7 +339,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
                 target.author, target.posted = header[0], header[1]
         comments.append(comment)
 
-        own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])
+        if idx < len(raw):  # the last comment is quoted by none
+            own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])
         all_paras[idx] = normed
         if normed and normed[0]:
             by_opening[tuple(ps[0].words[:4])].append(idx)

@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from reader.text import words
+
 if TYPE_CHECKING:  # numpy stays off the start-up path
     import numpy as np
 
@@ -113,14 +115,13 @@ def fingerprint_text(title: str, body: Iterable[str]) -> list[tuple[str, float]]
     return [(word, round(-w, 3)) for w, word in top]
 
 
-_WORDS = re.compile(r"\w+")
 _NAMED = re.compile(r"(?<=[a-z0-9,] )[A-Z][^\W_]+")
 
 
 def _words(text: str) -> list[str]:
     """The text's words, case-folded (the search index's tokens); "Japan's" is "japan" and "s",
     and a word that short is dropped."""
-    return _WORDS.findall(text.casefold())
+    return words(text)
 
 
 class RelatedIndex:

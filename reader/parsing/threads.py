@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from reader.models import Block, Comment
 from reader.parsing.common import Votes
-from reader.text import WORD
+from reader.text import find_words
 
 _APOS = str.maketrans("", "", "'’‘`´")
 
@@ -58,10 +58,14 @@ def norm_words(text: str) -> list[str]:
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
     can still be matched piece by piece.
     """
-    text = text.casefold().translate(_APOS)
-    if "..." in text or "…" in text or "[..." in text:
+    text = text.casefold()
+    if not text.isascii():
+        text = text.translate(_APOS)
+    elif "'" in text or "`" in text:  # (str.translate is slow with a table of non-ASCII characters)
+        text = text.replace("'", "").replace("`", "")
+    if "..." in text or "…" in text:
         text = _ELLIPSIS.sub(" _gap_ ", text)
-    words = WORD.findall(text)
+    words = find_words(text)
     while words and words[0] == "_gap_":
         words.pop(0)
     while words and words[-1] == "_gap_":

@@ -88,28 +88,25 @@ def _contains(src: str, para: str) -> bool:
     return True
 
 
-def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    grams: set[tuple[str, ...]] = set(zip(words, words[1:], words[2:], strict=False))
-    if "_gap_" in words:
-        grams = {g for g in grams if "_gap_" not in g}
-    return grams
-
-
 class _P:
     """A normalised paragraph with its words and shingles, computed once and shared."""
 
-    __slots__ = ("_grams", "norm", "words")
+    __slots__ = ("_grams", "gapped", "norm", "size", "words")
     # (sampled_grams is cheap and used once per paragraph: not cached)
 
     def __init__(self, text: str) -> None:
-        self.words = norm_words(text)
-        self.norm = " ".join(self.words)
+        words = self.words = norm_words(text)
+        norm = self.norm = " ".join(words)
+        self.gapped = "_gap_" in norm  # some word may be the gap marker
+        self.size = len(words) - words.count("_gap_") if self.gapped else len(words)
         self._grams: set[tuple[str, ...]] | None = None
 
     @property
     def grams(self) -> set[tuple[str, ...]]:
         if self._grams is None:
-            self._grams = _grams(self.words)
+            w = self.words
+            grams: set[tuple[str, ...]] = set(zip(w, w[1:], w[2:], strict=False))
+            self._grams = {g for g in grams if "_gap_" not in g} if self.gapped else grams
         return self._grams
 
     @property
@@ -118,13 +115,7 @@ class _P:
         quoted words still contains one of them, so no quote of MIN_QUOTE_WORDS is missed."""
         w = self.words
         grams: set[tuple[str, ...]] = set(zip(w[0::2], w[1::2], w[2::2], strict=False))
-        if "_gap_" in w:
-            grams = {g for g in grams if "_gap_" not in g}
-        return grams
-
-    @property
-    def size(self) -> int:
-        return len(self.words) - self.words.count("_gap_")
+        return {g for g in grams if "_gap_" not in g} if self.gapped else grams
 
 
 class _Corpus:
@@ -185,9 +176,9 @@ class _Corpus:
         sharing most of them (worth a fuzzy match); None when none shares any."""
         grams = p.grams
         postings = self.postings
-        shared = postings.keys() & grams
-        if not shared:
+        if postings.keys().isdisjoint(grams):
             return None  # shares no three words with any source: the common case, decided in C
+        shared = postings.keys() & grams
         # Shingles shared by many comments say little (and would make this quadratic):
         # count only the rare ones; if all are common, look at the latest few of each.
         rare: list[int] = []  # the sources of the rare shingles, one entry per shingle and source

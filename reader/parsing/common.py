@@ -68,6 +68,8 @@ def _int(s: str) -> int | None:
 
 def parse_vote(line: str) -> Votes | None:
     """Votes from a vote line, or None when the line is not one. Net is kept as stated."""
+    if not line.endswith((")", ")\n")):  # both patterns end with `\)$`: most lines are ruled out at once
+        return None
     m = VOTE.match(line)
     if m:
         return Votes(_int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -108,14 +108,16 @@ def fingerprint_text(title: str, body: Iterable[str]) -> list[tuple[str, float]]
             w *= 2.0  # who and where the story is about
         if word in title_words:
             w *= 1.6
-        if digits or _DIGITS.search(word):
+        if digits or (not word.isalpha() and _DIGITS.search(word)):
             w *= 1.3  # a date or a figure
         weighted.append((-w, word))
     top = heapq.nsmallest(FINGERPRINT_SIZE, weighted)  # the heaviest; ties in alphabetical order
     return [(word, round(-w, 3)) for w, word in top]
 
 
-_NAMED = re.compile(r"(?<=[a-z0-9,] )[A-Z][^\W_]+")
+# (The pattern starts with the space, a literal `re` skips to, and looks behind it from there:
+# a look-behind first is tried at every character, 4x slower.)
+_NAMED = re.compile(r" (?<=[a-z0-9,] )([A-Z][^\W_]+)")
 
 
 def _words(text: str) -> list[str]:

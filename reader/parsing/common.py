@@ -112,4 +112,4 @@ def credit_name(line: str) -> str | None:
 
 def page_lines(text: str) -> list[str]:
     """Non-blank lines, each stripped and with runs of spaces folded: one paragraph each."""
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return [" ".join(words) for line in text.split("\n") if (words := line.split())]  # (one split a line)

@@ -91,7 +91,7 @@ def split_glued_copyright(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         parts: list[str] = []
-        while "©" in line[1:]:
+        while line.find("©", 1) >= 0:  # (`"©" in line[1:]` copied every line to look)
             m = _GLUED.match(line)
             if not m:
                 break

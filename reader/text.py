@@ -15,13 +15,26 @@ WORD = re.compile(r"\w+")
 MAX_PAGE_BYTES = 16 * 1024 * 1024  # a page larger than this is refused, whatever its kind
 
 
+# ASCII characters that are not word characters, as spaces: an ASCII text's words are then what
+# `split()` gives (and str.translate has a fast path for an ASCII-to-ASCII table).
+_ASCII_GAPS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+
+
+def find_words(text: str) -> list[str]:
+    """`WORD.findall(text)`; for an ASCII text (most pages) done by translate and split, in about
+    half the time."""
+    if text.isascii():
+        return text.translate(_ASCII_GAPS).split()
+    return WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, case-folded (the search index's and the thread builder's tokens)."""
-    return WORD.findall(text.casefold())
+    return find_words(text.casefold())
 
 
 def word_set(text: str) -> set[str]:
-    return set(WORD.findall(text.casefold()))
+    return set(find_words(text.casefold()))
 
 
 @functools.lru_cache(maxsize=256)

@@ -98,6 +98,19 @@ _NOT_REGULAR = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a named pi
                 (stat.S_ISSOCK, "is a socket, not a file"))
 
 
+def _read_at_most(fd: int, limit: int, size: int) -> bytes:
+    """At most `limit` bytes of an open file, read in steps of the size it claims (one read and
+    the one that finds its end, for most pages; a buffered read of `limit` bytes allocated all
+    16 MiB first, ~60 us a page)."""
+    chunks: list[bytes] = []
+    got = 0
+    step = max(size + 1, 1 << 12)
+    while got < limit and (chunk := os.read(fd, min(step, limit - got))):
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
 def read_page(path: Path) -> bytes:
     """A page's bytes: regular files only (a FIFO would block, /dev/zero never ends), and never
     more than MAX_PAGE_BYTES read, whatever the file's size claims to be."""
@@ -108,10 +121,10 @@ def read_page(path: Path) -> bytes:
                 raise PageError(why)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the two looks
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):  # replaced between the two looks
                 raise PageError("not a regular file")
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read(MAX_PAGE_BYTES + 1)
+            data = _read_at_most(fd, MAX_PAGE_BYTES + 1, st.st_size)
         finally:
             os.close(fd)
     except FileNotFoundError:

@@ -17,8 +17,10 @@ def first_vote_index(lines: list[str], start: int = 0) -> int | None:
 def split_by_writer(lines: list[str]) -> list[RawComment] | None:
     """Pages with no vote lines but a `nameToday 07:12 am JST` line above each comment: one
     comment per such line, with its writer and time (None when the page is not like that)."""
+    if any(parse_vote(x) for x in lines):  # (first: a page with votes has one in its first lines)
+        return None
     starts = [i for i, x in enumerate(lines) if (h := writer_line(x)) is not None and h[1] is not None]
-    if len(starts) < 2 or any(parse_vote(x) for x in lines):
+    if len(starts) < 2:
         return None
     out: list[RawComment] = []
     for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):

@@ -68,6 +68,8 @@ def _int(s: str) -> int | None:
 
 def parse_vote(line: str) -> Votes | None:
     """Votes from a vote line, or None when the line is not one. Net is kept as stated."""
+    if not line.endswith((")", ")\n")):  # both patterns end with `\)$`: most lines are ruled out at once
+        return None
     m = VOTE.match(line)
     if m:
         return Votes(_int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -89,7 +91,7 @@ def split_glued_copyright(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         parts: list[str] = []
-        while "©" in line[1:]:
+        while line.find("©", 1) >= 0:  # (`"©" in line[1:]` copied every line to look)
             m = _GLUED.match(line)
             if not m:
                 break
@@ -110,4 +112,4 @@ def credit_name(line: str) -> str | None:
 
 def page_lines(text: str) -> list[str]:
     """Non-blank lines, each stripped and with runs of spaces folded: one paragraph each."""
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return [" ".join(words) for line in text.split("\n") if (words := line.split())]  # (one split a line)

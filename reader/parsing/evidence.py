@@ -40,6 +40,7 @@ _BANNER = _rx(
     r"back to top|top of page|go to top",
 )
 _NAV_SEP = re.compile(r"\s*(?:\||·|•|»|›|/|\u2022)\s*")
+_NAV_SEPARATORS = ("|", "·", "•", "»", "›", "/")
 _NAV_WORDS = {"home", "news", "world", "politics", "business", "sport", "sports", "opinion", "culture", "tech",
               "technology", "science", "health", "lifestyle", "entertainment", "travel", "video", "videos", "menu",
               "search", "sign in", "log in", "login", "subscribe", "register", "account", "my account", "newsletters",
@@ -97,21 +98,61 @@ _SITE = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|gua
                    re.IGNORECASE)
 
 
+# Every line _BANNER matches is one of its whole-line forms or holds one of these words or starts
+# with one of those (or with a digit, holding "min", or holds `try <digit>`), in any case. Most
+# lines do not: they are ruled out by a few string operations in C instead of the pattern (which
+# backtracks: ~10x slower).
+_BANNER_LINES = {"advertisement", "sponsored", "sponsored content", "ad", "promoted", "paid post", "paid content",
+                 "skip to content", "skip to navigation", "skip to search", "skip to main content",
+                 "skip to main navigation", "skip to main search", "share", "tweet", "email", "print", "copy link",
+                 "share this article", "share this story", "sign in", "log in", "login", "log out", "logout",
+                 "register", "my account", "create account", "create an account", "newsletter", "newsletters",
+                 "subscribe", "save", "save story", "save article", "save for later", "saved", "back to top",
+                 "top of page", "go to top"}
+_BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
+                 "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
+                 "journalism", "unlimited", "free trial", "click here", ">", "»", "›")
+_BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "more ",
+                  "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹", "<")
+_TRY_DAYS = re.compile(r"try \d")
+# Ignoring case, `re` matches these to an ASCII letter they do not lower-case to (long s to `s`).
+_ODD_CASE = ("\u017f", "\u212a", "\u0131", "\u0130")  # ſ K ı İ
+
+
+def _lower(line: str) -> str | None:
+    """`line` lower-cased, where that is how `re.IGNORECASE` matches it to lower-case ASCII
+    keywords (None when the line holds a letter it treats otherwise)."""
+    return None if any(c in line for c in _ODD_CASE) else line.lower()
+
+
 def is_banner(line: str) -> bool:
     """A site banner, campaign, cookie or subscription notice, a share/follow/login prompt, a
     reading-time or "Save story" widget, a related-posts heading, previous/next links."""
-    return len(line) < 240 and _BANNER.match(line) is not None
+    if len(line) >= 240:
+        return False
+    low = _lower(line)
+    if (low is not None and low.removesuffix("\n") not in _BANNER_LINES and not low.startswith(_BANNER_STARTS)
+            and not any(w in low for w in _BANNER_WORDS) and not (low[:1].isdecimal() and "min" in low)
+            and _TRY_DAYS.search(low) is None):
+        return False
+    return _BANNER.match(line) is not None
 
 
 def is_navigation(line: str) -> bool:
     """Menu links on one line: `Home | News | World | Sign in`, or a run of section words."""
-    parts = [p for p in _NAV_SEP.split(line) if p]
-    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not line.rstrip().endswith((".", "?", "!")):
-        return True
+    if any(sep in line for sep in _NAV_SEPARATORS):  # (else the line is one part: the split is skipped)
+        parts = [p for p in _NAV_SEP.split(line) if p]
+        if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not line.rstrip().endswith((".", "?", "!")):
+            return True
     words = line.lower().replace(",", " ").split()
+    if len(words) < 3:
+        return False
+    need = max(3, int(len(words) * 0.6))
+    hits = sum(map(_NAV_WORDS.__contains__, words))
+    if hits + 3 < need:  # the three phrases below cannot make up the difference
+        return False
     joined = " ".join(words)
-    hits = sum(1 for w in words if w in _NAV_WORDS) + sum(1 for w in ("sign in", "log in", "my account") if w in joined)
-    return len(words) >= 3 and hits >= max(3, int(len(words) * 0.6))
+    return hits + sum(1 for w in ("sign in", "log in", "my account") if w in joined) >= need
 
 
 def is_caption(line: str) -> bool:

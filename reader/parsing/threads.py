@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from reader.models import Block, Comment
 from reader.parsing.common import Votes
-from reader.text import WORD
+from reader.text import find_words
 
 _APOS = str.maketrans("", "", "'’‘`´")
 
@@ -58,10 +58,14 @@ def norm_words(text: str) -> list[str]:
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
     can still be matched piece by piece.
     """
-    text = text.casefold().translate(_APOS)
-    if "..." in text or "…" in text or "[..." in text:
+    text = text.casefold()
+    if not text.isascii():
+        text = text.translate(_APOS)
+    elif "'" in text or "`" in text:  # (str.translate is slow with a table of non-ASCII characters)
+        text = text.replace("'", "").replace("`", "")
+    if "..." in text or "…" in text:
         text = _ELLIPSIS.sub(" _gap_ ", text)
-    words = WORD.findall(text)
+    words = find_words(text)
     while words and words[0] == "_gap_":
         words.pop(0)
     while words and words[-1] == "_gap_":
@@ -84,28 +88,25 @@ def _contains(src: str, para: str) -> bool:
     return True
 
 
-def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    grams: set[tuple[str, ...]] = set(zip(words, words[1:], words[2:], strict=False))
-    if "_gap_" in words:
-        grams = {g for g in grams if "_gap_" not in g}
-    return grams
-
-
 class _P:
     """A normalised paragraph with its words and shingles, computed once and shared."""
 
-    __slots__ = ("_grams", "norm", "words")
+    __slots__ = ("_grams", "gapped", "norm", "size", "words")
     # (sampled_grams is cheap and used once per paragraph: not cached)
 
     def __init__(self, text: str) -> None:
-        self.words = norm_words(text)
-        self.norm = " ".join(self.words)
+        words = self.words = norm_words(text)
+        norm = self.norm = " ".join(words)
+        self.gapped = "_gap_" in norm  # some word may be the gap marker
+        self.size = len(words) - words.count("_gap_") if self.gapped else len(words)
         self._grams: set[tuple[str, ...]] | None = None
 
     @property
     def grams(self) -> set[tuple[str, ...]]:
         if self._grams is None:
-            self._grams = _grams(self.words)
+            w = self.words
+            grams: set[tuple[str, ...]] = set(zip(w, w[1:], w[2:], strict=False))
+            self._grams = {g for g in grams if "_gap_" not in g} if self.gapped else grams
         return self._grams
 
     @property
@@ -114,21 +115,19 @@ class _P:
         quoted words still contains one of them, so no quote of MIN_QUOTE_WORDS is missed."""
         w = self.words
         grams: set[tuple[str, ...]] = set(zip(w[0::2], w[1::2], w[2::2], strict=False))
-        if "_gap_" in w:
-            grams = {g for g in grams if "_gap_" not in g}
-        return grams
-
-    @property
-    def size(self) -> int:
-        return len(self.words) - self.words.count("_gap_")
+        return {g for g in grams if "_gap_" not in g} if self.gapped else grams
 
 
 class _Corpus:
-    """Own words of earlier comments (or the article), indexed by word trigrams."""
+    """Own words of earlier comments (or the article), indexed by word trigrams.
+
+    A trigram's posting is the one source holding it (an int: most trigrams occur once) or the
+    list of them in order, so a source's new trigrams are indexed by dict operations in C and
+    only the repeated ones by a Python loop."""
 
     def __init__(self) -> None:
         self.text: dict[int, str] = {}
-        self.postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.postings: dict[tuple[str, ...], int | list[int]] = {}
         self.order: list[int] = []
 
     def add(self, key: int, paragraphs: list[_P]) -> None:
@@ -139,8 +138,14 @@ class _Corpus:
         self.order.append(key)
         postings = self.postings
         grams = set().union(*(p.sampled_grams for p in paragraphs))
-        for g in grams:
-            postings[g].append(key)
+        seen = postings.keys() & grams
+        postings.update(dict.fromkeys(grams - seen if seen else grams, key))
+        for g in seen:
+            post = postings[g]
+            if isinstance(post, int):
+                postings[g] = [post, key]
+            else:
+                post.append(key)
 
     def find(self, p: _P, *, min_words: int, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
         """The latest source whose words contain paragraph `p` (exactly, or fuzzily when long)."""
@@ -170,23 +175,27 @@ class _Corpus:
         """Sources sharing enough of the paragraph's word-trigrams, latest first, and the few
         sharing most of them (worth a fuzzy match); None when none shares any."""
         grams = p.grams
-        if self.postings.keys().isdisjoint(grams):
+        postings = self.postings
+        if postings.keys().isdisjoint(grams):
             return None  # shares no three words with any source: the common case, decided in C
+        shared = postings.keys() & grams
         # Shingles shared by many comments say little (and would make this quadratic):
         # count only the rare ones; if all are common, look at the latest few of each.
-        rare: list[list[int]] = []
+        rare: list[int] = []  # the sources of the rare shingles, one entry per shingle and source
+        n_rare = 0
         common: list[list[int]] = []
-        get = self.postings.get
-        for g in grams:
-            post = get(g)
-            if post:
-                (rare if len(post) <= CANDIDATES_PER_GRAM else common).append(post)
-        if not rare and not common:
-            return None
-        counts: Counter[int] = Counter()
-        for post in rare or common:
-            counts.update(post if rare else post[-8:])
-        pool = len(rare or common)
+        for g in shared:
+            post = postings[g]
+            if isinstance(post, int):
+                rare.append(post)
+                n_rare += 1
+            elif len(post) <= CANDIDATES_PER_GRAM:
+                rare += post
+                n_rare += 1
+            else:
+                common.append(post)
+        counts = Counter(rare) if n_rare else Counter(k for post in common for k in post[-8:])
+        pool = n_rare or len(common)
         need = max(1, int(pool * 0.4))
         candidates = sorted((k for k, c in counts.items() if c >= need), reverse=True)
         # Fuzzy matching is costly: only for sources sharing most of the paragraph's shingles.
@@ -325,7 +334,8 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
                 target.author, target.posted = header[0], header[1]
         comments.append(comment)
 
-        own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])
+        if idx < len(raw):  # the last comment is quoted by none
+            own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])
         all_paras[idx] = normed
         if normed and normed[0]:
             by_opening[tuple(ps[0].words[:4])].append(idx)

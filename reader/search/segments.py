@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -99,6 +100,9 @@ class _TextFile:
         start, stop, _ = span.indices(self.size)
         return os.pread(self.fd, stop - start, start) if stop > start else b""
 
+    def read(self, at: int, size: int) -> bytes:
+        return os.pread(self.fd, size, at) if size > 0 else b""
+
     def __bytes__(self) -> bytes:
         return self[0 : self.size]
 
@@ -119,19 +123,32 @@ class Segment:
                  keys: np.ndarray, tspan: np.ndarray, text: bytes | _TextFile):
         self.sid, self.tids, self.starts, self.postings = sid, tids, starts, post
         self.docs, self.keys, self.tspan, self.text = docs, keys, tspan, text
+        # A loaded segment's postings are read a term at a time (pread) rather than through the
+        # mapping: a page fault on a mapped file maps its cached neighbours too, so searches
+        # touching scattered terms grew the app's RSS by ~50 MB of postings it no longer used.
+        self._post_file: tuple[_TextFile, int] | None = None  # (file, offset of the array's data)
+        self._texts: OrderedDict[int, bytes] = OrderedDict()  # slot -> unpacked text, the last few
         # Stories' text packed one by one (fields.pack) after a PACKED mark; plain in older segments.
         self.packed = len(text) >= len(PACKED) and bytes(text[0 : len(PACKED)]) == PACKED
 
     def story_text(self, slot: int) -> bytes:
-        """The searchable text of the story in `slot` (read from disk, unpacked)."""
+        """The searchable text of the story in `slot` (read from disk, unpacked). The last few
+        are kept: the next keystroke mostly shows the same stories."""
+        got = self._texts.get(slot)
+        if got is not None:
+            self._texts.move_to_end(slot)
+            return got
         a, b = int(self.tspan[slot][0]), int(self.tspan[slot][1])
         raw = bytes(self.text[a:b])
-        if not self.packed:
-            return raw
-        try:
-            return unpack(raw)
-        except zlib.error:
-            raise SearchIndexDamaged(f"s{self.sid:06d}.text: a story's text does not unpack") from None
+        if self.packed:
+            try:
+                raw = unpack(raw)
+            except zlib.error:
+                raise SearchIndexDamaged(f"s{self.sid:06d}.text: a story's text does not unpack") from None
+        self._texts[slot] = raw
+        if len(self._texts) > 24:
+            self._texts.popitem(last=False)
+        return raw
 
     # ---- building
 
@@ -263,6 +280,15 @@ class Segment:
                   arrays["tspan"], text)
         if problem := seg.problem():
             raise SearchIndexDamaged(f"{folder / f's{sid:06d}.*'}: {problem}")
+        post = arrays["post"]
+        if post.base is not None and post.dtype == np.dtype("<u4") and post.flags.c_contiguous and len(post):
+            # where the array's data starts in the file: after the .npy header
+            with open(paths["post"], "rb") as fh:
+                fmt = np.lib.format
+                version = fmt.read_magic(fh)
+                (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(fh)
+                offset = fh.tell()
+            seg._post_file = (_TextFile(paths["post"]), offset)
         return seg
 
     def problem(self) -> str | None:
@@ -296,7 +322,14 @@ class Segment:
     def lookup(self, tid: int) -> np.ndarray | None:
         i = int(np.searchsorted(self.tids, tid))
         if i < len(self.tids) and self.tids[i] == tid:
-            return self.postings[self.starts[i] : self.starts[i + 1]]
+            a, b = int(self.starts[i]), int(self.starts[i + 1])
+            if self._post_file is None:
+                return self.postings[a:b]
+            f, at = self._post_file
+            got = np.frombuffer(f.read(at + a * 4, (b - a) * 4), dtype="<u4")
+            if len(got) != b - a:
+                raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
+            return got
         return None
 
     def slot(self, doc: int) -> int:

@@ -10,7 +10,6 @@ import orjson
 
 from reader.history import story_hist
 from reader.models import Article
-from reader.stats import controversy
 
 if TYPE_CHECKING:  # numpy and rapidfuzz stay off the start-up path
     from reader.search.fields import SearchPayload
@@ -54,6 +53,8 @@ def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]
 
 def index_record(article: Article, key: str) -> dict[str, Any]:
     """The index's record of a story: what the list shows and sorts by (no body, no comments)."""
+    from reader.stats import controversy  # here: the stats module stays off the app's start-up path
+
     rec: dict[str, Any] = {
         "key": key,
         "title": article.title,

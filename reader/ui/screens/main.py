@@ -21,7 +21,6 @@ from reader.models import Article, StoryEntry
 from reader.render import date_label
 from reader.text import words
 from reader.threads_view import SORT_LABELS
-from reader.ui.screens.insight import CompareScreen, StatsScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.story_list import StoryList
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from reader.render import Change
     from reader.search.hits import Hit
     from reader.ui.host import ReaderHost
+    from reader.ui.screens.insight import CompareScreen
     from reader.usecases import Reader
 
 PANES = ("list", "article", "comments")
@@ -842,6 +842,7 @@ class MainScreen(Screen[None]):
     def _show_compare(self, left: StoryEntry, others: list[StoryEntry], at: int, cmp: Comparison,
                       screen: CompareScreen | None) -> None:
         from reader.charts import compare_columns
+        from reader.ui.screens.insight import CompareScreen  # off the start-up path, like the charts
 
         right = others[at]
         title = Text.assemble(("Compare  ", "bold"), (left.source or "web", "bold cyan"), "  ", left.title[:60],
@@ -871,6 +872,7 @@ class MainScreen(Screen[None]):
     def _stats(self, entry: StoryEntry | None, article: Article | None, entries: list[StoryEntry]) -> None:
         """One story's stats screen (`entry`), or the archive's (`entries`)."""
         from reader.charts import archive_stats_lines, story_stats_lines
+        from reader.ui.screens.insight import StatsScreen
 
         if entry is not None and article is not None:
             st = self.reader_app.with_reader(lambda r: r.story_stats(entry, article))

@@ -21,6 +21,7 @@ from pathlib import Path
 async def main(db: Path, launched: float, searches: int) -> dict:
     import psutil
 
+    import reader.cli  # noqa: F401  (what the `reader` command imports before it opens the app)
     from reader.store import Store
     from reader.ui.app import make_app
     from reader.ui.widgets.comment_tree import CommentTree
@@ -32,7 +33,7 @@ async def main(db: Path, launched: float, searches: int) -> dict:
         store.set_setting("resume", "")
     if store.settings().get("grouped"):  # the default list (grouping by coverage is measured apart)
         store.set_setting("grouped", False)
-    app = make_app(Reader(store), blink=False, watch_interval=None)
+    app = make_app(Reader.open(db, seed=True, check=False), blink=False, watch_interval=None)  # as `reader` opens it
     out: dict = {}
     painted: list[float] = []
     render_line = StoryList.render_line

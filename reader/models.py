@@ -266,7 +266,7 @@ class StoryEntry:
         return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
                 "category": self.category, "published": self.published, "year": self.year,
                 "comments": self.comments, "stated": self.stated, "votes": self.votes, "score": self.score,
-                "up": self.up, "down": self.votes - self.up, "controversy": self.contested,
+                "up": self.up, "down": self.votes - self.up, "controversy": float(self.contested),
                 "bookmarked": self.bookmarked, "read": self.read, "unread": not self.read,
                 "new_comments": self.new_comments, "score_moved": self.moved, "versions": self.versions,
                 "file": self.file, "url": self.url}

@@ -444,3 +444,18 @@ async def test_app_opening_a_story_from_a_damaged_page_file_notifies(good_db):
         assert any("000001.json" in m for m in messages), messages
         assert app.screen.open_article is None
         await pilot.press("q")
+
+
+def test_a_page_file_whose_packed_data_is_damaged_is_reported_not_a_traceback(good_db):
+    db, before = good_db
+    page = db / "pages" / "000001.json"
+    raw = bytearray(page.read_bytes())
+    for i in range(40, 56):  # inside the deflate stream: the gzip header is still right
+        raw[i] ^= 0xA5
+    page.write_bytes(bytes(raw))
+    code, out = run(db, "doctor")
+    assert code == 1 and "000001.json" in out and "damaged compressed data" in out
+    code, out = run(db, "show", "1")
+    assert code == 1 and "000001.json" in out
+    code, out = run(db, "doctor", "--rebuild")
+    assert "Traceback" not in out and "000001.json" in out

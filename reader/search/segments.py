@@ -136,7 +136,8 @@ class Segment:
         are kept: the next keystroke mostly shows the same stories."""
         got = self._texts.get(slot)
         if got is not None:
-            self._texts.move_to_end(slot)
+            with contextlib.suppress(KeyError):  # another search thread may have just evicted it
+                self._texts.move_to_end(slot)
             return got
         a, b = int(self.tspan[slot][0]), int(self.tspan[slot][1])
         raw = bytes(self.text[a:b])
@@ -146,8 +147,9 @@ class Segment:
             except zlib.error:
                 raise SearchIndexDamaged(f"s{self.sid:06d}.text: a story's text does not unpack") from None
         self._texts[slot] = raw
-        if len(self._texts) > 24:
-            self._texts.popitem(last=False)
+        with contextlib.suppress(KeyError):  # (emptied meanwhile by another search thread)
+            while len(self._texts) > 24:
+                self._texts.popitem(last=False)
         return raw
 
     # ---- building
@@ -283,12 +285,15 @@ class Segment:
         post = arrays["post"]
         if post.base is not None and post.dtype == np.dtype("<u4") and post.flags.c_contiguous and len(post):
             # where the array's data starts in the file: after the .npy header
-            with open(paths["post"], "rb") as fh:
-                fmt = np.lib.format
-                version = fmt.read_magic(fh)
-                (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(fh)
-                offset = fh.tell()
-            seg._post_file = (_TextFile(paths["post"]), offset)
+            try:
+                with open(paths["post"], "rb") as fh:
+                    fmt = np.lib.format
+                    version = fmt.read_magic(fh)
+                    (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(fh)
+                    offset = fh.tell()
+                seg._post_file = (_TextFile(paths["post"]), offset)
+            except (OSError, ValueError) as exc:  # gone meanwhile (another process merged it), or damaged
+                raise SearchIndexDamaged(f"{paths['post']}: unreadable ({_reason(exc)})") from None
         return seg
 
     def problem(self) -> str | None:

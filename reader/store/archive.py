@@ -228,6 +228,7 @@ class Store:
             with self.locked():
                 if db.storage.stale():  # another process wrote (or migrated) it after we read it: read again
                     db = self._index = self.open_checked(self.index_file)
+                    db.storage.after_flush = self._index_written
                     meta = db.table("meta").get(doc_id=1)
                     version = meta.get("schema", 0) if isinstance(meta, dict) else 0
                 if version < SCHEMA_VERSION:

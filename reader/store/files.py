@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,7 +153,7 @@ class AtomicJSONStorage(Storage):
                 raw = igzip.decompress(raw)  # type: ignore[no-untyped-call]
             except EOFError:
                 raise CorruptFile(self.path, "is truncated (its compressed data ends early)") from None
-            except (OSError, zlib.error) as exc:
+            except Exception as exc:  # OSError, zlib.error, isal's IsalError (not an OSError)
                 raise CorruptFile(self.path, f"is damaged compressed data ({str(exc)[:60]})") from None
         try:
             data = orjson.loads(raw)

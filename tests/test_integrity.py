@@ -447,7 +447,7 @@ async def test_app_opening_a_story_from_a_damaged_page_file_notifies(good_db):
 
 
 def test_a_page_file_whose_packed_data_is_damaged_is_reported_not_a_traceback(good_db):
-    db, before = good_db
+    db, _before = good_db
     page = db / "pages" / "000001.json"
     raw = bytearray(page.read_bytes())
     for i in range(40, 56):  # inside the deflate stream: the gzip header is still right

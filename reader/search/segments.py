@@ -100,9 +100,6 @@ class _TextFile:
         start, stop, _ = span.indices(self.size)
         return os.pread(self.fd, stop - start, start) if stop > start else b""
 
-    def read(self, at: int, size: int) -> bytes:
-        return os.pread(self.fd, size, at) if size > 0 else b""
-
     def __bytes__(self) -> bytes:
         return self[0 : self.size]
 
@@ -331,7 +328,7 @@ class Segment:
             if self._post_file is None:
                 return self.postings[a:b]
             f, at = self._post_file
-            got = np.frombuffer(f.read(at + a * 4, (b - a) * 4), dtype="<u4")
+            got = np.frombuffer(f[at + a * 4 : at + b * 4], dtype="<u4")
             if len(got) != b - a:
                 raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
             return got

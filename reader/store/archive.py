@@ -36,7 +36,7 @@ from tinydb.table import Document
 from reader.atomic import atomic_write
 from reader.errors import SearchIndexDamaged, StoreError
 from reader.models import Article, StoryEntry
-from reader.store.columns import KINDS, Columns, read_columns, write_columns
+from reader.store.columns import KINDS, Columns, read_columns, read_meta, write_columns
 from reader.store.files import (
     DB,
     INDEX_SHAPE,
@@ -81,7 +81,6 @@ class Store:
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
         self._links: tuple[tuple[int, int], dict[str, list[list[Any]]], int | None] | None = None  # links.json
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
-        self._cols_meta: tuple[tuple[int, int], dict[str, Any]] | None = None  # meta as index.columns had it
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
 
     # ---- files and locking
@@ -243,24 +242,18 @@ class Store:
 
     def meta(self) -> dict[str, Any]:
         """The index's bookkeeping: schema, where the next page file write goes, the search manifest."""
-        if self._index is None or self._index.storage.stale():
-            st = stamp(self.index_file)
-            if self._cols_meta is not None and st is not None and self._cols_meta[0] == st:
-                return dict(self._cols_meta[1])
-            if (got := self._index_columns()) is not None:
-                return dict(got.meta)
+        if self._index is None or self._index.storage.stale():  # not loaded: the columns' header has it
+            meta = read_meta(self.index_file)
+            if meta is not None and meta.get("schema") == SCHEMA_VERSION:
+                return dict(meta)
         doc = self.index.table("meta").get(doc_id=1)
         return dict(doc) if isinstance(doc, dict) else {}
 
     def _index_columns(self) -> Columns | None:
         """The index's columns (`index.columns`) when they are the index as it is on disk and
         this reader's schema; None otherwise (read the index itself)."""
-        st = stamp(self.index_file)
         got = read_columns(self.index_file)
-        if got is None or st is None or got.meta.get("schema") != SCHEMA_VERSION:
-            return None
-        self._cols_meta = (st, got.meta)
-        return got
+        return got if got is not None and got.meta.get("schema") == SCHEMA_VERSION else None
 
     def write_meta(self, info: dict[str, Any]) -> None:
         meta = self.index.table("meta")

@@ -135,16 +135,40 @@ def read_columns(index: Path) -> Columns | None:
     return got[1]
 
 
-def unpack(raw: bytes) -> tuple[list[int], Columns] | None:
-    """(stamp, columns) from the file's bytes, or None when they are not a whole, consistent file
-    of this version. Malformed parts raise ValueError (or a sibling) for the caller to catch."""
+def read_meta(index: Path) -> dict[str, Any] | None:
+    """The index's meta record as the columns file has it (its header only: a few KB read), or
+    None when the file is missing, damaged or behind `index`."""
+    try:
+        with columns_file(index).open("rb") as fh:
+            head = fh.read(len(MAGIC) + 8)
+            header = _header(head + fh.read(int.from_bytes(head[len(MAGIC):], "little")))
+        st = index.stat()
+    except (OSError, ValueError, orjson.JSONDecodeError):
+        return None
+    if header is None or header.get("stamp") != [st.st_mtime_ns, st.st_size]:
+        return None
+    meta = header.get("meta")
+    return meta if isinstance(meta, dict) else None
+
+
+def _header(raw: bytes) -> dict[str, Any] | None:
+    """The header of a columns file of this version (`raw` holds at least all of it), or None."""
     if not raw.startswith(MAGIC):
         return None
     at = len(MAGIC)
     size = int.from_bytes(raw[at : at + 8], "little")
     header = orjson.loads(raw[at + 8 : at + 8 + size])
-    if not isinstance(header, dict) or header.get("version") != VERSION:
+    return header if isinstance(header, dict) and header.get("version") == VERSION else None
+
+
+def unpack(raw: bytes) -> tuple[list[int], Columns] | None:
+    """(stamp, columns) from the file's bytes, or None when they are not a whole, consistent file
+    of this version. Malformed parts raise ValueError (or a sibling) for the caller to catch."""
+    header = _header(raw)
+    if header is None:
         return None
+    at = len(MAGIC)
+    size = int.from_bytes(raw[at : at + 8], "little")
     n, meta, coded, hist = header["n"], header["meta"], header["coded"], header["hist"]
     if not isinstance(n, int) or not isinstance(meta, dict) or not isinstance(coded, dict) or not isinstance(hist, dict):
         return None

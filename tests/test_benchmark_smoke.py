@@ -15,7 +15,7 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "app_rss_after_20_searches_mb", "reimport_pages", "reimport_s", "reimport_pages_per_s",
           "reimport_peak_rss_mb", "db_mb_before_reimport", "related_link_s", "related_link_share",
           "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
-          "first_paint_floor_s", "first_paint_vs_floor")
+          "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -31,7 +31,7 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert not missing, missing
         assert res["open_500_comments"] == 500  # page 0 of the corpus is the 500-comment story
         assert res["search_p50_ms"] <= res["search_p95_ms"]
-        assert 0 < res["first_paint_s"] <= res["list_ready_s"]
+        assert 0 < res["first_paint_s"] <= res["list_ready_s"] <= res["list_idle_s"]
         # the bare Textual app's first paint, measured beside ours; the ratio is of the two
         assert 0 < res["first_paint_floor_s"] < 30
         assert abs(res["first_paint_vs_floor"] - res["first_paint_s"] / res["first_paint_floor_s"]) < 1e-9

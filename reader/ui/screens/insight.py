@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from reader.ui.widgets.footer import CalmFooter
 
 _SCROLL_BINDINGS = [
     Binding("j,down", "scroll(1)", "Scroll down", id="insight.down", show=False),
@@ -44,7 +46,7 @@ class _LinesScreen(Screen[None]):
         yield Static(self.title_text, id="insight-title")
         with VerticalScroll():
             yield Static(id="insight-body")
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.errors import ReaderError
 from reader.heap import long_lived_load
@@ -23,7 +23,8 @@ from reader.text import words
 from reader.threads_view import SORT_LABELS
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
-from reader.ui.widgets.story_list import StoryList
+from reader.ui.widgets.footer import CalmFooter
+from reader.ui.widgets.story_list import StoryList, longest_title
 from reader.usecases import HEAD_ROWS, Position, Related, grouped
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class MainScreen(Screen[None]):
         self.all_entries: list[StoryEntry] = []
         self._sorted = SortedViews([])  # the whole archive in each order, made once
         self.by_key: dict[str, StoryEntry] = {}
+        self._longest_hint: tuple[list[StoryEntry], int] | None = None  # (rows, widest title), measured in the loader
         self.sort = "votes"
         self.bookmarked_only = False
         self.reading_tab = "article"
@@ -134,7 +136,7 @@ class MainScreen(Screen[None]):
             yield StoryList(id="list")
             yield ArticleView(id="article")
             yield CommentTree(id="comments")
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         settings = self.reader_app.settings
@@ -163,11 +165,14 @@ class MainScreen(Screen[None]):
         try:
             with long_lived_load():
                 views = self.reader_app.with_reader(lambda r: r.list_views())
-                views.get(self.sort)  # sorted here, not on the event loop
+                # sorted, mapped by key and measured here, not on the event loop
+                rows = views.get(self.sort)
+                by_key = dict(zip(map(attrgetter("key"), views.entries), views.entries, strict=True))
+                self._longest_hint = (rows, longest_title(rows))
         except ReaderError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
-        self.app.call_from_thread(self._entries_loaded, views.entries, views)
+        self.app.call_from_thread(self._entries_loaded, views.entries, views, by_key)
 
     def _load_failed(self, message: str) -> None:
         story_list = self.query_one(StoryList)
@@ -177,11 +182,12 @@ class MainScreen(Screen[None]):
         self._update_status()
         self.reader_app.fail(message)
 
-    def _entries_loaded(self, entries: list[StoryEntry], views: SortedViews | None = None) -> None:
+    def _entries_loaded(self, entries: list[StoryEntry], views: SortedViews | None = None,
+                        by_key: dict[str, StoryEntry] | None = None) -> None:
         first = not self.all_entries
         self.all_entries = entries
         self._sorted = views if views is not None and views.entries is entries else SortedViews(entries)
-        self.by_key = {e.key: e for e in entries}
+        self.by_key = by_key if by_key is not None else {e.key: e for e in entries}
         if self.grouped:
             self._load_related_map()
         self._refresh_list()
@@ -226,7 +232,10 @@ class MainScreen(Screen[None]):
             pairs = grouped(rows, self._related_map)
             rows = [e for e, _ in pairs]
             children = frozenset(e.key for e, depth in pairs if depth)
-        story_list.set_entries(rows, keep_key=keep_key, children=children)
+        hint = self._longest_hint
+        self._longest_hint = None
+        story_list.set_entries(rows, keep_key=keep_key, children=children,
+                               longest=hint[1] if hint is not None and hint[0] is rows else None)
         self._update_status(recount=True)
         # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
         self.reader_app.save_head(rows[:HEAD_ROWS], self.sort, self.bookmarked_only, len(self.all_entries))

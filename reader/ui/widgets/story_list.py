@@ -58,12 +58,14 @@ class StoryList(LineView):
     # ---- data in (attributes down)
 
     def set_entries(self, entries: list[StoryEntry], keep_key: str | None = None,
-                    children: frozenset[str] = frozenset()) -> None:
-        """The rows to show; `children`: keys of rows drawn as coverage of the story above."""
+                    children: frozenset[str] = frozenset(), *, longest: int | None = None) -> None:
+        """The rows to show; `children`: keys of rows drawn as coverage of the story above;
+        `longest`: the widest title's cells when the caller has measured it (in a worker)."""
         old = self.current
+        if entries is not self.entries or longest is not None:
+            self._longest = longest_title(entries) if longest is None else longest
         self.entries = entries
         self.child_keys = children
-        self._longest = _longest_title(entries)
         self._row_of = None
         key = keep_key or (old.key if old else None)
         # one key: found by a scan from the top (it is most often near it), no 100k-entry dict
@@ -179,7 +181,7 @@ class StoryList(LineView):
             self.cursor = index
 
 
-def _longest_title(entries: list[StoryEntry]) -> int:
+def longest_title(entries: list[StoryEntry]) -> int:
     """The widest title in cells (the longest few by characters are measured: wide characters)."""
     if not entries:
         return 0

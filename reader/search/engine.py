@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,6 +18,7 @@ from reader.search.segments import Segment, Vocab, owner_map
 from reader.text import words
 
 TITLE_WEIGHT = 1.25
+STORY_TEXTS_KEPT = 48  # stories' scan-ready texts kept between keystrokes (two screens of hits)
 PREFIX_TERMS = 40  # completions of the word being typed, the most common first
 
 
@@ -35,6 +37,7 @@ class SearchIndex:
         self._df: np.ndarray | None = None
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
+        self._texts: OrderedDict[tuple[int, int], StoryText] = OrderedDict()  # (segment, slot) -> text
 
     @property
     def df(self) -> np.ndarray:
@@ -104,7 +107,7 @@ class SearchIndex:
         for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
             if cancelled():
                 return []
-            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
+            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw)
             if len(hits) >= limit:
                 break
         hits.sort(key=lambda h: (-h.score, h.title))
@@ -130,7 +133,7 @@ class SearchIndex:
         for j, doc in enumerate(order[:limit]):
             if cancelled():
                 return StoryHits(0, [])
-            found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]})
+            found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw)
             if found:
                 hits.append(found[0])
         hits.sort(key=lambda h: (-h.score, h.title))
@@ -156,12 +159,13 @@ class SearchIndex:
         for exp in expansions:
             best = np.zeros(size, dtype=np.float32)
             title = np.zeros(size, dtype=bool)
-            for term, score in sorted(exp.items(), key=lambda kv: kv[1]):  # ascending: the best wins
-                tid = ids.get(term)
-                if tid is None:
-                    continue
-                for seg in self.segments:
-                    p = seg.lookup(tid)
+            terms = [(t, sc, tid) for t, sc in sorted(exp.items(), key=lambda kv: kv[1])  # ascending: the best wins
+                     if (tid := ids.get(t)) is not None]
+            wanted = np.array([tid for _, _, tid in terms], dtype=np.int64)
+            rows = [seg.rows_of(wanted) for seg in self.segments]  # one search of each segment's terms
+            for j, (term, score, _tid) in enumerate(terms):
+                for seg, at in zip(self.segments, rows, strict=True):
+                    p = seg.postings_at(int(at[j])) if at[j] >= 0 else None
                     if p is None:
                         continue
                     postings[term].append((seg, p))
@@ -250,17 +254,16 @@ class SearchIndex:
             if not fields:
                 return None
             hits: dict[int, list[str]] = defaultdict(list)
-            unknown = []
-            for t in by_word[q]:
-                ks = self._located.get((doc, t))
-                if ks is None:
-                    unknown.append(t)
-                else:
-                    for k in ks:
+            located = [self._located.get((doc, t)) for t in by_word[q]]
+            if all(ks is not None for ks in located):
+                for t, ks in zip(by_word[q], located, strict=True):
+                    for k in ks or ():
                         if k in fields:
                             hits[k].append(t)
-            if unknown:
-                for t, ks in story.value.fields_with_all(unknown, within=sorted(fields)).items():
+            else:
+                # All the word's terms, not only those not yet located in this story: the same
+                # terms for every story of the query make one compiled pattern, not one a story.
+                for t, ks in story.value.fields_with_all(by_word[q], within=sorted(fields)).items():
                     for k in ks:
                         hits[k].append(t)
             fields = defaultdict(list, {k: fields[k] + hits[k] for k in fields if k in hits})
@@ -284,10 +287,12 @@ class SearchIndex:
                 break
         return found
 
-    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]]) -> list[Hit]:
+    def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
+                    query: dict[str, list[tuple[int, float]]]) -> list[Hit]:
         """Where in one story the query matched, field by field, with a snippet for the best three.
 
-        `tw` holds only terms the story is known (from the postings) to contain. For several
+        `tw` holds only terms the story is known (from the postings) to contain; `query`, all the
+        query's terms (every snippet's pattern is made from them: one compiled pattern a search). For several
         words, the rarest word's fields are found first and the others are looked for only in
         those fields. Otherwise (or when no field holds every word) the whole story is scanned
         for each term; which fields hold a term is remembered per story, so typing the next
@@ -297,8 +302,8 @@ class SearchIndex:
             return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
-        raw = _Lazy(lambda: seg.story_text(i))
-        story = _Lazy(lambda: StoryText(raw.value))
+        story = _Lazy(lambda: self._story_text(seg, i))
+        raw = _Lazy(lambda: story.value.raw)
         found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
         if not found:
             found = self._fields_best_first(doc, n, tw, story)
@@ -321,7 +326,7 @@ class SearchIndex:
         out = []
         for score, k, code, terms in scored[:3]:
             body = fields[k].partition(CODE_SEP.encode())[2].decode()
-            snippet, spans = make_snippet(body, terms)
+            snippet, spans = make_snippet(body, terms, query_terms=query)
             where = "title" if code == "T" else "body" if code == "B" else f"comment #{code}"
             out.append(Hit(key, title, where, int(code) if code.isdigit() else None, min(100.0, score),
                            snippet, spans, terms))
@@ -329,6 +334,22 @@ class SearchIndex:
             out[0].fields = len(scored)
             out[0].comments = sum(1 for _s, _k, code, _t in scored if code.isdigit())
         return out
+
+
+    def _story_text(self, seg: Segment, slot: int) -> StoryText:
+        """A story's text ready to scan, the last few kept: the next keystroke mostly shows the
+        same stories (lower-casing a story and finding its fields took ~0.7 ms a story)."""
+        ck = (seg.sid, slot)
+        got = self._texts.get(ck)
+        if got is None:
+            got = self._texts[ck] = StoryText(seg.story_text(slot))
+            with contextlib.suppress(KeyError):  # (emptied meanwhile by another search thread)
+                while len(self._texts) > STORY_TEXTS_KEPT:
+                    self._texts.popitem(last=False)
+        else:
+            with contextlib.suppress(KeyError):  # another search thread may have just evicted it
+                self._texts.move_to_end(ck)
+        return got
 
 
 class _Lazy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,14 +47,17 @@ class StoryHits:
 
 
 
-def make_snippet(text: str, terms: list[str], width: int = 100) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line excerpt around the first matched word, with the spans of every matched word."""
+def make_snippet(text: str, terms: list[str], width: int = 100, *,
+                 query_terms: Iterable[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line excerpt around the first matched word, with the spans of every matched word.
+    `query_terms`: all the terms of the query `terms` come from; looking for all of them (and
+    keeping `terms`' matches) makes one pattern serve every snippet of a search."""
     flat = " ".join(text.split())
     termset = set(terms)
     # The matched words, found by one case-insensitive pattern (a long comment is not split
     # into words); confirmed by casefolding, and by splitting after all if that finds none
     # (a word such as "Straße" casefolds to a different length).
-    pattern = word_pattern(sorted(termset))
+    pattern = word_pattern(sorted(termset if query_terms is None else termset.union(query_terms)))
     matches = [(m.start(), m.end()) for m in pattern.finditer(flat)
                if m.group().casefold() in termset] if pattern is not None else []
     if not matches:

@@ -322,17 +322,27 @@ class Segment:
     # ---- reading
 
     def lookup(self, tid: int) -> np.ndarray | None:
-        i = int(np.searchsorted(self.tids, tid))
-        if i < len(self.tids) and self.tids[i] == tid:
-            a, b = int(self.starts[i]), int(self.starts[i + 1])
-            if self._post_file is None:
-                return self.postings[a:b]
-            f, at = self._post_file
-            got = np.frombuffer(f[at + a * 4 : at + b * 4], dtype="<u4")
-            if len(got) != b - a:
-                raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
-            return got
-        return None
+        row = int(self.rows_of(np.array([tid], dtype=np.int64))[0])
+        return self.postings_at(row) if row >= 0 else None
+
+    def rows_of(self, tids: np.ndarray) -> np.ndarray:
+        """Where each of the term ids is in this segment's term table (-1: not in it)."""
+        if not len(self.tids):
+            return np.full(len(tids), -1, dtype=np.int64)
+        rows = np.searchsorted(self.tids, tids)
+        found = self.tids[np.minimum(rows, len(self.tids) - 1)] == tids
+        return np.where(found, rows, -1)
+
+    def postings_at(self, row: int) -> np.ndarray:
+        """The postings of the term in row `row` of the term table."""
+        a, b = int(self.starts[row]), int(self.starts[row + 1])
+        if self._post_file is None:
+            return self.postings[a:b]
+        f, at = self._post_file
+        got = np.frombuffer(f[at + a * 4 : at + b * 4], dtype="<u4")
+        if len(got) != b - a:
+            raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
+        return got
 
     def slot(self, doc: int) -> int:
         return int(np.searchsorted(self.docs, doc))

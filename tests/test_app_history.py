@@ -239,3 +239,25 @@ def test_leaving_a_story_never_takes_back_a_newer_look(db_path, tmp_path):
     r.leave_story(stale)  # then the app left its old copy
     (now,) = r.stories()
     assert now.seen == 2 and now.new_comments == 0
+
+
+async def test_the_status_counts_follow_each_story_opened(db_path, tmp_path):
+    """Opening a story moves the unread count by that story alone (counted as it changes, not
+    by recounting the archive), whatever order the stories are opened in."""
+    grown_db(db_path, tmp_path)
+    app = seeded_app(db_path)
+
+    def unread_shown() -> str:
+        return str(app.screen.query_one("#status").render()).split(" unread")[0].rsplit(" ", 1)[-1]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert unread_shown() == "5"
+        for prefix, left in (("003", "4"), ("003", "4"), ("000", "3"), ("003", "3"), ("004", "2")):
+            await open_file(pilot, prefix)
+            await settle(pilot)
+            assert unread_shown() == left
+            assert int(left) == sum(not e.read for e in app.screen.all_entries)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert unread_shown() == left

@@ -113,3 +113,31 @@ async def test_dense_headers_only_and_the_parent_quote(db_path):
         await pilot.press("V")  # headers only under #12
         rows = {r.comment.id: i for i, r in enumerate(t.rows)}
         assert len(t.unit_lines(rows[13], 100)) == 1 and len(t.unit_lines(rows[2], 100)) > 1
+
+
+async def test_the_footer_shows_the_focused_panes_keys_and_is_not_rebuilt_for_nothing(db_path):
+    """The footer follows the focus (its keys are rebuilt when the keys change), but a burst of
+    binding announcements that change no key leaves its widgets as they are."""
+    from textual.widgets._footer import FooterKey
+
+    app = seeded_app(db_path)
+
+    def footer_keys() -> list[FooterKey]:
+        return list(app.screen.query(FooterKey))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        on_list = footer_keys()
+        assert "open" in [k.action for k in on_list] and "parent" not in [k.action for k in on_list]
+        for _ in range(5):
+            app.screen.refresh_bindings()
+        await settle(pilot)
+        assert footer_keys() == on_list  # the same widgets: nothing was rebuilt
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        await settle(pilot)
+        actions = [k.action for k in footer_keys()]
+        assert "parent" in actions and "fold" in actions and "open" not in actions
+        await pilot.press("1")
+        await settle(pilot)
+        assert "open" in [k.action for k in footer_keys()]

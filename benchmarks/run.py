@@ -187,6 +187,9 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     # machine sets PYTHONDONTWRITEBYTECODE, so an editable checkout would compile on every start).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "reader")], check=False,
                    capture_output=True)
+    from benchmarks.probe import prepare
+
+    prepare(db)
     probes, floors = [], []
     for _ in range(1 if quick else 5):
         # reader, then the bare Textual app, each in a fresh process, turn about: the machine's

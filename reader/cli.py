@@ -85,11 +85,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
     """A calm, keyboard-first terminal news reader. With no command, opens the app."""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
-    if ctx.invoked_subcommand is None:
-        reader = _reader(ctx, seed=True, check=False)  # the app opens on a damaged database too, and says what to run
-        from reader.ui.app import run_app
+    if ctx.invoked_subcommand is None:  # (`reader` and `reader --db PATH` come here only from tests)
+        from reader.ui.app import open_app
 
-        sys.exit(run_app(reader))
+        sys.exit(open_app(db))
 
 
 IMPORT_LOOKS: dict[str, dict[str, Any]] = {"new": {"fg": "green"}, "updated": {"fg": "cyan"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -157,6 +156,8 @@ class Article:
         if self.ident:
             return self.ident
         ident = "\x1f".join([self.source or "", " ".join(self.title.casefold().split()), self.published or ""])
+        import hashlib  # here: loading it (OpenSSL) took ~3 ms of every start of the app
+
         return hashlib.blake2b(ident.encode(), digest_size=8).hexdigest()
 
     @property

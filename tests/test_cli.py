@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -134,3 +136,27 @@ def test_list_limit_and_piped_full_titles():
     assert len(out) == 3 and out[0].split("\t")[3] == "title"
     assert "Ishiba seeks meeting with Trump this month, following Abe example" in out[1]
     assert run("list", "--limit", "0", ok=False).exit_code == 2
+
+
+def test_the_command_opens_the_app_without_loading_the_cli_and_hands_anything_else_to_it(tmp_path):
+    from reader.launch import app_args
+
+    assert app_args([]) == (True, None)
+    assert app_args(["--db", "some/dir"]) == (True, "some/dir")
+    assert app_args(["--db=some/dir"]) == (True, "some/dir")
+    for args in (["list"], ["--db"], ["--db="], ["--db", "x", "list"], ["--db", "--help"], ["--help"], ["--version"],
+                 ["-h"], ["x"]):
+        assert app_args(args) == (False, None), args
+    # The app's path: a database that cannot be opened is one line and exit 1, and click (the
+    # CLI) was never loaded; a command goes to the CLI.
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    probe = ("import sys, reader.launch as launch\nsys.argv = ['reader', *sys.argv[1:]]\n"
+             "try:\n    launch.main()\nexcept SystemExit as exc:\n    print(exc.code, 'click' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", probe, "--db", str(not_a_folder)], capture_output=True, text=True,
+                       timeout=60, check=False)
+    assert r.stdout.split() == ["1", "False"]
+    assert r.stderr.strip().splitlines() == [f"reader: {not_a_folder}: is a file; a reader database is a folder"]
+    r = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, text=True, timeout=60,
+                       check=False)
+    assert "reader, version" in r.stdout and r.stdout.split()[-2:] == ["0", "True"]

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
-
 from reader.errors import PageError
 from reader.text import MAX_PAGE_BYTES, size_error
 
@@ -30,6 +28,8 @@ def is_url(text: str) -> bool:
 
 def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Fetched:
     """The page at `url`, or PageError with the reason in a few words."""
+    import httpx  # here, not at the top: every import of files (and each of its workers) paid ~0.13 s for it
+
     timeout = TIMEOUT_S if timeout is None else timeout
     try:
         parts = urlsplit(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +44,8 @@ def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]
     """
     body = {k: v for k, v in d.items() if k not in ("file", "hash")}
     data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    import hashlib  # here: loading it (OpenSSL) took ~3 ms of every start of the app
+
     digest = digest or hashlib.blake2b(data, digest_size=10).hexdigest()
     extra = b'"file":' + orjson.dumps(d.get("file")) + b',"hash":"' + digest.encode() + b'"'
     doc = data[:-1] + (b"," if len(data) > 2 else b"") + extra + b"}"

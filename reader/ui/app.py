@@ -3,6 +3,7 @@ screenshots."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -16,7 +17,7 @@ from textual.screen import Screen
 
 from reader.errors import ReaderError, SearchIndexDamaged
 from reader.heap import long_lived_load
-from reader.locations import config_dir
+from reader.locations import config_dir, database_path
 from reader.models import StoryEntry
 from reader.ui.host import ReaderHost
 from reader.ui.screens.main import MainScreen
@@ -254,6 +255,34 @@ def help_groups(app: App[Any]) -> list[tuple[str, type[Any], list[Binding]]]:
 def make_app(reader: Reader, **kwargs: Any) -> ReaderApp:
     """The one factory: the CLI, the tests and the screenshot script all build the app here."""
     return ReaderApp(reader, **kwargs)
+
+
+def open_app(db: str | None) -> int:
+    """Open the app on the database at `db` (or the default one); the exit code. A database that
+    cannot be opened is a one-line error (the app itself opens on a damaged one, and says what to
+    run); what the core noticed on the way (a repair, a rebuilt index) is said on leaving."""
+    reader = None
+    try:
+        try:
+            path = database_path(db)
+        except ValueError as exc:
+            return _fail(str(exc))
+        reader = Reader.open(path, seed=True, check=False, on_wait=lambda: print(
+            f"reader: waiting for another reader process to finish writing to {path} …", file=sys.stderr))
+        return run_app(reader)
+    except ReaderError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    finally:
+        if reader is not None:
+            for notice in reader.notices():
+                print(f"reader: {notice}", file=sys.stderr)
+
+
+def _fail(msg: str, code: int = 1) -> int:
+    print(f"reader: {msg}", file=sys.stderr)
+    return code
 
 
 def run_app(reader: Reader) -> int:

@@ -104,7 +104,7 @@ class MainScreen(Screen[None]):
     active: reactive[str] = reactive("list", init=False)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes="-wide")  # the first mode's class from the start: no restyle on mount
         self.all_entries: list[StoryEntry] = []
         self._sorted = SortedViews([])  # the whole archive in each order, made once
         self.by_key: dict[str, StoryEntry] = {}

@@ -332,3 +332,25 @@ def test_a_batched_import_writes_the_index_columns_once_at_the_end(db_path, monk
     assert got is not None and len(got.ids) == 5
     Reader(Store(db_path)).set_bookmark(Store(db_path).entries()[0], True)  # user.json only
     assert read_columns(db_path / "index.json") is not None
+
+
+def test_an_import_reads_the_index_again_only_when_another_process_has_written_it(db_path, monkeypatch):
+    """Each batch of an import works from the index as last read or written, unless another
+    process has replaced it since (then it is read again, and nothing that process stored is lost)."""
+    import reader.store.files as st
+
+    reads: list[str] = []
+    real = st.AtomicJSONStorage._load
+    monkeypatch.setattr(st.AtomicJSONStorage, "_load", lambda self: (reads.append(self.path.name), real(self))[1])
+    pages = sorted(SEEDS.glob("*.txt"))
+    a, b = Store(db_path), Store(db_path)
+    import_paths(a, [pages[0]])
+    before = reads.count("index.json")
+    import_paths(a, [pages[1]])
+    assert reads.count("index.json") == before  # its own write: nothing to read again
+    import_paths(b, [pages[2]])  # another process
+    before = reads.count("index.json")
+    import_paths(a, [pages[3]])
+    assert reads.count("index.json") == before + 1  # read again under the lock, then written
+    for store in (a, Store(db_path)):
+        assert len(store.entries()) == 4

@@ -126,6 +126,7 @@ class AtomicJSONStorage(Storage):
         self.shape = shape
         self._data: dict[str, Any] | None = None
         self._stamp: tuple[int, int] | None = None
+        self._ino: int | None = None  # every write replaces the file (atomic rename): a new inode
         self._defer = 0
         self._dirty = False
         self._loaded = False
@@ -138,14 +139,14 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def _load(self) -> dict[str, Any] | None:
-        self._stamp = None
+        self._stamp, self._ino = None, None
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
-        self._stamp = stamp(self.path)
+        self._stamp, self._ino = self._identity()
         if not raw.strip():
             raise CorruptFile(self.path, "is empty (zero bytes)")
         if raw[:2] == GZIP_MAGIC:
@@ -176,7 +177,7 @@ class AtomicJSONStorage(Storage):
     def _flush(self) -> None:
         data = self._data or {}
         atomic_write(self.path, page_bytes(data) if self.shape is PAGE_SHAPE else orjson.dumps(data))
-        self._stamp = stamp(self.path)
+        self._stamp, self._ino = self._identity()
         self._dirty = False
         if self.after_flush is not None and self._stamp is not None:
             self.after_flush(data, self._stamp)
@@ -196,8 +197,17 @@ class AtomicJSONStorage(Storage):
             self._flush()
 
     def stale(self) -> bool:
-        """True when another process has replaced the file since we read it."""
-        return self._loaded and stamp(self.path) != self._stamp
+        """True when another process has replaced the file since we read or wrote it (its mtime,
+        size or inode differ: a write is an atomic rename, so even a same-size write in the same
+        clock tick of a coarse filesystem is seen)."""
+        return self._loaded and self._identity() != (self._stamp, self._ino)
+
+    def _identity(self) -> tuple[tuple[int, int] | None, int | None]:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None, None
+        return (st.st_mtime_ns, st.st_size), st.st_ino
 
     def close(self) -> None:
         pass

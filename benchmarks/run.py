@@ -189,12 +189,13 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
                    capture_output=True)
     from benchmarks.probe import prepare
 
-    prepare(db)
     probes, floors = [], []
     for _ in range(1 if quick else 5):
         # reader, then the bare Textual app, each in a fresh process, turn about: the machine's
         # drift touches both alike
         for module, args, into in (("benchmarks.probe", [str(db)], probes), ("benchmarks.floor", [], floors)):
+            if into is probes:
+                prepare(db)  # each run starts on the list (the last one left the big story open)
             launched = time.time()
             r = subprocess.run([sys.executable, "-m", module, *args, str(launched)],
                                capture_output=True, text=True, cwd=ROOT, timeout=600)

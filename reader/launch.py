@@ -25,6 +25,9 @@ def main() -> None:
 
         cli_main()
         return
-    from reader.ui.app import open_app
-
+    try:
+        from reader.ui.app import open_app
+    except KeyboardInterrupt:  # Ctrl+C while the app loads: as the CLI says it
+        print("reader: interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(open_app(db))

@@ -254,16 +254,17 @@ class SearchIndex:
             if not fields:
                 return None
             hits: dict[int, list[str]] = defaultdict(list)
-            located = [self._located.get((doc, t)) for t in by_word[q]]
-            if all(ks is not None for ks in located):
-                for t, ks in zip(by_word[q], located, strict=True):
-                    for k in ks or ():
+            unknown = []
+            for t in by_word[q]:
+                ks = self._located.get((doc, t))
+                if ks is None:
+                    unknown.append(t)
+                else:
+                    for k in ks:
                         if k in fields:
                             hits[k].append(t)
-            else:
-                # All the word's terms, not only those not yet located in this story: the same
-                # terms for every story of the query make one compiled pattern, not one a story.
-                for t, ks in story.value.fields_with_all(by_word[q], within=sorted(fields)).items():
+            if unknown:
+                for t, ks in story.value.fields_with_all(unknown, within=sorted(fields)).items():
                     for k in ks:
                         hits[k].append(t)
             fields = defaultdict(list, {k: fields[k] + hits[k] for k in fields if k in hits})

@@ -329,6 +329,7 @@ class Segment:
         """Where each of the term ids is in this segment's term table (-1: not in it)."""
         if not len(self.tids):
             return np.full(len(tids), -1, dtype=np.int64)
+        tids = tids.astype(self.tids.dtype)  # the table's own type: no converted copy of the table
         rows = np.searchsorted(self.tids, tids)
         found = self.tids[np.minimum(rows, len(self.tids) - 1)] == tids
         return np.where(found, rows, -1)

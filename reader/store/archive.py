@@ -79,7 +79,7 @@ class Store:
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
-        self._meta: tuple[tuple[tuple[int, int] | None, tuple[int, int] | None], dict[str, Any]] | None = None
+        self._meta: tuple[tuple[tuple[int, int, int] | None, tuple[int, int, int] | None], dict[str, Any]] | None = None
         self._links: tuple[tuple[int, int], dict[str, list[list[Any]]], int | None] | None = None  # links.json
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
@@ -246,7 +246,7 @@ class Store:
         if self._index is None or self._index.storage.stale():  # not loaded: the columns' header has it
             # kept while both files are as they were: the header carries every story's vote
             # history (~10 ms to parse at 100k) and opening a story asks for the meta
-            at = (stamp(self.index_file), stamp(columns_file(self.index_file)))
+            at = (_identity(self.index_file), _identity(columns_file(self.index_file)))
             if self._meta is not None and self._meta[0] == at:
                 return dict(self._meta[1])
             meta = read_meta(self.index_file)
@@ -781,6 +781,15 @@ def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
     if gone:
         return [e for e in out if e.key not in gone], [e for e in by_title if e.key not in gone]
     return out, by_title
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """(mtime, size, inode): a file replaced by an atomic write has a new inode, whatever its size."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _seen(state: dict[str, Any]) -> int:

@@ -141,12 +141,15 @@ class AtomicJSONStorage(Storage):
     def _load(self) -> dict[str, Any] | None:
         self._stamp, self._ino = None, None
         try:
-            raw = self.path.read_bytes()
+            with self.path.open("rb") as fh:
+                # the identity of the very file read (another process may replace the path meanwhile)
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
-        self._stamp, self._ino = self._identity()
+        self._stamp, self._ino = (st.st_mtime_ns, st.st_size), st.st_ino
         if not raw.strip():
             raise CorruptFile(self.path, "is empty (zero bytes)")
         if raw[:2] == GZIP_MAGIC:
@@ -176,7 +179,11 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         data = self._data or {}
-        atomic_write(self.path, page_bytes(data) if self.shape is PAGE_SHAPE else orjson.dumps(data))
+        try:
+            atomic_write(self.path, page_bytes(data) if self.shape is PAGE_SHAPE else orjson.dumps(data))
+        except BaseException:
+            self._data, self._loaded = None, False  # not written: the next read is the file's, not this
+            raise
         self._stamp, self._ino = self._identity()
         self._dirty = False
         if self.after_flush is not None and self._stamp is not None:

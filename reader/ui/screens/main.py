@@ -249,7 +249,6 @@ class MainScreen(Screen[None]):
     def _update_status(self, loading: bool = False, *, recount: bool = False) -> None:
         if recount:
             self._counts = None
-            self._opening = None  # counted afresh: a story being opened is counted as it is then
         shown = None if loading else len(self.query_one(StoryList).entries)
         tree = self.query_one(CommentTree)
         text = Text.assemble(("reader ", "bold"))
@@ -273,6 +272,7 @@ class MainScreen(Screen[None]):
                 text.append(" · grouped", style="cyan")
             if self.all_entries:
                 if self._counts is None:
+                    self._opening = None  # counted as it is now: a story being opened included
                     # counted in C (map, filter) over 100,000 stories: a genexpr took ~25 ms a count
                     entries = self.all_entries
                     self._counts = (len(entries) - sum(map(_READ, entries)),
@@ -404,7 +404,8 @@ class MainScreen(Screen[None]):
                    resume: bool = False) -> None:
         if self.open_entry is not None and self.open_entry is not entry:
             self.leave_story()
-        self._opening = (entry, _counted(entry))
+        if self._opening is None or self._opening[0] is not entry:  # (opened twice: counted before the first)
+            self._opening = (entry, _counted(entry))
         self._load_story(entry, focus_comment, pane, resume)
 
     @work(thread=True, exclusive=True, group="open")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEAD_CACHE_FROM", "HEAD_ROWS", "Position", "Reader", "Related", "Settings", "grouped"]
 
+QUICK_LIST_BYTES = 1 << 20  # an index this small (~2,000 stories) is listed before the first paint
 HEAD_CACHE_FROM = 2000  # archives larger than this paint their first screen from head.json
 
 
@@ -184,6 +185,11 @@ class Reader:
         return self.store.changed()
 
     # ---- the list's first screen (big archives paint it before the whole list has loaded)
+
+    def lists_at_once(self) -> bool:
+        """Is the archive small enough to list in a few ms (the app then lists it before its
+        first paint rather than in a worker)? Told by the index file's size, not by reading it."""
+        return self.store.index_size() < QUICK_LIST_BYTES
 
     def cached_head(self, sort: str, bookmarked_only: bool) -> list[StoryEntry] | None:
         return self.store.read_head(sort, bookmarked_only)

@@ -420,3 +420,28 @@ async def test_end_reaches_the_last_paragraph_of_a_long_article_and_home_its_tit
         await pilot.press("g")
         await pilot.pause()
         assert art.scroll_y == 0
+
+
+async def test_a_small_archive_is_listed_before_the_first_paint_and_a_big_one_by_a_worker(db_path, monkeypatch):
+    """The whole list of a small archive is there when the screen mounts (no worker round trip
+    before the first paint); an archive too big for that is listed by the loading worker."""
+    first_frame: list[int] = []
+    real_render_line = StoryList.render_line
+
+    def spy(self, y):
+        if not first_frame:
+            first_frame.append(len(self.entries))
+        return real_render_line(self, y)
+
+    monkeypatch.setattr(StoryList, "render_line", spy)
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert first_frame == [5] and len(app.screen.all_entries) == 5
+    monkeypatch.setattr("reader.usecases.QUICK_LIST_BYTES", 0)  # as if big (and no cached head yet)
+    first_frame.clear()
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert first_frame == [0]  # painted while the worker loaded the list
+        assert len(app.screen.all_entries) == 5 and len(app.screen.query_one(StoryList).entries) == 5

@@ -161,6 +161,14 @@ class MainScreen(Screen[None]):
             self._update_status(loading=True)
             # Let the cached screen paint before the full load takes the interpreter for a while.
             self.call_after_refresh(self.load_entries)
+        elif self.reader_app.with_reader(lambda r: r.lists_at_once()):
+            # A small archive loads in a few ms: before the first paint, not by a worker's round trip
+            try:
+                got = self._views()
+            except ReaderError as exc:
+                self._load_failed(str(exc))
+            else:
+                self._entries_loaded(*got)
         else:
             self.load_entries()
 
@@ -169,16 +177,20 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entries")
     def load_entries(self) -> None:
         try:
-            with long_lived_load():
-                views = self.reader_app.with_reader(lambda r: r.list_views())
-                # sorted, mapped by key and measured here, not on the event loop
-                rows = views.get(self.sort)
-                by_key = dict(zip(map(attrgetter("key"), views.entries), views.entries, strict=True))
-                self._longest_hint = (rows, longest_title(rows))
+            got = self._views()
         except ReaderError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
-        self.app.call_from_thread(self._entries_loaded, views.entries, views, by_key)
+        self.app.call_from_thread(self._entries_loaded, *got)
+
+    def _views(self) -> tuple[list[StoryEntry], SortedViews, dict[str, StoryEntry]]:
+        """Every story, sorted, mapped by key and measured (in the loading worker for a big archive)."""
+        with long_lived_load():
+            views = self.reader_app.with_reader(lambda r: r.list_views())
+            rows = views.get(self.sort)
+            by_key = dict(zip(map(attrgetter("key"), views.entries), views.entries, strict=True))
+            self._longest_hint = (rows, longest_title(rows))
+        return views.entries, views, by_key
 
     def _load_failed(self, message: str) -> None:
         story_list = self.query_one(StoryList)

@@ -186,6 +186,11 @@ class Reader:
 
     # ---- the list's first screen (big archives paint it before the whole list has loaded)
 
+    def refresh_list_cache(self) -> bool:
+        """After listing from the index itself (its columns were missing or behind), write them
+        for the next start; True when written."""
+        return self.store.refresh_columns()
+
     def lists_at_once(self) -> bool:
         """Is the archive small enough to list in a few ms (the app then lists it before its
         first paint rather than in a worker)? Told by the index file's size, not by reading it."""

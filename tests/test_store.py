@@ -354,3 +354,24 @@ def test_an_import_reads_the_index_again_only_when_another_process_has_written_i
     assert reads.count("index.json") == before + 1  # read again under the lock, then written
     for store in (a, Store(db_path)):
         assert len(store.entries()) == 4
+
+
+def test_index_columns_behind_the_index_are_written_again_once_it_has_been_listed(db_path):
+    """A database copied without its files' times (or a crash between the index and its columns)
+    lists from the index itself once, then writes the columns for the next start."""
+    import os
+
+    from reader.store.columns import read_columns
+
+    Reader.open(db_path)
+    index = db_path / "index.json"
+    st = index.stat()
+    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert read_columns(index) is None
+    reader = Reader.open(db_path)
+    from_index = [e.to_json() for e in reader.list_views().entries]
+    assert reader.refresh_list_cache() is True
+    assert read_columns(index) is not None
+    again = Reader.open(db_path)
+    assert [e.to_json() for e in again.list_views().entries] == from_index
+    assert again.refresh_list_cache() is False  # current: nothing to write

@@ -181,6 +181,19 @@ class Store:
         else:
             write_columns(self.index_file, data, st)
 
+    def refresh_columns(self) -> bool:
+        """Write the index's columns when they are missing or behind the index as this store read
+        it (a database copied without its files' times, or a crash between the two writes): the
+        next start reads them instead of every JSON record (~1.5 s more and ~95 MB at 100k).
+        True when written."""
+        db = self._index
+        if db is None or db.storage.stale() or (st := db.storage.loaded_stamp) is None:
+            return False  # not read from the index itself this time: the columns were current
+        if read_meta(self.index_file) is not None:
+            return False
+        write_columns(self.index_file, db.storage.read() or {}, st)
+        return True
+
     @contextmanager
     def columns_at_end(self) -> Iterator[None]:
         """Several index writes in a row (a big import commits every 2,000 pages): the index's

@@ -203,6 +203,11 @@ class AtomicJSONStorage(Storage):
         if not self._defer and self._dirty:
             self._flush()
 
+    @property
+    def loaded_stamp(self) -> tuple[int, int] | None:
+        """(mtime, size) of the file as last read or written by this storage."""
+        return self._stamp
+
     def stale(self) -> bool:
         """True when another process has replaced the file since we read or wrote it (its mtime,
         size or inode differ: a write is an atomic rename, so even a same-size write in the same

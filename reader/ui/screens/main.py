@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
@@ -169,6 +170,7 @@ class MainScreen(Screen[None]):
                 self._load_failed(str(exc))
             else:
                 self._entries_loaded(*got)
+                self._refresh_list_cache()
         else:
             self.load_entries()
 
@@ -182,6 +184,13 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         self.app.call_from_thread(self._entries_loaded, *got)
+        self._refresh_list_cache()
+
+    def _refresh_list_cache(self) -> None:
+        """Listed from the index itself (its columns missing or behind): write them for the next
+        start. A cache: failing costs only time."""
+        with contextlib.suppress(ReaderError):
+            self.reader_app.with_reader(lambda r: r.refresh_list_cache())
 
     def _views(self) -> tuple[list[StoryEntry], SortedViews, dict[str, StoryEntry]]:
         """Every story, sorted, mapped by key and measured (in the loading worker for a big archive)."""

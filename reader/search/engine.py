@@ -12,7 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from reader.models import Article
-from reader.search.fields import CODE_SEP, FIELD_SEP, StoryText
+from reader.search.fields import CODE_SEP, StoryText
 from reader.search.hits import Hit, StoryHits, make_snippet
 from reader.search.segments import Segment, Vocab, owner_map
 from reader.text import words
@@ -304,14 +304,16 @@ class SearchIndex:
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
         story = _Lazy(lambda: self._story_text(seg, i))
-        raw = _Lazy(lambda: story.value.raw)
         found = self._fields_with_every_word(doc, n, tw, story) if n > 1 else None
         if not found:
             found = self._fields_best_first(doc, n, tw, story)
         if not found:
             return []
-        fields = raw.value.split(FIELD_SEP.encode())
-        title = fields[0][2:].decode() if fields and fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
+        text: StoryText = story.value
+        # the fields wanted, sliced where the story's text already says they are (splitting a
+        # 500-comment story into its fields took ~0.2 ms for the four or so shown)
+        fields = _Fields(text)
+        title = fields[0][2:].decode() if fields[0].startswith(b"T" + CODE_SEP.encode()) else "(untitled)"
         key = seg.key(i)
         scored = []
         for k, present in found.items():
@@ -351,6 +353,18 @@ class SearchIndex:
             with contextlib.suppress(KeyError):  # another search thread may have just evicted it
                 self._texts.move_to_end(ck)
         return got
+
+
+class _Fields:
+    """A story's fields by index, each sliced from its text when asked for."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: StoryText) -> None:
+        self.text = text
+
+    def __getitem__(self, k: int) -> bytes:
+        return self.text.raw[self.text.starts[k] : self.text.ends[k]]
 
 
 class _Lazy:

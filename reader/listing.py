@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
+
+from rich.cells import cell_len
+
 from reader.models import StoryEntry
 
 LIST_SORTS = ("votes", "score", "comments", "controversy", "date", "title")
@@ -56,6 +60,7 @@ class SortedViews:
         """`by_title`: the same entries already in title order (the index keeps that order)."""
         self.entries = entries
         self._sorted: dict[str, list[StoryEntry]] = {"title": by_title} if by_title is not None else {}
+        self._widest: int | None = None
 
     def get(self, by: str) -> list[StoryEntry]:
         rows = self._sorted.get(by)
@@ -64,3 +69,17 @@ class SortedViews:
                 self._sorted["title"] = sort_entries(self.entries, "title")
             rows = self._sorted[by] = sort_entries(self.entries, by, by_title=self._sorted["title"])
         return rows
+
+    def widest_title(self) -> int:
+        """The widest title of the archive (the same in every order), measured once."""
+        if self._widest is None:
+            self._widest = widest_title(self.entries)
+        return self._widest
+
+
+def widest_title(entries: list[StoryEntry]) -> int:
+    """The widest title in cells (the longest few by characters are measured: wide characters)."""
+    if not entries:
+        return 0
+    longest = heapq.nlargest(64, (e.title for e in entries), key=len)
+    return max(cell_len(t) for t in longest)

@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -124,18 +123,12 @@ class Segment:
         # mapping: a page fault on a mapped file maps its cached neighbours too, so searches
         # touching scattered terms grew the app's RSS by ~50 MB of postings it no longer used.
         self._post_file: tuple[_TextFile, int] | None = None  # (file, offset of the array's data)
-        self._texts: OrderedDict[int, bytes] = OrderedDict()  # slot -> unpacked text, the last few
         # Stories' text packed one by one (fields.pack) after a PACKED mark; plain in older segments.
         self.packed = len(text) >= len(PACKED) and bytes(text[0 : len(PACKED)]) == PACKED
 
     def story_text(self, slot: int) -> bytes:
-        """The searchable text of the story in `slot` (read from disk, unpacked). The last few
-        are kept: the next keystroke mostly shows the same stories."""
-        got = self._texts.get(slot)
-        if got is not None:
-            with contextlib.suppress(KeyError):  # another search thread may have just evicted it
-                self._texts.move_to_end(slot)
-            return got
+        """The searchable text of the story in `slot` (read from disk, unpacked; the search engine
+        keeps the last few it scanned)."""
         a, b = int(self.tspan[slot][0]), int(self.tspan[slot][1])
         raw = bytes(self.text[a:b])
         if self.packed:
@@ -143,10 +136,6 @@ class Segment:
                 raw = unpack(raw)
             except zlib.error:
                 raise SearchIndexDamaged(f"s{self.sid:06d}.text: a story's text does not unpack") from None
-        self._texts[slot] = raw
-        with contextlib.suppress(KeyError):  # (emptied meanwhile by another search thread)
-            while len(self._texts) > 24:
-                self._texts.popitem(last=False)
         return raw
 
     # ---- building
@@ -320,10 +309,6 @@ class Segment:
         return None
 
     # ---- reading
-
-    def lookup(self, tid: int) -> np.ndarray | None:
-        row = int(self.rows_of(np.array([tid], dtype=np.int64))[0])
-        return self.postings_at(row) if row >= 0 else None
 
     def rows_of(self, tids: np.ndarray) -> np.ndarray:
         """Where each of the term ids is in this segment's term table (-1: not in it)."""

@@ -44,6 +44,7 @@ from reader.store.files import (
     USER_SHAPE,
     CorruptFile,
     Shape,
+    identity,
     open_db,
     page_bytes,
     stamp,
@@ -259,7 +260,7 @@ class Store:
         if self._index is None or self._index.storage.stale():  # not loaded: the columns' header has it
             # kept while both files are as they were: the header carries every story's vote
             # history (~10 ms to parse at 100k) and opening a story asks for the meta
-            at = (_identity(self.index_file), _identity(columns_file(self.index_file)))
+            at = (identity(self.index_file), identity(columns_file(self.index_file)))
             if self._meta is not None and self._meta[0] == at:
                 return dict(self._meta[1])
             meta = read_meta(self.index_file)
@@ -799,15 +800,6 @@ def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
     if gone:
         return [e for e in out if e.key not in gone], [e for e in by_title if e.key not in gone]
     return out, by_title
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    """(mtime, size, inode): a file replaced by an atomic write has a new inode, whatever its size."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _seen(state: dict[str, Any]) -> int:

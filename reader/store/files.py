@@ -107,6 +107,16 @@ def _first_problem(data: dict[str, Any], shape: Shape) -> str | None:
     return None
 
 
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """(mtime, size, inode), or None when there is no file: every write here is an atomic rename,
+    so a rewritten file has a new inode even when its size and clock tick are the same."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 def stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -125,8 +135,7 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.shape = shape
         self._data: dict[str, Any] | None = None
-        self._stamp: tuple[int, int] | None = None
-        self._ino: int | None = None  # every write replaces the file (atomic rename): a new inode
+        self._id: tuple[int, int, int] | None = None  # identity() of the file as last read or written
         self._defer = 0
         self._dirty = False
         self._loaded = False
@@ -139,7 +148,7 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def _load(self) -> dict[str, Any] | None:
-        self._stamp, self._ino = None, None
+        self._id = None
         try:
             with self.path.open("rb") as fh:
                 # the identity of the very file read (another process may replace the path meanwhile)
@@ -149,7 +158,7 @@ class AtomicJSONStorage(Storage):
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
-        self._stamp, self._ino = (st.st_mtime_ns, st.st_size), st.st_ino
+        self._id = st.st_mtime_ns, st.st_size, st.st_ino
         if not raw.strip():
             raise CorruptFile(self.path, "is empty (zero bytes)")
         if raw[:2] == GZIP_MAGIC:
@@ -184,10 +193,10 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._data, self._loaded = None, False  # not written: the next read is the file's, not this
             raise
-        self._stamp, self._ino = self._identity()
+        self._id = identity(self.path)
         self._dirty = False
-        if self.after_flush is not None and self._stamp is not None:
-            self.after_flush(data, self._stamp)
+        if self.after_flush is not None and (st := self.loaded_stamp) is not None:
+            self.after_flush(data, st)
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -206,20 +215,11 @@ class AtomicJSONStorage(Storage):
     @property
     def loaded_stamp(self) -> tuple[int, int] | None:
         """(mtime, size) of the file as last read or written by this storage."""
-        return self._stamp
+        return None if self._id is None else (self._id[0], self._id[1])
 
     def stale(self) -> bool:
-        """True when another process has replaced the file since we read or wrote it (its mtime,
-        size or inode differ: a write is an atomic rename, so even a same-size write in the same
-        clock tick of a coarse filesystem is seen)."""
-        return self._loaded and self._identity() != (self._stamp, self._ino)
-
-    def _identity(self) -> tuple[tuple[int, int] | None, int | None]:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None, None
-        return (st.st_mtime_ns, st.st_size), st.st_ino
+        """True when another process has replaced the file since we read or wrote it."""
+        return self._loaded and identity(self.path) != self._id
 
     def close(self) -> None:
         pass

@@ -25,7 +25,7 @@ from reader.threads_view import SORT_LABELS
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.comment_tree import CommentTree
 from reader.ui.widgets.footer import CalmFooter
-from reader.ui.widgets.story_list import StoryList, longest_title
+from reader.ui.widgets.story_list import StoryList
 from reader.usecases import HEAD_ROWS, Position, Related, grouped
 
 if TYPE_CHECKING:
@@ -110,7 +110,6 @@ class MainScreen(Screen[None]):
         self._sorted = SortedViews([])  # the whole archive in each order, made once
         self.by_key: dict[str, StoryEntry] = {}
         self._opening: tuple[StoryEntry, tuple[int, int]] | None = None  # the story being opened, as counted before
-        self._longest_hint: tuple[list[StoryEntry], int] | None = None  # (rows, widest title), measured in the loader
         self.sort = "votes"
         self.bookmarked_only = False
         self.reading_tab = "article"
@@ -196,9 +195,9 @@ class MainScreen(Screen[None]):
         """Every story, sorted, mapped by key and measured (in the loading worker for a big archive)."""
         with long_lived_load():
             views = self.reader_app.with_reader(lambda r: r.list_views())
-            rows = views.get(self.sort)
+            views.get(self.sort)
+            views.widest_title()
             by_key = dict(zip(map(attrgetter("key"), views.entries), views.entries, strict=True))
-            self._longest_hint = (rows, longest_title(rows))
         return views.entries, views, by_key
 
     def _load_failed(self, message: str) -> None:
@@ -259,10 +258,9 @@ class MainScreen(Screen[None]):
             pairs = grouped(rows, self._related_map)
             rows = [e for e, _ in pairs]
             children = frozenset(e.key for e, depth in pairs if depth)
-        hint = self._longest_hint
-        self._longest_hint = None
+        # every story in some order (not a filtered few): the archive's widest title, measured once
         story_list.set_entries(rows, keep_key=keep_key, children=children,
-                               longest=hint[1] if hint is not None and hint[0] is rows else None)
+                               longest=self._sorted.widest_title() if len(rows) == len(self.all_entries) else None)
         self._update_status(recount=True)
         # Only the head goes to the worker: Textual describes a worker by its arguments' reprs.
         self.reader_app.save_head(rows[:HEAD_ROWS], self.sort, self.bookmarked_only, len(self.all_entries))

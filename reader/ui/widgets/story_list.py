@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Hashable
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -14,6 +12,7 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 
+from reader.listing import widest_title
 from reader.models import StoryEntry
 from reader.render import story_lines
 from reader.ui.widgets.lineview import LineView
@@ -63,7 +62,7 @@ class StoryList(LineView):
         `longest`: the widest title's cells when the caller has measured it (in a worker)."""
         old = self.current
         if entries is not self.entries or longest is not None:
-            self._longest = longest_title(entries) if longest is None else longest
+            self._longest = widest_title(entries) if longest is None else longest
         self.entries = entries
         self.child_keys = children
         self._row_of = None
@@ -179,11 +178,3 @@ class StoryList(LineView):
             if index == self.cursor and event.chain >= 2:
                 self.action_open()
             self.cursor = index
-
-
-def longest_title(entries: list[StoryEntry]) -> int:
-    """The widest title in cells (the longest few by characters are measured: wide characters)."""
-    if not entries:
-        return 0
-    longest = heapq.nlargest(64, (e.title for e in entries), key=len)
-    return max(cell_len(t) for t in longest)

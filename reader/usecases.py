@@ -421,12 +421,14 @@ class Reader:
 
     def import_pages(self, paths: Iterable[str | os.PathLike[str]], *, force: bool = False,
                      on_result: Callable[[ImportResult], None] | None = None,
-                     on_total: Callable[[int], None] | None = None) -> list[ImportResult]:
+                     on_total: Callable[[int], None] | None = None,
+                     on_parsed: Callable[[], None] | None = None) -> list[ImportResult]:
         """Import files, folders, URLs and `-` (standard input); `force` takes pages that do not
         look like news pages too."""
         from reader.importer import import_paths
 
-        return import_paths(self.store, paths, on_result=on_result, on_total=on_total, force=force)
+        return import_paths(self.store, paths, on_result=on_result, on_total=on_total, on_parsed=on_parsed,
+                            force=force)
 
     def import_input(self, text: str) -> ImportResult:
         """What the app's import dialog was given: a path, a URL, or a whole page pasted in."""

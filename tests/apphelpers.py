@@ -30,7 +30,7 @@ async def open_file(pilot, prefix: str) -> None:
     """Move the list cursor to the story from seed file `prefix` and press Enter."""
     await settle(pilot)
     lst = pilot.app.screen.query_one(StoryList)
-    lst.focus()
+    pilot.app.screen.set_focus(lst)  # at once: Widget.focus() is deferred, and could land after the story opened
     lst.cursor = next(i for i, e in enumerate(lst.entries) if e.file.startswith(prefix))
     key = lst.entries[lst.cursor].key
     await pilot.press("enter")

@@ -141,3 +141,15 @@ def test_story_text_is_packed_and_a_plain_older_segment_still_reads_and_merges(t
     assert merged.packed and merged.problem() is None
     assert {h.key for h in SearchIndex([merged], vocab).search("week")} == {"a", "c"}
     assert [merged.story_text(i) for i in range(3)] == [*plain, new.story_text(0)]
+
+
+def test_a_full_location_cache_never_loses_what_a_search_is_reading():
+    # The cache of which fields hold a term is trimmed once a story's hits are made, not while
+    # they are: trimming in between dropped entries the same story's hits still read (KeyError).
+    idx = index(story("alpha", "beta gamma"), story("other", "nothing"))
+    assert idx.search("alpha beta")
+    for i in range(50_000):
+        idx._located[(10**6 + i, "filler")] = []
+    hits = idx.search("alpha gamma")
+    assert sorted(h.where for h in hits) == ["body", "title"]
+    assert len(idx._located) <= 50_000

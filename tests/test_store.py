@@ -387,6 +387,7 @@ def test_many_updates_merged_on_every_core_are_stored_as_one_process_merges_them
     generate(tmp_path / "then", 14, seed=3)
     changed = changed_pages(tmp_path / "then", tmp_path / "now", share=1.0)  # all but the first
     monkeypatch.setattr(archive, "SEGMENT_CAP", 3)  # stories spread over five page files
+    monkeypatch.setattr(archive.os, "cpu_count", lambda: 2)  # (on a one-core machine too)
     here = []  # merges done in this process
     real = archive._merge_file_docs
     monkeypatch.setattr(archive, "_merge_file_docs", lambda *a: (here.append(1), real(*a))[1])
@@ -406,3 +407,15 @@ def test_many_updates_merged_on_every_core_are_stored_as_one_process_merges_them
     assert got["parallel"] == got["serial"]
     assert sum(len(v) for v in got["serial"].values()) > 14 * 3
     assert any(c[3] for v in got["serial"].values() for c in v)  # vote histories were merged
+
+
+def test_an_import_says_each_page_is_parsed_before_its_batch_is_stored(db_path, monkeypatch):
+    """A progress bar moves as pages are parsed: a big archive's batches are stored seconds apart."""
+    import reader.importer.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 3)
+    events: list[str] = []
+    results = import_paths(Store(db_path), [SEEDS], on_parsed=lambda: events.append("parsed"),
+                           on_result=lambda r: events.append(r.status))
+    assert [r.status for r in results] == ["new"] * 5
+    assert events == ["parsed"] * 3 + ["new"] * 3 + ["parsed"] * 2 + ["new"] * 2

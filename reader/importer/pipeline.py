@@ -129,8 +129,13 @@ def import_paths(
     force: bool = False,
     stdin: BinaryIO | None = None,
     on_total: Callable[[int], None] | None = None,
+    on_parsed: Callable[[], None] | None = None,
 ) -> list[ImportResult]:
-    """Import files, folders of `*.txt`/`*.html` pages, URLs and `-` (a page on standard input)."""
+    """Import files, folders of `*.txt`/`*.html` pages, URLs and `-` (a page on standard input).
+
+    `on_result` hears of each page once its batch is stored (or at once, for an error);
+    `on_parsed` of each page as soon as it is parsed (a progress bar: a big archive's batches
+    are stored several seconds apart)."""
     skipped: list[ImportResult] = []
     names = [os.fspath(p) for p in paths]
     others = [p for p in names if p == STDIN or is_url(p)]
@@ -160,6 +165,8 @@ def import_paths(
     parsed = chain((_read_other(p, force, stdin) for p in others), parse_many(files, workers, force=force))
     with store.columns_at_end():
         for name, art, err in parsed:
+            if on_parsed:
+                on_parsed()
             if art is None:
                 emit(ImportResult(name, "error", detail=err))
                 continue

@@ -235,8 +235,6 @@ class SearchIndex:
             located.update(folded.fields_with_all(absent))
         for t, ks in located.items():
             self._located[(doc, t)] = ks
-        while len(self._located) > 50_000:
-            self._located.popitem(last=False)
 
     def _fields_with_every_word(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
                                 story: _Lazy, scans: list[tuple[str, ...]]) -> dict[int, list[str]] | None:
@@ -345,6 +343,10 @@ class SearchIndex:
         if out:
             out[0].fields = len(scored)
             out[0].comments = sum(1 for _s, _k, code, _t in scored if code.isdigit())
+        # Trimmed only once this story's hits are made: its own entries are read above.
+        with contextlib.suppress(KeyError):  # (another search thread may be trimming too)
+            while len(self._located) > 50_000:
+                self._located.popitem(last=False)
         return out
 
 

@@ -479,15 +479,20 @@ class Store:
             return fresh
         jobs = sorted(groups.items())
         n = sum(len(items) for _seg, items in jobs)
+        done: list[list[_Merged]] | None = None
         if n >= PARALLEL_MERGES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
 
-            # spawned, not forked: the parsing pool's threads are running in this process
-            with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-                done = list(pool.map(_merge_in_file, repeat(str(self.path)), [seg for seg, _ in jobs],
-                                     [items for _, items in jobs], repeat(now), chunksize=4))
-        else:
+            try:  # spawned, not forked: the parsing pool's threads are running in this process
+                with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
+                                         mp_context=multiprocessing.get_context("spawn")) as pool:
+                    done = list(pool.map(_merge_in_file, repeat(str(self.path)), [seg for seg, _ in jobs],
+                                         [items for _, items in jobs], repeat(now), chunksize=4))
+            except (BrokenProcessPool, OSError):  # no processes to be had (or one died): merged here
+                done = None
+        if done is None:
             done = [_merge_file_docs(self._stored_docs(seg), items, now) for seg, items in jobs]
         for merged in done:
             for key, doc, record, search in merged:
@@ -923,6 +928,7 @@ class _KeyMaps:
         """Records just written (`replaced`: some replaced a story's old record, which moves it
         in the index's order: the address and title maps are made again when next needed)."""
         for key, doc_id, rec in stored:
+            self.by_key.pop(key, None)  # a replaced record moved to the end of the index: so here
             self.by_key[key] = (doc_id, rec)
         self.size = len(self.records)
         if replaced:

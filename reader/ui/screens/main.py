@@ -153,7 +153,7 @@ class MainScreen(Screen[None]):
         self.query_one("#comments", CommentTree).sort = settings.comment_sort
         self._layout(self.size.width)
         self._apply_layout()  # the mode watcher does not fire when the first mode is the default
-        self.query_one("#list").focus()
+        self.set_focus(self.query_one("#list"))  # at once (focus() is deferred: a key could come first)
         # A big archive: paint the list's first screen from the cached head, then load it all.
         head = self.reader_app.with_reader(lambda r: r.cached_head(self.sort, self.bookmarked_only))
         if head:

@@ -153,3 +153,16 @@ def test_a_full_location_cache_never_loses_what_a_search_is_reading():
     hits = idx.search("alpha gamma")
     assert sorted(h.where for h in hits) == ["body", "title"]
     assert len(idx._located) <= 50_000
+
+
+def test_a_search_payload_crosses_processes_unchanged():
+    # Parsing workers send the terms as one string per list; empty lists and non-ASCII words too.
+    import pickle
+
+    from reader.search.fields import SearchPayload
+
+    for article in (story("Kaden 東京 sales", "body words here", ["a comment", "naïve café"]), story("", "")):
+        payload = SearchPayload.of(article)
+        back = pickle.loads(pickle.dumps(payload))
+        assert back == payload and isinstance(back, SearchPayload)
+    assert pickle.loads(pickle.dumps(SearchPayload([], [], b""))) == SearchPayload([], [], b"")

@@ -41,6 +41,16 @@ class SearchPayload:
         blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
         return cls(list(title_terms), list(others), pack(blob))
 
+    def __reduce__(self) -> tuple[object, tuple[str, str, bytes]]:
+        """Pickled (from a parsing worker to the importing process) with each list of terms as
+        one string: a list of ~370 words took ~0.07 ms of the worker's time a page to pickle.
+        A term is word characters only, never NUL."""
+        return _payload, ("\0".join(self.title_terms), "\0".join(self.other_terms), self.blob)
+
+
+def _payload(title: str, other: str, blob: bytes) -> SearchPayload:
+    return SearchPayload(title.split("\0") if title else [], other.split("\0") if other else [], blob)
+
 
 def pack(raw: bytes) -> bytes:
     """A story's searchable text as the index stores it: zlib's format at ISA-L's fastest level

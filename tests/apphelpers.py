@@ -20,9 +20,15 @@ def seeded_app(db: Path, **kw):
 
 
 async def settle(pilot) -> None:
+    import contextlib
+
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        # (an exclusive worker replaced by a newer one is cancelled: the newer is waited for next time round)
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -153,7 +153,7 @@ def import_paths(
     for r in skipped:
         emit(r)
 
-    limit = batch_size(len(store.raw_records()))
+    limit = BATCH  # grown after each commit, from the index then in memory (not read before the parsing starts)
 
     def flush() -> None:
         nonlocal limit

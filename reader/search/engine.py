@@ -103,11 +103,12 @@ class SearchIndex:
         if ranked is None:
             return []
         order, n, tw, present, _total = ranked
+        scans = _scans(tw, n)
         hits: list[Hit] = []
         for j, doc in enumerate(order):  # best stories first; stop once there are enough hits
             if cancelled():
                 return []
-            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw)
+            hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw, scans)
             if len(hits) >= limit:
                 break
         hits.sort(key=lambda h: (-h.score, h.title))
@@ -129,11 +130,12 @@ class SearchIndex:
         if ranked is None:
             return StoryHits(0, [])
         order, n, tw, present, total = ranked
+        scans = _scans(tw, n)
         hits: list[Hit] = []
         for j, doc in enumerate(order[:limit]):
             if cancelled():
                 return StoryHits(0, [])
-            found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw)
+            found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw, scans)
             if found:
                 hits.append(found[0])
         hits.sort(key=lambda h: (-h.score, h.title))
@@ -240,7 +242,7 @@ class SearchIndex:
                                 story: _Lazy, scans: list[tuple[str, ...]]) -> dict[int, list[str]] | None:
         """Fields holding every query word: the rarest word's fields from a whole-story scan, then
         each other word looked for only inside the fields still in the running."""
-        by_word = [[t for t in tw if any(w == q for w, _ in tw[t])] for q in range(n)]
+        by_word = _by_word(tw, n)
         if not all(by_word):
             return None
         ids, df = self.vocab.ids, self.df
@@ -279,8 +281,8 @@ class SearchIndex:
         fields hold every word. (Each word's terms are located by a scan for that word's: a
         word located already is not scanned for again, and one word's terms mostly share a
         start that `re` can look for.)"""
-        for q in range(n):
-            self._locate(doc, [t for t in tw if any(w == q for w, _ in tw[t])], story, scans[q])
+        for q, terms in enumerate(_by_word(tw, n)):
+            self._locate(doc, terms, story, scans[q])
         found: dict[int, list[str]] = defaultdict(list)
         words_in: dict[int, set[int]] = defaultdict(set)
         complete = 0
@@ -295,22 +297,21 @@ class SearchIndex:
         return found
 
     def _field_hits(self, doc: int, n: int, tw: dict[str, list[tuple[int, float]]],
-                    query: dict[str, list[tuple[int, float]]]) -> list[Hit]:
+                    query: dict[str, list[tuple[int, float]]], scans: list[tuple[str, ...]]) -> list[Hit]:
         """Where in one story the query matched, field by field, with a snippet for the best three.
 
         `tw` holds only terms the story is known (from the postings) to contain; `query`, all the
         query's terms (every snippet's pattern is made from them: one compiled pattern a search). For several
         words, the rarest word's fields are found first and the others are looked for only in
         those fields. Otherwise (or when no field holds every word) the whole story is scanned
-        for each term; which fields hold a term is remembered per story, so typing the next
-        letter only looks for the new completions, all in one compiled scan of the story's text.
+        for each word not yet located in it, with that word's pattern (`scans`, the same for every
+        story of the search); which fields hold a term is remembered per story.
         """
         if not tw:
             return []
         seg = self.by_sid[int(self.owner[doc])]
         i = seg.slot(doc)
         story = _Lazy(lambda: self._story_text(seg, i))
-        scans = [tuple(sorted(t for t in query if any(w == q for w, _ in query[t]))) for q in range(n)]
         found = self._fields_with_every_word(doc, n, tw, story, scans) if n > 1 else None
         if not found:
             found = self._fields_best_first(doc, n, tw, story, scans)
@@ -364,6 +365,17 @@ class SearchIndex:
             with contextlib.suppress(KeyError):  # another search thread may have just evicted it
                 self._texts.move_to_end(ck)
         return got
+
+
+def _by_word(tw: dict[str, list[tuple[int, float]]], n: int) -> list[list[str]]:
+    """The terms of each of the query's `n` words (a term can stand for several)."""
+    return [[t for t in tw if any(w == q for w, _ in tw[t])] for q in range(n)]
+
+
+def _scans(tw: dict[str, list[tuple[int, float]]], n: int) -> list[tuple[str, ...]]:
+    """Each query word's terms in one order: what a story is scanned for, the same for every
+    story of the search (one compiled pattern)."""
+    return [tuple(sorted(terms)) for terms in _by_word(tw, n)]
 
 
 class _Fields:

@@ -423,11 +423,10 @@ class Store:
                                                      [(doc_ids[k], k, p.search) for k, p in fresh.items()])
             with self._timed("pages_s"):
                 placed = self._place(info, list(fresh.values()), doc_ids)
-            t0 = time.perf_counter()
-            related = self._related_for_import(info["seq"] - 1)
-            self._related = None  # changed in place below: not the state of any import until saved
-            related.add([(k, p.related) for k, p in fresh.items()])
-            self.timings["related_s"] += time.perf_counter() - t0
+            with self._timed("related_s"):
+                related = self._related_for_import(info["seq"] - 1)
+                self._related = None  # changed in place below: not the state of any import until saved
+                related.add([(k, p.related) for k, p in fresh.items()])
             try:
                 with self._timed("index_s"):
                     self._commit(info, fresh, placed, by_key, doc_ids, now)
@@ -436,13 +435,12 @@ class Store:
                 raise
             with self._timed("search_s"):
                 self.search_files().drop_unlisted(info["search"])
-            t0 = time.perf_counter()
-            try:
-                self._save_related(related, info["seq"])
-            except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
-                self._related = (related, info["seq"])
-                self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
-            self.timings["related_s"] += time.perf_counter() - t0
+            with self._timed("related_s"):
+                try:
+                    self._save_related(related, info["seq"])
+                except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
+                    self._related = (related, info["seq"])
+                    self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
             return results
 
     @contextmanager

@@ -99,3 +99,21 @@ def test_fuzzed_seed_pages_parse_and_keep_comment_words(rnd: random.Random, name
     page_words = set(WORD.findall(clean_text(text).casefold()))
     for c in art.comments:
         assert set(WORD.findall(c.text.casefold())) <= page_words
+
+
+# Text made of what decides tokenising: ASCII words and punctuation, accents (a combining one
+# too), curly quotes and dashes, non-ASCII spaces, CJK, emoji, a lone surrogate; sometimes a
+# little of it in much ASCII (the translate path), sometimes mostly non-ASCII (the regex path).
+_TOKEN_TEXT = st.lists(st.sampled_from(
+    ["word", "Word", "x_y", "42", " ", "  ", "\n", ".", ",", "'", "’", "“", "”", "—", "…", "é", "café",
+     "cafe\u0301", "\xa0", "\u3000", "東京", "😀", "\ud800", "ǅ", "²", "٣", "Ⅻ", "_"]), max_size=80).map("".join)
+
+
+@given(st.one_of(_TOKEN_TEXT, st.text(max_size=200)))
+@settings(max_examples=400, deadline=None)
+def test_find_words_is_the_word_pattern(text):
+    """The fast tokeniser gives exactly the words `\\w+` finds, whatever the characters."""
+    from reader.text import WORD, find_words
+
+    assert find_words(text) == WORD.findall(text)
+    assert find_words("ascii " * 40 + text) == WORD.findall("ascii " * 40 + text)

@@ -210,14 +210,21 @@ class _LazyCorpus:
         self.texts = texts
         self.corpus: _Corpus | None = None
 
-    def find(self, p: _P, *, min_words: int) -> int | None:
-        if p.size < min_words:
-            return None
+    def _built(self) -> _Corpus:
         if self.corpus is None:
             self.corpus = _Corpus()
             for i, t in enumerate(self.texts):
                 self.corpus.add(i, [_P(t)])
-        return self.corpus.find(p, min_words=min_words)
+        return self.corpus
+
+    def disjoint(self, grams: set[tuple[str, ...]]) -> bool:
+        """No paragraph of the article holds any of these (sampled) word trigrams."""
+        return self._built().postings.keys().isdisjoint(grams)
+
+    def find(self, p: _P, *, min_words: int) -> int | None:
+        if p.size < min_words:
+            return None
+        return self._built().find(p, min_words=min_words)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -230,6 +237,8 @@ def _similar(a: str, b: str) -> bool:
 
 
 def writer_header(para: str) -> tuple[str, str | None] | None:
+    if len(para) > 41 and ":" not in para:
+        return None  # neither a timed header (it has a time) nor a name (at most 40 characters)
     m = _TIMED_HEADER.match(para)
     if m:
         return m.group("author"), " ".join(m.group("posted").split())
@@ -259,15 +268,18 @@ def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: 
     article. `header_of` is what a quote header named (the first paragraph quotes it)."""
     blocks: list[Block] = []
     prev_of: int | str | None = None
+    own_grams = own.postings.keys()
     for k, (p, n, pp) in enumerate(zip(paras, normed, ps, strict=False)):
         of: int | str | None = None
         if k == 0 and header_of is not None:
             of = header_of
+        elif isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
+            of = prev_of  # a quote continuing over several paragraphs
+        elif pp.size < MIN_QUOTE_WORDS or (
+                pp.size >= 5 and own_grams.isdisjoint(pp.grams) and article.disjoint(pp.grams)):
+            pass  # too short to be a quote, or shares no three words with any source (the common case)
         else:
-            if isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
-                of = prev_of  # a quote continuing over several paragraphs
-            else:
-                of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)
+            of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)
             if of is None and article.find(pp, min_words=MIN_QUOTE_WORDS) is not None:
                 of = "article"
         if of is None:

@@ -117,3 +117,14 @@ def test_find_words_is_the_word_pattern(text):
 
     assert find_words(text) == WORD.findall(text)
     assert find_words("ascii " * 40 + text) == WORD.findall("ascii " * 40 + text)
+
+
+@given(st.one_of(st.lists(st.sampled_from(["word", " ", "  ", "\t", "\n", " \n ", "\x1c", "\x85", "\xa0", "\u3000",
+                                           "\u2028", "é", "東京", "x"]), max_size=60).map("".join), st.text(max_size=200)))
+@settings(max_examples=400, deadline=None)
+def test_page_lines_fold_every_kind_of_space(text):
+    """Lines are stripped, runs of any whitespace folded to one space, blank lines dropped: the
+    fast path for lines already folded gives what splitting every line gives."""
+    from reader.parsing.common import page_lines
+
+    assert page_lines(text) == [" ".join(w) for line in text.split("\n") if (w := line.split())]

@@ -88,10 +88,12 @@ def is_boilerplate(line: str) -> bool:
 
 def split_glued_copyright(lines: list[str]) -> list[str]:
     """Split `...paragraph end.© KYODO` into the paragraph and the copyright line."""
+    if not any(line.find("©", 1) >= 0 for line in lines):  # (`"©" in line[1:]` copied every line to look)
+        return list(lines)  # most pages: no line has a © after its start
     out: list[str] = []
     for line in lines:
         parts: list[str] = []
-        while line.find("©", 1) >= 0:  # (`"©" in line[1:]` copied every line to look)
+        while line.find("©", 1) >= 0:
             m = _GLUED.match(line)
             if not m:
                 break
@@ -112,4 +114,7 @@ def credit_name(line: str) -> str | None:
 
 def page_lines(text: str) -> list[str]:
     """Non-blank lines, each stripped and with runs of spaces folded: one paragraph each."""
-    return [" ".join(words) for line in text.split("\n") if (words := line.split())]  # (one split a line)
+    # A stripped line with no double space that is all printable (so no whitespace but the
+    # space: most lines) is already folded; only the others are split into words and joined.
+    return [x if "  " not in x and x.isprintable() else " ".join(x.split())
+            for line in text.split("\n") if (x := line.strip())]

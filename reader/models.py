@@ -255,6 +255,7 @@ class StoryEntry:
     read: bool = False
     bookmarked_at: float | None = None
     hist: list[list[Any]] | None = None  # [[at, comments added, score, votes], ...] per import, if ever changed
+    src: str | None = None  # the source digest of the page file it was last made from (importer.pipeline)
     seen: int = 1  # how many of the story's versions the reader had seen when they last looked
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 

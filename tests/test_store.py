@@ -419,3 +419,92 @@ def test_an_import_says_each_page_is_parsed_before_its_batch_is_stored(db_path, 
                            on_result=lambda r: events.append(r.status))
     assert [r.status for r in results] == ["new"] * 5
     assert events == ["parsed"] * 3 + ["new"] * 3 + ["parsed"] * 2 + ["new"] * 2
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    """The names of the pages the importer parses from here on."""
+    import reader.importer.pipeline as pipeline
+
+    parsed: list[str] = []
+    real = pipeline.parse_bytes
+    monkeypatch.setattr(pipeline, "parse_bytes", lambda data, name, **kw: (parsed.append(name), real(data, name, **kw))[1])
+    return parsed
+
+
+def test_unchanged_page_files_are_not_parsed_again(db_path, tmp_path, monkeypatch):
+    """Re-importing a folder where one page changed parses that page only: the others are the
+    byte-identical sources of stored stories (their digest is in the index). --force parses all."""
+    store = Store(db_path)
+    assert [r.status for r in import_paths(store, [SEEDS])] == ["new"] * 5
+    assert all(len(rec["src"]) == 20 for rec in store.raw_records().values())
+    first = {rec["file"]: rec["src"] for rec in store.raw_records().values()}
+    parsed = _count_parses(monkeypatch)
+    before = (db_path / "index.json").read_bytes()
+    results = import_paths(Store(db_path), [SEEDS])
+    assert sorted(r.status for r in results) == ["unchanged"] * 5 and parsed == []
+    assert (db_path / "index.json").read_bytes() == before
+    assert {r.key for r in results} == {rec["key"] for rec in store.raw_records().values()}
+
+    folder = tmp_path / "later"
+    shutil.copytree(SEEDS, folder)
+    page = folder / "000_96de06f45ee66ae5.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("0 ( +0 / -0 )", "3 ( +5 / -2 )", 1), encoding="utf-8")
+    results = import_paths(Store(db_path), [folder])
+    assert parsed == ["000_96de06f45ee66ae5.txt"]
+    assert sorted(r.status for r in results) == ["unchanged"] * 4 + ["updated"]
+    srcs = {rec["file"]: rec["src"] for rec in Store(db_path).raw_records().values()}
+    assert [f for f in srcs if srcs[f] != first[f]] == ["000_96de06f45ee66ae5.txt"]  # its new source
+    assert import_paths(Store(db_path), [page])[0].status == "unchanged" and len(parsed) == 1
+
+    parsed.clear()
+    assert sorted(r.status for r in import_paths(Store(db_path), [folder], force=True)) == ["unchanged"] * 5
+    assert len(parsed) == 5
+
+
+def test_a_deleted_storys_unchanged_page_brings_it_back_unparsed(db_path, monkeypatch):
+    import_paths(Store(db_path), [SEEDS])
+    reader = Reader.open(db_path)
+    gone = reader.store.entries()[0]
+    reader.delete([gone])
+    assert len(Store(db_path).entries()) == 4
+    parsed = _count_parses(monkeypatch)
+    results = import_paths(Store(db_path), [SEEDS])
+    assert parsed == [] and len(Store(db_path).entries()) == 5
+    assert [(r.key, r.detail) for r in results if r.status == "restored"] == [(gone.key, "it had been deleted")]
+
+
+def test_a_page_whose_story_changed_since_the_import_began_is_parsed_after_all(db_path, monkeypatch):
+    """The workers are told the stored sources when the import begins; a story stored from
+    another source since then (another process) is not reported unchanged on an old digest."""
+    import reader.importer.pipeline as pipeline
+
+    store = Store(db_path)
+    import_paths(store, [SEEDS])
+    keys = sorted(rec["key"] for rec in store.raw_records().values())
+    # every page's digest, but each said to be the source of another story: all stale
+    stale = {rec["src"]: keys[(keys.index(rec["key"]) + 1) % 5] for rec in store.raw_records().values()}
+    monkeypatch.setattr(Store, "source_keys", lambda self: stale)
+    parsed = _count_parses(monkeypatch)
+    results = import_paths(Store(db_path), [SEEDS], workers=1)
+    assert len(parsed) == 5
+    assert sorted(r.status for r in results) == ["unchanged"] * 5 and sorted(r.key for r in results) == keys
+    assert pipeline._KNOWN == {}  # (the serial path puts the workers' map back)
+
+
+def test_stories_stored_before_source_digests_get_theirs_on_the_next_import(db_path, monkeypatch):
+    """An archive from before: its records have no digest. The next import of the same pages
+    parses them, finds them unchanged and notes their digests; the one after parses none."""
+    store = Store(db_path)
+    import_paths(store, [SEEDS])
+    index = json.loads((db_path / "index.json").read_text())
+    for rec in index["articles"].values():
+        del rec["src"]
+    (db_path / "index.json").write_text(json.dumps(index))
+    parsed = _count_parses(monkeypatch)
+    assert sorted(r.status for r in import_paths(Store(db_path), [SEEDS])) == ["unchanged"] * 5
+    assert len(parsed) == 5
+    assert all(rec.get("src") for rec in Store(db_path).raw_records().values())
+    parsed.clear()
+    assert sorted(r.status for r in import_paths(Store(db_path), [SEEDS])) == ["unchanged"] * 5
+    assert parsed == []
+    assert {e.src for e in Store(db_path).entries()} == {rec["src"] for rec in Store(db_path).raw_records().values()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -10,12 +11,13 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from reader.errors import PageError
 from reader.importer.fetch import fetch, is_url
 from reader.importer.prepare import prepare
-from reader.parsing import parse_bytes, parse_file
+from reader.parsing import parse_bytes, read_page
+from reader.sanitize import clean_line
 from reader.store import ImportResult, PreparedStory, Store
 from reader.text import MAX_PAGE_BYTES, size_error
 
@@ -66,58 +68,138 @@ def batch_size(stored: int) -> int:
     return max(BATCH, min(BATCH_MAX, stored // 10))
 
 
-def _parse(path: Path, force: bool = False) -> tuple[str, PreparedStory | None, str]:
-    """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work)."""
+@functools.cache
+def _code_salt() -> bytes:
+    """A digest of the package's source: a page's source digest changes when the code that
+    parses and prepares it does (a new version of reader parses every page again once)."""
+    import hashlib  # here, as in records.serialise: OpenSSL stays off the app's start-up path
+
+    h = hashlib.blake2b(digest_size=16)
+    root = Path(__file__).resolve().parent.parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.digest()
+
+
+def source_digest(data: bytes) -> str:
+    """A page file's bytes, digested with the code's own digest. The same bytes parse to the
+    same story (whatever the file is called), so a file whose digest is stored is not parsed
+    again. (Its time resolves relative times like "Today 07:12": a byte-identical copy saved
+    later keeps the times the first one gave.)"""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=10, key=_code_salt()).hexdigest()
+
+
+# Source digests of the stored stories (digest -> story key), set in each parsing worker when its
+# pool starts (`_know`): a page file with one of them is reported unchanged without being parsed.
+_KNOWN: dict[str, str] = {}
+
+
+def _know(known: dict[str, str]) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
+class Parsed(NamedTuple):
+    """One page's outcome in a worker: a story ready to store, an error, or `known`: the page
+    file is the source a stored story was made from, unchanged since ((digest, key); not parsed)."""
+
+    name: str
+    prepared: PreparedStory | None
+    error: str
+    known: tuple[str, str] | None = None
+
+
+def _parse(path: Path, force: bool = False) -> Parsed:
+    """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work),
+    unless the file is the unchanged source of a stored story."""
     try:
-        return str(path), prepare(parse_file(path, force=force)), ""
+        data = read_page(path)
+        digest = source_digest(data)
+        if not force and (key := _KNOWN.get(digest)) is not None:
+            return Parsed(str(path), None, "", (digest, key))
+        saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        prepared = prepare(parse_bytes(data, clean_line(path.name), force=force, saved=saved))
+        prepared.record["src"] = digest
+        return Parsed(str(path), prepared, "")
+    except FileNotFoundError:
+        return Parsed(str(path), None, "no such file")
+    except OSError as exc:
+        return Parsed(str(path), None, exc.strerror or str(exc))
     except PageError as exc:
-        return str(path), None, str(exc)
+        return Parsed(str(path), None, str(exc))
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
-        return str(path), None, "page too deeply nested to parse"
+        return Parsed(str(path), None, "page too deeply nested to parse")
     except Exception as exc:  # a parser bug on one odd page must not stop a folder import
-        return str(path), None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it"
+        return Parsed(str(path), None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it")
 
 
-def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False
-               ) -> Iterator[tuple[str, PreparedStory | None, str]]:
+def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False,
+               known: dict[str, str] | None = None) -> Iterator[Parsed]:
+    """Parse the files (on every core for many); `known`: the stored stories' source digests."""
     parse = partial(_parse, force=force)
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
-        yield from map(parse, files)
+        before = _KNOWN
+        _know(known or {})
+        try:
+            yield from map(parse, files)
+        finally:
+            _know(before)
         return
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_know,
+                             initargs=(known or {},)) as pool:
         yield from pool.map(parse, files, chunksize=32)
 
 
-def _parse_fetched(name: str, data: bytes, *, url: str | None, force: bool) -> tuple[str, PreparedStory | None, str]:
+def _parse_fetched(name: str, data: bytes, *, url: str | None, force: bool) -> Parsed:
     try:
-        return name, prepare(parse_bytes(data, name if url is None else url, force=force,
-                                         saved=datetime.now(UTC), url=url)), ""
+        return Parsed(name, prepare(parse_bytes(data, name if url is None else url, force=force,
+                                                saved=datetime.now(UTC), url=url)), "")
     except PageError as exc:
-        return name, None, str(exc)
+        return Parsed(name, None, str(exc))
     except Exception as exc:  # a parser bug on one odd page must not stop the import
-        return name, None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it"
+        return Parsed(name, None, f"could not be read ({type(exc).__name__}: {str(exc)[:80]}); please report it")
 
 
-def _read_other(source: str, force: bool, stdin: BinaryIO | None) -> tuple[str, PreparedStory | None, str]:
+def _read_other(source: str, force: bool, stdin: BinaryIO | None) -> Parsed:
     """A page that is not a file: a URL (fetched) or `-` (standard input)."""
     if source == STDIN:
         data = (stdin or sys.stdin.buffer).read(MAX_PAGE_BYTES + 1)
         if len(data) > MAX_PAGE_BYTES:
-            return "(stdin)", None, size_error(len(data))
+            return Parsed("(stdin)", None, size_error(len(data)))
         return _parse_fetched("(stdin)", data, url=None, force=force)
     try:
         got = fetch(source)
     except PageError as exc:
-        return source, None, str(exc)
+        return Parsed(source, None, str(exc))
     return _parse_fetched(source, got.data, url=got.url, force=force)
 
 
 def import_bytes(store: Store, name: str, data: bytes, *, force: bool = False) -> ImportResult:
     """One page given as bytes (pasted into the app)."""
-    name, prepared, err = _parse_fetched(name, data, url=None, force=force)
+    name, prepared, err, _ = _parse_fetched(name, data, url=None, force=force)
     if prepared is None:
         return ImportResult(name, "error", detail=err)
     return store.import_stories([(name, prepared)])[0]
+
+
+def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[tuple[str, PreparedStory]],
+                  emit: Callable[[ImportResult], None], force: bool) -> None:
+    """Report the pages found unchanged by their source digest; a page whose story another
+    process changed since the import began is parsed after all (into `batch`)."""
+    if not known:
+        return
+    done, again = store.unchanged_sources(known)
+    known.clear()
+    for r in done:
+        emit(r)
+    for path in again:
+        name, art, err, _ = _parse(Path(path), force)
+        if art is None:
+            emit(ImportResult(name, "error", detail=err))
+        else:
+            batch.append((name, art))
 
 
 def import_paths(
@@ -153,26 +235,34 @@ def import_paths(
     for r in skipped:
         emit(r)
 
-    limit = BATCH  # grown after each commit, from the index then in memory (not read before the parsing starts)
+    limit = BATCH  # grown after each commit, from the index then in memory
+    known: list[tuple[str, str, str]] = []  # (page, source digest, story key): stored already, not parsed
 
     def flush() -> None:
         nonlocal limit
-        for r in store.import_stories(batch):
-            emit(r)
-        batch.clear()
+        _settle_known(store, known, batch, emit, force)
+        if batch:
+            for r in store.import_stories(batch):
+                emit(r)
+            batch.clear()
         limit = batch_size(len(store.raw_records()))
 
-    parsed = chain((_read_other(p, force, stdin) for p in others), parse_many(files, workers, force=force))
+    # A page file that is the unchanged source of a stored story is not parsed again (re-importing
+    # a folder where a few pages changed): the stored stories' source digests go to the workers.
+    parsed = chain((_read_other(p, force, stdin) for p in others),
+                   parse_many(files, workers, force=force, known={} if force else store.source_keys()))
     with store.columns_at_end():
-        for name, art, err in parsed:
+        for name, art, err, seen in parsed:
             if on_parsed:
                 on_parsed()
-            if art is None:
+            if seen is not None:
+                known.append((name, *seen))
+            elif art is None:
                 emit(ImportResult(name, "error", detail=err))
-                continue
-            batch.append((name, art))
-            if len(batch) >= limit:
+            else:
+                batch.append((name, art))
+            if len(batch) + len(known) >= limit:
                 flush()
-        if batch:
+        if batch or known:
             flush()
     return results

@@ -18,7 +18,7 @@ from reader.parsing.refuse import looks_like_html, not_news
 from reader.sanitize import DecodeError, clean_line, clean_text, decode_page
 from reader.text import MAX_PAGE_BYTES, size_error
 
-__all__ = ["PageError", "detect_layout", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["PageError", "detect_layout", "parse_bytes", "parse_file", "parse_text", "read_page"]
 
 def _generic(lines: list[str], file: str | None) -> Article:
     return generic.parse(lines, file)

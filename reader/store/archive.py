@@ -405,12 +405,15 @@ class Store:
             with self._timed("classify_s"):
                 maps = self._key_maps()
                 by_key = maps.by_key
-                results, fresh = _classify(stories, maps)
+                results, fresh, sources = _classify(stories, maps)
             back = self._undelete([r.key for r in results if r.key and r.status in ("new", "updated", "unchanged")])
             for r in results:
                 if r.key in back and r.status == "unchanged":
                     r.status, r.detail = "restored", "it had been deleted"
             if not fresh:
+                if sources:
+                    with self._timed("index_s"), self.index.storage.deferred():
+                        self._note_sources(sources)
                 return results
             now = datetime.now(UTC).isoformat(timespec="seconds")
             with self._timed("history_s"):
@@ -429,7 +432,7 @@ class Store:
                 related.add([(k, p.related) for k, p in fresh.items()])
             try:
                 with self._timed("index_s"):
-                    self._commit(info, fresh, placed, by_key, doc_ids, now)
+                    self._commit(info, fresh, placed, by_key, doc_ids, now, sources)
             except BaseException:
                 self._maps = None
                 raise
@@ -442,6 +445,24 @@ class Store:
                     self._related = (related, info["seq"])
                     self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
             return results
+
+    def source_keys(self) -> dict[str, str]:
+        """The stored stories by the source digest of the page file each was last made from
+        (importer.pipeline.source_digest): such a file, unchanged, need not be parsed again."""
+        return {src: rec["key"] for rec in self.raw_records().values() if (src := rec.get("src"))}
+
+    def unchanged_sources(self, pages: list[tuple[str, str, str]]) -> tuple[list[ImportResult], list[str]]:
+        """Results for page files found to be the unchanged sources of stored stories ((page,
+        source digest, story key), not parsed): unchanged, or restored when the story had been
+        deleted. Also the pages whose story is no longer stored from that source (another
+        process changed it since the import began): those are to be parsed after all."""
+        with self.locked():
+            by_key = self._key_maps().by_key
+            ok = [(name, key) for name, src, key in pages if key in by_key and by_key[key][1].get("src") == src]
+            stale = [name for name, src, key in pages if not (key in by_key and by_key[key][1].get("src") == src)]
+            back = self._undelete([key for _, key in ok])
+        return [ImportResult(name, "restored", key, "it had been deleted") if key in back
+                else ImportResult(name, "unchanged", key) for name, key in ok], stale
 
     @contextmanager
     def _timed(self, what: str) -> Iterator[None]:
@@ -495,6 +516,7 @@ class Store:
         for merged in done:
             for key, doc, record, search in merged:
                 prep = fresh[key]
+                record["src"] = prep.record.get("src")  # the page's file: the story's source now
                 fresh[key] = PreparedStory(key, doc, prep.hash, record, prep.search if search is None else search,
                                            prep.related)
         return fresh
@@ -532,11 +554,24 @@ class Store:
         info.update(seg=seg, seg_count=count, seg_bytes=size)
         return placed
 
+    def _note_sources(self, sources: dict[int, str]) -> None:
+        """Note unchanged stories' source digests in their records (in place: the key maps hold
+        the same records)."""
+        if sources:
+            def note(table: Any) -> None:
+                for doc_id, src in sources.items():
+                    table[doc_id]["src"] = src
+
+            self.index.table("articles")._update_table(note)
+
     def _commit(self, info: dict[str, Any], fresh: dict[str, PreparedStory], placed: dict[str, int],
-                by_key: dict[str, tuple[int, dict[str, Any]]], doc_ids: dict[str, int], now: str) -> None:
-        """Write the index: the new and updated records and the meta, in one atomic write."""
+                by_key: dict[str, tuple[int, dict[str, Any]]], doc_ids: dict[str, int], now: str,
+                sources: dict[int, str]) -> None:
+        """Write the index: the new and updated records, the unchanged ones' source digests and the
+        meta, in one atomic write."""
         table = self.index.table("articles")
         with self.index.storage.deferred():
+            self._note_sources(sources)
             inserts = []
             for key, prep in fresh.items():
                 rec = dict(prep.record)
@@ -941,14 +976,16 @@ def _title_key(rec: dict[str, Any]) -> str:
 
 
 def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
-              ) -> tuple[list[ImportResult], dict[str, PreparedStory]]:
-    """Which pages are new, updated or unchanged (by content hash); the ones to write.
+              ) -> tuple[list[ImportResult], dict[str, PreparedStory], dict[int, str]]:
+    """Which pages are new, updated or unchanged (by content hash); the ones to write; and the
+    source digests to note for unchanged stories (doc id -> digest: stored before digests were).
 
     A page is a stored story again when it has its key, or its address, or (when the two do
     not both have different addresses) its source and title: a story whose date line changed
     or went missing is still the same story."""
     results: list[ImportResult] = []
     fresh: dict[str, PreparedStory] = {}
+    sources: dict[int, str] = {}
     by_key = maps.by_key
     for name, prep in stories:  # (a re-import finds every page by key and never maps the rest)
         key = prep.key if prep.key in by_key else _stored_key(prep, by_key, maps.by_url, maps.by_title)
@@ -957,11 +994,13 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
         old = by_key.get(key)
         if (old is not None and old[1].get("hash") == prep.hash) or (key in fresh and fresh[key].hash == prep.hash):
             results.append(ImportResult(name, "unchanged", key))
+            if old is not None and key not in fresh and (src := prep.record.get("src")) and old[1].get("src") != src:
+                sources[old[0]] = src  # this file, unchanged, need not be parsed next time
             continue
         status = "updated" if old is not None or key in fresh else "new"
         results.append(ImportResult(name, status, key))
         fresh[key] = prep
-    return results, fresh
+    return results, fresh, sources
 
 
 def _stored_key(prep: PreparedStory, by_key: dict[str, tuple[int, dict[str, Any]]], by_url: dict[str, str],

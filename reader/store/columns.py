@@ -30,7 +30,7 @@ import orjson
 from reader.atomic import atomic_write
 
 MAGIC = b"reader index columns\n"
-VERSION = 3
+VERSION = 4  # 4: the source digest (src)
 NONE_INT = -(2**63)  # a missing year or stated count
 NONE_STR = "\x01"  # a missing date, file or address
 # Each record field (StoryEntry's order) and how its column is kept.
@@ -38,11 +38,11 @@ KINDS: dict[str, str] = {
     "key": "str", "title": "str", "source": "coded", "category": "coded", "layout": "coded",
     "published": "str?", "year": "int?", "comments": "int", "stated": "int?", "votes": "int", "score": "int",
     "up": "int", "contested": "float", "file": "str?", "url": "str?", "seg": "int", "hash": "str",
-    "imported": "coded", "updated": "coded", "hist": "hist"}
+    "imported": "coded", "updated": "coded", "hist": "hist", "src": "str?"}
 DEFAULTS: dict[str, Any] = {  # what an older record without the field has
     "key": "", "title": "", "source": None, "category": None, "layout": "generic", "published": None, "year": None,
     "comments": 0, "stated": None, "votes": 0, "score": 0, "up": 0, "contested": 0.0, "file": None, "url": None,
-    "seg": 0, "hash": "", "imported": None, "updated": None, "hist": None}
+    "seg": 0, "hash": "", "imported": None, "updated": None, "hist": None, "src": None}
 CODED_TYPES = (str, type(None))
 LITTLE = sys.byteorder == "little"
 
@@ -82,11 +82,12 @@ def pack(data: dict[str, Any], st: tuple[int, int]) -> bytes:
     rows = list(records.values())
     n = len(rows)
     names = [name for name in KINDS if name != "hist"]  # only a story imported again has a history
-    try:  # every record has every other field (all this version writes): transposed in C
-        cols = dict(zip(names, map(list, zip(*map(itemgetter(*names), rows), strict=True)), strict=True)) if rows \
-            else {name: [] for name in names}
-    except KeyError:  # records from older versions lack some fields
-        cols = {name: [r.get(name, DEFAULTS[name]) for r in rows] for name in names}
+    cols: dict[str, list[Any]] = {}
+    for name in names:
+        try:  # every record has the field (all this version writes): a column made in C
+            cols[name] = list(map(itemgetter(name), rows))
+        except KeyError:  # records from older versions lack it
+            cols[name] = [r.get(name, DEFAULTS[name]) for r in rows]
     sections: list[tuple[str, str, bytes]] = [("ids", "int", _ints([int(k) for k in records]))]
     coded: dict[str, list[Any]] = {}
     for name in names:

@@ -28,7 +28,7 @@ INDEX_SHAPE: Shape = {
                  "score": (int,), "published": _STR_OR_NONE, "source": _STR_OR_NONE, "category": _STR_OR_NONE,
                  "layout": (str,), "year": _INT_OR_NONE, "stated": _INT_OR_NONE, "file": _STR_OR_NONE,
                  "url": _STR_OR_NONE, "imported": _STR_OR_NONE, "updated": _STR_OR_NONE,
-                 "hist": (list,)},
+                 "hist": (list,), "src": _STR_OR_NONE},
     "meta": {"seg": (int,), "seg_count": (int,), "seg_bytes": (int,), "seq": (int,), "last_id": (int,),
              "schema": (int,), "search": (list,)},
 }

@@ -72,6 +72,7 @@ def index_record(article: Article, key: str) -> dict[str, Any]:
         "score": article.score,
         "file": article.file,
         "url": article.url,
+        "src": None,  # the page file's source digest, set by the importer (importer.pipeline)
     }
     if (hist := story_hist(article)) is not None:
         rec["hist"] = hist  # only for stories imported more than once: the index stays small

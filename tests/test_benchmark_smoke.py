@@ -15,7 +15,8 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "app_rss_after_20_searches_mb", "reimport_pages", "reimport_s", "reimport_pages_per_s",
           "reimport_peak_rss_mb", "db_mb_before_reimport", "related_link_s", "related_link_share",
           "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
-          "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s")
+          "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s", "reimport_folder_pages",
+          "reimport_folder_s", "reimport_folder_pages_per_s", "reimport_folder_peak_rss_mb")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -43,5 +44,6 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]
     assert (small["reimport_pages"], big["reimport_pages"]) == (4, 20)  # a tenth of the archive
+    assert (small["reimport_folder_pages"], big["reimport_folder_pages"]) == (40, 200)  # the whole folder again
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
     assert "| import (pages/s) |" in r.stdout and "| first paint / floor |" in r.stdout

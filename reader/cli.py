@@ -100,7 +100,8 @@ IMPORT_LOOKS: dict[str, dict[str, Any]] = {"new": {"fg": "green"}, "updated": {"
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-@click.option("--force", is_flag=True, help="Import pages that do not look like news pages too.")
+@click.option("--force", is_flag=True, help="Import pages that do not look like news pages too, and parse every page again "
+              "(even one whose stored story was made from the same bytes).")
 @click.option("--verbose", "-v", is_flag=True, help="A line per page even on a terminal (instead of a progress bar).")
 @click.option("--timings", is_flag=True, help="Say on stderr where the import's time went (the benchmark reads it).")
 @click.pass_context

@@ -508,3 +508,17 @@ def test_stories_stored_before_source_digests_get_theirs_on_the_next_import(db_p
     assert sorted(r.status for r in import_paths(Store(db_path), [SEEDS])) == ["unchanged"] * 5
     assert parsed == []
     assert {e.src for e in Store(db_path).entries()} == {rec["src"] for rec in Store(db_path).raw_records().values()}
+
+
+def test_pages_found_unchanged_unparsed_are_reported_as_they_add_up(db_path, monkeypatch):
+    """A big folder gone over again reports its unchanged pages every KNOWN_BATCH of them
+    (no index write), not only at the end."""
+    import reader.importer.pipeline as pipeline
+
+    import_paths(Store(db_path), [SEEDS])
+    monkeypatch.setattr(pipeline, "KNOWN_BATCH", 2)
+    events: list[str] = []
+    results = import_paths(Store(db_path), [SEEDS], on_parsed=lambda: events.append("parsed"),
+                           on_result=lambda r: events.append(r.status))
+    assert [r.status for r in results] == ["unchanged"] * 5
+    assert events == ["parsed", "parsed", "unchanged", "unchanged"] * 2 + ["parsed", "unchanged"]

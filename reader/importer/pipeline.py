@@ -25,6 +25,7 @@ PAGE_SUFFIXES = (".txt", ".html", ".htm")
 BATCH = 2000  # pages per transaction; a folder smaller than this is written once
 BATCH_MAX = 6000  # a big archive's transactions grow to this (batch_size)
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
+KNOWN_BATCH = 20000  # pages found unchanged unparsed, reported together (they write nothing)
 
 
 def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResult],
@@ -185,10 +186,11 @@ def import_bytes(store: Store, name: str, data: bytes, *, force: bool = False) -
 
 
 def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[tuple[str, PreparedStory]],
-                  emit: Callable[[ImportResult], None], force: bool) -> None:
-    """Report the pages found unchanged by their source digest; a page whose story another
-    process changed since the import began is parsed after all (into `batch`)."""
-    if not known:
+                  emit: Callable[[ImportResult], None], force: bool, at_least: int = 1) -> None:
+    """Report the pages found unchanged by their source digest (once there are `at_least`); a
+    page whose story another process changed since the import began is parsed after all (into
+    `batch`)."""
+    if len(known) < at_least:
         return
     done, again = store.unchanged_sources(known)
     known.clear()
@@ -261,7 +263,8 @@ def import_paths(
                 emit(ImportResult(name, "error", detail=err))
             else:
                 batch.append((name, art))
-            if len(batch) + len(known) >= limit:
+            _settle_known(store, known, batch, emit, force, at_least=KNOWN_BATCH)
+            if len(batch) >= limit:
                 flush()
         if batch or known:
             flush()

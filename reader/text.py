@@ -23,6 +23,7 @@ _ASCII_GAPS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isal
 # The same for UTF-8 bytes: ASCII non-word bytes become spaces, the bytes of other characters stay.
 _BYTE_GAPS = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256))
 _ASCII_BYTES = bytes(range(128))
+_MAX_GAPS = 16  # distinct non-ASCII non-word characters replaced one by one (curly quotes, dashes, ...)
 
 
 def find_words(text: str) -> list[str]:
@@ -41,6 +42,8 @@ def find_words(text: str) -> list[str]:
     # The non-ASCII characters, found in C: deleting every ASCII byte leaves their UTF-8 bytes whole.
     others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     gaps = [c for c in others if not c.isalnum()]  # \w beyond ASCII is isalnum()
+    if len(gaps) > _MAX_GAPS:  # one pass over the text per character: the regex is faster then
+        return WORD.findall(text)
     if gaps:
         for c in gaps:
             text = text.replace(c, " ")

@@ -485,10 +485,12 @@ def test_a_page_whose_story_changed_since_the_import_began_is_parsed_after_all(d
     stale = {rec["src"]: keys[(keys.index(rec["key"]) + 1) % 5] for rec in store.raw_records().values()}
     monkeypatch.setattr(Store, "source_keys", lambda self: stale)
     parsed = _count_parses(monkeypatch)
-    results = import_paths(Store(db_path), [SEEDS], workers=1)
-    assert len(parsed) == 5
-    assert sorted(r.status for r in results) == ["unchanged"] * 5 and sorted(r.key for r in results) == keys
-    assert pipeline._KNOWN == {}  # (the serial path puts the workers' map back)
+    for every in (20000, 1):  # reported at the end, or one by one while the pages are still being read
+        monkeypatch.setattr(pipeline, "KNOWN_BATCH", every)
+        parsed.clear()
+        results = import_paths(Store(db_path), [SEEDS], workers=1)
+        assert len(parsed) == 5
+        assert sorted(r.status for r in results) == ["unchanged"] * 5 and sorted(r.key for r in results) == keys
 
 
 def test_stories_stored_before_source_digests_get_theirs_on_the_next_import(db_path, monkeypatch):
@@ -522,3 +524,34 @@ def test_pages_found_unchanged_unparsed_are_reported_as_they_add_up(db_path, mon
                            on_result=lambda r: events.append(r.status))
     assert [r.status for r in results] == ["unchanged"] * 5
     assert events == ["parsed", "parsed", "unchanged", "unchanged"] * 2 + ["parsed", "unchanged"]
+
+
+def test_parsing_workers_are_given_the_stored_sources(tmp_path):
+    """On every core: each worker process gets the stored digests when its pool starts."""
+    from reader.importer.pipeline import parse_many, source_digest
+
+    files = [tmp_path / f"p{i}.txt" for i in range(4)]
+    for i, f in enumerate(files):
+        f.write_bytes((SEEDS / "000_96de06f45ee66ae5.txt").read_bytes() + f"\n\nEdited {i}.\n".encode())
+    known = {source_digest(files[1].read_bytes()): "k1", source_digest(files[3].read_bytes()): "k3"}
+    got = list(parse_many(files, workers=2, known=known))
+    assert [g.known[1] if g.known else None for g in got] == [None, "k1", None, "k3"]
+    assert got[0].prepared is not None and got[0].prepared.record["src"] == source_digest(files[0].read_bytes())
+
+
+def test_an_older_database_is_migrated_to_source_digests(db_path):
+    """Schema 2 had no `src`: it is added (None) to every record, with a backup of the index."""
+    from reader.store.migrations import SCHEMA_VERSION
+
+    import_paths(Store(db_path), [SEEDS])
+    index = json.loads((db_path / "index.json").read_text())
+    for rec in index["articles"].values():
+        del rec["src"]
+    index["meta"]["1"]["schema"] = 2
+    (db_path / "index.json").write_text(json.dumps(index))
+    store = Store(db_path)
+    assert len(store.entries()) == 5 and all(e.src is None for e in store.entries())
+    after = json.loads((db_path / "index.json").read_text())
+    assert after["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
+    assert all(rec["src"] is None for rec in after["articles"].values())
+    assert (db_path / "index.json.schema2.bak").exists()

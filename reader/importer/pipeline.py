@@ -69,13 +69,23 @@ def batch_size(stored: int) -> int:
     return max(BATCH, min(BATCH_MAX, stored // 10))
 
 
+_PARSING_DEPENDENCIES = ("selectolax", "rapidfuzz", "orjson", "isal")  # what parsing and preparing a page use
+
+
 @functools.cache
 def _code_salt() -> bytes:
     """A digest of the package's source: a page's source digest changes when the code that
     parses and prepares it does (a new version of reader parses every page again once)."""
     import hashlib  # here, as in records.serialise: OpenSSL stays off the app's start-up path
+    from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())  # (the Unicode tables behind \w, casefold and isprintable)
+    for dep in _PARSING_DEPENDENCIES:
+        try:
+            h.update(f"\0{dep} {version(dep)}".encode())
+        except PackageNotFoundError:
+            h.update(f"\0{dep} -".encode())
     root = Path(__file__).resolve().parent.parent
     for f in sorted(root.rglob("*.py")):
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
@@ -112,13 +122,14 @@ class Parsed(NamedTuple):
     known: tuple[str, str] | None = None
 
 
-def _parse(path: Path, force: bool = False) -> Parsed:
+def _parse(path: Path, force: bool = False, known: dict[str, str] | None = None) -> Parsed:
     """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work),
-    unless the file is the unchanged source of a stored story."""
+    unless the file is the unchanged source of a stored story (in `known`, by default the
+    digests the worker was given when its pool started)."""
     try:
         data = read_page(path)
         digest = source_digest(data)
-        if not force and (key := _KNOWN.get(digest)) is not None:
+        if not force and (key := (_KNOWN if known is None else known).get(digest)) is not None:
             return Parsed(str(path), None, "", (digest, key))
         saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         prepared = prepare(parse_bytes(data, clean_line(path.name), force=force, saved=saved))
@@ -139,15 +150,10 @@ def _parse(path: Path, force: bool = False) -> Parsed:
 def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False,
                known: dict[str, str] | None = None) -> Iterator[Parsed]:
     """Parse the files (on every core for many); `known`: the stored stories' source digests."""
-    parse = partial(_parse, force=force)
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
-        before = _KNOWN
-        _know(known or {})
-        try:
-            yield from map(parse, files)
-        finally:
-            _know(before)
+        yield from map(partial(_parse, force=force, known=known or {}), files)
         return
+    parse = partial(_parse, force=force)
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_know,
                              initargs=(known or {},)) as pool:
         yield from pool.map(parse, files, chunksize=32)
@@ -197,7 +203,7 @@ def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[t
     for r in done:
         emit(r)
     for path in again:
-        name, art, err, _ = _parse(Path(path), force)
+        name, art, err, _ = _parse(Path(path), force, known={})
         if art is None:
             emit(ImportResult(name, "error", detail=err))
         else:
@@ -252,7 +258,7 @@ def import_paths(
     # A page file that is the unchanged source of a stored story is not parsed again (re-importing
     # a folder where a few pages changed): the stored stories' source digests go to the workers.
     parsed = chain((_read_other(p, force, stdin) for p in others),
-                   parse_many(files, workers, force=force, known={} if force else store.source_keys()))
+                   parse_many(files, workers, force=force, known={} if force or not files else store.source_keys()))
     with store.columns_at_end():
         for name, art, err, seen in parsed:
             if on_parsed:

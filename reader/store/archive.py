@@ -448,7 +448,12 @@ class Store:
 
     def source_keys(self) -> dict[str, str]:
         """The stored stories by the source digest of the page file each was last made from
-        (importer.pipeline.source_digest): such a file, unchanged, need not be parsed again."""
+        (importer.pipeline.source_digest): such a file, unchanged, need not be parsed again.
+        Read from the index's columns when they are current (~0.3 s at 100,000 stories, against
+        ~1.8 s for the JSON index, which the first batch reads while the workers parse)."""
+        got = self._index_columns()
+        if got is not None:
+            return {src: key for key, src in zip(got.cols["key"], got.cols["src"], strict=True) if src}
         return {src: rec["key"] for rec in self.raw_records().values() if (src := rec.get("src"))}
 
     def unchanged_sources(self, pages: list[tuple[str, str, str]]) -> tuple[list[ImportResult], list[str]]:

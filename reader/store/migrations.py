@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from tinydb import Query
 
@@ -66,9 +66,19 @@ def _migrate_1_to_2(store: Store, db: DB) -> None:
                              doc_ids=[doc_id])
 
 
-SCHEMA_VERSION = 2  # the index's layout; MIGRATIONS[n] brings version n to n + 1
+def _migrate_2_to_3(store: Store, db: DB) -> None:
+    """Version 3: records hold `src`, the source digest of the page file a story was made from
+    (None until the story's page is imported again). An older reader refuses the new field."""
+    def add(table: Any) -> None:
+        for doc_id in list(table):
+            table[doc_id].setdefault("src", None)
 
-MIGRATIONS: dict[int, Callable[[Store, DB], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+    db.table("articles")._update_table(add)
+
+
+SCHEMA_VERSION = 3  # the index's layout; MIGRATIONS[n] brings version n to n + 1
+
+MIGRATIONS: dict[int, Callable[[Store, DB], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(store: Store, db: DB, version: int) -> None:

@@ -255,7 +255,9 @@ class StoryEntry:
     read: bool = False
     bookmarked_at: float | None = None
     hist: list[list[Any]] | None = None  # [[at, comments added, score, votes], ...] per import, if ever changed
-    src: str | None = None  # the source digest of the page file it was last made from (importer.pipeline)
+    # The source digest of the page file the story was last made from (importer.pipeline): in
+    # the index records for the importer; the list leaves it unread (None from index.columns).
+    src: str | None = field(default=None, compare=False, repr=False)
     seen: int = 1  # how many of the story's versions the reader had seen when they last looked
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 
@@ -298,8 +300,8 @@ class StoryEntry:
         return not self.read or self.new_comments > 0
 
     def to_cache(self) -> dict[str, Any]:
-        """Every field but the sort cache (the list's cached first screen)."""
-        return {name: getattr(self, name) for name in self.__slots__ if name != "title_key"}
+        """Every field but the sort cache and the source digest (the list's cached first screen)."""
+        return {name: getattr(self, name) for name in self.__slots__ if name not in ("title_key", "src")}
 
     @classmethod
     def from_cache(cls, d: dict[str, Any]) -> StoryEntry:

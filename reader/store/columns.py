@@ -119,7 +119,10 @@ def pack(data: dict[str, Any], st: tuple[int, int]) -> bytes:
     return b"".join([MAGIC, len(header).to_bytes(8, "little"), header, *(body for _, _, body in sections)])
 
 
-def read_columns(index: Path) -> Columns | None:
+UNREAD = frozenset({"src"})  # columns the list does not need: checked, not read (None each) unless asked for
+
+
+def read_columns(index: Path, unread: frozenset[str] = UNREAD) -> Columns | None:
     """The columns written for `index` as it is now, or None: missing, behind the index, or not
     of the right shape (then the caller reads the index itself)."""
     try:
@@ -128,7 +131,7 @@ def read_columns(index: Path) -> Columns | None:
     except OSError:
         return None
     try:
-        got = unpack(raw)
+        got = unpack(raw, unread)
     except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError, orjson.JSONDecodeError):
         return None
     if got is None or got[0] != [st.st_mtime_ns, st.st_size]:
@@ -162,7 +165,7 @@ def _header(raw: bytes) -> dict[str, Any] | None:
     return header if isinstance(header, dict) and header.get("version") == VERSION else None
 
 
-def unpack(raw: bytes) -> tuple[list[int], Columns] | None:
+def unpack(raw: bytes, unread: frozenset[str] = frozenset()) -> tuple[list[int], Columns] | None:
     """(stamp, columns) from the file's bytes, or None when they are not a whole, consistent file
     of this version. Malformed parts raise ValueError (or a sibling) for the caller to catch."""
     header = _header(raw)
@@ -173,7 +176,7 @@ def unpack(raw: bytes) -> tuple[list[int], Columns] | None:
     n, meta, coded, hist = header["n"], header["meta"], header["coded"], header["hist"]
     if not isinstance(n, int) or not isinstance(meta, dict) or not isinstance(coded, dict) or not isinstance(hist, dict):
         return None
-    parts = _sections(memoryview(raw)[at + 8 + size :], header["sections"], n)
+    parts = _sections(memoryview(raw)[at + 8 + size :], header["sections"], n, unread)
     if parts is None or set(parts) != {"ids", "title_order", *(k for k in KINDS if k != "hist")}:
         return None
     ids, order = parts.pop("ids"), parts.pop("title_order")
@@ -196,8 +199,11 @@ def unpack(raw: bytes) -> tuple[list[int], Columns] | None:
     return header["stamp"], Columns(ids, cols, meta, order)
 
 
-def _sections(body: memoryview, sections: list[list[Any]], n: int) -> dict[str, list[Any]] | None:
-    """Each section's values, checked to follow one another, fill the body and hold n values."""
+def _sections(body: memoryview, sections: list[list[Any]], n: int, unread: frozenset[str] = frozenset()
+              ) -> dict[str, list[Any]] | None:
+    """Each section's values, checked to follow one another, fill the body and hold n values.
+    A text section in `unread` is only counted (its values are the missing mark): 100,000
+    digests are ~8 MB of strings the app's list never looks at."""
     parts: dict[str, list[Any]] = {}
     end = 0
     for name, kind, offset, length in sections:
@@ -211,6 +217,8 @@ def _sections(body: memoryview, sections: list[list[Any]], n: int) -> dict[str, 
             if not LITTLE:
                 arr.byteswap()
             parts[name] = arr.tolist()
+        elif kind == "str" and name in unread:
+            parts[name] = [NONE_STR] * (bytes(chunk).count(0) + 1 if n else 0)
         elif kind == "str":
             parts[name] = bytes(chunk).decode("utf-8").split("\x00") if n else []
         else:

@@ -451,7 +451,8 @@ def test_unchanged_page_files_are_not_parsed_again(db_path, tmp_path, monkeypatc
     page.write_text(page.read_text(encoding="utf-8").replace("0 ( +0 / -0 )", "3 ( +5 / -2 )", 1), encoding="utf-8")
     results = import_paths(Store(db_path), [folder])
     assert parsed == ["000_96de06f45ee66ae5.txt"]
-    assert sorted(r.status for r in results) == ["unchanged"] * 4 + ["updated"]
+    assert [r.status for r in results] == ["updated"] + ["unchanged"] * 4  # (in the folder's order)
+    assert [r.name for r in results] == sorted(map(str, folder.glob("*.txt")))
     srcs = {rec["file"]: rec["src"] for rec in Store(db_path).raw_records().values()}
     assert [f for f in srcs if srcs[f] != first[f]] == ["000_96de06f45ee66ae5.txt"]  # its new source
     assert import_paths(Store(db_path), [page])[0].status == "unchanged" and len(parsed) == 1

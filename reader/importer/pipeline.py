@@ -274,4 +274,8 @@ def import_paths(
                 flush()
         if batch or known:
             flush()
+    # In the order the pages were given (pages found unchanged unparsed are reported when they
+    # add up, and a batch's results when it is stored): `--json` lists them as the folder does.
+    rank = {name: i for i, name in enumerate([*others, *map(str, files)])}
+    results.sort(key=lambda r: rank.get(r.name, -1))
     return results

@@ -435,6 +435,8 @@ class Reader:
         from reader.importer.pipeline import import_bytes
 
         one = text.strip()
+        if len(one) > 2 and one[0] == one[-1] and one[0] in "'\"" and _is_existing_path(one[1:-1]):
+            one = one[1:-1]  # a path dropped into the terminal comes quoted
         if "\n" not in one and (one.lower().startswith(("http://", "https://")) or _is_existing_path(one)):
             source = one if one.lower().startswith("http") else str(Path(one).expanduser())
             results = self.import_pages([source])
@@ -442,13 +444,21 @@ class Reader:
             if len(results) > 1:  # a folder: say what happened to all of it, open the first story stored
                 counts = {s: sum(r.status == s for r in results)
                           for s in ("new", "updated", "unchanged", "restored", "error")}
-                summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no pages"
+                summary = ", ".join(f"{n} {s}" + ("s" if s == "error" and n > 1 else "")
+                                    for s, n in counts.items() if n) or "no pages"
+                failed = [r for r in results if r.status == "error"]
+                if failed:  # which pages, and why (the first few; the CLI lists them all)
+                    summary += ". Not imported: " + "; ".join(
+                        f"{Path(r.name).name} ({_app_reason(r.detail)})" for r in failed[:3])
+                    summary += f"; and {len(failed) - 3} more (`reader import` lists them)" if len(failed) > 3 else ""
                 first = stored[0] if stored else None
                 return ImportResult(one, first.status if first else "error", first.key if first else None, summary)
-            return results[0] if results else ImportResult(one, "error", detail="nothing to import there")
+            r = results[0] if results else ImportResult(one, "error", detail="nothing to import there")
+            return ImportResult(r.name, r.status, r.key, _app_reason(r.detail)) if r.status == "error" else r
         if "\n" not in one and len(one) < 300 and one.startswith(("/", "~", "./", "../")):
             return ImportResult(one, "error", detail="no such file or folder")
-        return import_bytes(self.store, "(pasted page)", text.encode())
+        r = import_bytes(self.store, "(pasted page)", text.encode())
+        return ImportResult(r.name, r.status, r.key, _app_reason(r.detail)) if r.status == "error" else r
 
     def refresh(self, entries: list[StoryEntry], *,
                 on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
@@ -492,3 +502,10 @@ def _is_existing_path(text: str) -> bool:
         return Path(text).expanduser().exists()
     except (OSError, ValueError):
         return False
+
+
+def _app_reason(detail: str) -> str:
+    """Why a page was not imported, as the app says it (it has no `--force`: the CLI's hint goes)."""
+    from reader.parsing import FORCE_HINT
+
+    return detail.replace(FORCE_HINT, "")

@@ -247,3 +247,50 @@ async def test_command_palette_lists_actions_from_the_bindings(db_path):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for want in ("Import", "Sort", "Bookmark", "Search", "Open link", "Fold all"):
             assert want in titles, (want, titles)
+
+
+async def test_import_dialog_dismisses_once_however_many_changes_are_queued(db_path):
+    """Each queued TextArea.Changed sees the text as it is now (Enter included): typing a path fast
+    queued several, and every one dismissed the dialog (the second popped no screen: a crash)."""
+    from textual.widgets import TextArea
+
+    from reader.ui.screens.import_dialog import ImportScreen
+    from reader.ui.screens.main import MainScreen
+
+    from apphelpers import seeded_app, settle
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        area = dialog.query_one(TextArea)
+        area.text = str(PAGES / "threaded_blog.html") + "\n"
+        for _ in range(3):  # as queued while the keys were typed
+            dialog._one_line_submits(TextArea.Changed(area))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        assert app.screen.open_article is not None and app.screen.open_article.title == "Harbour town votes to keep its ferry"
+
+
+def test_import_input_takes_a_quoted_path_and_names_a_folders_failures(db_path, tmp_path):
+    """A path dropped into the terminal comes quoted; a folder's failed pages are named, with
+    their reasons as the app says them (the app has no --force)."""
+    from reader.usecases import Reader
+
+    r = Reader.open(db_path, seed=False)
+    got = r.import_input(f"'{PAGES / 'threaded_blog.html'}'")
+    assert got.status == "new" and got.key
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes((PAGES / "generic_messy.txt").read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "title.txt").write_text("Just a title\n", encoding="utf-8")
+    got = r.import_input(f'"{folder}"\n')
+    assert got.status == "new"
+    assert got.detail.startswith("1 new, 2 errors. Not imported: ")
+    assert "empty.txt (empty file)" in got.detail and "title.txt (" in got.detail
+    assert "--force" not in got.detail
+    alone = r.import_input(str(folder / "title.txt"))
+    assert alone.status == "error" and "--force" not in alone.detail and "title alone" in alone.detail

@@ -14,7 +14,7 @@ class ImportScreen(ModalScreen[str | None]):
     """Returns what was typed or pasted (a path, a URL or page text), or None when dismissed."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="import.cancel"),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
         Binding("ctrl+s", "submit", "Import", id="import.submit", tooltip="Import the path, URL or pasted page"),
     ]
     DEFAULT_CSS = """
@@ -35,12 +35,22 @@ class ImportScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.set_focus(self.query_one(TextArea))
 
+    _done = False  # dismissed already: Changed events still queued (fast typing, a paste) must not dismiss again
+
+    def _finish(self, result: str | None) -> None:
+        if not self._done:
+            self._done = True
+            self.dismiss(result)
+
     @on(TextArea.Changed)
     def _one_line_submits(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
+        text = event.text_area.text  # (the text now, not when the event was sent: each queued one sees the Enter)
         if text.endswith("\n") and text.count("\n") == 1 and text.strip():  # Enter after one line: a path or URL
-            self.dismiss(text.strip())
+            self._finish(text.strip())
 
     def action_submit(self) -> None:
         text = self.query_one(TextArea).text
-        self.dismiss(text if text.strip() else None)
+        self._finish(text if text.strip() else None)
+
+    def action_cancel(self) -> None:
+        self._finish(None)

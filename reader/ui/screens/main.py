@@ -729,7 +729,9 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._imported, result.key, result.status, result.detail)
 
     def _imported(self, key: str, status: str, detail: str = "") -> None:
-        self.notify(f"Imported: {detail or status}", timeout=3, markup=False)
+        failed = "Not imported:" in detail  # a folder with pages that failed: long enough to read them
+        self.notify(f"Imported: {detail or status}", timeout=10 if failed else 3, markup=False,
+                    severity="warning" if failed else "information")
         self._open_after_load = key
         self.load_entries()
 

@@ -294,3 +294,26 @@ def test_import_input_takes_a_quoted_path_and_names_a_folders_failures(db_path, 
     assert "--force" not in got.detail
     alone = r.import_input(str(folder / "title.txt"))
     assert alone.status == "error" and "--force" not in alone.detail and "title alone" in alone.detail
+
+
+def test_html_vote_lines_in_their_own_element_are_read(tmp_path):
+    """A comment's vote line in a <div> or <span> beside its paragraphs (not a <p>) is its votes;
+    a reply nested inside keeps its own."""
+    page = tmp_path / "votes.html"
+    page.write_text(
+        "<html><head><title>Harbour town votes to keep its ferry</title></head><body><article>"
+        "<h1>Harbour town votes to keep its ferry</h1><p>The town council voted on Tuesday to keep the ferry "
+        "running for another five years, after a long debate about what it costs.</p></article>"
+        "<section id='comments'>"
+        "<div class='comment'><span class='author'>alice</span><p>Good news for the island at last.</p>"
+        "<div class='votes'>5 ( +6 / -1 )</div>"
+        "<div class='comment'><span class='author'>carol</span><p>Agreed, and about time too.</p>"
+        "<small>2 ( +2 / -0 )</small></div></div>"
+        "<div class='comment'><span class='author'>bob</span><p>It costs too much, build a bridge.</p>"
+        "<span class='score'>-3 ( +2 / -5 )</span></div></section></body></html>", encoding="utf-8")
+    art = parse_file(page)
+    got = [(c.author, c.score, c.up, c.down, [b.text for b in c.blocks]) for c in art.comments]
+    assert got == [("alice", 5, 6, 1, ["Good news for the island at last."]),
+                   ("carol", 2, 2, 0, ["Agreed, and about time too."]),
+                   ("bob", -3, 2, 5, ["It costs too much, build a bridge."])]
+    assert art.comments[1].parent == 1

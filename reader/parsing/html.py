@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from reader.models import Article, Comment
-from reader.parsing.common import parse_vote
+from reader.parsing.common import Votes, parse_vote
 from reader.parsing.evidence import furniture_kind, is_caption, parse_date, photo, strip_site_suffix, title_score
 from reader.parsing.threads import RawComment, build_threads
 from reader.sanitize import clean_line, clean_text
@@ -208,6 +208,18 @@ def _leaf_text(node: Node) -> str:
     return _text_of(clone)
 
 
+def _marked_votes(node: Node, comment_ids: set[int]) -> Votes | None:
+    """A vote line in its own element outside the paragraphs (`<div class="votes">5 ( +6 / -1 )</div>`,
+    a span), not in a reply nested inside the comment."""
+    for el in node.css("div, span, small, footer, aside"):
+        if el.mem_id == node.mem_id or _nested_in_reply(el, node, comment_ids):
+            continue
+        text = _text_of(el)
+        if 0 < len(text) <= 60 and (v := parse_vote(text)) is not None:
+            return v
+    return None
+
+
 def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
     """Comments with authors, times and votes where marked up; replies from nesting, or from
     quotes of earlier comments' words (as on text pages)."""
@@ -229,6 +241,8 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
         for p, _quote in paras:
             if votes is None and (v := parse_vote(p)) is not None:
                 votes = v
+        if votes is None:
+            votes = _marked_votes(c.node, ids)
         c.paragraphs = [p for p, _ in paras if parse_vote(p) is None]
         c.quoted = [q for p, q in paras if parse_vote(p) is None]
         raw.append(RawComment(c.paragraphs or ["(empty)"], votes))

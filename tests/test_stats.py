@@ -213,7 +213,7 @@ def test_archive_stats_match_the_seeds(ids):
     assert d["totals"] == {"stories": 5, "comments": len(all_comments), "up": up, "down": down, "net": up - down}
     outlets = {o["outlet"]: o["stories"] for o in d["outlets"]}
     assert sum(outlets.values()) == 5
-    want = Counter(s["source"] or "(no outlet)" for s in EXPECTED)
+    want = Counter(s["source"] or "web" for s in EXPECTED)
     assert outlets == dict(want) and outlets["Japan Today"] == 3
     counts = [o["stories"] for o in d["outlets"]]
     assert counts == sorted(counts, reverse=True)
@@ -240,7 +240,7 @@ def test_archive_stats_on_crafted_rows():
             StoryEntry(id=3, key="c", title="C", comments=0)]
     a = archive_stats(rows)
     assert (a.stories, a.comments, a.up, a.down) == (3, 12, 8, 6)
-    assert a.outlets == [("X", 2), ("(no outlet)", 1)]
+    assert a.outlets == [("X", 2), ("web", 1)]
     assert a.days == [("2025-01-02", 2, 12, 14), ("undated", 1, 0, 0)]
     assert [e.id for e in a.discussed] == [2, 1, 3]
     assert [e.id for e in a.contested] == [1]

@@ -229,7 +229,8 @@ class ReaderApp(App[None]):
         return " / ".join(self.get_key_display(Binding(k.strip(), b.action)) for k in keys.split(","))
 
 
-PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette: every action", id="palette")
+PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette", id="palette",
+                          tooltip="Command palette: every action, searchable by name")
 PALETTE_SKIP = {"app.quit", "app.help", "main.quit", "main.back", "palette"}
 
 

@@ -317,3 +317,16 @@ def test_html_vote_lines_in_their_own_element_are_read(tmp_path):
                    ("carol", 2, 2, 0, ["Agreed, and about time too."]),
                    ("bob", -3, 2, 5, ["It costs too much, build a bridge."])]
     assert art.comments[1].parent == 1
+
+
+def test_a_long_line_of_filler_is_not_a_news_page_but_an_article_on_one_line_is():
+    """Megabytes of `xxxx` (or one token again and again) on one line are refused; a whole
+    article pasted as one long line is still a page."""
+    from reader.parsing import parse_text
+
+    for filler in ("x" * 3_000_000, "ha " * 50_000, "Title\n\n" + "lorem ipsum " * 5_000):
+        with pytest.raises(PageError, match="hardly any different words"):
+            parse_text(filler)
+    article = " ".join((PAGES / "generic_messy.txt").read_text(encoding="utf-8").split())
+    one_line = (article + " ") * (20_000 // len(article) + 1)
+    assert len(one_line) >= 20_000 and parse_text(one_line).body

@@ -71,6 +71,8 @@ def not_news(lines: list[str]) -> str | None:
     line-by-line pattern tests below cost ~0.5 ms a page, an eighth of parsing one, and none of
     the kinds they catch is half sentences. Tables are still checked (a CSV of sentences)."""
     sample = lines[:200]
+    if why := _no_words(sample):
+        return why
     if any("\n" in x for x in sample):
         return _not_news_by_line(sample)
     joined = "\n" + "\n".join(sample)
@@ -87,6 +89,22 @@ def not_news(lines: list[str]) -> str | None:
     if n >= 4 and sum(map(_code, sample)) / n >= 0.4:
         return "looks like source code, not a news page"
     return _not_news_rest(sample, joined)
+
+
+LONG_LINE = 20_000  # characters: no paragraph of a page is this long, unless it is a whole article on one line
+
+
+def _no_words(sample: list[str]) -> str | None:
+    """A page that is a very long line with hardly any different words in it (`xxxx…`, one token
+    again and again), with at most a title beside it: filler, not text. A whole article on one
+    line has hundreds of different words; a page with comments holding such a line is a page."""
+    long = [x for x in sample if len(x) >= LONG_LINE]
+    if not long or len(sample) - len(long) > 3:
+        return None
+    for line in long:
+        if len(set(line[:100_000].split())) < 20:
+            return f"one line of {len(line):,} characters with hardly any different words in it, not a news page"
+    return None
 
 
 def _not_news_by_line(sample: list[str]) -> str | None:

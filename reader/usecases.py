@@ -453,12 +453,10 @@ class Reader:
                     summary += f"; and {len(failed) - 3} more (`reader import` lists them)" if len(failed) > 3 else ""
                 first = stored[0] if stored else None
                 return ImportResult(one, first.status if first else "error", first.key if first else None, summary)
-            r = results[0] if results else ImportResult(one, "error", detail="nothing to import there")
-            return ImportResult(r.name, r.status, r.key, _app_reason(r.detail)) if r.status == "error" else r
+            return _as_the_app_says(results[0] if results else ImportResult(one, "error", detail="nothing to import there"))
         if "\n" not in one and len(one) < 300 and one.startswith(("/", "~", "./", "../")):
             return ImportResult(one, "error", detail="no such file or folder")
-        r = import_bytes(self.store, "(pasted page)", text.encode())
-        return ImportResult(r.name, r.status, r.key, _app_reason(r.detail)) if r.status == "error" else r
+        return _as_the_app_says(import_bytes(self.store, "(pasted page)", text.encode()))
 
     def refresh(self, entries: list[StoryEntry], *,
                 on_result: Callable[[ImportResult], None] | None = None) -> list[ImportResult]:
@@ -509,3 +507,7 @@ def _app_reason(detail: str) -> str:
     from reader.parsing import FORCE_HINT
 
     return detail.replace(FORCE_HINT, "")
+
+
+def _as_the_app_says(r: ImportResult) -> ImportResult:
+    return ImportResult(r.name, r.status, r.key, _app_reason(r.detail)) if r.status == "error" else r

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -76,7 +77,6 @@ _PARSING_DEPENDENCIES = ("selectolax", "rapidfuzz", "orjson", "isal")  # what pa
 def _code_salt() -> bytes:
     """A digest of the package's source: a page's source digest changes when the code that
     parses and prepares it does (a new version of reader parses every page again once)."""
-    import hashlib  # here, as in records.serialise: OpenSSL stays off the app's start-up path
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
@@ -97,8 +97,6 @@ def source_digest(data: bytes) -> str:
     same story (whatever the file is called), so a file whose digest is stored is not parsed
     again. (Its time resolves relative times like "Today 07:12": a byte-identical copy saved
     later keeps the times the first one gave.)"""
-    import hashlib
-
     return hashlib.blake2b(data, digest_size=10, key=_code_salt()).hexdigest()
 
 

@@ -462,10 +462,15 @@ class Store:
         source digest, story key), not parsed): unchanged, or restored when the story had been
         deleted. Also the pages whose story is no longer stored from that source (another
         process changed it since the import began): those are to be parsed after all."""
+        ok: list[tuple[str, str]] = []
+        stale: list[str] = []
         with self.locked():
             by_key = self._key_maps().by_key
-            ok = [(name, key) for name, src, key in pages if key in by_key and by_key[key][1].get("src") == src]
-            stale = [name for name, src, key in pages if not (key in by_key and by_key[key][1].get("src") == src)]
+            for name, src, key in pages:
+                if key in by_key and by_key[key][1].get("src") == src:
+                    ok.append((name, key))
+                else:
+                    stale.append(name)
             back = self._undelete([key for _, key in ok])
         return [ImportResult(name, "restored", key, "it had been deleted") if key in back
                 else ImportResult(name, "unchanged", key) for name, key in ok], stale

@@ -104,6 +104,16 @@ def test_a_typo_finds_the_word_but_a_real_word_means_itself():
     assert {h.key for h in idx.search("kaden ")} == {"k1"}  # a word of the archive: just that word
 
 
+def test_a_short_word_with_a_letter_changed_or_swapped_is_a_typo_but_a_number_is_not():
+    idx = index(story("Trump talks", "tariffs"), story("Ishiba in Osaka", "x"), story("Budget of 20245 yen", "y"))
+    assert {h.key for h in idx.search("trmup ")} == {"k0"}  # two letters swapped
+    assert {h.key for h in idx.search("trimp ")} == {"k0"}  # one letter changed
+    assert {h.key for h in idx.search("osaak ")} == {"k1"}
+    assert idx.search("tramps ") == []  # two changes in a short word: too far
+    assert idx.search("20254 ") == []  # another number, not a typo of 20245
+    assert idx.search("2o245 ") == []  # nor is a word with a letter a typo of a number
+
+
 def test_several_words_show_the_fields_holding_all_of_them():
     comments = ["the harbour was calm"] * 300 + ["the harbour pilot came aboard"] + ["a pilot boat"] * 100
     hits = index(story("Port news", "Ships wait.", comments)).search("harbour pilot")

@@ -187,24 +187,26 @@ class Segment:
         docs = np.array([r[0] for r in rows], dtype=np.uint32)
         keys = np.array([r[1] for r in rows], dtype="S16")
         text = b"".join([PACKED, *(pl.blob for pl in payloads)]) if rows else b""
-        return cls._assemble(sid, [t], [posts], docs, keys, spans, text)
+        return cls._assemble(sid, [t], [posts], docs, keys, spans, text, runs=False)
 
     @classmethod
     def _assemble(cls, sid: int, t_parts: list[np.ndarray], p_parts: list[np.ndarray], docs: np.ndarray,
-                  keys: np.ndarray, spans: np.ndarray, text: bytes | _TextFile) -> Segment:
+                  keys: np.ndarray, spans: np.ndarray, text: bytes | _TextFile, *, runs: bool = True) -> Segment:
         t = np.concatenate(t_parts) if t_parts else np.empty(0, np.int32)
         p = np.concatenate(p_parts) if p_parts else np.empty(0, np.uint32)
         t_parts.clear()  # the parts are copied: let them go before the sort (memory at 100k)
         p_parts.clear()
         # By term, then by story (a story is found in a term's postings by bisection): one
-        # in-place sort of a 64-bit (term, posting) key. The parts of a merge are already
-        # sorted runs, which a stable sort (timsort) merges cheaply; no index array is made.
+        # in-place sort of a 64-bit (term, posting) key; no index array is made. The parts of a
+        # merge are already sorted `runs`, which a stable sort (timsort) merges cheaply; a new
+        # segment's keys are in story order, which numpy's SIMD quicksort sorts 5x faster
+        # (740k keys: 10 ms against 51). The keys are distinct, so both give the same order.
         key = t.astype(np.uint64)
         del t
         key <<= np.uint64(32)
         np.bitwise_or(key, p, out=key)
         del p
-        key.sort(kind="stable")
+        key.sort(kind="stable" if runs else "quicksort")
         p = key.astype(np.uint32)  # the low 32 bits
         key >>= np.uint64(32)
         t = key.astype(np.int32)

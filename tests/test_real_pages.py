@@ -56,6 +56,39 @@ EXPECT = {
     "no_comments.html": {"title": "Museum returns stolen scroll after forty years", "source": "City Arts Review",
                          "category": "Arts", "comments": 0, "body_not": ["Try 30 days free", "Subscribe"]},
     "saved_as_text.txt": {"title": "Museum returns stolen scroll after forty years", "layout": "html"},
+    # Each comment under its writer's name and time lines; quote headers naming writers with a space
+    # in their name; newsletter, membership and job-ad notices in the body and between comments.
+    "jt_writer_lines.txt": {"title": "JR East to test staggered fares on crowded Tokyo lines from spring",
+                            "comments": 4, "authors": ["Aly Rustom", "Peter Neil", "kurisupisu", "mist1"],
+                            "posted": ["Today 08:05 am JST", "Today 08:31 am JST", "Today 09:12 am JST",
+                                       "Yesterday 11:40 pm JST"],
+                            "parents": [None, None, 1, 2], "votes": [(12, 14, 2), (5, 6, 1), (3, 5, 2), (-1, 2, 3)],
+                            "body_has": ["Rail operators have struggled"],
+                            "body_not": ["Subscribe", "inbox", "premium member"],
+                            "comment_not": ["Today", "Sponsored", "GaijinPot", "Aly Rustom", "Peter Neil"]},
+    "jt_comments_closed.txt": {"title": "Police seize 2,000 counterfeit anime figures at Osaka warehouse",
+                               "comments": 3, "parents": [None, None, 1], "body_not": ["closed"],
+                               "comment_not": ["closed", "Subscribe", "inbox"], "quotes_article": 0},
+    # A blog: `Posted on DATE by NAME` under the headline, a share box, a related-posts list.
+    "blog_dated_byline.txt": {"title": "Why the Sanriku seawall still divides the fishing towns",
+                              "byline": "Haruka Endo", "published": "2025-10-14",
+                              "body_has": ["Fourteen years after the tsunami", "Town officials point out"],
+                              "body_not": ["Posted on", "Share this", "Twitter", "Facebook", "Kesennuma",
+                                           "Notes from the Tohoku Coast"]},
+    "forum_started_by.txt": {"title": "Six months with a repairable laptop - the honest review",
+                             "byline": "hingefan", "published": "2025-02-09",
+                             "body_has": ["After six months of daily use"], "body_not": ["Started by"]},
+    # WordPress markup: the author inside the element that holds the words; up and down counts in spans.
+    "wordpress_comments.html": {"title": "Kyushu grid strained as heatwave lingers", "byline": "Rei Tanabe",
+                                "published": "2025-08-02T09:00:00+09:00", "comments": 3,
+                                "authors": ["sunnyside", "gridwatcher", "oita_local"], "parents": [None, 1, None],
+                                "posted": ["2025-08-02 10:15", "2025-08-02 10:40", "2025-08-02 11:05"],
+                                "votes": [(11, 14, 3), (8, 9, 1), (-2, 6, 8)],
+                                "texts": ["Every August the same warning, and still no new storage.\n\n"
+                                          "Batteries would cover the evening peak.",
+                                          "Storage for a whole evening is still far too expensive.",
+                                          "We set the air conditioner to 28 and used a fan. It was fine."],
+                                "body_not": ["By Rei Tanabe"]},
 }
 
 
@@ -82,6 +115,9 @@ def test_page_kinds(name):
         "body_has": lambda v: all(x in body for x in v),
         "body_not": lambda v: not any(x in body for x in v),
         "comment_not": lambda v: not any(x in c.text for c in art.comments for x in v),
+        "posted": lambda v: [c.posted for c in art.comments] == v,
+        "texts": lambda v: [c.text for c in art.comments] == v,
+        "quotes_article": lambda v: sum(q["of"] == "article" for c in art.comments for q in c.quotes) == v,
     }
     failed = [k for k, v in want.items() if not checks[k](v)]
     assert not failed, (failed, art.to_dict())

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from reader.parsing.common import FOOTER, is_boilerplate, parse_vote
-from reader.parsing.threads import RawComment
+from reader.parsing.evidence import is_banner
+from reader.parsing.threads import RawComment, own_writer
 from reader.parsing.threads import writer_header as writer_line
 
 
@@ -45,7 +46,8 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
         votes = parse_vote(line)
         if votes is not None:
             if paras:
-                out.append(RawComment(paras, votes))
+                author, posted, paras = own_writer(paras)
+                out.append(RawComment(paras, votes, author, posted))
             else:
                 notes.append(f"a vote line with no comment above it: {line!r}")
             paras = []
@@ -54,10 +56,11 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
             continue
         if FOOTER.match(line):
             break
-        if is_boilerplate(line):
-            continue
+        if is_boilerplate(line) or (not paras and is_banner(line)):
+            continue  # (a site's notice between two comments: a reader's words never start with one)
         paras.append(line)
     if paras:
-        out.append(RawComment(paras, None))
+        author, posted, paras = own_writer(paras)
+        out.append(RawComment(paras, None, author, posted))
         notes.append(f"page ends mid-comment (comment {len(out)} has no vote line)")
     return out

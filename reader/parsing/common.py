@@ -28,6 +28,8 @@ _BOILERPLATE = [
     r"the requested article has expired.*",
     r"this article has expired.*",
     r"subscribe( now)?( to our newsletter)?",
+    r"comments (for|on) this (article|story|post|page) (are|have been) (now )?closed",
+    r"(comments|commenting) (are|is|have been|has been) (now )?(closed|disabled|turned off)( for this (article|story|post))?",
 ]
 BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE) + r")[.!]?$", re.IGNORECASE)
 # Lines that start the page footer: once one appears after the comments, the rest is furniture.

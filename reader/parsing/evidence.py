@@ -23,7 +23,9 @@ _BANNER = _rx(
     r".{0,60}\b(?:take (?:our|the|a) (?:short )?survey|information banner|campaign|sign up for (?:our|the) .{0,40}"
     r"|get the app|download (?:our|the) app|we use cookies.*|this (?:site|website) uses cookies.*"
     r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
-    r"|subscribe (?:now|today|to .{0,50})|become a (?:member|subscriber).{0,40}|already a subscriber\??.{0,40}"
+    r"|subscribe (?:now|today|to .{0,50})|become a (?:premium |paid |digital )?(?:member|subscriber).{0,40}"
+    r"|already a subscriber\??.{0,40}|delivered (?:straight |right )?to your inbox.{0,60}"
+    r"|gaijinpot (?:jobs|expo|study|housing|travel|blog).{0,40}"
     r"|support (?:our|independent) journalism.{0,60}|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
@@ -111,7 +113,7 @@ _BANNER_LINES = {"advertisement", "sponsored", "sponsored content", "ad", "promo
                  "top of page", "go to top"}
 _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
                  "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
-                 "journalism", "unlimited", "free trial", "click here", ">", "»", "›")
+                 "journalism", "unlimited", "free trial", "click here", "your inbox", "gaijinpot", ">", "»", "›")
 _BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "more ",
                   "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹", "<")
 _TRY_DAYS = re.compile(r"try \d")
@@ -179,8 +181,26 @@ def is_copyright(line: str) -> bool:
     return len(line) < 200 and (_COPYRIGHT.match(line) is not None or _ALL_RIGHTS.match(line) is not None)
 
 
+_AUTHOR = r"[\w.'’@-]+(?:\s+[\w.'’@-]+){0,4}?"
+_AT_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?)?"
+_DATED_BYLINE = re.compile(
+    rf"^(?:(?:posted|published|written|updated|submitted)\s+(?:on\s+)?(?P<d1>{_DATE_CORE}{_AT_TIME})\s*(?:by|·|\||—)\s+"
+    rf"(?P<n1>{_AUTHOR})|(?:(?:posted|written|started|submitted)\s+)?by\s+(?P<n2>{_AUTHOR})\s*(?:,|·|\||—|\bon\b)\s*"
+    rf"(?:on\s+)?(?P<d2>{_DATE_CORE}{_AT_TIME}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def dated_byline(line: str) -> tuple[str, str] | None:
+    """(writer, date) from `Posted on March 3, 2025 by Dana Okafor`, `By Dana Okafor | 3 Mar 2025`
+    or a forum's `Started by pixel_pusher, 12 Jan 2025`."""
+    if len(line) >= 160 or (m := _DATED_BYLINE.match(line)) is None:
+        return None
+    return (m.group("n1") or m.group("n2")).strip(), m.group("d1") or m.group("d2")
+
+
 def is_byline(line: str) -> bool:
-    return len(line) < 160 and _BYLINE.match(line) is not None
+    return len(line) < 160 and (_BYLINE.match(line) is not None or _DATED_BYLINE.match(line) is not None)
 
 
 FURNITURE: list[tuple[str, Callable[[str], bool]]] = [

@@ -12,6 +12,7 @@ from reader.parsing.comments import first_vote_index, split_comments
 from reader.parsing.common import COMMENT_COUNT, LOGIN_TO_COMMENT, is_boilerplate
 from reader.parsing.evidence import (
     MIN_TITLE_SCORE,
+    dated_byline,
     first_sentence,
     furniture_kind,
     is_byline,
@@ -30,6 +31,11 @@ COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join
 _RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
                               r"|recommended(?: for you)?|most (?:read|popular)|trending(?: now)?|you may also like"
                               r"|read (?:more|next|also))$", re.IGNORECASE)
+_SHARE_HEADINGS = {"share this", "share", "share on", "share this post", "share this page", "share this article",
+                   "share this story", "spread the word", "like this"}
+_SHARE_ITEMS = {"twitter", "x", "facebook", "linkedin", "reddit", "email", "e-mail", "mail", "print", "whatsapp",
+                "telegram", "pinterest", "tumblr", "pocket", "threads", "bluesky", "mastodon", "line", "hatena",
+                "more", "like", "loading...", "loading…", "tweet", "copy link", "share"}
 TITLE_WINDOW = 14  # the headline is among the first lines left once furniture is gone
 
 
@@ -39,6 +45,7 @@ class _Head:
 
     published: str | None = None
     byline: str | None = None
+    under: int | None = None  # the kept line a byline stood under (where headlines are)
     image: dict[str, str | None] | None = None
     kept: list[str] = field(default_factory=list)
 
@@ -62,8 +69,13 @@ def _sift(lines: list[str]) -> _Head:
     """Drop furniture (banners, navigation, dates, copyright, related-post lists); keep what it
     says (the date, the byline, a photo caption) and the lines that are content."""
     head = _Head()
-    in_related = False
+    in_related = in_share = False
     for i, raw in enumerate(lines):
+        low = raw.casefold().strip(" :")
+        if low in _SHARE_HEADINGS or (in_share and low in _SHARE_ITEMS):
+            in_share = True  # `Share this:` and the services under it (`Twitter`, `Facebook`)
+            continue
+        in_share = False
         kind = furniture_kind(raw)
         when, line = split_leading_date(raw) if kind is None else (None, raw)
         if when:
@@ -82,8 +94,14 @@ def _sift(lines: list[str]) -> _Head:
         if in_related and len(line.split()) <= 20 and not line.endswith("."):
             continue  # an item of a related-posts list
         in_related = False
-        if is_byline(line) and head.byline is None:
-            head.byline = line.split(None, 1)[1].strip() if line.lower().startswith("by ") else line
+        if (dated := dated_byline(line)) is not None or (is_byline(line) and head.byline is None):
+            if head.byline is None and head.kept:
+                head.under = len(head.kept) - 1
+            if dated is not None:
+                head.byline = head.byline or dated[0]
+                head.published = head.published or parse_date(dated[1])
+            else:
+                head.byline = line.split(None, 1)[1].strip() if line.lower().startswith("by ") else line
             continue
         if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
             head.image = photo(line)
@@ -92,13 +110,19 @@ def _sift(lines: list[str]) -> _Head:
     return head
 
 
-def _choose_title(kept: list[str], hint: str | None) -> tuple[str | None, str | None]:
-    """(title, the section label right above it) by score; None when no line looks like one."""
+_THREAD_PREFIX = re.compile(r"^(?:thread|topic)\s*:\s*(?=\S)", re.IGNORECASE)
+
+
+def _choose_title(kept: list[str], hint: str | None, under: int | None = None) -> tuple[str | None, str | None]:
+    """(title, the section label right above it) by score; None when no line looks like one.
+    `under`: the line a byline stands under, where a headline usually is."""
     window = kept[:TITLE_WINDOW]
     best, best_score, best_at = None, 0.0, -1
     for j, line in enumerate(window):
         after = next((x for x in kept[j + 1 :] if x != line), "")
         score = title_score(line, j, repeats=kept.count(line) - 1, before_body=len(after.split()) >= 20, hint=hint)
+        if j == under:
+            score += 2.0
         if score > best_score:
             best, best_score, best_at = line, score, j
     if best is None or best_score < MIN_TITLE_SCORE:
@@ -114,7 +138,7 @@ def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Art
     notes: list[str] = []
     article_lines, comment_lines, stated = _split_comment_section(lines)
     head = _sift(article_lines)
-    title, category = _choose_title(head.kept, hint)
+    title, category = _choose_title(head.kept, hint, head.under)
     body = [x for x in head.kept if x != title]
     source = None
     if title is not None:
@@ -123,6 +147,7 @@ def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Art
         source = next((x for x in before if is_site_name(x)), None)
         if category is not None and category == source:
             category = None
+        title = _THREAD_PREFIX.sub("", title)
     elif body:
         title = first_sentence(body[0])
     else:

@@ -17,7 +17,15 @@ from selectolax.lexbor import LexborNode as Node
 
 from reader.models import Article, Comment
 from reader.parsing.common import Votes, parse_vote
-from reader.parsing.evidence import furniture_kind, is_caption, parse_date, photo, strip_site_suffix, title_score
+from reader.parsing.evidence import (
+    furniture_kind,
+    is_byline,
+    is_caption,
+    parse_date,
+    photo,
+    strip_site_suffix,
+    title_score,
+)
 from reader.parsing.threads import RawComment, build_threads
 from reader.sanitize import clean_line, clean_text
 
@@ -132,6 +140,7 @@ class _HtmlComment:
     parent_node: Node | None
     author: str | None = None
     posted: str | None = None
+    posted_at: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     quoted: list[bool] = field(default_factory=list)
 
@@ -154,7 +163,7 @@ def _own_paragraphs(node: Node, comment_ids: set[int]) -> list[tuple[str, bool]]
     header), each with whether it is a quote (inside a <blockquote>)."""
     out: list[tuple[str, bool]] = []
     for b in node.css(_BLOCKS):
-        if _nested_in_reply(b, node, comment_ids) or _matches_any(b, _AUTHOR_SEL, node) or _inside(b, "footer", node):
+        if _nested_in_reply(b, node, comment_ids) or _in_author(b, node) or _inside(b, "footer", node):
             continue
         if b.tag == "blockquote" and b.css_first("p, li") is not None:
             continue  # its paragraphs are taken one by one
@@ -188,10 +197,17 @@ def _inside(node: Node, tag: str, stop: Node) -> bool:
     return False
 
 
-def _matches_any(node: Node, selector: str, stop: Node) -> bool:
+_AUTHOR_CLASSES = frozenset({"comment-author", "author", "fn", "username", "user-name", "user", "c-comment__author"})
+
+
+def _in_author(node: Node, stop: Node) -> bool:
+    """Is `node` (or an element around it, below `stop`) a comment's author element? (Tested on
+    the element's own attributes: selectolax's css_matches is also true for an element that only
+    holds a match, such as a WordPress `article.comment-body` holding the author and the words.)"""
     p: Node | None = node
     while p is not None and p.mem_id != stop.mem_id:
-        if p.css_matches(selector):
+        attrs = p.attributes
+        if attrs.get("itemprop") == "author" or not _AUTHOR_CLASSES.isdisjoint((attrs.get("class") or "").split()):
             return True
         p = p.parent
     return False
@@ -208,15 +224,31 @@ def _leaf_text(node: Node) -> str:
     return _text_of(clone)
 
 
+def _shown_time(iso: str) -> str:
+    """`2025-07-28T10:02:00+09:00` as a reader reads it: `2025-07-28 10:02`."""
+    return f"{iso[:10]} {iso[11:16]}" if len(iso) >= 16 and iso[10] == "T" else iso[:10]
+
+
+# Up and down counts in a votes element: `+14 -3`, `▲14 ▼3`, `+14 / -3`.
+_UP_DOWN = re.compile(r"^[+▲↑]\s*(\d{1,7})\s*[/|·]?\s*[-−–▼↓]\s*(\d{1,7})$")
+_VOTES_CLASS = re.compile(r"vote|score|rating|karma|likes", re.IGNORECASE)
+
+
 def _marked_votes(node: Node, comment_ids: set[int]) -> Votes | None:
     """A vote line in its own element outside the paragraphs (`<div class="votes">5 ( +6 / -1 )</div>`,
-    a span), not in a reply nested inside the comment."""
+    a span, or up and down counts such as `<span class="up">+14</span> <span class="down">-3</span>`
+    in an element whose class says votes), not in a reply nested inside the comment."""
     for el in node.css("div, span, small, footer, aside"):
         if el.mem_id == node.mem_id or _nested_in_reply(el, node, comment_ids):
             continue
         text = _text_of(el)
-        if 0 < len(text) <= 60 and (v := parse_vote(text)) is not None:
+        if not 0 < len(text) <= 60:
+            continue
+        if (v := parse_vote(text)) is not None:
             return v
+        if _VOTES_CLASS.search(_classes(el)) and (m := _UP_DOWN.match(text)):
+            up, down = int(m.group(1)), int(m.group(2))
+            return Votes(up - down, up, down)
     return None
 
 
@@ -235,7 +267,8 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
         c.author = clean_line(a.text()) if a is not None and a.text().strip() else None
         t = c.node.css_first("time")
         if t is not None:
-            c.posted = parse_date(t.attributes.get("datetime") or "") or clean_line(t.text()) or None
+            c.posted_at = parse_date(t.attributes.get("datetime") or "")
+            c.posted = _shown_time(c.posted_at) if c.posted_at else clean_line(t.text()) or None
         paras = _own_paragraphs(c.node, ids)
         votes = None
         for p, _quote in paras:
@@ -250,6 +283,7 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
     for c, com in zip(items, comments, strict=True):
         com.author = c.author or com.author
         com.posted = c.posted or com.posted
+        com.posted_at = c.posted_at or com.posted_at
         if c.parent_node is not None and c.parent_node.mem_id in index:
             com.parent = index[c.parent_node.mem_id]  # the markup's nesting is the truth
         for b, quoted in zip(com.blocks, c.quoted, strict=False):
@@ -291,6 +325,26 @@ def _main_node(root: Node) -> Node:
     return best
 
 
+_BYLINE_SEL = ".byline, .entry-meta, .post-meta, .article-meta, .posted-on"
+
+
+def _byline(main: Node) -> tuple[str | None, str | None]:
+    """The writer and time from the story's byline element (`<p class="byline">By <span
+    class="author">…</span> <time datetime=…>`), which is then dropped from the body."""
+    el = main.css_first(_BYLINE_SEL)
+    if el is None or len(_text_of(el)) > 200:
+        return None, None
+    a = el.css_first(".author, .fn, [rel=author], [itemprop=author]")
+    author = clean_line(a.text()) if a is not None else None
+    t = el.css_first("time")
+    published = parse_date(t.attributes.get("datetime") or t.text()) if t is not None else None
+    if author is None and is_byline(text := _text_of(el)):
+        author = text.split(None, 1)[1].strip() if text.lower().startswith("by ") else None
+    if author or published:
+        el.decompose()
+    return author or None, published
+
+
 def _paragraphs(node: Node) -> list[str]:
     out: list[str] = []
     for b in node.css("h1, " + _BLOCKS):
@@ -327,6 +381,7 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
     h1_text = clean_line(h1.text()) if h1 is not None else None
     _drop_furniture(body_root)
     main = _main_node(body_root)
+    author, published = _byline(main)
     paras = [p for p in _paragraphs(main) if not furniture_kind(p)]
     hint = meta.headline or (strip_site_suffix(meta.title, meta.site) if meta.title else None)
     title = _choose_title(h1_text, hint, paras)
@@ -349,8 +404,8 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
         title=title,
         source=meta.site,
         category=section,
-        byline=meta.author,
-        published=meta.published,
+        byline=meta.author or author,
+        published=meta.published or published,
         image=image,
         body=body,
         comments=comments,

@@ -22,15 +22,18 @@ from reader.text import find_words
 _APOS = str.maketrans("", "", "'’‘`´")
 
 # `kurisupisuToday  07:12 am JST`, `mist1 Yesterday 11:02 pm JST`, `bob Nov. 3 09:15 am JST`
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?"
 _WHEN = (
-    r"(?:Today|Yesterday|\d+\s+(?:minutes?|hours?|days?)\s+ago"
-    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?"
+    rf"(?:Today|Yesterday|\d+\s+(?:minutes?|hours?|days?)\s+ago"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 )
-_TIMED_HEADER = re.compile(
-    rf"^(?P<author>\S{{1,40}}?)\s*(?P<posted>{_WHEN}\s+\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*JST)?)$"
-)
+_AT = rf"{_WHEN}\s+\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*JST)?"
+# A writer's name may hold spaces ("Peter Neil"): at most four words of 40 characters in all.
+_TIMED_HEADER = re.compile(rf"^(?P<author>\S{{1,40}}?|(?=.{{3,40}}(?<=\S)\s*{_WHEN}\b)\S+(?: \S+){{1,3}}?)\s*(?P<posted>{_AT})$")
+_TIME_LINE = re.compile(rf"^{_AT}$")
 _NAME_HEADER = re.compile(r"^[\w.\-@]{2,40}$")
+_NAME_LINE = re.compile(r"^[\w.\-@]+(?: [\w.\-@]+){0,3}$")
 
 MIN_QUOTE_WORDS = 4  # a quote with no header shorter than this is too likely a coincidence
 MIN_FUZZY_WORDS = 6  # fuzzy (edited) quotes need more words still
@@ -237,14 +240,25 @@ def _similar(a: str, b: str) -> bool:
 
 
 def writer_header(para: str) -> tuple[str, str | None] | None:
-    if len(para) > 41 and ":" not in para:
-        return None  # neither a timed header (it has a time) nor a name (at most 40 characters)
-    m = _TIMED_HEADER.match(para)
-    if m:
-        return m.group("author"), " ".join(m.group("posted").split())
-    if _NAME_HEADER.match(para) and para[-1] not in ".!?":
+    """(author, time) from `nameToday 07:12 am JST`, (name, None) from `name`; else None."""
+    if ":" in para:  # a timed header has a time; a name has no colon
+        if len(para) <= 90 and (m := _TIMED_HEADER.match(para)):
+            return m.group("author"), " ".join(m.group("posted").split())
+        return None
+    if len(para) <= 40 and _NAME_HEADER.match(para) and para[-1] not in ".!?":
         return para, None
     return None
+
+
+def own_writer(paras: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """A comment's own writer and time from the lines above its words (`Speedy` over
+    `Today 09:14 am JST`, or the time alone), and the paragraphs after them."""
+    if (len(paras) >= 3 and _TIME_LINE.match(paras[1]) and len(paras[0]) <= 40 and _NAME_LINE.match(paras[0])
+            and paras[0][-1] not in ".!?"):
+        return paras[0], " ".join(paras[1].split()), paras[2:]
+    if len(paras) >= 2 and _TIME_LINE.match(paras[0]):
+        return None, " ".join(paras[0].split()), paras[1:]
+    return None, None, paras
 
 
 Header = tuple[str, str | None]  # (author, when posted) from a quote-header line
@@ -257,8 +271,8 @@ def _quote_header(paras: list[str], ps: list[_P], own: _Corpus) -> tuple[Header 
     if header is None:
         return None, None
     header_of = own.find(ps[1], min_words=1)
-    if header_of is None and header[1] is None:
-        return None, None  # a one-word paragraph of the writer's own, not a header
+    if header_of is None and (header[1] is None or " " in header[0]):
+        return None, None  # a one-word paragraph of the writer's own (or words before a time), not a header
     return header, header_of
 
 

@@ -90,11 +90,12 @@ def comment_table(rows: list[CommentStat], measure: list[str], width: int, empty
         return [Text(f"  {empty}", style="dim")]
     id_w = max(len(f"#{c.id}") for c in rows)
     m_w = max(len(m) for m in measure)
-    v_w = max(len(f"▲{c.up} ▼{c.down}") for c in rows)
+    votes = [f"▲{c.up} ▼{c.down}" if c.up or c.down or not c.net else "" for c in rows]  # (a score alone: no ▲▼)
+    v_w = max(map(len, votes))
     out = []
-    for c, m in zip(rows, measure, strict=True):
+    for c, m, v in zip(rows, measure, votes, strict=True):
         head = Text.assemble("  ", (f"#{c.id}".rjust(id_w), "bold"), "  ", (m.rjust(m_w), "yellow"), "  ",
-                             (f"▲{c.up} ▼{c.down}".ljust(v_w), "dim"), "  ")
+                             (v.ljust(v_w), "dim"), "  " if v_w else "")
         if c.author:
             head.append(c.author + ": ", style="cyan")
         head.append(_fit(c.excerpt, max(10, width - head.cell_len)).rstrip())
@@ -116,10 +117,12 @@ def story_stats_lines(st: StoryStats, width: int, title: str | None = None) -> l
                              ("   controversy ", "dim"), (f"{st.controversy:g}", "bold yellow")))
     out.append(Text(""))
     out.append(heading("Most agreed (net = up - down)", w))
-    out += comment_table(st.agreed, [f"net {_signed(c.net)}" for c in st.agreed], w, "(none: no comment has more up than down)")
+    none = "(none: no comment has votes)" if not st.voted else "(none: no comment has more up than down)"
+    out += comment_table(st.agreed, [f"net {_signed(c.net)}" for c in st.agreed], w, none)
     out.append(Text(""))
     out.append(heading("Most contested (votes x balance: many up and many down)", w))
     out += comment_table(st.contested, [f"{c.contested:.1f}" for c in st.contested], w,
+                         "(none: no comment has votes)" if not st.voted else
                          "(none: no comment has both up and down votes)")
     out.append(Text(""))
     out.append(heading("Most replied-to threads", w))

@@ -41,6 +41,8 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
         return Text("no votes", style="dim")
     net = "?" if score is None else (f"+{score}" if score > 0 else str(score))
     style = "bold green" if (score or 0) > 0 else "bold red" if (score or 0) < 0 else "bold"
+    if up is None and down is None:
+        return Text(net, style=style)  # a site that shows only a score (Reddit, forums)
     return Text.assemble((net, style), " ", (f"▲{'?' if up is None else up}", "green"), " ",
                          (f"▼{'?' if down is None else down}", "red"))
 

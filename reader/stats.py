@@ -99,7 +99,7 @@ def story_stats(article: Article) -> StoryStats:
     voted = [s for s, c in zip(stats, live, strict=True) if c.up is not None or c.down is not None or c.score is not None]
     st = StoryStats(comments=len(live), voted=len(voted), up=sum(s.up for s in stats), down=sum(s.down for s in stats),
                     controversy=controversy(live))
-    st.net = st.up - st.down
+    st.net = sum(s.net for s in stats)  # up - down, or the score where a site shows only that
     st.agreed = sorted((s for s in voted if s.net > 0), key=lambda s: (-s.net, -s.up, s.id))[:TOP]
     st.contested = sorted((s for s in voted if s.contested > 0), key=lambda s: (-s.contested, s.id))[:TOP]
     tops = [s for s, c in zip(stats, live, strict=True) if c.parent is None and c.id not in revisions]

@@ -89,6 +89,34 @@ EXPECT = {
                                           "Storage for a whole evening is still far too expensive.",
                                           "We set the air conditioner to 28 and used a fan. It was fine."],
                                 "body_not": ["By Rei Tanabe"]},
+    # Discussion threads copied as text: comments under writer-and-time lines, no vote lines.
+    "hn_thread.txt": {"title": "The quiet return of the paper timetable (railnotes.example)", "layout": "discussion",
+                      "source": "Hacker News", "byline": "ekiben", "comments": 6,
+                      "authors": ["marutaro", "byteferry", "marutaro", "linesider", "okuhida", "sleeper_car"],
+                      "parents": [None, 1, 2, None, 4, None],
+                      "texts": ["Paper timetables never crash and never need a data plan. The stations that kept "
+                                "them were right.",
+                                "They also never update. A strike notice on an app reaches me in minutes.",
+                                "A notice and a timetable are different things. Nobody is asking for strike news "
+                                "on paper.",
+                                "In rural Japan the bus timetable on the pole is still the only reliable source."
+                                "\n\nThe apps often show routes that were cut years ago.",
+                                "Same in Gifu. The pole is right, the app is wrong.",
+                                "I collect old timetables. Some of them are beautiful pieces of typography."]},
+    "reddit_thread.txt": {"title": "Winter tyres in Sapporo: buy or rent for the first season?",
+                          "layout": "discussion", "source": "r/movingtojapan", "byline": "hokkaido_bound",
+                          "body_has": ["I arrive in Sapporo in November"],
+                          "body_not": ["Upvote", "Go to comments", "Sort by", "Search in"], "comments": 3,
+                          "authors": ["snowplough_jp", "hokkaido_bound", "sapporo_dad"],
+                          "posted": ["8h ago", "7h ago", "6h ago"],
+                          "votes": [(64, None, None), (9, None, None), (31, None, None)],
+                          "comment_not": ["Reply", "Award", "Share", "OP"]},
+    "blog_comments.txt": {"title": "Riding the last night train from Tokyo to Izumo", "layout": "discussion",
+                          "byline": "Tomoko Hara", "published": "2025-06-09", "comments": 4,
+                          "authors": ["Ken W.", "Aiko M.", "Tomoko Hara", "Rail Fan 88"],
+                          "parents": [None, 1, 1, None], "quotes_article": 1,
+                          "body_not": ["thoughts on", "Leave a Reply"],
+                          "comment_not": ["wrote:", "Reply", "Post Comment", "email address"]},
 }
 
 

@@ -149,7 +149,7 @@ def test_story_stats_on_crafted_comments():
     assert [(c.id, c.net) for c in st_.agreed] == [(2, 80), (3, 50), (5, 7), (4, 5), (1, 2)]
     assert [(c.id, c.replies) for c in st_.threads] == [(2, 2)]
     assert (st_.comments, st_.voted, st_.up, st_.down) == (9, 8, 176, 43)
-    assert st_.net == st_.up - st_.down
+    assert st_.net == st_.up - st_.down + 7  # and comment 5's score: a score line only
     assert st_.controversy == round(34.2 + 24 + 4 / 3, 1)
     assert st_.writers == [("ann", 2, 52), ("bob", 1, 80), ("cy", 1, -2)]
     assert [c.id for c in st_.per_comment] == [1, 2, 3, 4, 5, 6, 7, 8]
@@ -275,3 +275,19 @@ def test_a_reply_to_a_revision_counts_under_the_original():
                   comments=[c(1), c(2, revision_of=1), c(3, parent=2), c(4, parent=3), c(5)])
     st = story_stats(art)
     assert [(t.id, t.replies) for t in st.threads] == [(1, 2)]
+
+
+def test_a_site_that_shows_only_a_score_and_a_story_with_no_votes_read_right():
+    from reader.charts import story_stats_lines
+
+    def art(votes):
+        return Article(file=None, layout="discussion", title="t", body=["b"], comments=[
+            Comment(id=i, blocks=[Block(f"comment {i}")], score=s, up=None, down=None)
+            for i, s in enumerate(votes, start=1)])
+
+    scored = story_stats(art([64, 9, None]))
+    assert (scored.voted, scored.net, [c.id for c in scored.agreed]) == (2, 73, [1, 2])
+    text = "\n".join(line.plain for line in story_stats_lines(scored, 80))
+    assert "net +64" in text and "▲0 ▼0" not in text  # no made-up up and down counts
+    text = "\n".join(line.plain for line in story_stats_lines(story_stats(art([None, None])), 80))
+    assert text.count("(none: no comment has votes)") == 2 and "more up than down" not in text

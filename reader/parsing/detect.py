@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reader.parsing import discussion
 from reader.parsing.common import COMMENT_COUNT, GPLUS, LOGIN_TO_COMMENT, parse_vote
 from reader.parsing.japannews import DATELINE, SECTION
 from reader.parsing.japannews import SITE as JN_SITE
@@ -21,4 +22,6 @@ def detect_layout(lines: list[str]) -> str:
     has_votes = any(parse_vote(x) for x in lines)
     if has_votes and any(COMMENT_COUNT.match(x) or LOGIN_TO_COMMENT.match(x) for x in lines[:400]):
         return "japantoday"
+    if not has_votes and discussion.looks_like(lines):
+        return "discussion"
     return "generic"

@@ -1,0 +1,218 @@
+"""Discussion threads copied as text: Hacker News, Reddit, forums.
+
+Their comments are marked by a writer line with a time, not by vote lines:
+`simonw 4 hours ago | parent | next [–]` on one line (Hacker News), or the writer, an `OP`
+or `•` line and `5h ago` on lines of their own (Reddit). Each comment's own lines end at the
+next writer line; the site's buttons (`Reply`, `Award`, `Share`, `reply`) are dropped and a
+bare number among them is the comment's score. Replies are known from Hacker News' links
+(`parent`, `root`) and, everywhere, from quotes of earlier comments. What is above the first
+comment is the post, read like any other page (its title, its text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.models import Article, Comment
+from reader.parsing import generic
+from reader.parsing.common import Votes
+from reader.parsing.evidence import is_navigation
+from reader.parsing.threads import RawComment, build_threads
+
+_AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
+        r"|y|yrs?|years?)\.?\s+ago|just now)")
+# `simonw 4 hours ago | parent | next [–]`, `name • 5h ago`, `name 58 points 5 hours ago`
+_ONE_LINE = re.compile(
+    rf"^(?P<user>[\w.-]{{2,40}})\s*(?:[•·]\s*)?(?:(?P<points>-?\d{{1,7}})\s+points?\s+)?(?P<when>{_AGO})"
+    r"(?P<links>(?:\s*\|\s*[\w ]{1,20})*)\s*(?:\[[–-]\])?$",
+    re.IGNORECASE,
+)
+_USER = re.compile(r"^(?:u/)?[\w.-]{2,40}$")
+# On a line of its own under the writer's: a name of up to three words (`Kenji T.`, `Dana (author)`).
+_WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@-]{1,40}(?: [\w.'’@-]{1,40}){0,2})(?: \((?:author|op|mod)\))?$",
+                     re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+_STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+          r",?\s+(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?")
+_WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
+_WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
+_BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author"}  # lines between a writer and the time
+_CONTROLS = {"reply", "award", "share", "report", "save", "upvote", "downvote", "vote", "give award", "more replies",
+             "go to comments", "permalink", "embed", "edit", "follow", "[–]", "[-]", "[+]", "•", "·", "op",
+             "continue this thread", "load more comments", "view more comments", "more", "parent", "context", "flag",
+             "favorite", "hide", "past", "add comment", "sort by:", "best", "top", "new", "old", "controversial",
+             "q&a", "search comments", "expand comment search", "comments section", "view all comments"}
+_NUMBER = re.compile(r"^[-−]?\d{1,7}$")
+_POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.-]{{2,40}})\s+(?P<when>{_AGO})",
+                        re.IGNORECASE)
+_RESPONSES = re.compile(r"^\d{1,6}\s+(?:thoughts?|comments?|responses?|replies|reactions?)\s+(?:on|to)\s+[\"“”'‘].{1,300}$",
+                        re.IGNORECASE)  # `4 thoughts on "Headline"` above a blog's comments
+_SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
+_FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
+                     r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
+                     r"|your email address will not be published|post comment$)", re.IGNORECASE)
+MIN_COMMENTS = 2
+
+
+@dataclass(slots=True)
+class _Head:
+    start: int  # the writer line
+    end: int  # the first line after the header
+    user: str
+    when: str
+    links: str = ""
+    points: int | None = None
+
+
+def _header_at(lines: list[str], i: int) -> _Head | None:
+    line = lines[i]
+    if len(line) <= 120 and "ago" in line.lower() and (m := _ONE_LINE.match(line)):
+        points = int(m.group("points")) if m.group("points") else None
+        return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
+    if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS:
+        for j in range(i + 1, min(i + 4, len(lines))):
+            if (w := _WHEN.match(lines[j])) is not None:
+                return _Head(i, j + 1, u.group("name"), w.group("when"))
+            if lines[j].casefold() not in _BETWEEN:
+                break
+    return None
+
+
+def find_headers(lines: list[str]) -> list[_Head]:
+    """The comments' writer lines, in order (the post's own, if it has one, first)."""
+    heads: list[_Head] = []
+    i = 0
+    while i < len(lines):
+        h = _header_at(lines, i)
+        if h is not None:
+            heads.append(h)
+            i = h.end
+        else:
+            i += 1
+    return heads
+
+
+def looks_like(lines: list[str]) -> bool:
+    """A discussion thread: at least two comments under writer-and-time lines."""
+    found = len(find_headers(lines))
+    return found >= MIN_COMMENTS + 1 or (found >= MIN_COMMENTS and any(_POINTS_BY.match(x) for x in lines[:10]))
+
+
+def _comment(lines: list[str]) -> tuple[list[str], int | None]:
+    """A comment's paragraphs and its score (a bare number among the buttons after its words)."""
+    paras: list[str] = []
+    score: int | None = None
+    for x in lines:
+        low = x.casefold()
+        if low in _CONTROLS or (not paras and _WROTE.match(x)):
+            continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
+        if _NUMBER.match(x) and score is None:
+            score = int(x.replace("−", "-"))
+            continue
+        paras.append(x)
+    return paras, score
+
+
+def parse(lines: list[str], file: str | None) -> Article:
+    heads = find_headers(lines)
+    first = heads[0].start if heads else len(lines)
+    post_lines = lines[:first]
+    source = None
+    if post_lines and post_lines[0].lower().startswith("hacker news"):
+        source = "Hacker News"
+    byline = None
+    kept: list[str] = []
+    after_sub = False
+    for x in post_lines:
+        if m := _POINTS_BY.match(x):
+            byline = m.group("user")
+            continue
+        if s := _SUBREDDIT.match(x):
+            source, after_sub = source or s.group("sub"), True
+            continue
+        low = x.casefold()
+        if low in _CONTROLS or _NUMBER.match(x) or low.startswith("search in r/") or _RESPONSES.match(x):
+            continue
+        if after_sub and byline is None and _USER.match(x):
+            byline = x.removeprefix("u/")  # the post's writer, under the subreddit's line
+            continue
+        after_sub = False
+        kept.append(x)
+    # A Reddit post's own writer line comes before its title: its words are the post's.
+    if heads and source and source.startswith("r/") and len(heads) > 1 and _is_post(lines, heads):
+        byline = byline or heads[0].user
+        kept += [x for x in lines[heads[0].end : heads[1].start]
+                 if x.casefold() not in _CONTROLS and not _NUMBER.match(x) and x.casefold() not in {"upvote", "downvote"}]
+        heads = heads[1:]
+    article = generic.parse(kept or ["(untitled)"], file)
+    raw: list[RawComment] = []
+    links: list[str] = []
+    for k, h in enumerate(heads):
+        stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
+        paras, score = _comment(lines[h.end : stop])
+        if h.points is not None:
+            score = h.points
+        raw.append(RawComment(paras or ["(no text)"], None if score is None else Votes(score, None, None),
+                              h.user, h.when))
+        links.append(h.links.lower())
+    comments = build_threads(raw, [article.title, *article.body])
+    _hn_parents(comments, links)
+    _mentions(comments)
+    article.layout = "discussion"
+    article.source = source or article.source
+    article.byline = byline or article.byline
+    article.comments = comments
+    return article
+
+
+def _is_post(lines: list[str], heads: list[_Head]) -> bool:
+    """Is the first writer line the post's (a title and its text under it, then the buttons)?"""
+    between = lines[heads[0].end : heads[1].start]
+    return any(x.casefold() in {"upvote", "downvote", "go to comments"} for x in between)
+
+
+def _footer(lines: list[str], start: int) -> int:
+    """Where the site's footer starts after the last comment."""
+    for i in range(start, len(lines)):
+        if _FOOTER.match(lines[i]) or is_navigation(lines[i]):
+            return i
+    return len(lines)
+
+
+def _hn_parents(comments: list[Comment], links: list[str]) -> None:
+    """Hacker News' links say which comments are replies: `parent` (a reply), `root` (a reply to
+    a reply). A copy loses the indentation, so a reply's parent is the latest top-level comment,
+    and a deeper one's the comment above it, unless a quote names another."""
+    if not any("parent" in x for x in links):
+        return
+    last_top: int | None = None
+    for c, link in zip(comments, links, strict=True):
+        if "parent" not in link:
+            c.parent = None
+            last_top = c.id
+        elif c.parent is None:
+            if "root" not in link:
+                c.parent = last_top
+            elif c.id > 1:
+                c.parent = c.id - 1
+
+
+_MENTION = re.compile(r"^@(\S+(?: \S+)?)")
+
+
+def _mentions(comments: list[Comment]) -> None:
+    """A comment that starts `@Mike R.` (and quotes no one) replies to Mike R.'s latest comment."""
+    latest: dict[str, int] = {}
+    for c in comments:
+        if c.parent is None and c.blocks and (m := _MENTION.match(c.blocks[0].text)):
+            name = m.group(1).casefold().rstrip(".,:;")
+            for who in (name, name.split()[0]):
+                for author, cid in latest.items():
+                    if author.rstrip(".") == who:
+                        c.parent = cid
+                        break
+                if c.parent is not None:
+                    break
+        if c.author:
+            latest[c.author.casefold()] = c.id

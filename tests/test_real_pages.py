@@ -117,6 +117,15 @@ EXPECT = {
                           "parents": [None, 1, 1, None], "quotes_article": 1,
                           "body_not": ["thoughts on", "Leave a Reply"],
                           "comment_not": ["wrote:", "Reply", "Post Comment", "email address"]},
+    # A Japanese news page (Yahoo! News Japan style): a menu of one-word lines, a Japanese date line,
+    # comments under a name and `3時間前`, reactions 共感した (up) and うーん (down), one comment with no name.
+    "yahoo_ja_comments.txt": {"title": "大阪府、万博跡地に大型物流拠点 2030年の開業めざす", "layout": "discussion",
+                              "published": "2025-10-03T17:40:00",
+                              "body_has": ["大阪府は3日", "府によると"],
+                              "body_not": ["トップ", "配信", "コメント3件", "表示順"], "comments": 3,
+                              "authors": ["naniwa_taro", "kaigan_dori", None], "posted": ["3時間前", "2時間前", None],
+                              "votes": [(196, 210, 14), (73, 95, 22), (324, 330, 6)],
+                              "comment_not": ["共感", "なるほど", "返信"]},
 }
 
 

@@ -39,7 +39,8 @@ FOOTER = re.compile(
     re.IGNORECASE,
 )
 EXPIRED = re.compile(r"^(?:the requested article has expired|this article has expired)", re.IGNORECASE)
-COMMENT_COUNT = re.compile(r"^(\d[\d,]*|no)\s+comments?$", re.IGNORECASE)
+COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件))$",
+                           re.IGNORECASE)
 LOGIN_TO_COMMENT = re.compile(r"^login to comment$", re.IGNORECASE)
 
 # `NET ( +UP / -DOWN )`. Minus signs may be typographic. Garbage inside still marks a vote line.

@@ -21,7 +21,7 @@ from reader.parsing.evidence import is_navigation
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
-        r"|y|yrs?|years?)\.?\s+ago|just now)")
+        r"|y|yrs?|years?)\.?\s+ago|just now|\d{1,3}\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前|たった今)")
 # `simonw 4 hours ago | parent | next [–]`, `name • 5h ago`, `name 58 points 5 hours ago`
 _ONE_LINE = re.compile(
     rf"^(?P<user>[\w.-]{{2,40}})\s*(?:[•·]\s*)?(?:(?P<points>-?\d{{1,7}})\s+points?\s+)?(?P<when>{_AGO})"
@@ -44,6 +44,9 @@ _CONTROLS = {"reply", "award", "share", "report", "save", "upvote", "downvote", 
              "favorite", "hide", "past", "add comment", "sort by:", "best", "top", "new", "old", "controversial",
              "q&a", "search comments", "expand comment search", "comments section", "view all comments"}
 _NUMBER = re.compile(r"^[-−]?\d{1,7}$")
+# Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
+_REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})$")
+_JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報)$")
 _POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.-]{{2,40}})\s+(?P<when>{_AGO})",
                         re.IGNORECASE)
 _RESPONSES = re.compile(r"^\d{1,6}\s+(?:thoughts?|comments?|responses?|replies|reactions?)\s+(?:on|to)\s+[\"“”'‘].{1,300}$",
@@ -67,7 +70,7 @@ class _Head:
 
 def _header_at(lines: list[str], i: int) -> _Head | None:
     line = lines[i]
-    if len(line) <= 120 and "ago" in line.lower() and (m := _ONE_LINE.match(line)):
+    if len(line) <= 120 and ("ago" in line.lower() or "前" in line) and (m := _ONE_LINE.match(line)):
         points = int(m.group("points")) if m.group("points") else None
         return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
     if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS:
@@ -96,22 +99,34 @@ def find_headers(lines: list[str]) -> list[_Head]:
 def looks_like(lines: list[str]) -> bool:
     """A discussion thread: at least two comments under writer-and-time lines."""
     found = len(find_headers(lines))
-    return found >= MIN_COMMENTS + 1 or (found >= MIN_COMMENTS and any(_POINTS_BY.match(x) for x in lines[:10]))
+    return found >= MIN_COMMENTS + 1 or (found >= MIN_COMMENTS and (
+        any(_POINTS_BY.match(x) for x in lines[:10])
+        or any(_REACTION.match(x) or x.casefold() == "reply" or x.startswith("返信") for x in lines)))
 
 
-def _comment(lines: list[str]) -> tuple[list[str], int | None]:
-    """A comment's paragraphs and its score (a bare number among the buttons after its words)."""
+def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
+    """A comment's paragraphs and its votes: a bare number among the buttons after its words (a
+    score), or Yahoo's reactions (共感した up, うーん down)."""
     paras: list[str] = []
     score: int | None = None
+    up = down = None
     for x in lines:
         low = x.casefold()
-        if low in _CONTROLS or (not paras and _WROTE.match(x)):
+        if low in _CONTROLS or (not paras and _WROTE.match(x)) or _JA_CONTROLS.match(x):
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
         if _NUMBER.match(x) and score is None:
             score = int(x.replace("−", "-"))
             continue
+        if r := _REACTION.match(x):
+            if r.group(1) == "共感した":
+                up = int(r.group(2))
+            elif r.group(1) == "うーん":
+                down = int(r.group(2))
+            continue
         paras.append(x)
-    return paras, score
+    if up is not None or down is not None:
+        return paras, Votes((up or 0) - (down or 0), up or 0, down or 0)
+    return paras, None if score is None else Votes(score, None, None)
 
 
 def parse(lines: list[str], file: str | None) -> Article:
@@ -132,7 +147,8 @@ def parse(lines: list[str], file: str | None) -> Article:
             source, after_sub = source or s.group("sub"), True
             continue
         low = x.casefold()
-        if low in _CONTROLS or _NUMBER.match(x) or low.startswith("search in r/") or _RESPONSES.match(x):
+        if (low in _CONTROLS or _NUMBER.match(x) or low.startswith("search in r/") or _RESPONSES.match(x)
+                or _JA_CONTROLS.match(x)):
             continue
         if after_sub and byline is None and _USER.match(x):
             byline = x.removeprefix("u/")  # the post's writer, under the subreddit's line
@@ -150,12 +166,14 @@ def parse(lines: list[str], file: str | None) -> Article:
     links: list[str] = []
     for k, h in enumerate(heads):
         stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
-        paras, score = _comment(lines[h.end : stop])
-        if h.points is not None:
-            score = h.points
-        raw.append(RawComment(paras or ["(no text)"], None if score is None else Votes(score, None, None),
-                              h.user, h.when))
-        links.append(h.links.lower())
+        for n, part in enumerate(_after_reactions(lines[h.end : stop])):
+            paras, votes = _comment(part)
+            if h.points is not None and n == 0:
+                votes = Votes(h.points, None, None)
+            if n == 0 or paras:  # (words after a comment's reactions: a comment with no writer line)
+                raw.append(RawComment(paras or ["(no text)"], votes, h.user if n == 0 else None,
+                                      h.when if n == 0 else None))
+                links.append(h.links.lower() if n == 0 else "")
     comments = build_threads(raw, [article.title, *article.body])
     _hn_parents(comments, links)
     _mentions(comments)
@@ -164,6 +182,19 @@ def parse(lines: list[str], file: str | None) -> Article:
     article.byline = byline or article.byline
     article.comments = comments
     return article
+
+
+def _after_reactions(lines: list[str]) -> list[list[str]]:
+    """A comment's lines, cut where words start again after a block of reactions (`共感した 12`)."""
+    parts: list[list[str]] = [[]]
+    in_reactions = False
+    for x in lines:
+        reaction = _REACTION.match(x) is not None
+        if in_reactions and not reaction and not _JA_CONTROLS.match(x):
+            parts.append([])
+        parts[-1].append(x)
+        in_reactions = reaction or (in_reactions and _JA_CONTROLS.match(x) is not None)
+    return parts
 
 
 def _is_post(lines: list[str], heads: list[_Head]) -> bool:

@@ -172,9 +172,17 @@ def photo(caption_line: str) -> dict[str, str | None]:
     return {"caption": caption.strip(" -–—") or None, "credit": credit.strip() or None}
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# `2025/7/28(月) 18:05配信`, `2025年7月28日 18時05分`
+_JA_DATE = re.compile(r"^(?:\d{4}[/.年]\s*)?\d{1,2}[/.月]\s*\d{1,2}日?\s*(?:[(（][月火水木金土日][)）])?\s*"
+                      r"(?:\d{1,2}[:時]\s*\d{2}分?)?\s*(?:配信|更新|公開|掲載|投稿)?$")
+
+
 def is_date_line(line: str) -> bool:
-    """A line that is only a date or time (`Updated March 3, 2025 10:02 JST`, `2 hours ago`)."""
-    return len(line) < 120 and (_DATE_LINE.match(line) is not None or _RELATIVE_TIME.match(line) is not None)
+    """A line that is only a date or time (`Updated March 3, 2025 10:02 JST`, `2 hours ago`,
+    `2025/7/28(月) 18:05配信`)."""
+    return len(line) < 120 and (_DATE_LINE.match(line) is not None or _RELATIVE_TIME.match(line) is not None
+                                or (not line.isascii() and _JA_DATE.match(line) is not None))
 
 
 def is_copyright(line: str) -> bool:
@@ -205,8 +213,8 @@ def is_byline(line: str) -> bool:
 
 FURNITURE: list[tuple[str, Callable[[str], bool]]] = [
     ("banner", is_banner),
+    ("date", is_date_line),  # (before navigation: `2025/7/28(月) 18:05` splits at its slashes)
     ("navigation", is_navigation),
-    ("date", is_date_line),
     ("copyright", is_copyright),
 ]
 
@@ -236,6 +244,8 @@ _ZONES = {"JST": 9, "KST": 9, "UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2,
           "PDT": -7, "CST": -6, "CDT": -5, "AEST": 10, "AEDT": 11, "IST": 5.5, "HKT": 8, "SGT": 8}
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?")
 _TEXT_DATE = re.compile(rf"(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))", re.IGNORECASE)
+_JA_FULL = re.compile(r"(\d{4})[/.年]\s*(\d{1,2})[/.月]\s*(\d{1,2})日?\s*(?:[(（][月火水木金土日][)）])?\s*"
+                      r"(?:(\d{1,2})[:時]\s*(\d{2}))?")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})\s*([ap])?\.?m?\.?\s*([A-Z]{2,5})?", re.IGNORECASE)
 
 
@@ -249,6 +259,10 @@ def parse_date(text: str) -> str | None:
 
 
 def _parse_date(text: str) -> str | None:
+    if not text.isascii() and (m := _JA_FULL.search(text)):
+        y, mo, d, hh, mm = m.groups()
+        dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+        return dt.isoformat() if hh else dt.date().isoformat()
     if m := _ISO.search(text):
         y, mo, d, hh, mm, ss, tz = m.groups()
         try:
@@ -335,6 +349,8 @@ def title_score(line: str, position: int, *, repeats: int = 0, before_body: bool
         return float("-inf")
     words = line.split()
     n, size = len(words), len(line)
+    if n <= 3 and not line.isascii() and (cjk := len(_CJK.findall(line))) > size // 2:
+        n = max(n, cjk // 2)  # Japanese or Chinese has no spaces: about two characters a word
     score = 0.0
     score += 3.0 if 4 <= n <= 25 else 2.5 if n == 3 else 2.0 if n == 2 or n <= 35 else -4.0
     score += 2.0 if 15 <= size <= 200 else 0.0 if size <= 260 else -6.0

@@ -61,7 +61,8 @@ def _split_comment_section(lines: list[str]) -> tuple[list[str], list[str], int 
         split = max(0, vote_at - 1)
         return lines[:split], lines[split:], None
     m = COMMENT_COUNT.match(lines[marker])
-    stated = int(m.group(1).replace(",", "")) if m and m.group(1).lower() != "no" else None
+    n = (m.group(1) or m.group(2)) if m else None
+    stated = int(n.replace(",", "")) if n and n.lower() != "no" else None
     return lines[:marker], lines[marker + 1 :], stated
 
 

@@ -30,7 +30,7 @@ def _stated(line: str) -> int | None:
     m = COMMENT_COUNT.match(line)
     if not m:
         return None
-    n = m.group(1)
+    n = m.group(1) or m.group(2)  # (`23 Comments`, or `コメント23件`)
     return 0 if n.lower() == "no" else int(n.replace(",", ""))
 
 

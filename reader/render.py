@@ -57,8 +57,10 @@ def story_meta(e: StoryEntry) -> Text:
         net.append_text(Text.assemble(" (", delta_text(e.moved), ")"))
     sep = (" · ", "dim")
     n = e.comments
-    parts: list[Text | tuple[str, str] | str] = [net, sep, (f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"),
-                                                sep, (f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim")]
+    parts: list[Text | tuple[str, str] | str] = [net, sep]
+    if e.votes or not e.score:  # (a site that shows only scores: the net says it all)
+        parts += [(f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"), sep]
+    parts.append((f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"))
     if e.new_comments:
         parts += [" ", (f"+{e.new_comments} new", "bold magenta")]
     parts += [sep, (e.source or "web", "dim")]

@@ -60,12 +60,24 @@ def word_set(text: str) -> set[str]:
     return set(find_words(text.casefold()))
 
 
+# Japanese and Chinese write no spaces: a "word" of `\w+` is a whole run of a sentence, and a
+# search word is found inside one.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and CJK.search(text) is not None
+
+
 @functools.lru_cache(maxsize=256)
 def _word_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t)
-    if not alts:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    alts = "|".join(re.escape(t) for t in ordered if t and not has_cjk(t))
+    inside = "|".join(re.escape(t) for t in ordered if t and has_cjk(t))  # found inside a run too
+    parts = ([rf"(?<!\w)(?:{alts})(?!\w)"] if alts else []) + ([f"(?:{inside})"] if inside else [])
+    if not parts:
         return None
-    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def word_pattern(terms: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:

@@ -176,3 +176,18 @@ def test_a_search_payload_crosses_processes_unchanged():
         back = pickle.loads(pickle.dumps(payload))
         assert back == payload and isinstance(back, SearchPayload)
     assert pickle.loads(pickle.dumps(SearchPayload([], [], b""))) == SearchPayload([], [], b"")
+
+
+def test_a_japanese_word_is_found_inside_a_run_of_text_and_shown_in_the_snippet():
+    from reader.text import word_pattern
+
+    long_run = "東京都は28日、夏の電力需給のひっ迫に備え、家庭の節電に応じてポイントを付与する事業の対象を拡大すると発表した" * 2
+    idx = index(story("都が節電ポイント拡大", long_run + "。小池百合子知事は記者会見で協力を呼びかけた。"),
+                story("大阪の物流拠点", "物流は地味だが雇用は生まれる。"), story("Tokyo weather", "rain"))
+    hits = idx.search("知事 ")
+    assert [(h.key, h.where) for h in hits] == [("k0", "body")]
+    assert "知事" in hits[0].snippet  # the snippet is cut inside the spaceless text, not before the match
+    assert {h.key for h in idx.search("物流")} == {"k1"} and {h.key for h in idx.search("節電 知事")} == {"k0"}
+    assert idx.search("知事 大阪") == []  # every word must be in the story
+    pattern = word_pattern(["知事", "rain"])
+    assert pattern is not None and pattern.search("小池百合子知事は") and not pattern.search("terrain")

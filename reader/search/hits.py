@@ -67,9 +67,11 @@ def make_snippet(text: str, terms: list[str], width: int = 100, *,
         start = 0  # a short field (a title) is shown whole
     if start:
         sp = flat.rfind(" ", 0, start)
-        start = sp + 1 if sp >= 0 else 0  # at a word boundary, never inside the first word
+        # At a word boundary, never inside the first word; text without spaces (Japanese) is
+        # cut where it must be, or the match would fall past the end.
+        start = sp + 1 if sp >= start - width // 3 else start if sp >= 0 or start > width // 3 else 0
     end = min(len(flat), start + width)
-    if end < len(flat) and (sp := flat.rfind(" ", start, end)) > start:
+    if end < len(flat) and (sp := flat.rfind(" ", start, end)) > start + width // 2:
         end = sp  # and end at one
     prefix = "…" if start else ""
     suffix = "…" if end < len(flat) else ""

@@ -141,3 +141,20 @@ async def test_the_footer_shows_the_focused_panes_keys_and_is_not_rebuilt_for_no
         await pilot.press("1")
         await settle(pilot)
         assert "open" in [k.action for k in footer_keys()]
+
+
+async def test_the_footer_shows_whole_keys_that_fit_and_always_quit_help_and_search(db_path):
+    from textual.widgets._footer import FooterKey
+
+    from reader.ui.widgets.footer import _width
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(pilot, "004")
+        await pilot.press("3")
+        for _ in range(3):
+            await settle(pilot)
+        keys = [k for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")]
+        shown = {k.description for k in keys}
+        assert {"Next", "Quit", "Help", "Search"} <= shown and "★ only" not in shown
+        assert sum(_width(k) for k in keys) <= 80 - 14  # (the palette key on the right)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+# Keys the footer leaves out first, in this order, when all do not fit (help lists every key):
+# the list's own filters, then what a narrow terminal can spare.
+OPTIONAL = ("toggle_bookmarked_only", "next_unread", "toggle_bookmark", "cycle_sort", "fold", "dense")
 
 
 class CalmFooter(Footer):
@@ -34,6 +41,21 @@ class CalmFooter(Footer):
              None if b.group is None else (b.group.description, b.group.compact))
             for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show or b.key == palette)
 
+    def compose(self) -> ComposeResult:
+        """Textual's keys, less the optional ones that would not fit (it cut the last key mid-word:
+        `q Qu`), so every key shown is whole."""
+        widgets: list[Widget] = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        room = self.app.size.width - (14 if len(keys) < len(widgets) else 0)
+        used = sum(_width(k) for k in keys)
+        for action in OPTIONAL:
+            if used <= room:
+                break
+            for k in [k for k in keys if k.action == action]:
+                widgets.remove(k)
+                used -= _width(k)
+        yield from widgets
+
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
         if not self.is_attached:
@@ -42,3 +64,8 @@ class CalmFooter(Footer):
         if keys != self._shown:
             self._shown = keys
             await self.recompose()
+
+
+def _width(key: FooterKey) -> int:
+    """The cells a key takes in the footer: ` k Description ` and the gap after it."""
+    return len(key.key_display) + len(key.description) + 3

@@ -96,13 +96,14 @@ def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = Fal
 
 
 def hit_text(h: Hit, width: int = 100, *, story_id: int | None = None, mark: str = "bold reverse") -> Text:
-    """A search hit in two lines: [id] title, where it matched and its score; then the snippet
-    with the matched words marked (the CLI and the search screen both draw hits with this)."""
+    """A search hit in two lines: [id] title and where it matched; then the snippet with the
+    matched words marked (the CLI and the search screen both draw hits with this). The order
+    says how well each matched: its score (in `--json`) is no number to read."""
     title = Text(h.title, style="bold")
     prefix = Text(f"{story_id if story_id is not None else '?':>4} ", style="bold") if story_id is not None else Text()
     more = f"  +{h.more_comments} more in comments" if h.more_comments > 0 else ""
-    title.truncate(max(20, width - 12 - len(h.where) - len(more) - prefix.cell_len), overflow="ellipsis")
-    head = Text.assemble(prefix, title, "  ", (h.where, "cyan"), (more, "magenta"), (f"  {h.score:.0f}", "dim"))
+    title.truncate(max(20, width - 3 - len(h.where) - len(more) - prefix.cell_len), overflow="ellipsis")
+    head = Text.assemble(prefix, title, "  ", (h.where, "cyan"), (more, "magenta"))
     head.truncate(width, overflow="ellipsis")
     snippet = Text(h.snippet, style="dim")
     for start, end in h.spans:

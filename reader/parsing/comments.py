@@ -56,8 +56,8 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
             continue
         if FOOTER.match(line):
             break
-        if is_boilerplate(line) or (not paras and is_banner(line)):
-            continue  # (a site's notice between two comments: a reader's words never start with one)
+        if is_boilerplate(line) or (not paras and len(line) <= 120 and is_banner(line)):
+            continue  # (a site's notice between two comments, short: a reader's words never start with one)
         paras.append(line)
     if paras:
         author, posted, paras = own_writer(paras)

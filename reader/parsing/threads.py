@@ -253,10 +253,10 @@ def writer_header(para: str) -> tuple[str, str | None] | None:
 def own_writer(paras: list[str]) -> tuple[str | None, str | None, list[str]]:
     """A comment's own writer and time from the lines above its words (`Speedy` over
     `Today 09:14 am JST`, or the time alone), and the paragraphs after them."""
-    if (len(paras) >= 3 and _TIME_LINE.match(paras[1]) and len(paras[0]) <= 40 and _NAME_LINE.match(paras[0])
-            and paras[0][-1] not in ".!?"):
+    if (len(paras) >= 3 and len(paras[1]) <= 40 and ":" in paras[1] and _TIME_LINE.match(paras[1])
+            and len(paras[0]) <= 40 and _NAME_LINE.match(paras[0]) and paras[0][-1] not in ".!?"):
         return paras[0], " ".join(paras[1].split()), paras[2:]
-    if len(paras) >= 2 and _TIME_LINE.match(paras[0]):
+    if len(paras) >= 2 and len(paras[0]) <= 40 and ":" in paras[0] and _TIME_LINE.match(paras[0]):
         return None, " ".join(paras[0].split()), paras[1:]
     return None, None, paras
 

@@ -88,8 +88,46 @@ def decode_page(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
+    if (japanese := _japanese(data)) is not None:
+        return japanese
     text = data.decode("cp1252", errors="replace")
     controls = sum(1 for ch in text[:8192] if ch < " " and ch not in "\n\r\t")
     if controls > len(text[:8192]) * 0.05:
         raise DecodeError("binary file, not a text page")
     return text, "not UTF-8; decoded as Latin-1/Windows-1252"
+
+
+_KANA_KANJI = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _japanese(data: bytes) -> tuple[str, str] | None:
+    """Text in Shift_JIS (Windows' cp932) or EUC-JP: decoded without an error, and its non-ASCII
+    characters mostly Japanese (Latin-1 bytes seldom decode so, and never into mostly kana/kanji)."""
+    for codec, name in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        others = sum(1 for ch in text[:20000] if ch > "\x7f")
+        if others and len(_KANA_KANJI.findall(text[:20000])) >= others * 0.8:
+            return text, f"not UTF-8; decoded as {name}"
+    return None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.IGNORECASE)
+
+
+def decode_html(data: bytes) -> str:
+    """An HTML page's bytes as text: UTF-8, else the charset its <meta> declares, else as a text
+    page is decoded (Japanese encodings, then Windows-1252). Never raises."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if m := _META_CHARSET.search(data[:8192]):
+        try:
+            return data.decode(m.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass  # an unknown name
+    japanese = _japanese(data)
+    return japanese[0] if japanese else data.decode("cp1252", errors="replace")

@@ -126,6 +126,46 @@ EXPECT = {
                               "authors": ["naniwa_taro", "kaigan_dori", None], "posted": ["3時間前", "2時間前", None],
                               "votes": [(196, 210, 14), (73, 95, 22), (324, 330, 6)],
                               "comment_not": ["共感", "なるほど", "返信"]},
+    # Yahoo! News Japan as it is: masked writers (`kyo*****`), a reaction's count on the line under
+    # it, a long menu above the headline, the site's footer after the last comment.
+    "yahoo_ja_masked.txt": {"title": "京都市、観光客向けの市バス運賃を2027年から値上げ", "layout": "discussion",
+                            "body_has": ["京都市は5日", "市によると"], "body_not": ["ログイン", "ランキング", "並び順"],
+                            "comments": 2, "authors": ["kyo*****", "ユーザー名なし"],
+                            "votes": [(494, 512, 18), (223, 230, 7)],
+                            "texts": ["毎朝の通勤でバスに乗れないことが何度もあった。市民の運賃が変わらないなら賛成。",
+                                      "どうやって市民と観光客を見分けるのか。その仕組みが気になる。"]},
+    "old_reddit.txt": {"title": "My Japanese driving licence conversion test is next week, any tips?",
+                       "layout": "discussion", "byline": "roundabout_rin",
+                       "body_has": ["I am converting a UK licence"], "body_not": ["jump to content", "sorted by"],
+                       "comments": 5, "authors": ["samezu_veteran", "roundabout_rin", "samezu_veteran", "[deleted]",
+                                                  "kei_car_club"],
+                       "parents": [None, 1, 2, None, None],
+                       "votes": [(44, None, None), (12, None, None), (15, None, None), (3, None, None), (7, None, None)],
+                       "comment_not": ["permalink", "embed", "report", "about", "help"]},
+    "disqus_comments.txt": {"title": "Sea urchins stripping kelp forests off the Izu peninsula, divers report",
+                            "layout": "discussion", "body_has": ["Divers off the Izu peninsula", "Researchers at"],
+                            "body_not": ["Sign up", "inbox", "Related:", "Disqus", "Join the discussion", "Newest"],
+                            "comments": 4, "authors": ["izu_diver", "Mei Okada", "Prof. K. Shimizu", "Guest"],
+                            "parents": [None, 1, 1, None], "votes": [(13, 15, 2), (6, 6, 0), (21, 22, 1), (1, 1, 0)],
+                            "comment_not": ["Reply", "Share", "Avatar", "Also on", "izu_diver\n"]},
+    # Japan Today: a comment a moderator removed (no vote line), a vote line that lost its `)`, a
+    # job ad between comments, a writer whose name ends in `!`.
+    "jt_moderated.txt": {"title": "Nara to cap deer cracker prices after tourist complaints", "comments": 4,
+                         "authors": ["Fighto!", None, "shikaboy", "Yubaru"], "parents": [None, None, None, 1],
+                         "votes": [(14, 15, 1), (None, None, None), (5, 7, 2), (3, 3, 0)],
+                         "comment_not": ["Today", "GaijinPot", "Sponsored"]},
+    # Not UTF-8: an HTML page that declares ISO-8859-1, a text page in Shift_JIS.
+    "latin1_page.html": {"title": "Le Japon rouvre la ligne de Kyûshû après les pluies",
+                         "body_has": ["La ligne principale de Kyûshû a rouvert", "à 5 h 42"],
+                         "authors": ["Hélène"], "texts": ["Très bonne nouvelle pour l'été à Fukuoka !"]},
+    "shiftjis_page.txt": {"title": "新幹線の車内ワゴン販売、東北でも終了へ", "published": "2025-11-04T18:20:00",
+                          "body_has": ["ＪＲ東日本は4日", "同社によると"], "body_not": ["トップ", "エンタメ"]},
+    # WordPress's own comment markup: `Name says:`, a `Reply` link box in every comment, up/down
+    # counts in spans, a blockquote of the article; the byline in the story's <header>.
+    "wordpress_standard.html": {"title": "Our first winter with a heat pump", "byline": "Jo Pennant",
+                                "comments": 3, "authors": ["Sam Okoro", "Jo Pennant", "Installer Ian"],
+                                "parents": [None, 1, None], "votes": [(7, 8, 1), (5, 5, 0), (-1, 3, 4)],
+                                "quotes_article": 1, "comment_not": ["Reply", "says"]},
 }
 
 

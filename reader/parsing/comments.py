@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reader.parsing.common import FOOTER, is_boilerplate, parse_vote
+from reader.parsing.common import FOOTER, REMOVED, is_boilerplate, parse_vote
 from reader.parsing.evidence import is_banner
-from reader.parsing.threads import RawComment, own_writer
+from reader.parsing.threads import RawComment, is_time_line, is_writer_line, own_writer
 from reader.parsing.threads import writer_header as writer_line
 
 
@@ -42,7 +42,23 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
         return by_writer
     out: list[RawComment] = []
     paras: list[str] = []
+
+    def unvoted(words: list[str]) -> None:
+        """Words that end with no vote line (a removed comment, a garbled vote line): their own comment."""
+        author, posted, words = own_writer(words)
+        out.append(RawComment(words, None, author, posted))
+        notes.append(f"comment {len(out)} has no vote line")
+
     for line in lines:
+        if REMOVED.match(line):
+            if paras:
+                unvoted(paras)
+            unvoted([line])
+            paras = []
+            continue
+        if len(paras) >= 2 and is_time_line(line) and is_writer_line(paras[-1]):
+            unvoted(paras[:-1])  # a writer's name and time start the next comment
+            paras = paras[-1:]
         votes = parse_vote(line)
         if votes is not None:
             if paras:

@@ -38,14 +38,17 @@ FOOTER = re.compile(
     r"|articles, offers & useful resources|a mix of what['’]s trending on our other sites)$",
     re.IGNORECASE,
 )
+# A comment a moderator took down: its notice stands where its words were, with no vote line.
+REMOVED = re.compile(r"^(?:this |the )?(?:comment|post) (?:has been|was) (?:removed|deleted)(?: by (?:a |the )?moderators?)?"
+                     r"(?:[.:].{0,120})?$", re.IGNORECASE)
 EXPIRED = re.compile(r"^(?:the requested article has expired|this article has expired)", re.IGNORECASE)
-COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件))$",
-                           re.IGNORECASE)
+COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?"
+                           r"|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件)(?:\d[\d,]*件)?)$", re.IGNORECASE)
 LOGIN_TO_COMMENT = re.compile(r"^login to comment$", re.IGNORECASE)
 
 # `NET ( +UP / -DOWN )`. Minus signs may be typographic. Garbage inside still marks a vote line.
 _SIGN = "[-+−–]"
-VOTE = re.compile(rf"^({_SIGN}?\s?\d+)\s*\(\s*\+\s*(\d+)\s*/\s*{_SIGN}\s*(\d+)\s*\)$")
+VOTE = re.compile(rf"^({_SIGN}?\s?\d+)\s*\(\s*\+\s*(\d+)\s*/\s*{_SIGN}\s*(\d+)\s*\)?$")  # (a copy may lose the `)`)
 VOTE_LOOSE = re.compile(rf"^{_SIGN}?[\w.,]{{1,8}}\s*\(\s*\+[^()/]{{0,12}}/\s*{_SIGN}?[^()]{{0,12}}\)$")
 
 GPLUS = re.compile(r"^©\s*(\d{4})\s*GPlusMedia\b.*$", re.IGNORECASE)
@@ -72,7 +75,10 @@ def _int(s: str) -> int | None:
 def parse_vote(line: str) -> Votes | None:
     """Votes from a vote line, or None when the line is not one. Net is kept as stated."""
     if not line.endswith((")", ")\n")):  # both patterns end with `\)$`: most lines are ruled out at once
-        return None
+        # ...or with the down count, where a copy lost the `)` (`11 ( +12 / -1`)
+        if not (line[-1:].isdigit() and "(" in line and (m := VOTE.match(line))):
+            return None
+        return Votes(_int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = VOTE.match(line)
     if m:
         return Votes(_int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -16,43 +16,60 @@ from dataclasses import dataclass
 
 from reader.models import Article, Comment
 from reader.parsing import generic
-from reader.parsing.common import Votes
+from reader.parsing.common import COMMENT_COUNT, Votes
 from reader.parsing.evidence import is_navigation
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
-        r"|y|yrs?|years?)\.?\s+ago|just now|\d{1,3}\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前|たった今)")
+        r"|y|yrs?|years?)\.?\s+ago|an?\s+(?:second|minute|hour|day|week|month|year)\s+ago|just now"
+        r"|\d{1,3}\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前|たった今)")
 # `simonw 4 hours ago | parent | next [–]`, `name • 5h ago`, `name 58 points 5 hours ago`
 _ONE_LINE = re.compile(
-    rf"^(?P<user>[\w.-]{{2,40}})\s*(?:[•·]\s*)?(?:(?P<points>-?\d{{1,7}})\s+points?\s+)?(?P<when>{_AGO})"
-    r"(?P<links>(?:\s*\|\s*[\w ]{1,20})*)\s*(?:\[[–-]\])?$",
+    rf"^(?:\[[–+-]\]\s*)?(?P<user>[\w.-]{{2,40}}|\[(?:dead|flagged|deleted|removed)\])(?:\s*\[[A-Z+]{{1,3}}\])*"
+    rf"\s*(?:[•·]\s*)?(?:(?P<points>-?\d{{1,7}})\s+points?\s+)?(?P<when>{_AGO})"
+    r"\*?(?P<links>(?:\s*\|\s*[\w ]{1,20})*)\s*(?:\[[–-]\])?$",  # (`5 hours ago*`: edited)
     re.IGNORECASE,
 )
+# Disqus: `Dr. T. Nakagawa • an hour ago` (`• edited` after it)
+_DOTTED = re.compile(rf"^(?!\d+ (?:comments?|replies|repl(?:y|ies)|points?)\b)"
+                     rf"(?P<user>[\w.'’-]{{1,40}}(?: [\w.'’-]{{1,40}}){{0,3}})\s+[•·]\s+(?P<when>{_AGO})"
+                     r"(?:\s*[•·]\s*edited)?$", re.IGNORECASE)
 _USER = re.compile(r"^(?:u/)?[\w.-]{2,40}$")
 # On a line of its own under the writer's: a name of up to three words (`Kenji T.`, `Dana (author)`).
-_WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@-]{1,40}(?: [\w.'’@-]{1,40}){0,2})(?: \((?:author|op|mod)\))?$",
-                     re.IGNORECASE)
+_WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,40}){0,2})(?: \((?:author|op|mod)\))?$",
+                     re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
           r",?\s+(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?")
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
 _BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author"}  # lines between a writer and the time
-_CONTROLS = {"reply", "award", "share", "report", "save", "upvote", "downvote", "vote", "give award", "more replies",
-             "go to comments", "permalink", "embed", "edit", "follow", "[–]", "[-]", "[+]", "•", "·", "op",
-             "continue this thread", "load more comments", "view more comments", "more", "parent", "context", "flag",
-             "favorite", "hide", "past", "add comment", "sort by:", "best", "top", "new", "old", "controversial",
-             "q&a", "search comments", "expand comment search", "comments section", "view all comments"}
+_CONTROLS = {"reply • share ›", "avatar", "reply", "award", "share", "report", "save", "upvote", "downvote", "vote",
+             "give award", "more replies", "go to comments", "permalink", "embed", "edit", "follow", "[–]", "[-]",
+             "[+]", "•", "·", "op", "continue this thread", "load more comments", "view more comments", "more",
+             "parent", "context", "flag", "favorite", "hide", "past", "add comment", "sort by:", "best", "top",
+             "new", "old", "controversial", "q&a", "search comments", "expand comment search", "comments section",
+             "view all comments"}
 _NUMBER = re.compile(r"^[-−]?\d{1,7}$")
+_ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 1 ▼`
 # Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
-_REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})$")
-_JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報)$")
+_REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
+_LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sorted by:?\s*\w*|\d+ comments?|view all \d+ comments?"
+                            r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+)$", re.IGNORECASE)
+_JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報"
+                          r"|非表示・報告|非表示|[＊*]{3})$")
+# old Reddit: `submitted 7 hours ago by name` under the title
+_SUBMITTED = re.compile(rf"^submitted\s+(?:{_AGO})\s+by\s+(?P<user>[\w.-]{{2,40}})", re.IGNORECASE)
 _POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.-]{{2,40}})\s+(?P<when>{_AGO})",
                         re.IGNORECASE)
 _RESPONSES = re.compile(r"^\d{1,6}\s+(?:thoughts?|comments?|responses?|replies|reactions?)\s+(?:on|to)\s+[\"“”'‘].{1,300}$",
                         re.IGNORECASE)  # `4 thoughts on "Headline"` above a blog's comments
+_SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d+ comments? on .{1,200}|コメント)$",
+                      re.IGNORECASE)
+_SELF_POST = re.compile(r"\s*\(self\.\w+\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
+                     r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約|also on "
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
                      r"|your email address will not be published|post comment$)", re.IGNORECASE)
 MIN_COMMENTS = 2
@@ -70,9 +87,12 @@ class _Head:
 
 def _header_at(lines: list[str], i: int) -> _Head | None:
     line = lines[i]
-    if len(line) <= 120 and ("ago" in line.lower() or "前" in line) and (m := _ONE_LINE.match(line)):
-        points = int(m.group("points")) if m.group("points") else None
-        return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
+    if len(line) <= 120 and ("ago" in line.lower() or "前" in line):
+        if m := _ONE_LINE.match(line):
+            points = int(m.group("points")) if m.group("points") else None
+            return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
+        if m := _DOTTED.match(line):
+            return _Head(i, i + 1, m.group("user"), m.group("when"))
     if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS:
         for j in range(i + 1, min(i + 4, len(lines))):
             if (w := _WHEN.match(lines[j])) is not None:
@@ -110,18 +130,25 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     paras: list[str] = []
     score: int | None = None
     up = down = None
+    label = None  # a reaction whose count is on the next line
     for x in lines:
-        low = x.casefold()
-        if low in _CONTROLS or (not paras and _WROTE.match(x)) or _JA_CONTROLS.match(x):
+        low = " ".join(x.casefold().split())
+        if low in _CONTROLS or (not paras and _WROTE.match(x)) or _JA_CONTROLS.match(x) or _LIST_CONTROLS.match(x):
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
+        r = _REACTION.match(x)
+        count = int(r.group(2)) if r and r.group(2) else int(x) if label and x.isdigit() else None
+        if r or label:
+            name, label = (r.group(1) if r else label), (r.group(1) if r and count is None else None)
+            if count is not None:
+                up = count if name == "共感した" else up
+                down = count if name == "うーん" else down
+            if r or count is not None:
+                continue
         if _NUMBER.match(x) and score is None:
             score = int(x.replace("−", "-"))
             continue
-        if r := _REACTION.match(x):
-            if r.group(1) == "共感した":
-                up = int(r.group(2))
-            elif r.group(1) == "うーん":
-                down = int(r.group(2))
+        if (a := _ARROWS.match(x)) and up is None:
+            up, down = int(a.group(1)), int(a.group(2))
             continue
         paras.append(x)
     if up is not None or down is not None:
@@ -129,59 +156,110 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     return paras, None if score is None else Votes(score, None, None)
 
 
+@dataclass(slots=True)
+class _Post:
+    kept: list[str]  # the post's lines (title and words)
+    source: str | None = None  # `Hacker News`, `r/japanlife`
+    byline: str | None = None
+    hint: str | None = None  # its title, where the site's layout says which line it is
+
+
 def parse(lines: list[str], file: str | None) -> Article:
     heads = find_headers(lines)
-    first = heads[0].start if heads else len(lines)
-    post_lines = lines[:first]
-    source = None
-    if post_lines and post_lines[0].lower().startswith("hacker news"):
-        source = "Hacker News"
-    byline = None
-    kept: list[str] = []
+    post = _post(lines[: heads[0].start if heads else len(lines)])
+    # A Reddit post's own writer line comes before its title: its words are the post's.
+    if post.source and post.source.startswith("r/") and len(heads) > 1 and _is_post(lines, heads):
+        post.byline = post.byline or heads[0].user
+        post.kept += [x for x in lines[heads[0].end : heads[1].start]
+                      if x.casefold() not in _CONTROLS and not _NUMBER.match(x)]
+        heads = heads[1:]
+    kept = post.kept[post.kept.index(post.hint):] if post.hint is not None else post.kept  # (above: furniture)
+    article = generic.parse(kept or ["(untitled)"], file, hint=post.hint)
+    raw, links = _raw_comments(lines, heads)
+    answering = _named_parents(raw)
+    comments = build_threads(raw, [article.title, *article.body])
+    for c in comments:
+        if c.parent is None and c.id in answering:
+            c.parent = answering[c.id]
+    _hn_parents(comments, links)
+    _mentions(comments)
+    article.title = _SELF_POST.sub("", article.title) or article.title
+    article.layout = "discussion"
+    article.source = post.source or article.source
+    article.byline = post.byline or article.byline
+    article.comments = comments
+    return article
+
+
+def _post(post_lines: list[str]) -> _Post:
+    """The lines above the first comment: the post, less the site's buttons and counts."""
+    # The comment section's own furniture above the first comment (`14 Comments`, `Join the
+    # discussion…`, sort buttons) is not the post's: it is cut at the count or heading.
+    prose = max((j for j, x in enumerate(post_lines) if len(x.split()) >= 12 or len(x) >= 60), default=0)
+    if (cut := next((j for j in range(prose + 1, len(post_lines))
+                     if COMMENT_COUNT.match(post_lines[j]) or _SECTION.match(post_lines[j])), None)) is not None:
+        post_lines = post_lines[:cut]
+    post = _Post([], "Hacker News" if post_lines and post_lines[0].lower().startswith("hacker news") else None)
     after_sub = False
     for x in post_lines:
-        if m := _POINTS_BY.match(x):
-            byline = m.group("user")
+        if m := (_POINTS_BY.match(x) or _SUBMITTED.match(x)):
+            post.byline = m.group("user")
+            post.hint = post.hint or (post.kept[-1] if post.kept else None)  # the title is right above it
             continue
         if s := _SUBREDDIT.match(x):
-            source, after_sub = source or s.group("sub"), True
+            post.source, after_sub = post.source or s.group("sub"), True
             continue
-        low = x.casefold()
-        if (low in _CONTROLS or _NUMBER.match(x) or low.startswith("search in r/") or _RESPONSES.match(x)
-                or _JA_CONTROLS.match(x)):
+        if _button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x):
             continue
-        if after_sub and byline is None and _USER.match(x):
-            byline = x.removeprefix("u/")  # the post's writer, under the subreddit's line
+        if after_sub and post.byline is None and _USER.match(x):
+            post.byline = x.removeprefix("u/")  # the post's writer, under the subreddit's line
             continue
         after_sub = False
-        kept.append(x)
-    # A Reddit post's own writer line comes before its title: its words are the post's.
-    if heads and source and source.startswith("r/") and len(heads) > 1 and _is_post(lines, heads):
-        byline = byline or heads[0].user
-        kept += [x for x in lines[heads[0].end : heads[1].start]
-                 if x.casefold() not in _CONTROLS and not _NUMBER.match(x) and x.casefold() not in {"upvote", "downvote"}]
-        heads = heads[1:]
-    article = generic.parse(kept or ["(untitled)"], file)
+        post.kept.append(x)
+    return post
+
+
+def _button(line: str) -> bool:
+    """One of the site's buttons, counts or list controls (`Reply`, `58`, `返信3`, `sorted by: best`)."""
+    return (" ".join(line.casefold().split()) in _CONTROLS or _NUMBER.match(line) is not None
+            or _JA_CONTROLS.match(line) is not None or _LIST_CONTROLS.match(line) is not None)
+
+
+def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment], list[str]]:
+    """Each writer line's comment (and, after Yahoo's reactions, a comment with no writer line),
+    with the site's links of each (Hacker News' `parent`, `root`)."""
     raw: list[RawComment] = []
     links: list[str] = []
     for k, h in enumerate(heads):
         stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
         for n, part in enumerate(_after_reactions(lines[h.end : stop])):
             paras, votes = _comment(part)
-            if h.points is not None and n == 0:
+            if n:
+                if paras:  # (words after a comment's reactions: a comment with no writer line)
+                    raw.append(RawComment(paras, votes))
+                    links.append("")
+                continue
+            if h.points is not None:
                 votes = Votes(h.points, None, None)
-            if n == 0 or paras:  # (words after a comment's reactions: a comment with no writer line)
-                raw.append(RawComment(paras or ["(no text)"], votes, h.user if n == 0 else None,
-                                      h.when if n == 0 else None))
-                links.append(h.links.lower() if n == 0 else "")
-    comments = build_threads(raw, [article.title, *article.body])
-    _hn_parents(comments, links)
-    _mentions(comments)
-    article.layout = "discussion"
-    article.source = source or article.source
-    article.byline = byline or article.byline
-    article.comments = comments
-    return article
+            raw.append(RawComment(paras or ["(no text)"], votes, h.user, h.when))
+            # old Reddit puts its `parent` link on a line of its own after the words
+            links.append(h.links.lower() + (" | parent" if any(x.casefold() == "parent" for x in part) else ""))
+    return raw, links
+
+
+def _named_parents(raw: list[RawComment]) -> dict[int, int]:
+    """Disqus shows the name of the writer a reply answers on the reply's first line: that line
+    is dropped, and the reply hangs under that writer's latest comment."""
+    latest: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for i, rc in enumerate(raw, start=1):
+        first = rc.paragraphs[0] if rc.paragraphs else ""
+        if len(rc.paragraphs) > 1 and first in latest:
+            out[i] = latest[first]
+            rc.paragraphs = rc.paragraphs[1:]
+        if rc.author:
+            latest[rc.author] = i
+    return out
 
 
 def _after_reactions(lines: list[str]) -> list[list[str]]:
@@ -189,7 +267,7 @@ def _after_reactions(lines: list[str]) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     in_reactions = False
     for x in lines:
-        reaction = _REACTION.match(x) is not None
+        reaction = _REACTION.match(x) is not None or (in_reactions and x.isdigit())
         if in_reactions and not reaction and not _JA_CONTROLS.match(x):
             parts.append([])
         parts[-1].append(x)
@@ -206,9 +284,17 @@ def _is_post(lines: list[str], heads: list[_Head]) -> bool:
 def _footer(lines: list[str], start: int) -> int:
     """Where the site's footer starts after the last comment."""
     for i in range(start, len(lines)):
-        if _FOOTER.match(lines[i]) or is_navigation(lines[i]):
-            return i
+        if (_FOOTER.match(lines[i]) or is_navigation(lines[i])
+                or (i + 3 <= len(lines) and all(map(_site_link, lines[i : i + 3])))):
+            return i  # (three short lines in a row, `about` `blog` `help`: the site's links)
     return len(lines)
+
+
+def _site_link(line: str) -> bool:
+    """A short line that is none of a comment's buttons, counts or reactions."""
+    return (generic.is_menu_item(line) and " ".join(line.casefold().split()) not in _CONTROLS
+            and not _NUMBER.match(line) and not _REACTION.match(line) and not _JA_CONTROLS.match(line)
+            and not _LIST_CONTROLS.match(line))
 
 
 def _hn_parents(comments: list[Comment], links: list[str]) -> None:
@@ -217,13 +303,14 @@ def _hn_parents(comments: list[Comment], links: list[str]) -> None:
     and a deeper one's the comment above it, unless a quote names another."""
     if not any("parent" in x for x in links):
         return
+    depths = any("root" in x for x in links)  # old Reddit has no `root`: a reply answers the comment above
     last_top: int | None = None
     for c, link in zip(comments, links, strict=True):
         if "parent" not in link:
             c.parent = None
             last_top = c.id
         elif c.parent is None:
-            if "root" not in link:
+            if depths and "root" not in link:
                 c.parent = last_top
             elif c.id > 1:
                 c.parent = c.id - 1

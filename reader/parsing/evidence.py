@@ -24,7 +24,7 @@ _BANNER = _rx(
     r"|get the app|download (?:our|the) app|we use cookies.*|this (?:site|website) uses cookies.*"
     r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
     r"|subscribe (?:now|today|to .{0,50})|become a (?:premium |paid |digital )?(?:member|subscriber).{0,40}"
-    r"|already a subscriber\??.{0,40}|delivered (?:straight |right )?to your inbox.{0,60}"
+    r"|already a subscriber\??.{0,40}|(?:delivered (?:straight |right )?to|in|into|straight to) your inbox.{0,60}"
     r"|gaijinpot (?:jobs|expo|study|housing|travel|blog).{0,40}"
     r"|support (?:our|independent) journalism.{0,60}|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
@@ -32,11 +32,13 @@ _BANNER = _rx(
     r"skip to (?:main )?(?:content|navigation|search)",
     r"(?:advertisement|sponsored(?: content)?|ad|promoted|paid (?:post|content)|story continues below.{0,20})",
     r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
-    r"(?:sign in|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe)",
+    r"(?:sign in|sign up(?: now)?|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe"
+    r"|related)",
     r"(?:save|save (?:story|article|for later)|saved|listen to (?:this )?(?:article|story).{0,20})",
     r"\d+\s*min(?:ute)?s?\s*read|reading time:?\s*\d+\s*min(?:ute)?s?",
     r"(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}|recommended(?: for you)?"
-    r"|most (?:read|popular)|trending(?: now)?|you may also like|read (?:more|next|also)(?::.{0,150})?)",
+    r"|most (?:read|popular)|trending(?: now)?|you may also like|read (?:more|next|also)(?::.{0,150})?"
+    r"|related:\s.{1,150})",
     r"(?:previous|next)(?: (?:post|article|story))?:?.{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
@@ -96,8 +98,8 @@ def is_site_name(line: str) -> bool:
 
 
 _SITE = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|guardian|press|gazette|telegraph|ledger"
-                   r"|chronicle|observer|courier|review|report|wire|online|shimbun|\.com|\.co\.\w+|\.org|\.net)\b",
-                   re.IGNORECASE)
+                   r"|chronicle|observer|courier|review|report|wire|online|shimbun|\.com|\.co\.\w+|\.org|\.net)\b"
+                   r"|(?:ニュース|新聞|通信|日報)$", re.IGNORECASE)
 
 
 # Every line _BANNER matches is one of its whole-line forms or holds one of these words or starts
@@ -109,12 +111,13 @@ _BANNER_LINES = {"advertisement", "sponsored", "sponsored content", "ad", "promo
                  "skip to main navigation", "skip to main search", "share", "tweet", "email", "print", "copy link",
                  "share this article", "share this story", "sign in", "log in", "login", "log out", "logout",
                  "register", "my account", "create account", "create an account", "newsletter", "newsletters",
-                 "subscribe", "save", "save story", "save article", "save for later", "saved", "back to top",
+                 "subscribe", "sign up", "sign up now", "related",
+                 "save", "save story", "save article", "save for later", "saved", "back to top",
                  "top of page", "go to top"}
 _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
                  "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
                  "journalism", "unlimited", "free trial", "click here", "your inbox", "gaijinpot", ">", "»", "›")
-_BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "more ",
+_BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:", "more ",
                   "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹", "<")
 _TRY_DAYS = re.compile(r"try \d")
 # Ignoring case, `re` matches these to an ASCII letter they do not lower-case to (long s to `s`).

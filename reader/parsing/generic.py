@@ -36,6 +36,7 @@ _SHARE_HEADINGS = {"share this", "share", "share on", "share this post", "share 
 _SHARE_ITEMS = {"twitter", "x", "facebook", "linkedin", "reddit", "email", "e-mail", "mail", "print", "whatsapp",
                 "telegram", "pinterest", "tumblr", "pocket", "threads", "bluesky", "mastodon", "line", "hatena",
                 "more", "like", "loading...", "loading…", "tweet", "copy link", "share"}
+MENU_RUN = 5
 TITLE_WINDOW = 14  # the headline is among the first lines left once furniture is gone
 
 
@@ -66,12 +67,36 @@ def _split_comment_section(lines: list[str]) -> tuple[list[str], list[str], int 
     return lines[:marker], lines[marker + 1 :], stated
 
 
+def is_menu_item(line: str) -> bool:
+    return len(line) <= 16 and len(line.split()) <= 2 and not line.endswith((".", "!", "?", ",", ":", "。"))
+
+
+def _menu_lines(lines: list[str]) -> set[int]:
+    """A site's menu copied one item a line (`ログイン`, `トップ`, `国内`, … or `Home`, `World`, …):
+    runs of at least MENU_RUN short lines above the first line of prose."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines):
+        if is_menu_item(line):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            out.update(run)
+        run = []
+        if len(line.split()) >= 8 or len(line) >= 40:
+            break  # prose (or a headline): a list below it is the story's own
+    return out
+
+
 def _sift(lines: list[str]) -> _Head:
     """Drop furniture (banners, navigation, dates, copyright, related-post lists); keep what it
     says (the date, the byline, a photo caption) and the lines that are content."""
     head = _Head()
     in_related = in_share = False
+    menu = _menu_lines(lines)
     for i, raw in enumerate(lines):
+        if i in menu:
+            continue
         low = raw.casefold().strip(" :")
         if low in _SHARE_HEADINGS or (in_share and low in _SHARE_ITEMS):
             in_share = True  # `Share this:` and the services under it (`Twitter`, `Facebook`)

@@ -26,8 +26,8 @@ from reader.parsing.evidence import (
     strip_site_suffix,
     title_score,
 )
-from reader.parsing.threads import RawComment, build_threads
-from reader.sanitize import clean_line, clean_text
+from reader.parsing.threads import RawComment, build_threads, norm_words
+from reader.sanitize import clean_line, clean_text, decode_html
 
 # Elements that are never the story: page furniture.
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "nav", "header",
@@ -155,7 +155,17 @@ def _comment_items(tree: HTMLParser) -> list[_HtmlComment]:
         while parent is not None and parent.mem_id not in ids:
             parent = parent.parent
         out.append(_HtmlComment(n, parent))
-    return [c for c in out if _own_paragraphs(c.node, ids)]
+    return [c for c in out if not _is_reply_link(c.node) and _own_paragraphs(c.node, ids)]
+
+
+_SAYS = re.compile(r"\s*(?:says|said|wrote)\s*:?\s*$", re.IGNORECASE)  # `Tom Brennan says:`
+_REPLY_WORDS = {"reply", "reply ↓", "reply↓", "返信", "antworten", "répondre", "responder"}
+
+
+def _is_reply_link(node: Node) -> bool:
+    """WordPress's `<div class="reply"><a class="comment-reply-link">Reply</a></div>`: a button."""
+    return _text_of(node).casefold() in _REPLY_WORDS or (
+        node.css_first(".comment-reply-link") is not None and len(_text_of(node)) <= 20)
 
 
 def _own_paragraphs(node: Node, comment_ids: set[int]) -> list[tuple[str, bool]]:
@@ -246,10 +256,36 @@ def _marked_votes(node: Node, comment_ids: set[int]) -> Votes | None:
             continue
         if (v := parse_vote(text)) is not None:
             return v
-        if _VOTES_CLASS.search(_classes(el)) and (m := _UP_DOWN.match(text)):
-            up, down = int(m.group(1)), int(m.group(2))
-            return Votes(up - down, up, down)
+        if _VOTES_CLASS.search(_classes(el)):
+            if m := _UP_DOWN.match(text):
+                up, down = int(m.group(1)), int(m.group(2))
+                return Votes(up - down, up, down)
+            if (counts := _counted(el)) is not None:
+                return counts
     return None
+
+
+_UP_CLASS = re.compile(r"(?:^|[\s_-])(?:up|upvotes?|likes?|plus|positive|thumbs-up|agree)(?:$|[\s_-])", re.IGNORECASE)
+_DOWN_CLASS = re.compile(r"(?:^|[\s_-])(?:down|downvotes?|dislikes?|minus|negative|thumbs-down|disagree)(?:$|[\s_-])",
+                         re.IGNORECASE)
+_COUNT = re.compile(r"^[+-]?\s*(\d{1,7})$")
+
+
+def _counted(el: Node) -> Votes | None:
+    """Up and down counts in elements of their own: `<span class="vote-up">12</span>
+    <span class="vote-down">1</span>`."""
+    up = down = None
+    for child in el.css("span, b, strong, em, a, button, div"):
+        cls = (child.attributes.get("class") or "").replace("vote-", "").replace("votes-", "")
+        if (m := _COUNT.match(_text_of(child))) is None:
+            continue
+        if up is None and _UP_CLASS.search(cls):
+            up = int(m.group(1))
+        elif down is None and _DOWN_CLASS.search(cls):
+            down = int(m.group(1))
+    if up is None or down is None:
+        return None
+    return Votes(up - down, up, down)
 
 
 def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
@@ -263,8 +299,8 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
     index = {c.node.mem_id: i for i, c in enumerate(items, start=1)}
     raw: list[RawComment] = []
     for c in items:
-        a = c.node.css_first(_AUTHOR_SEL)
-        c.author = clean_line(a.text()) if a is not None and a.text().strip() else None
+        a = c.node.css_first(".fn") or c.node.css_first(_AUTHOR_SEL)
+        c.author = _SAYS.sub("", clean_line(a.text())) or None if a is not None and a.text().strip() else None
         t = c.node.css_first("time")
         if t is not None:
             c.posted_at = parse_date(t.attributes.get("datetime") or "")
@@ -334,8 +370,8 @@ def _byline(main: Node) -> tuple[str | None, str | None]:
     el = main.css_first(_BYLINE_SEL)
     if el is None or len(_text_of(el)) > 200:
         return None, None
-    a = el.css_first(".author, .fn, [rel=author], [itemprop=author]")
-    author = clean_line(a.text()) if a is not None else None
+    a = el.css_first(".author, .fn, [rel=author], [itemprop=author], .post-author, .byline-author")
+    author = re.sub(r"^(?:by|von|par|por)\s+", "", clean_line(a.text()), flags=re.IGNORECASE) if a is not None else None
     t = el.css_first("time")
     published = parse_date(t.attributes.get("datetime") or t.text()) if t is not None else None
     if author is None and is_byline(text := _text_of(el)):
@@ -361,7 +397,7 @@ def _paragraphs(node: Node) -> list[str]:
 
 
 def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = None) -> Article:
-    tree = HTMLParser(data)
+    tree = HTMLParser(decode_html(data) if isinstance(data, bytes) else data)
     meta = read_meta(tree)
     comment_area = None
     comments, notes = read_comments(tree)
@@ -379,9 +415,10 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
         return Article(file=file, layout="html", title=meta.headline or meta.title or "(untitled)", url=url or meta.url)
     h1 = body_root.css_first("h1")
     h1_text = clean_line(h1.text()) if h1 is not None else None
+    # (the byline first: a story's own <header>, where it often is, goes with the site's furniture)
+    author, published = _byline(body_root.css_first("article") or body_root)
     _drop_furniture(body_root)
     main = _main_node(body_root)
-    author, published = _byline(main)
     paras = [p for p in _paragraphs(main) if not furniture_kind(p)]
     hint = meta.headline or (strip_site_suffix(meta.title, meta.site) if meta.title else None)
     title = _choose_title(h1_text, hint, paras)
@@ -398,6 +435,7 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
     if body and len(body[0].split()) <= 3 and not body[0].endswith((".", "!", "?")) and len(body) > 1:
         section = section or body[0]
         body = body[1:]
+    _article_quotes(comments, [title, *body])
     return Article(
         file=file,
         layout="html",
@@ -412,6 +450,18 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
         notes=notes,
         url=meta.url or url,  # the canonical address when the page gives one, else where it was fetched
     )
+
+
+def _article_quotes(comments: list[Comment], article: list[str]) -> None:
+    """A `<blockquote>` that quotes no comment but the story's own words quotes the article."""
+    text = None
+    for c in comments:
+        for b in c.blocks:
+            if b.quote and b.of is None:
+                text = text if text is not None else " " + " ".join(" ".join(norm_words(p)) for p in article) + " "
+                words = " ".join(norm_words(b.text))
+                if words and f" {words} " in text:
+                    b.of = "article"
 
 
 def _choose_title(h1: str | None, hint: str | None, paras: list[str]) -> str:

@@ -33,7 +33,7 @@ _AT = rf"{_WHEN}\s+\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*JST)?"
 _TIMED_HEADER = re.compile(rf"^(?P<author>\S{{1,40}}?|(?=.{{3,40}}(?<=\S)\s*{_WHEN}\b)\S+(?: \S+){{1,3}}?)\s*(?P<posted>{_AT})$")
 _TIME_LINE = re.compile(rf"^{_AT}$")
 _NAME_HEADER = re.compile(r"^[\w.\-@]{2,40}$")
-_NAME_LINE = re.compile(r"^[\w.\-@]+(?: [\w.\-@]+){0,3}$")
+_NAME_LINE = re.compile(r"^[\w.\-@!?*]+(?: [\w.\-@!?*]+){0,3}$")
 
 MIN_QUOTE_WORDS = 4  # a quote with no header shorter than this is too likely a coincidence
 MIN_FUZZY_WORDS = 6  # fuzzy (edited) quotes need more words still
@@ -250,11 +250,20 @@ def writer_header(para: str) -> tuple[str, str | None] | None:
     return None
 
 
+def is_time_line(line: str) -> bool:
+    """`Today  09:14 am JST` alone on its line (a comment's time, under its writer's name)."""
+    return len(line) <= 40 and ":" in line and _TIME_LINE.match(line) is not None
+
+
+def is_writer_line(line: str) -> bool:
+    """A writer's name on its line (`Aly Rustom`, `Fighto!`): at most four words of 40 characters."""
+    return len(line) <= 40 and _NAME_LINE.match(line) is not None
+
+
 def own_writer(paras: list[str]) -> tuple[str | None, str | None, list[str]]:
     """A comment's own writer and time from the lines above its words (`Speedy` over
     `Today 09:14 am JST`, or the time alone), and the paragraphs after them."""
-    if (len(paras) >= 3 and len(paras[1]) <= 40 and ":" in paras[1] and _TIME_LINE.match(paras[1])
-            and len(paras[0]) <= 40 and _NAME_LINE.match(paras[0]) and paras[0][-1] not in ".!?"):
+    if len(paras) >= 3 and is_time_line(paras[1]) and is_writer_line(paras[0]):
         return paras[0], " ".join(paras[1].split()), paras[2:]
     if len(paras) >= 2 and len(paras[0]) <= 40 and ":" in paras[0] and _TIME_LINE.match(paras[0]):
         return None, " ".join(paras[0].split()), paras[1:]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +197,9 @@ def article_parts(a: Article, highlight: list[str] | None = None,
     return parts
 
 
+_QUOTE_MARK = re.compile(r"^(?:>\s?)+")  # `> quoted words`: the bar already says it is a quote
+
+
 def quote_label(of: Any) -> str:
     return "quoting the article" if of == "article" else f"quoting #{of}" if of is not None else "quoting"
 
@@ -211,11 +215,14 @@ def delta_text(delta: int) -> Text:
 
 def comment_header(c: Comment, replies: int = 0, descendants: int = 0, folded: bool = False,
                    depth: int = 0, change: Change | None = None, earlier: int = 0,
-                   version_of: int | None = None) -> Text:
+                   version_of: int | None = None, *, votes: bool = True) -> Text:
+    """`votes`: false where the site shows none (no comment of the story has any): no `no votes`."""
     head = Text()
     if change is not None and change[0]:
         head.append_text(Text.assemble(NEW_MARK, "  "))
-    head.append_text(Text.assemble((c.author or "anonymous", "bold"), "  ", votes_text(c.score, c.up, c.down)))
+    head.append(c.author or "anonymous", style="bold")
+    if votes:
+        head.append_text(Text.assemble("  ", votes_text(c.score, c.up, c.down)))
     if change is not None and change[1]:
         head.append_text(Text.assemble("  (", delta_text(change[1]), ")"))
     head.append("  #" + str(c.id), style="dim")
@@ -258,14 +265,14 @@ def comment_body(c: Comment, *, collapse_parent: bool = False) -> list[tuple[Tex
         if k and out:
             out.append((Text(QUOTE_BAR[0], QUOTE_BAR[1]) if continuing else Text(), Text("")))
         if parent_quote:
-            words = " ".join(b.text.split())
+            words = " ".join(_QUOTE_MARK.sub("", b.text).split())
             words = words if len(words) <= 90 else words[:89].rstrip() + "…"
             out.append((Text("↳ ", style="cyan"), Text.assemble((f"quoting #{b.of}: ", "dim italic cyan"),
                                                                (f"“{words}”", "dim italic"))))
         elif b.quote:
             if not continuing:
                 out.append((Text(*QUOTE_BAR), Text(quote_label(b.of), style="dim italic cyan")))
-            out.append((Text(*QUOTE_BAR), Text(b.text, style="italic dim")))
+            out.append((Text(*QUOTE_BAR), Text(_QUOTE_MARK.sub("", b.text) or b.text, style="italic dim")))
         else:
             out.append((Text(), Text(b.text)))
     if not c.blocks:
@@ -277,7 +284,7 @@ def comment_headline(row: Row, width: int, change: Change | None = None) -> Line
     """A comment in one line (the dense, headers-only view): header and its first words."""
     g = indent_guides(row.depth)
     head = comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change,
-                          row.earlier, row.version_of)
+                          row.earlier, row.version_of, votes=not row.voteless)
     words = " ".join(row.comment.text.split()) or " ".join(" ".join(b.text for b in row.comment.blocks).split())
     line = Text.assemble(head, ("  ", ""), (words, "dim"))
     line.truncate(max(10, width - g.cell_len), overflow="ellipsis")
@@ -377,7 +384,7 @@ def comment_lines(row: Row, width: int, change: Change | None = None, *, collaps
     g = indent_guides(row.depth)
     inner = max(20, width - g.cell_len)
     parts = [(Text(), comment_header(row.comment, row.replies, row.descendants, row.folded, row.depth, change,
-                                     row.earlier, row.version_of))]
+                                     row.earlier, row.version_of, votes=not row.voteless))]
     if not row.folded:
         body = comment_body(row.comment, collapse_parent=collapse_parent and row.depth > 0)
         if row.comment.removed is not None:  # kept for the record, shown quieter

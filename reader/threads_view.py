@@ -37,6 +37,7 @@ class Row:
     folded: bool
     earlier: int = 0  # how many earlier versions this (edited) comment has
     version_of: int | None = None  # set on an earlier version shown under its latest
+    voteless: bool = False  # no comment of the story has votes (Hacker News, blogs): say nothing of them
 
 
 class Thread:
@@ -50,6 +51,7 @@ class Thread:
     def __init__(self, comments: Iterable[Comment], sort: str = "score"):
         self.comments = {c.id: c for c in comments}
         self.sort = sort
+        self.voteless = all(c.score is None and c.up is None and c.down is None for c in self.comments.values())
         key = SORT_KEYS[sort]
         # Revision chains: each version's first version, and the latest of each chain.
         first: dict[int, int] = {}
@@ -112,11 +114,13 @@ class Thread:
             kids = self.children.get(c.id, [])
             is_folded = c.id in folded
             versions = self.earlier.get(c.id, [])
-            out.append(Row(c, depth, len(kids), self.descendants[c.id], is_folded, len(versions)))
+            out.append(Row(c, depth, len(kids), self.descendants[c.id], is_folded, len(versions),
+                           voteless=self.voteless))
             if is_folded:
                 continue
             if versions and (earlier is True or (not isinstance(earlier, bool) and c.id in earlier)):
-                out += [Row(self.comments[v], depth + 1, 0, 0, False, version_of=c.id) for v in reversed(versions)]
+                out += [Row(self.comments[v], depth + 1, 0, 0, False, version_of=c.id, voteless=self.voteless)
+                        for v in reversed(versions)]
             stack.extend((k, depth + 1) for k in reversed(kids))
         return out
 

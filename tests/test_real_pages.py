@@ -166,6 +166,24 @@ EXPECT = {
                                 "comments": 3, "authors": ["Sam Okoro", "Jo Pennant", "Installer Ian"],
                                 "parents": [None, 1, None], "votes": [(7, 8, 1), (5, 5, 0), (-1, 3, 4)],
                                 "quotes_article": 1, "comment_not": ["Reply", "says"]},
+    # New Reddit with `level N` above each comment (its depth), a `1.2K` score, the site's chrome.
+    "reddit_levels.txt": {"title": "Is it rude to wear a swimsuit in a public onsen if I have a tattoo to cover?",
+                          "source": "r/japantravel", "byline": "onsen_rookie", "body_has": ["Going to Beppu"],
+                          "body_not": ["Advertise", "1.2K", "Open inbox", "hr. ago"], "comments": 6,
+                          "authors": ["beppu_local", "onsen_rookie", "beppu_local", "[deleted]", "kyushu_rail",
+                                      "salt_and_sulfur"],
+                          "parents": [None, 1, 2, None, None, 5],
+                          "votes": [(640, None, None), (88, None, None), (120, None, None), (2, None, None),
+                                    (301, None, None), (45, None, None)],
+                          "comment_not": ["level", "Upvote", "OP"]},
+    # German, in Windows-1252: `Von` byline, `03.06.2025, 08:15 Uhr`, `Anzeige`, comments under a
+    # name and a date with `Gefällt mir 23` likes.
+    "de_comments.txt": {"title": "Köln verlängert die Öffnungszeiten der Rheinfähren im Sommer",
+                        "byline": "Jörg Bäumer", "published": "2025-06-03T08:15:00", "category": "LOKALES",
+                        "body_has": ["Die Rheinfähren in Köln", "Bisher endete"],
+                        "body_not": ["Anzeige", "Kommentare", "Von "], "comments": 2,
+                        "authors": ["Pendlerin_Porz", "Rheinblick"], "votes": [(23, None, None), (9, None, None)],
+                        "comment_not": ["Gefällt", "Impressum"]},
 }
 
 
@@ -443,3 +461,16 @@ def test_a_long_line_of_filler_is_not_a_news_page_but_an_article_on_one_line_is(
     article = " ".join((PAGES / "generic_messy.txt").read_text(encoding="utf-8").split())
     one_line = (article + " ") * (20_000 // len(article) + 1)
     assert len(one_line) >= 20_000 and parse_text(one_line).body
+
+
+def test_a_thread_whose_site_shows_no_votes_says_nothing_of_them_and_quotes_drop_their_marker(db_path):
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(PAGES / "blog_comments.txt"),
+                                 str(PAGES / "jt_writer_lines.txt")])
+    assert r.exit_code == 0
+    rows = {e["title"]: e["id"] for e in json.loads(CliRunner().invoke(cli, ["--db", str(db_path), "list", "--json"]).output)}
+    blog = CliRunner().invoke(cli, ["--db", str(db_path), "show", str(rows["Riding the last night train from Tokyo to Izumo"])])
+    assert "Rail Fan 88" in blog.output and "no votes" not in blog.output  # (a blog has none)
+    assert "tickets for the private rooms sell out" in blog.output and "> tickets" not in blog.output
+    jt = CliRunner().invoke(cli, ["--db", str(db_path), "show",
+                                  str(rows["JR East to test staggered fares on crowded Tokyo lines from spring"])])
+    assert "▲14 ▼2" in jt.output  # a site with votes still shows them

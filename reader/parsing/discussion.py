@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from reader.models import Article, Comment
 from reader.parsing import generic
 from reader.parsing.common import COMMENT_COUNT, Votes
-from reader.parsing.evidence import is_navigation
+from reader.parsing.evidence import is_byline, is_navigation
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
@@ -36,11 +36,11 @@ _DOTTED = re.compile(rf"^(?!\d+ (?:comments?|replies|repl(?:y|ies)|points?)\b)"
                      r"(?:\s*[•·]\s*edited)?$", re.IGNORECASE)
 _USER = re.compile(r"^(?:u/)?[\w.-]{2,40}$")
 # On a line of its own under the writer's: a name of up to three words (`Kenji T.`, `Dana (author)`).
-_WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,40}){0,2})(?: \((?:author|op|mod)\))?$",
-                     re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
+_WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,40}){0,2}|\[deleted\]|\[removed\])"
+                     r"(?: \((?:author|op|mod)\))?$", re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
-_STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-          r",?\s+(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?")
+_STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+          r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
 _BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author"}  # lines between a writer and the time
@@ -50,7 +50,11 @@ _CONTROLS = {"reply • share ›", "avatar", "reply", "award", "share", "report
              "parent", "context", "flag", "favorite", "hide", "past", "add comment", "sort by:", "best", "top",
              "new", "old", "controversial", "q&a", "search comments", "expand comment search", "comments section",
              "view all comments"}
-_NUMBER = re.compile(r"^[-−]?\d{1,7}$")
+_NUMBER = re.compile(r"^[-−]?\d{1,7}(?:[.,]\d)?[kKmM]?$")  # (`1.2K`)
+_LEVEL = re.compile(r"^level (\d{1,3})$", re.IGNORECASE)  # Reddit's depth of the comment below
+_CHROME = re.compile(r"^(?:skip to main content|open menu|reddit|advertise on reddit|create|open inbox|expand user menu"
+                     r"|get app|log in|go to \w{2,30})$", re.IGNORECASE)
+_LIKES = re.compile(r"^(?:gefällt mir|likes?|j'aime|me gusta|mi piace)\s*(\d{1,7})$|^(\d{1,7})\s+likes?$", re.IGNORECASE)
 _ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 1 ▼`
 # Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
 _REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
@@ -64,8 +68,8 @@ _POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.
                         re.IGNORECASE)
 _RESPONSES = re.compile(r"^\d{1,6}\s+(?:thoughts?|comments?|responses?|replies|reactions?)\s+(?:on|to)\s+[\"“”'‘].{1,300}$",
                         re.IGNORECASE)  # `4 thoughts on "Headline"` above a blog's comments
-_SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d+ comments? on .{1,200}|コメント)$",
-                      re.IGNORECASE)
+_SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d+ comments? on .{1,200}|コメント"
+                      r"|(?:comments?|kommentare|commentaires|comentarios|commenti)\s*\(\d+\))$", re.IGNORECASE)
 _SELF_POST = re.compile(r"\s*\(self\.\w+\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
@@ -93,7 +97,7 @@ def _header_at(lines: list[str], i: int) -> _Head | None:
             return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
         if m := _DOTTED.match(line):
             return _Head(i, i + 1, m.group("user"), m.group("when"))
-    if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS:
+    if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS and not is_byline(line):
         for j in range(i + 1, min(i + 4, len(lines))):
             if (w := _WHEN.match(lines[j])) is not None:
                 return _Head(i, j + 1, u.group("name"), w.group("when"))
@@ -121,7 +125,8 @@ def looks_like(lines: list[str]) -> bool:
     found = len(find_headers(lines))
     return found >= MIN_COMMENTS + 1 or (found >= MIN_COMMENTS and (
         any(_POINTS_BY.match(x) for x in lines[:10])
-        or any(_REACTION.match(x) or x.casefold() == "reply" or x.startswith("返信") for x in lines)))
+        or any(_REACTION.match(x) or _LIKES.match(x) or _ARROWS.match(x) or x.casefold() == "reply"
+               or x.startswith("返信") for x in lines)))
 
 
 def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
@@ -145,7 +150,10 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
             if r or count is not None:
                 continue
         if _NUMBER.match(x) and score is None:
-            score = int(x.replace("−", "-"))
+            score = _count(x)
+            continue
+        if (liked := _LIKES.match(x)) and score is None:
+            score = int(liked.group(1) or liked.group(2))
             continue
         if (a := _ARROWS.match(x)) and up is None:
             up, down = int(a.group(1)), int(a.group(2))
@@ -168,20 +176,22 @@ def parse(lines: list[str], file: str | None) -> Article:
     heads = find_headers(lines)
     post = _post(lines[: heads[0].start if heads else len(lines)])
     # A Reddit post's own writer line comes before its title: its words are the post's.
-    if post.source and post.source.startswith("r/") and len(heads) > 1 and _is_post(lines, heads):
+    titled = any(len(x) >= 60 or len(x.split()) >= 12 for x in post.kept)  # the post's words are above
+    if post.source and post.source.startswith("r/") and len(heads) > 1 and not titled and _is_post(lines, heads):
         post.byline = post.byline or heads[0].user
         post.kept += [x for x in lines[heads[0].end : heads[1].start]
                       if x.casefold() not in _CONTROLS and not _NUMBER.match(x)]
         heads = heads[1:]
     kept = post.kept[post.kept.index(post.hint):] if post.hint is not None else post.kept  # (above: furniture)
     article = generic.parse(kept or ["(untitled)"], file, hint=post.hint)
-    raw, links = _raw_comments(lines, heads)
+    raw, links, levels = _raw_comments(lines, heads)
     answering = _named_parents(raw)
     comments = build_threads(raw, [article.title, *article.body])
     for c in comments:
         if c.parent is None and c.id in answering:
             c.parent = answering[c.id]
     _hn_parents(comments, links)
+    _level_parents(comments, levels)
     _mentions(comments)
     article.title = _SELF_POST.sub("", article.title) or article.title
     article.layout = "discussion"
@@ -209,8 +219,10 @@ def _post(post_lines: list[str]) -> _Post:
         if s := _SUBREDDIT.match(x):
             post.source, after_sub = post.source or s.group("sub"), True
             continue
-        if _button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x):
+        if _button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x) or _CHROME.match(x):
             continue
+        if after_sub and _WHEN.match(x):
+            continue  # (`r/cycling` `•` `14 hr. ago`, then the post's writer)
         if after_sub and post.byline is None and _USER.match(x):
             post.byline = x.removeprefix("u/")  # the post's writer, under the subreddit's line
             continue
@@ -225,11 +237,12 @@ def _button(line: str) -> bool:
             or _JA_CONTROLS.match(line) is not None or _LIST_CONTROLS.match(line) is not None)
 
 
-def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment], list[str]]:
+def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment], list[str], list[int | None]]:
     """Each writer line's comment (and, after Yahoo's reactions, a comment with no writer line),
-    with the site's links of each (Hacker News' `parent`, `root`)."""
+    with the site's links of each (Hacker News' `parent`, `root`) and its depth (Reddit's `level 2`)."""
     raw: list[RawComment] = []
     links: list[str] = []
+    levels: list[int | None] = []
     for k, h in enumerate(heads):
         stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
         for n, part in enumerate(_after_reactions(lines[h.end : stop])):
@@ -238,13 +251,16 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
                 if paras:  # (words after a comment's reactions: a comment with no writer line)
                     raw.append(RawComment(paras, votes))
                     links.append("")
+                    levels.append(None)
                 continue
             if h.points is not None:
                 votes = Votes(h.points, None, None)
             raw.append(RawComment(paras or ["(no text)"], votes, h.user, h.when))
+            level = _LEVEL.match(lines[h.start - 1]) if h.start else None
+            levels.append(int(level.group(1)) if level else None)
             # old Reddit puts its `parent` link on a line of its own after the words
             links.append(h.links.lower() + (" | parent" if any(x.casefold() == "parent" for x in part) else ""))
-    return raw, links
+    return raw, links, levels
 
 
 def _named_parents(raw: list[RawComment]) -> dict[int, int]:
@@ -273,6 +289,13 @@ def _after_reactions(lines: list[str]) -> list[list[str]]:
         parts[-1].append(x)
         in_reactions = reaction or (in_reactions and _JA_CONTROLS.match(x) is not None)
     return parts
+
+
+def _count(text: str) -> int:
+    """`58`, `-3`, `1.2K` as a number."""
+    text = text.replace("−", "-").replace(",", ".")
+    scale = {"k": 1000, "m": 1000000}.get(text[-1].lower(), 1)
+    return round(float(text[:-1] if scale > 1 else text) * scale)
 
 
 def _is_post(lines: list[str], heads: list[_Head]) -> bool:
@@ -314,6 +337,20 @@ def _hn_parents(comments: list[Comment], links: list[str]) -> None:
                 c.parent = last_top
             elif c.id > 1:
                 c.parent = c.id - 1
+
+
+def _level_parents(comments: list[Comment], levels: list[int | None]) -> None:
+    """Reddit's `level N` above each comment: a comment's parent is the latest one a level up."""
+    if not any(levels):
+        return
+    latest: dict[int, int] = {}  # level -> the latest comment at it
+    for c, level in zip(comments, levels, strict=True):
+        if level is None:
+            continue
+        c.parent = latest.get(level - 1) if level > 1 else None
+        latest[level] = c.id
+        for deeper in [k for k in latest if k > level]:
+            del latest[deeper]
 
 
 _MENTION = re.compile(r"^@(\S+(?: \S+)?)")

@@ -30,7 +30,8 @@ _BANNER = _rx(
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
     r"skip to (?:main )?(?:content|navigation|search)",
-    r"(?:advertisement|sponsored(?: content)?|ad|promoted|paid (?:post|content)|story continues below.{0,20})",
+    r"(?:advertisement|anzeige|werbung|publicité|publicidad|sponsored(?: content)?|ad|promoted|paid (?:post|content)"
+    r"|story continues below.{0,20})",
     r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
     r"(?:sign in|sign up(?: now)?|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe"
     r"|related)",
@@ -58,7 +59,7 @@ _CAPTION = re.compile(
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE_CORE = (rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
-              rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+              rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{4}}"
               rf"|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?,?\s*{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})")
 _DATE_LINE = re.compile(
     rf"^(?:(?:published|updated|posted|last updated|first published|date|modified)\s*:?\s*(?:on\s+)?)?"
@@ -72,7 +73,7 @@ _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
                      r"(?:\s*(?:,|and|&|\|)\s*.{0,80})?$")
 _SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Za-z&' ]{1,24}|[A-Z &]{2,24})$")
 
@@ -106,7 +107,8 @@ _SITE = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|gua
 # with one of those (or with a digit, holding "min", or holds `try <digit>`), in any case. Most
 # lines do not: they are ruled out by a few string operations in C instead of the pattern (which
 # backtracks: ~10x slower).
-_BANNER_LINES = {"advertisement", "sponsored", "sponsored content", "ad", "promoted", "paid post", "paid content",
+_BANNER_LINES = {"advertisement", "anzeige", "werbung", "publicité", "publicidad",
+                 "sponsored", "sponsored content", "ad", "promoted", "paid post", "paid content",
                  "skip to content", "skip to navigation", "skip to search", "skip to main content",
                  "skip to main navigation", "skip to main search", "share", "tweet", "email", "print", "copy link",
                  "share this article", "share this story", "sign in", "log in", "login", "log out", "logout",
@@ -247,6 +249,7 @@ _ZONES = {"JST": 9, "KST": 9, "UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2,
           "PDT": -7, "CST": -6, "CDT": -5, "AEST": 10, "AEDT": 11, "IST": 5.5, "HKT": 8, "SGT": 8}
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?")
 _TEXT_DATE = re.compile(rf"(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))", re.IGNORECASE)
+_DMY = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b(?:,?\s*(?:um\s+)?(\d{1,2})[:.](\d{2}))?")
 _JA_FULL = re.compile(r"(\d{4})[/.年]\s*(\d{1,2})[/.月]\s*(\d{1,2})日?\s*(?:[(（][月火水木金土日][)）])?\s*"
                       r"(?:(\d{1,2})[:時]\s*(\d{2}))?")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})\s*([ap])?\.?m?\.?\s*([A-Z]{2,5})?", re.IGNORECASE)
@@ -264,6 +267,10 @@ def parse_date(text: str) -> str | None:
 def _parse_date(text: str) -> str | None:
     if not text.isascii() and (m := _JA_FULL.search(text)):
         y, mo, d, hh, mm = m.groups()
+        dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+        return dt.isoformat() if hh else dt.date().isoformat()
+    if (m := _DMY.search(text)) and not _ISO.search(text):  # `12.05.2025, 09:41 Uhr`
+        d, mo, y, hh, mm = m.groups()
         dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
         return dt.isoformat() if hh else dt.date().isoformat()
     if m := _ISO.search(text):

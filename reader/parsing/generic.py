@@ -127,7 +127,7 @@ def _sift(lines: list[str]) -> _Head:
                 head.byline = head.byline or dated[0]
                 head.published = head.published or parse_date(dated[1])
             else:
-                head.byline = line.split(None, 1)[1].strip() if line.lower().startswith("by ") else line
+                head.byline = _BY.sub("", line).strip() or line
             continue
         if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
             head.image = photo(line)
@@ -136,6 +136,7 @@ def _sift(lines: list[str]) -> _Head:
     return head
 
 
+_BY = re.compile(r"^(?:by|von|par|por)\s+(?=\S)", re.IGNORECASE)
 _THREAD_PREFIX = re.compile(r"^(?:thread|topic)\s*:\s*(?=\S)", re.IGNORECASE)
 
 

@@ -109,12 +109,15 @@ def story_stats_lines(st: StoryStats, width: int, title: str | None = None) -> l
     out: list[Text] = []
     if title:
         out.append(Text(title, style="bold"))
-    out.append(Text.assemble(("comments ", "dim"), (str(st.comments), "bold"),
-                             ("   with votes ", "dim"), (str(st.voted), "bold"),
-                             ("   up ", "dim"), (f"▲{st.up}", "bold green"), ("   down ", "dim"), (f"▼{st.down}", "bold red"),
-                             ("   net ", "dim"), (f"{st.net:+d}" if st.net else "0",
-                                                 "bold green" if st.net > 0 else "bold red" if st.net < 0 else "bold"),
-                             ("   controversy ", "dim"), (f"{st.controversy:g}", "bold yellow")))
+    counts = Text.assemble(("comments ", "dim"), (str(st.comments), "bold"), ("   with votes ", "dim"), (str(st.voted), "bold"))
+    votes = Text.assemble(("up ", "dim"), (f"▲{st.up}", "bold green"), ("   down ", "dim"), (f"▼{st.down}", "bold red"),
+                          ("   net ", "dim"), (f"{st.net:+d}" if st.net else "0",
+                                              "bold green" if st.net > 0 else "bold red" if st.net < 0 else "bold"),
+                          ("   controversy ", "dim"), (f"{st.controversy:g}", "bold yellow"))
+    if counts.cell_len + 3 + votes.cell_len <= w:
+        out.append(Text.assemble(counts, "   ", votes))
+    else:  # two lines rather than a figure cut off at the edge
+        out += [counts, votes]
     out.append(Text(""))
     out.append(heading("Most agreed (net = up - down)", w))
     none = "(none: no comment has votes)" if not st.voted else "(none: no comment has more up than down)"

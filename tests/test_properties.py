@@ -128,3 +128,18 @@ def test_page_lines_fold_every_kind_of_space(text):
     from reader.parsing.common import page_lines
 
     assert page_lines(text) == [" ".join(w) for line in text.split("\n") if (w := line.split())]
+
+
+_FLAT_PIECES = st.sampled_from(["Long overdue.", "12 ( +14 / -2 )", "-3 ( +1 / -4 )", "5 Comments", "Login to comment",
+                                "© KYODO", "©2025 GPlusMedia Inc.", "Japan Today", "national", "word", "(", ")", "+3",
+                                "Comments", "1,000 yen", "Login to leave a comment"])
+
+
+@given(st.lists(st.one_of(_FLAT_PIECES, st.text(max_size=30)), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_a_page_broken_again_from_one_line_keeps_every_character_in_order(pieces):
+    from reader.parsing import unflatten
+
+    line = " ".join(pieces) + " " + "x" * 401  # (long enough to be looked at)
+    out = unflatten([line])
+    assert "".join("".join(out).split()) == "".join(line.split())

@@ -184,6 +184,16 @@ EXPECT = {
                         "body_not": ["Anzeige", "Kommentare", "Von "], "comments": 2,
                         "authors": ["Pendlerin_Porz", "Rheinblick"], "votes": [(23, None, None), (9, None, None)],
                         "comment_not": ["Gefällt", "Impressum"]},
+    # A Japan Today page pasted as one line (its line breaks lost): broken again at its vote lines,
+    # comment counts, login prompts and copyright lines.
+    "jt_one_line.txt": {"title": "Police arrest man over fake concert tickets sold to 300 fans", "category": "crime",
+                        "credit": "Jiji", "body_has": ["Police in Fukuoka said Monday", "turned away at the venue"],
+                        "body_not": ["Comments", "GPlusMedia", "Login"], "comments": 4,
+                        "votes": [(6, 7, 1), (11, 11, 0), (2, 4, 2), (4, 4, 0)],
+                        "texts": ["Three hundred people and nobody checked the seller first.",
+                                  "Resale through the official app only. It is not that hard.",
+                                  "The venue could have warned people sooner, the account was reported weeks ago.",
+                                  "Poor fans. Some of them travelled from Osaka for this."]},
 }
 
 

@@ -291,3 +291,14 @@ def test_a_site_that_shows_only_a_score_and_a_story_with_no_votes_read_right():
     assert "net +64" in text and "▲0 ▼0" not in text  # no made-up up and down counts
     text = "\n".join(line.plain for line in story_stats_lines(story_stats(art([None, None])), 80))
     assert text.count("(none: no comment has votes)") == 2 and "more up than down" not in text
+
+
+def test_the_totals_line_wraps_rather_than_cutting_a_figure_at_the_edge():
+    from reader.charts import story_stats_lines
+
+    art = Article(file=None, layout="japantoday", title="t", body=["b"], comments=[
+        Comment(id=i, blocks=[Block(f"comment {i}")], score=50 * i - 4000, up=50 * i, down=4000) for i in range(1, 341)])
+    st_ = story_stats(art)
+    lines = [line.plain for line in story_stats_lines(st_, 80)]
+    assert all(len(x) <= 80 for x in lines[:3]) and f"controversy {st_.controversy:g}" in "\n".join(lines)
+    assert f"comments {len(art.comments)}" in lines[0]

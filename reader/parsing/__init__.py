@@ -32,6 +32,31 @@ _URL_LINE = re.compile(r"^(?:(?:url|source|link|original(?: article)?|read (?:it
                        re.IGNORECASE)
 FORCE_HINT = " (`--force` imports it anyway)"
 
+# Where a page that lost its line breaks (pasted as one line) broke: before and after each vote
+# line, comment count, login prompt and copyright line.
+_BREAKS = re.compile(
+    r"\s*(-?\d{1,6}\s*\(\s*\+\d{1,6}\s*/\s*[-−]\d{1,6}\s*\)|\b\d[\d,]*\s+Comments?\b|Login to (?:leave a )?comment"
+    r"|©\s*\d{4}\s*GPlusMedia Inc\.?|©\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}(?=\s+©|\s*$|\s+\d))\s*")
+_JT_HEAD = re.compile(r"^(Japan Today)\s+(national|politics|business|crime|tech|sports|world|lifestyle|entertainment"
+                      r"|features|opinions|travel|food|health|environment|education|picture of the day)\s+(.+)$",
+                      re.IGNORECASE)
+
+
+def unflatten(lines: list[str]) -> list[str]:
+    """A page pasted as one line (a copy that lost its line breaks): broken again where its vote
+    lines, comment counts, login prompts and copyright lines were, when it has at least two vote
+    lines (what is between them is one paragraph each: nothing else says where they ended)."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= 400 or len(_BREAKS.findall(line)) < 3:
+            out.append(line)
+            continue
+        parts = [p.strip() for p in _BREAKS.split(line) if p and p.strip()]
+        if parts and (m := _JT_HEAD.match(parts[0])):
+            parts[:1] = [m.group(1), m.group(2), m.group(3)]
+        out += parts
+    return out
+
 
 def parse_text(text: str, file: str | None = None, *, force: bool = False, saved: datetime | None = None) -> Article:
     """Parse a page's text. Never raises on odd text when `force`d: the worst case is a generic
@@ -40,6 +65,8 @@ def parse_text(text: str, file: str | None = None, *, force: bool = False, saved
     lines = page_lines(clean_text(text))
     if not lines:
         raise PageError("no text on the page")
+    if len(lines) <= 3 and max(map(len, lines)) > 400:
+        lines = unflatten(lines)
     if not force and (why := not_news(lines)):
         raise PageError(why + FORCE_HINT)
     url = next((m.group(1) for x in lines[:8] + lines[-8:] if (m := _URL_LINE.match(x))), None)

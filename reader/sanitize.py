@@ -7,6 +7,7 @@ escape sequences, bidi tricks or invisible characters again.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from reader.text import MAX_PAGE_BYTES, size_error
@@ -97,7 +98,8 @@ def decode_page(data: bytes) -> tuple[str, str | None]:
     return text, "not UTF-8; decoded as Latin-1/Windows-1252"
 
 
-_KANA_KANJI = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_KANA_KANJI = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")  # (not half-width katakana: £ © ° in cp1252 bytes)
+_KANJI_KANA = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]")
 
 
 def _japanese(data: bytes) -> tuple[str, str] | None:
@@ -109,12 +111,27 @@ def _japanese(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         others = sum(1 for ch in text[:20000] if ch > "\x7f")
-        if others and len(_KANA_KANJI.findall(text[:20000])) >= others * 0.8:
+        if others and len(_KANA_KANJI.findall(text[:20000])) >= others * 0.8 and _KANJI_KANA.search(text[:20000]):
             return text, f"not UTF-8; decoded as {name}"
     return None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.IGNORECASE)
+
+
+def _text_codec(name: str) -> str | None:
+    """The codec a page's declared charset names, if it is one for 8-bit text (a page that says
+    UTF-16 but is not valid UTF-8 is 8-bit, as browsers treat it; `idna`, `rot13`,
+    `unicode_escape` and the like are no page encodings)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    if info.name.startswith(("utf-16", "utf-32", "utf-8")) or not getattr(info, "_is_text_encoding", True):
+        return None
+    if info.name in ("idna", "punycode", "undefined", "raw-unicode-escape", "unicode-escape", "rot-13"):
+        return None
+    return info.name
 
 
 def decode_html(data: bytes) -> str:
@@ -124,10 +141,10 @@ def decode_html(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if m := _META_CHARSET.search(data[:8192]):
+    if (m := _META_CHARSET.search(data[:8192])) and (codec := _text_codec(m.group(1).decode("ascii"))):
         try:
-            return data.decode(m.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass  # an unknown name
+            return data.decode(codec, errors="replace")
+        except (UnicodeError, ValueError, LookupError):
+            pass
     japanese = _japanese(data)
     return japanese[0] if japanese else data.decode("cp1252", errors="replace")

@@ -35,7 +35,7 @@ FORCE_HINT = " (`--force` imports it anyway)"
 # Where a page that lost its line breaks (pasted as one line) broke: before and after each vote
 # line, comment count, login prompt and copyright line.
 _BREAKS = re.compile(
-    r"\s*(-?\d{1,6}\s*\(\s*\+\d{1,6}\s*/\s*[-−]\d{1,6}\s*\)|\b\d[\d,]*\s+Comments?\b|Login to (?:leave a )?comment"
+    r"\s*(-?\d{1,6}\s*\(\s*\+\d{1,6}\s*/\s*[-−]\d{1,6}\s*\)|(?<![\d,])\d[\d,]*\s+Comments?\b|Login to (?:leave a )?comment"
     r"|©\s*\d{4}\s*GPlusMedia Inc\.?|©\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}(?=\s+©|\s*$|\s+\d))\s*")
 _JT_HEAD = re.compile(r"^(Japan Today)\s+(national|politics|business|crime|tech|sports|world|lifestyle|entertainment"
                       r"|features|opinions|travel|food|health|environment|education|picture of the day)\s+(.+)$",

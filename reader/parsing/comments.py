@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reader.parsing.common import FOOTER, REMOVED, is_boilerplate, parse_vote
-from reader.parsing.evidence import is_banner
+from reader.parsing.common import FOOTER, REMOVED, SITE_NOTICE, is_boilerplate, parse_vote
 from reader.parsing.threads import RawComment, is_time_line, is_writer_line, own_writer
 from reader.parsing.threads import writer_header as writer_line
 
@@ -72,8 +71,8 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
             continue
         if FOOTER.match(line):
             break
-        if is_boilerplate(line) or (not paras and len(line) <= 120 and is_banner(line)):
-            continue  # (a site's notice between two comments, short: a reader's words never start with one)
+        if is_boilerplate(line) or (not paras and len(line) <= 90 and SITE_NOTICE.match(line)):
+            continue  # (a site's notice between two comments)
         paras.append(line)
     if paras:
         author, posted, paras = own_writer(paras)

@@ -38,9 +38,15 @@ FOOTER = re.compile(
     r"|articles, offers & useful resources|a mix of what['’]s trending on our other sites)$",
     re.IGNORECASE,
 )
-# A comment a moderator took down: its notice stands where its words were, with no vote line.
-REMOVED = re.compile(r"^(?:this |the )?(?:comment|post) (?:has been|was) (?:removed|deleted)(?: by (?:a |the )?moderators?)?"
-                     r"(?:[.:].{0,120})?$", re.IGNORECASE)
+# A comment a moderator took down: its notice stands where its words were, with no vote line
+# ("This comment has been removed by moderator.", "… by a moderator. Reason: off topic").
+REMOVED = re.compile(r"^(?:this |the )?(?:comment|post) (?:has been|was) (?:removed|deleted)"
+                     r"(?:\.?| by (?:a |the )?moderators?(?:[.:].{0,120})?)$", re.IGNORECASE)
+# A site's notice between two comments (never a reader's words: whole lines, exactly these).
+SITE_NOTICE = re.compile(
+    r"^(?:sponsored(?: content)?|advertisement|subscribe to (?:japan today|our)(?:'s|’s)? newsletter"
+    r"|get the day(?:'s|’s) top stories delivered to your inbox(?: every morning)?\.?"
+    r"|find your next job in japan with gaijinpot jobs|get your ticket to gaijinpot expo.*)$", re.IGNORECASE)
 EXPIRED = re.compile(r"^(?:the requested article has expired|this article has expired)", re.IGNORECASE)
 COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?"
                            r"|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件)(?:\d[\d,]*件)?)$", re.IGNORECASE)

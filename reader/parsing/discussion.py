@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from reader.models import Article, Comment
 from reader.parsing import generic
 from reader.parsing.common import COMMENT_COUNT, Votes
-from reader.parsing.evidence import is_byline, is_navigation
+from reader.parsing.evidence import SECTION_NAMES, is_byline, is_navigation, is_site_name
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
@@ -27,7 +27,7 @@ _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days
 _ONE_LINE = re.compile(
     rf"^(?:\[[–+-]\]\s*)?(?P<user>[\w.-]{{2,40}}|\[(?:dead|flagged|deleted|removed)\])(?:\s*\[[A-Z+]{{1,3}}\])*"
     rf"\s*(?:[•·]\s*)?(?:(?P<points>-?\d{{1,7}})\s+points?\s+)?(?P<when>{_AGO})"
-    r"\*?(?P<links>(?:\s*\|\s*[\w ]{1,20})*)\s*(?:\[[–-]\])?$",  # (`5 hours ago*`: edited)
+    r"\*?(?P<links>(?:\s*\|\s*\w+(?: \w+){0,3})*+)\s*(?:\[[–-]\])?$",  # (`5 hours ago*`: edited)
     re.IGNORECASE,
 )
 # Disqus: `Dr. T. Nakagawa • an hour ago` (`• edited` after it)
@@ -73,9 +73,11 @@ _SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d
 _SELF_POST = re.compile(r"\s*\(self\.\w+\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
-                     r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約|also on "
+                     r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約"
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
                      r"|your email address will not be published|post comment$)", re.IGNORECASE)
+# Disqus's `Also on The Harbour Gazette` (case matters: "Also on weekends I…" is a reader's)
+_ALSO_ON = re.compile(r"^Also on (?:[Tt]he )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}$")
 MIN_COMMENTS = 2
 
 
@@ -92,18 +94,29 @@ class _Head:
 def _header_at(lines: list[str], i: int) -> _Head | None:
     line = lines[i]
     if len(line) <= 120 and ("ago" in line.lower() or "前" in line):
-        if m := _ONE_LINE.match(line):
+        if (m := _ONE_LINE.match(line)) and m.group("user").casefold() not in _NOT_WRITERS:
             points = int(m.group("points")) if m.group("points") else None
             return _Head(i, i + 1, m.group("user"), m.group("when"), m.group("links") or "", points)
-        if m := _DOTTED.match(line):
+        if (m := _DOTTED.match(line)) and _could_write(m.group("user")):
             return _Head(i, i + 1, m.group("user"), m.group("when"))
-    if len(line) <= 52 and (u := _WRITER.match(line)) and line.casefold() not in _CONTROLS and not is_byline(line):
+    if len(line) <= 52 and (u := _WRITER.match(line)) and _could_write(line):
         for j in range(i + 1, min(i + 4, len(lines))):
             if (w := _WHEN.match(lines[j])) is not None:
                 return _Head(i, j + 1, u.group("name"), w.group("when"))
             if lines[j].casefold() not in _BETWEEN:
                 break
     return None
+
+
+_NOT_WRITERS = {"published", "updated", "posted", "edited", "modified", "last updated", "breaking", "live", "latest",
+                "new", "video", "photos", "analysis", "opinion", "comment", "comments"}
+
+
+def _could_write(line: str) -> bool:
+    """Could this short line be a writer's name? (Not a button, a byline, a section or a site.)"""
+    low = line.casefold()
+    return (low not in _CONTROLS and low not in _NOT_WRITERS and low.strip(" :|") not in SECTION_NAMES
+            and not is_byline(line) and not is_site_name(line))
 
 
 def find_headers(lines: list[str]) -> list[_Head]:
@@ -121,12 +134,18 @@ def find_headers(lines: list[str]) -> list[_Head]:
 
 
 def looks_like(lines: list[str]) -> bool:
-    """A discussion thread: at least two comments under writer-and-time lines."""
-    found = len(find_headers(lines))
-    return found >= MIN_COMMENTS + 1 or (found >= MIN_COMMENTS and (
-        any(_POINTS_BY.match(x) for x in lines[:10])
-        or any(_REACTION.match(x) or _LIKES.match(x) or _ARROWS.match(x) or x.casefold() == "reply"
-               or x.startswith("返信") for x in lines)))
+    """A discussion thread: comments under writer-and-time lines, and a sign of a discussion site
+    (a reply button, points, reactions, likes, a parent link, a level), unless there are many
+    writers. A news page's `Published 3 hours ago` or a rail of `Politics` / `2 hours ago`
+    headlines has neither."""
+    heads = find_headers(lines)
+    writers = {h.user.casefold() for h in heads}
+    if len(heads) < MIN_COMMENTS or len(writers) < 2:
+        return False
+    signs = any(_POINTS_BY.match(x) or _SUBMITTED.match(x) for x in lines[:40]) or any(h.links or h.points for h in heads) \
+        or any(_REACTION.match(x) or _LIKES.match(x) or _ARROWS.match(x) or _LEVEL.match(x) or x.startswith("返信")
+               or x.casefold() in {"reply", "reply • share ›", "permalink", "upvote"} for x in lines)
+    return signs or (len(heads) >= 4 and len(writers) >= 3)
 
 
 def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
@@ -136,12 +155,16 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     score: int | None = None
     up = down = None
     label = None  # a reaction whose count is on the next line
-    for x in lines:
+    controls = False  # a button seen: a bare number after it is the score
+    for i, x in enumerate(lines):
         low = " ".join(x.casefold().split())
         if low in _CONTROLS or (not paras and _WROTE.match(x)) or _JA_CONTROLS.match(x) or _LIST_CONTROLS.match(x):
+            controls = True
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
         r = _REACTION.match(x)
-        count = int(r.group(2)) if r and r.group(2) else int(x) if label and x.isdigit() else None
+        if r and not r.group(2) and not (i + 1 < len(lines) and _is_count(lines[i + 1])):
+            r = None  # `うーん` alone on its line: a reader's word, not a reaction
+        count = int(r.group(2)) if r and r.group(2) else int(x) if label and _is_count(x) else None
         if r or label:
             name, label = (r.group(1) if r else label), (r.group(1) if r and count is None else None)
             if count is not None:
@@ -149,8 +172,8 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
                 down = count if name == "うーん" else down
             if r or count is not None:
                 continue
-        if _NUMBER.match(x) and score is None:
-            score = _count(x)
+        if _NUMBER.match(x) and score is None and (controls or i == len(lines) - 1 or _after_words(lines, i)):
+            score = _count(x)  # (among the buttons, or last: `1995` alone in a comment's words stays)
             continue
         if (liked := _LIKES.match(x)) and score is None:
             score = int(liked.group(1) or liked.group(2))
@@ -282,13 +305,24 @@ def _after_reactions(lines: list[str]) -> list[list[str]]:
     """A comment's lines, cut where words start again after a block of reactions (`共感した 12`)."""
     parts: list[list[str]] = [[]]
     in_reactions = False
-    for x in lines:
-        reaction = _REACTION.match(x) is not None or (in_reactions and x.isdigit())
+    for i, x in enumerate(lines):
+        r = _REACTION.match(x)
+        reaction = (r is not None and (bool(r.group(2)) or (i + 1 < len(lines) and _is_count(lines[i + 1])))) or (
+            in_reactions and _is_count(x))
         if in_reactions and not reaction and not _JA_CONTROLS.match(x):
             parts.append([])
         parts[-1].append(x)
         in_reactions = reaction or (in_reactions and _JA_CONTROLS.match(x) is not None)
     return parts
+
+
+def _is_count(text: str) -> bool:
+    return text.isascii() and text.isdecimal()
+
+
+def _after_words(lines: list[str], i: int) -> bool:
+    """Is the number at `i` followed only by buttons (`58` then `Reply`)?"""
+    return all(" ".join(x.casefold().split()) in _CONTROLS or _JA_CONTROLS.match(x) for x in lines[i + 1 :])
 
 
 def _count(text: str) -> int:
@@ -307,9 +341,10 @@ def _is_post(lines: list[str], heads: list[_Head]) -> bool:
 def _footer(lines: list[str], start: int) -> int:
     """Where the site's footer starts after the last comment."""
     for i in range(start, len(lines)):
-        if (_FOOTER.match(lines[i]) or is_navigation(lines[i])
-                or (i + 3 <= len(lines) and all(map(_site_link, lines[i : i + 3])))):
-            return i  # (three short lines in a row, `about` `blog` `help`: the site's links)
+        if _FOOTER.match(lines[i]) or _ALSO_ON.match(lines[i]) or (
+                (i + 3 <= len(lines) or is_navigation(lines[i]))
+                and all(_site_link(x) or is_navigation(x) for x in lines[i:])):
+            return i  # (nothing but the site's links to the end: `about` `blog` `help`, `Impressum | Kontakt`)
     return len(lines)
 
 
@@ -347,7 +382,7 @@ def _level_parents(comments: list[Comment], levels: list[int | None]) -> None:
     for c, level in zip(comments, levels, strict=True):
         if level is None:
             continue
-        c.parent = latest.get(level - 1) if level > 1 else None
+        c.parent = next((latest[k] for k in range(level - 1, 0, -1) if k in latest), None)
         latest[level] = c.id
         for deeper in [k for k in latest if k > level]:
             del latest[deeper]
@@ -362,6 +397,8 @@ def _mentions(comments: list[Comment]) -> None:
     for c in comments:
         if c.parent is None and c.blocks and (m := _MENTION.match(c.blocks[0].text)):
             name = m.group(1).casefold().rstrip(".,:;")
+            if not name.strip():
+                continue
             for who in (name, name.split()[0]):
                 for author, cid in latest.items():
                     if author.rstrip(".") == who:

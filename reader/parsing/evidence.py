@@ -24,12 +24,14 @@ _BANNER = _rx(
     r"|get the app|download (?:our|the) app|we use cookies.*|this (?:site|website) uses cookies.*"
     r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
     r"|subscribe (?:now|today|to .{0,50})|become a (?:premium |paid |digital )?(?:member|subscriber).{0,40}"
-    r"|already a subscriber\??.{0,40}|(?:delivered (?:straight |right )?to|in|into|straight to) your inbox.{0,60}"
-    r"|gaijinpot (?:jobs|expo|study|housing|travel|blog).{0,40}"
+    r"|already a subscriber\??.{0,40}"
     r"|support (?:our|independent) journalism.{0,60}|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
     r"skip to (?:main )?(?:content|navigation|search)",
+    # a newsletter's promise and job ads: whole short lines ("Scam emails land in your inbox…" is news)
+    r"(?:get|receive|have) (?:the |our |all )?.{0,40}(?:delivered )?(?:to|in|into|straight to) your inbox.{0,30}",
+    r"(?:find your next (?:job|home|school|apartment) in japan with )?gaijinpot(?: jobs| expo| study| housing| travel)?",
     r"(?:advertisement|anzeige|werbung|publicité|publicidad|sponsored(?: content)?|ad|promoted|paid (?:post|content)"
     r"|story continues below.{0,20})",
     r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
@@ -40,7 +42,8 @@ _BANNER = _rx(
     r"(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}|recommended(?: for you)?"
     r"|most (?:read|popular)|trending(?: now)?|you may also like|read (?:more|next|also)(?::.{0,150})?"
     r"|related:\s.{1,150})",
-    r"(?:previous|next)(?: (?:post|article|story))?:?.{0,150}",
+    # `Previous article: …`, `Next: …`, `Next post` (not "Previous governments promised …")
+    r"(?:previous|next)(?: (?:post|article|story|page))?(?::.{0,150})?|(?:previous|next) (?:post|article|story|page) .{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
 )
@@ -73,8 +76,10 @@ _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
-                     r"(?:\s*(?:,|and|&|\|)\s*.{0,80})?$")
+_BYLINE = re.compile(r"^(?:(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+                     r"(?:\s*(?:,|and|&|\|)\s*.{0,80})?"
+                     # German, French, Spanish: a name only ("Von Hitze, Dürre und … geplagt: …" is a headline)
+                     r"|(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+(?:de |van |von )?[A-Z][\w.'’-]+){1,3})$")
 _SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Za-z&' ]{1,24}|[A-Z &]{2,24})$")
 
 

@@ -25,6 +25,7 @@ from reader.parsing.evidence import (
     title_score,
 )
 from reader.parsing.threads import build_threads
+from reader.text import has_cjk
 
 COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join the conversation|discussion)$",
                               re.IGNORECASE)
@@ -68,7 +69,9 @@ def _split_comment_section(lines: list[str]) -> tuple[list[str], list[str], int 
 
 
 def is_menu_item(line: str) -> bool:
-    return len(line) <= 16 and len(line.split()) <= 2 and not line.endswith((".", "!", "?", ",", ":", "。"))
+    if len(line) > (6 if has_cjk(line) else 16):  # (a Japanese headline of 7+ characters is no menu item)
+        return False
+    return len(line.split()) <= 2 and not line.endswith((".", "!", "?", ",", ":", "。"))
 
 
 def _menu_lines(lines: list[str]) -> set[int]:
@@ -81,6 +84,10 @@ def _menu_lines(lines: list[str]) -> set[int]:
             run.append(i)
             continue
         if len(run) >= MENU_RUN:
+            # A short headline right after the menu (`Abe assassinated` over its date or byline, or
+            # over the first paragraph) is the story's, not the menu's last item.
+            if furniture_kind(line) == "date" or is_byline(line) or len(line.split()) >= 8 or len(line) >= 40:
+                run.pop()
             out.update(run)
         run = []
         if len(line.split()) >= 8 or len(line) >= 40:

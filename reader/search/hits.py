@@ -71,7 +71,7 @@ def make_snippet(text: str, terms: list[str], width: int = 100, *,
         # cut where it must be, or the match would fall past the end.
         start = sp + 1 if sp >= start - width // 3 else start if sp >= 0 or start > width // 3 else 0
     end = min(len(flat), start + width)
-    if end < len(flat) and (sp := flat.rfind(" ", start, end)) > start + width // 2:
+    if end < len(flat) and (sp := flat.rfind(" ", start, end)) > max(start + width // 2, matches[0][1] if matches else 0):
         end = sp  # and end at one
     prefix = "…" if start else ""
     suffix = "…" if end < len(flat) else ""

@@ -36,10 +36,16 @@ class CalmFooter(Footer):
     def _keys(self) -> Hashable:
         """Everything the footer's keys are made from (see Footer.compose)."""
         palette = self.app.COMMAND_PALETTE_BINDING
-        return tuple(
+        return self.app.size.width, tuple(
             (b.key, b.action, b.description, b.tooltip, b.show, enabled, tooltip, self.app.get_key_display(b),
              None if b.group is None else (b.group.description, b.group.compact))
             for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show or b.key == palette)
+
+    def on_resize(self) -> None:
+        """A new width fits other keys: rebuilt (once, and only if what shows would change)."""
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
 
     def compose(self) -> ComposeResult:
         """Textual's keys, less the optional ones that would not fit (it cut the last key mid-word:

@@ -1,0 +1,106 @@
+"""Pages a review built to break the parsers: hangs, crashes, words dropped, news pages taken for
+comment threads. Each holds the smallest text that showed the fault."""
+
+from __future__ import annotations
+
+from reader.parsing import parse_bytes, parse_text
+from reader.sanitize import decode_html, decode_page
+from reader.search.hits import make_snippet
+
+ARTICLE = ("The city council approved the plan on Tuesday after a long debate about costs and the schedule. "
+           "Officials said construction would begin next spring and take about three years to complete.")
+
+
+JA_HEAD = "ニュース\n\n市が新しい路面電車の計画を承認した理由\n\n市議会は火曜日に計画を承認した。工事は来年春に始まる予定だ。\n\n"
+
+
+def jt(comments: str) -> str:
+    return (f"Japan Today\nnational\n\nCity approves new tram line for the harbour district\n\n4 Comments\n\n{ARTICLE}\n\n"
+            f"© KYODO\n\n©2025 GPlusMedia Inc.\n\n4 Comments\nLogin to comment\n\n{comments}\n\nLogin to leave a comment\n")
+
+
+def test_a_line_like_a_hacker_news_header_with_many_links_parses_at_once():
+    # `(?:\s*\|\s*[\w ]{1,20})*` backtracked exponentially on this (60 s); a possessive group does not
+    page = "Harbour tram plan approved\n\n" + ARTICLE + "\n\nab 5 hours ago" + " | a" * 14 + " !\n"
+    assert parse_text(page).title == "Harbour tram plan approved"
+
+
+def test_odd_characters_and_names_do_not_crash_the_discussion_parser():
+    yahoo = (JA_HEAD + "コメント2件\n\naaa*****\n2時間前\n良い計画だと思う。\n共感した\n²\nうーん\n3\n\n"
+             "bbb*****\n1時間前\n費用が心配だ。\n共感した\n12\n")
+    assert [c.author for c in parse_text(yahoo).comments] == ["aaa*****", "bbb*****"]
+    hn = ("Hacker News new | past | comments\nTram plan approved (example.com)\n12 points by rail 3 hours ago | hide\n\n"
+          "ann 2 hours ago | next [–]\n\n@: what do you mean?\nreply\n\nbob 1 hour ago | parent | next [–]\n\nNothing.\nreply\n"
+          "\ncid 1 hour ago | prev [–]\n\n@\nreply\n")
+    assert len(parse_text(hn).comments) == 3
+
+
+def test_a_declared_charset_that_is_no_text_encoding_falls_back():
+    for charset in ("idna", "punycode", "undefined", "utf-16", "rot13"):
+        page = f'<meta charset="{charset}"><h1>Caf\xe9 opens</h1><p>{ARTICLE}</p>'.encode("latin-1")
+        assert "Café opens" in decode_html(page)
+    assert parse_bytes(b'<meta charset="idna"><h1>Tram</h1><p>' + ARTICLE.encode() + b"</p>").title == "Tram"
+
+
+def test_windows_1252_with_pound_and_degree_signs_is_not_read_as_japanese():
+    text, note = decode_page("Energy bills to rise by £150 as it turns 5° colder © Example".encode("cp1252"))
+    assert "£150" in text and "5°" in text and note is not None and "1252" in note
+
+
+def test_comments_that_start_like_a_banner_keep_their_words():
+    page = jt("Previous governments promised the same line twice.\n\n5 ( +6 / -1 )\n\n"
+              "Sign up\n\n1 ( +1 / -0 )\n\n"
+              "Scam emails that land in your inbox are one thing, but this plan is real.\n\n2 ( +2 / -0 )\n\n"
+              "The post was deleted. Who decided that?\n\n3 ( +3 / -0 )")
+    art = parse_text(page)
+    assert [c.text for c in art.comments] == ["Previous governments promised the same line twice.", "Sign up",
+                                              "Scam emails that land in your inbox are one thing, but this plan is real.",
+                                              "The post was deleted. Who decided that?"]
+
+
+def test_an_article_sentence_about_an_inbox_is_body_text():
+    page = "Scam emails get harder to spot\n\nBy Dana Reed\n\n" + \
+        "Scam emails that land in your inbox now look more convincing than ever, researchers said.\n\n" + ARTICLE
+    assert any("land in your inbox" in p for p in parse_text(page).body)
+
+
+def test_the_last_comment_of_a_thread_keeps_its_short_lines_and_an_also_on_sentence():
+    page = ("Hacker News new | past | comments\nWhich railway for Kyoto? (example.com)\n30 points by kyo 5 hours ago | hide\n\n"
+            "ann 4 hours ago | next [–]\n\nTake the private lines.\nreply\n\n"
+            "bob 3 hours ago | prev [–]\n\nMy favourites:\nKintetsu\nHankyu\nKeihan\n"
+            "Also on weekends I take the Eizan line.\nreply\n")
+    last = parse_text(page).comments[-1].text
+    assert "Keihan" in last and "Also on weekends" in last
+
+
+def test_a_lone_hmm_in_a_japanese_comment_is_its_word():
+    page = (JA_HEAD + "コメント2件\n\naaa*****\n2時間前\nうーん\n費用がかかりすぎる。\n共感した\n4\n\n"
+            "bbb*****\n1時間前\n賛成です。\n共感した\n9\n返信1\n")
+    first = parse_text(page).comments[0]
+    assert first.text.startswith("うーん") and (first.up, first.author) == (4, "aaa*****")
+
+
+def test_news_pages_with_times_are_not_taken_for_comment_threads():
+    published = ("Tram plan approved for harbour district\nPublished 3 hours ago\n\n" + ARTICLE +
+                 "\n\nRelated\nAsia · 5 hours ago\nFerry fares rise\nAsia · 6 hours ago\nPort strike ends\n")
+    rail = (ARTICLE + "\n\nLatest news\nPolitics\n2 hours ago\nBudget passes the lower house\nSport\n3 hours ago\n"
+            "Marathon record in Osaka\nBusiness\n4 hours ago\nYen weakens again\n")
+    ja = ("市が新しい路面電車の計画を承認\n\n市議会は火曜日に計画を承認した。工事は来年春に始まり、"
+          "三年ほどで完成する見通しだ。\n\n関連記事\n時事通信\n3時間前\n港の渡し船の運賃上がる\n共同通信\n4時間前\n港湾ストが終結\n時事通信\n5時間前\n円安が進む\n")
+    for page in (published, rail, ja):
+        art = parse_text(page)
+        assert art.layout != "discussion" and not art.comments
+
+
+def test_a_german_headline_starting_with_von_is_not_a_byline():
+    page = ("Tagesblatt\nVon Hitze, Dürre und Waldbränden geplagt: Brandenburg ruft den Notstand aus\n"
+            "12.07.2025, 09:41 Uhr\n" + "Das Land Brandenburg hat wegen der anhaltenden Trockenheit den Notstand ausgerufen, "
+            "teilte die Landesregierung am Samstag mit. Die Feuerwehren sind seit Tagen im Einsatz.\n")
+    art = parse_text(page)
+    assert art.title.startswith("Von Hitze, Dürre und Waldbränden") and art.byline is None
+
+
+def test_a_snippet_of_spaced_japanese_holds_the_match():
+    text = "市は新しい計画を決めた。 " + "あ" * 55 + "。 小池知事は記者会見で説明した。" + "い" * 80
+    snippet, spans = make_snippet(text, ["小池知事は記者会見で説明した"], width=100)
+    assert "知事" in snippet and spans

@@ -104,3 +104,20 @@ def test_a_snippet_of_spaced_japanese_holds_the_match():
     text = "市は新しい計画を決めた。 " + "あ" * 55 + "。 小池知事は記者会見で説明した。" + "い" * 80
     snippet, spans = make_snippet(text, ["小池知事は記者会見で説明した"], width=100)
     assert "知事" in snippet and spans
+
+
+def test_a_newspaper_comment_section_with_recommend_buttons_and_a_newsletter_box():
+    page = ("Tram plan approved for the harbour district\n\n" + ARTICLE + "\n\nSign up to First Edition\n"
+            "Free daily newsletter\nEnter your email address\nafter newsletter promotion\n\n"
+            "The council will publish the final route in June.\n\nExplore more on these topics\nTrams\nHarbour\n\n"
+            "comments (57)\nSort by Oldest\nPer page 50\n\n"
+            "tramfan\n12 Dec 2024 7:02\nAbout time. The buses are full every morning.\nRecommend\n18\nReport\nShare\n\n"
+            "harbour_resident\n12 Dec 2024 7:15\n@tramfan the noise will be worse though.\nRecommend\n6\nReport\nShare\n\n"
+            "cyclist_k\n12 Dec 2024 8:40\nWill there be a bike lane beside it?\nRecommend\n3\nReport\nShare\n\n"
+            "About us\nContact us\nPrivacy policy\n")
+    art = parse_text(page)
+    assert [(c.author, c.score, c.parent) for c in art.comments] == [("tramfan", 18, None),
+                                                                      ("harbour_resident", 6, 1), ("cyclist_k", 3, None)]
+    assert art.comments[-1].text == "Will there be a bike lane beside it?"
+    body = "\n".join(art.body)
+    assert "final route in June" in body and not any(x in body for x in ("Sign up", "newsletter", "Enter your", "Trams"))

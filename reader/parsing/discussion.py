@@ -44,7 +44,7 @@ _STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
 _BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author"}  # lines between a writer and the time
-_CONTROLS = {"reply • share ›", "avatar", "reply", "award", "share", "report", "save", "upvote", "downvote", "vote",
+_CONTROLS = {"reply • share ›", "avatar", "recommend", "reply", "award", "share", "report", "save", "upvote", "downvote", "vote",
              "give award", "more replies", "go to comments", "permalink", "embed", "edit", "follow", "[–]", "[-]",
              "[+]", "•", "·", "op", "continue this thread", "load more comments", "view more comments", "more",
              "parent", "context", "flag", "favorite", "hide", "past", "add comment", "sort by:", "best", "top",
@@ -58,7 +58,8 @@ _LIKES = re.compile(r"^(?:gefällt mir|likes?|j'aime|me gusta|mi piace)\s*(\d{1,
 _ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 1 ▼`
 # Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
 _REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
-_LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sorted by:?\s*\w*|\d+ comments?|view all \d+ comments?"
+_LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
+                            r"|\d+ comments?|view all \d+ comments?"
                             r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+)$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報"
                           r"|非表示・報告|非表示|[＊*]{3})$")
@@ -75,7 +76,8 @@ _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
                      r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約"
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
-                     r"|your email address will not be published|post comment$)", re.IGNORECASE)
+                     r"|your email address will not be published|post comment$"
+                     r"|(?:about us|contact us|privacy policy|terms (?:of use|& conditions|of service))$)", re.IGNORECASE)
 # Disqus's `Also on The Harbour Gazette` (case matters: "Also on weekends I…" is a reader's)
 _ALSO_ON = re.compile(r"^Also on (?:[Tt]he )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}$")
 MIN_COMMENTS = 2
@@ -144,7 +146,7 @@ def looks_like(lines: list[str]) -> bool:
         return False
     signs = any(_POINTS_BY.match(x) or _SUBMITTED.match(x) for x in lines[:40]) or any(h.links or h.points for h in heads) \
         or any(_REACTION.match(x) or _LIKES.match(x) or _ARROWS.match(x) or _LEVEL.match(x) or x.startswith("返信")
-               or x.casefold() in {"reply", "reply • share ›", "permalink", "upvote"} for x in lines)
+               or x.casefold() in {"reply", "reply • share ›", "permalink", "upvote", "recommend"} for x in lines)
     return signs or (len(heads) >= 4 and len(writers) >= 3)
 
 

@@ -29,6 +29,10 @@ _BANNER = _rx(
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
     r"skip to (?:main )?(?:content|navigation|search)",
+    # a site's logo link, an age warning, a newsletter sign-up box
+    r"this article is more than \d+ (?:days?|weeks?|months?|years?) old",
+    r"sign up to .{1,40}|free (?:daily|weekly|monthly) newsletter|enter your email(?: address)?|after newsletter promotion"
+    r"|privacy notice: newsletters .{0,200}|reuse this content|print subscriptions|search jobs",
     # a newsletter's promise and job ads: whole short lines ("Scam emails land in your inbox…" is news)
     r"(?:get|receive|have) (?:the |our |all )?.{0,40}(?:delivered )?(?:to|in|into|straight to) your inbox.{0,30}",
     r"(?:find your next (?:job|home|school|apartment) in japan with )?gaijinpot(?: jobs| expo| study| housing| travel)?",
@@ -123,7 +127,9 @@ _BANNER_LINES = {"advertisement", "anzeige", "werbung", "publicité", "publicida
                  "top of page", "go to top"}
 _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
                  "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
-                 "journalism", "unlimited", "free trial", "click here", "your inbox", "gaijinpot", ">", "»", "›")
+                 "journalism", "unlimited", "free trial", "click here", "your inbox", "gaijinpot", "newsletter",
+                 "enter your email", "article is more than", "reuse this content", "print subscriptions", "search jobs",
+                 "sign up to", ">", "»", "›")
 _BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:", "more ",
                   "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹", "<")
 _TRY_DAYS = re.compile(r"try \d")

@@ -135,7 +135,7 @@ EXPECT = {
                             "texts": ["毎朝の通勤でバスに乗れないことが何度もあった。市民の運賃が変わらないなら賛成。",
                                       "どうやって市民と観光客を見分けるのか。その仕組みが気になる。"]},
     "old_reddit.txt": {"title": "My Japanese driving licence conversion test is next week, any tips?",
-                       "layout": "discussion", "byline": "roundabout_rin",
+                       "layout": "discussion", "byline": "roundabout_rin", "source": "r/movingtojapan",
                        "body_has": ["I am converting a UK licence"], "body_not": ["jump to content", "sorted by"],
                        "comments": 5, "authors": ["samezu_veteran", "roundabout_rin", "samezu_veteran", "[deleted]",
                                                   "kei_car_club"],

@@ -71,7 +71,7 @@ _RESPONSES = re.compile(r"^\d{1,6}\s+(?:thoughts?|comments?|responses?|replies|r
                         re.IGNORECASE)  # `4 thoughts on "Headline"` above a blog's comments
 _SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d+ comments? on .{1,200}|コメント"
                       r"|(?:comments?|kommentare|commentaires|comentarios|commenti)\s*\(\d+\))$", re.IGNORECASE)
-_SELF_POST = re.compile(r"\s*\(self\.\w+\)$")  # old Reddit marks a text post's title `(self.japanlife)`
+_SELF_POST = re.compile(r"\s*\(self\.(\w+)\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
                      r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約"
@@ -218,7 +218,9 @@ def parse(lines: list[str], file: str | None) -> Article:
     _hn_parents(comments, links)
     _level_parents(comments, levels)
     _mentions(comments)
-    article.title = _SELF_POST.sub("", article.title) or article.title
+    if (own := _SELF_POST.search(article.title)) is not None:  # `(self.movingtojapan)`: old Reddit's subreddit
+        post.source = post.source or f"r/{own.group(1)}"
+        article.title = article.title[: own.start()] or article.title
     article.layout = "discussion"
     article.source = post.source or article.source
     article.byline = post.byline or article.byline

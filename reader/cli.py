@@ -260,7 +260,7 @@ def show(ctx: click.Context, ref: str, comments_sort: str, as_json: bool) -> Non
         return
     con = _console()
     live = len(art.live)
-    label = f"{live} comments · sorted by {SORT_LABELS[comments_sort]}"
+    label = f"{live} comment{'' if live == 1 else 's'} · sorted by {SORT_LABELS[comments_sort]}"
     if e.new_comments:
         label += f" · {e.new_comments} new since you last looked"
     if art.stated_comment_count and art.stated_comment_count > live:

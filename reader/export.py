@@ -35,6 +35,8 @@ def votes_label(c: Comment) -> str:
     if c.score is None and c.up is None and c.down is None:
         return "no votes"
     net = "?" if c.score is None else f"{c.score:+d}" if c.score else "0"
+    if c.up is None and c.down is None:
+        return net  # a site that shows only a score
     return f"{net} (▲{'?' if c.up is None else c.up} ▼{'?' if c.down is None else c.down})"
 
 

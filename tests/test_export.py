@@ -142,3 +142,10 @@ async def test_app_export_and_copy_keys(db_path, tmp_path, monkeypatch):
         await settle(pilot)
     files = list((tmp_path / "exports").glob("*.md"))
     assert len(files) == 1 and files[0].read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_score_alone_is_exported_as_the_net_with_no_made_up_counts():
+    from reader.export import votes_label
+
+    assert votes_label(Comment(id=1, blocks=[Block("x")], score=64, up=None, down=None)) == "+64"
+    assert votes_label(Comment(id=2, blocks=[Block("x")], score=-2, up=1, down=3)) == "-2 (▲1 ▼3)"

@@ -484,3 +484,9 @@ def test_a_thread_whose_site_shows_no_votes_says_nothing_of_them_and_quotes_drop
     jt = CliRunner().invoke(cli, ["--db", str(db_path), "show",
                                   str(rows["JR East to test staggered fares on crowded Tokyo lines from spring"])])
     assert "▲14 ▼2" in jt.output  # a site with votes still shows them
+
+
+def test_one_comment_is_one_comment_in_the_shown_story(db_path):
+    CliRunner().invoke(cli, ["--db", str(db_path), "import", str(PAGES / "latin1_page.html")])
+    shown = CliRunner().invoke(cli, ["--db", str(db_path), "show", "1"]).output
+    assert "── 1 comment · sorted by" in shown

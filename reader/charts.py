@@ -110,9 +110,11 @@ def story_stats_lines(st: StoryStats, width: int, title: str | None = None) -> l
     if title:
         out.append(Text(title, style="bold"))
     counts = Text.assemble(("comments ", "dim"), (str(st.comments), "bold"), ("   with votes ", "dim"), (str(st.voted), "bold"))
-    votes = Text.assemble(("up ", "dim"), (f"▲{st.up}", "bold green"), ("   down ", "dim"), (f"▼{st.down}", "bold red"),
-                          ("   net ", "dim"), (f"{st.net:+d}" if st.net else "0",
-                                              "bold green" if st.net > 0 else "bold red" if st.net < 0 else "bold"),
+    scores_only = not (st.up or st.down) and st.net != 0  # a site that shows only scores: no ▲0 ▼0
+    votes = Text.assemble(*(() if scores_only else (("up ", "dim"), (f"▲{st.up}", "bold green"), ("   down ", "dim"),
+                                                   (f"▼{st.down}", "bold red"), ("   ", "dim"))),
+                          ("net ", "dim"), (f"{st.net:+d}" if st.net else "0",
+                                            "bold green" if st.net > 0 else "bold red" if st.net < 0 else "bold"),
                           ("   controversy ", "dim"), (f"{st.controversy:g}", "bold yellow"))
     if counts.cell_len + 3 + votes.cell_len <= w:
         out.append(Text.assemble(counts, "   ", votes))
@@ -139,9 +141,10 @@ def story_stats_lines(st: StoryStats, width: int, title: str | None = None) -> l
     out.append(heading("Net score distribution (comments per range)", w))
     out += bar_rows([(_signed(lo) if lo == hi else f"{_signed(lo)} … {_signed(hi)}", float(n)) for lo, hi, n in st.distribution],
                     w, "cyan")
-    out.append(Text(""))
-    out.append(heading("Up vs down per comment", w))
-    out += diverging(st.per_comment, w)
+    if not scores_only:  # (the site counted no up and down votes to draw)
+        out.append(Text(""))
+        out.append(heading("Up vs down per comment", w))
+        out += diverging(st.per_comment, w)
     return out
 
 

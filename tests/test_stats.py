@@ -289,6 +289,7 @@ def test_a_site_that_shows_only_a_score_and_a_story_with_no_votes_read_right():
     assert (scored.voted, scored.net, [c.id for c in scored.agreed]) == (2, 73, [1, 2])
     text = "\n".join(line.plain for line in story_stats_lines(scored, 80))
     assert "net +64" in text and "▲0 ▼0" not in text  # no made-up up and down counts
+    assert "up ▲0" not in text and "Up vs down" not in text  # (the site counted none to show)
     text = "\n".join(line.plain for line in story_stats_lines(story_stats(art([None, None])), 80))
     assert text.count("(none: no comment has votes)") == 2 and "more up than down" not in text
 

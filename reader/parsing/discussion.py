@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from reader.models import Article, Comment
 from reader.parsing import generic
 from reader.parsing.common import COMMENT_COUNT, Votes
-from reader.parsing.evidence import SECTION_NAMES, is_byline, is_navigation, is_site_name
+from reader.parsing.evidence import MONTH, SECTION_NAMES, is_byline, is_navigation, is_site_name
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
@@ -38,8 +38,7 @@ _USER = re.compile(r"^(?:u/)?[\w.-]{2,40}$")
 # On a line of its own under the writer's: a name of up to three words (`Kenji T.`, `Dana (author)`).
 _WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,40}){0,2}|\[deleted\]|\[removed\])"
                      r"(?: \((?:author|op|mod)\))?$", re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
-_STAMP = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+_STAMP = (rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
           r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
@@ -159,13 +158,10 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     label = None  # a reaction whose count is on the next line
     controls = False  # a button seen: a bare number after it is the score
     for i, x in enumerate(lines):
-        low = " ".join(x.casefold().split())
-        if low in _CONTROLS or (not paras and _WROTE.match(x)) or _JA_CONTROLS.match(x) or _LIST_CONTROLS.match(x):
+        if _control(x) or (not paras and _WROTE.match(x)):
             controls = True
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
-        r = _REACTION.match(x)
-        if r and not r.group(2) and not (i + 1 < len(lines) and _is_count(lines[i + 1])):
-            r = None  # `うーん` alone on its line: a reader's word, not a reaction
+        r = _reaction(lines, i)
         count = int(r.group(2)) if r and r.group(2) else int(x) if label and _is_count(x) else None
         if r or label:
             name, label = (r.group(1) if r else label), (r.group(1) if r and count is None else None)
@@ -260,8 +256,7 @@ def _post(post_lines: list[str]) -> _Post:
 
 def _button(line: str) -> bool:
     """One of the site's buttons, counts or list controls (`Reply`, `58`, `返信3`, `sorted by: best`)."""
-    return (" ".join(line.casefold().split()) in _CONTROLS or _NUMBER.match(line) is not None
-            or _JA_CONTROLS.match(line) is not None or _LIST_CONTROLS.match(line) is not None)
+    return _control(line) or _NUMBER.match(line) is not None
 
 
 def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment], list[str], list[int | None]]:
@@ -310,14 +305,27 @@ def _after_reactions(lines: list[str]) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     in_reactions = False
     for i, x in enumerate(lines):
-        r = _REACTION.match(x)
-        reaction = (r is not None and (bool(r.group(2)) or (i + 1 < len(lines) and _is_count(lines[i + 1])))) or (
-            in_reactions and _is_count(x))
+        reaction = _reaction(lines, i) is not None or (in_reactions and _is_count(x))
         if in_reactions and not reaction and not _JA_CONTROLS.match(x):
             parts.append([])
         parts[-1].append(x)
         in_reactions = reaction or (in_reactions and _JA_CONTROLS.match(x) is not None)
     return parts
+
+
+def _reaction(lines: list[str], i: int) -> re.Match[str] | None:
+    """Yahoo's reaction at line `i`, with its count there or on the next line (`うーん` alone on its
+    line is a reader's word)."""
+    r = _REACTION.match(lines[i])
+    if r is None or r.group(2) or (i + 1 < len(lines) and _is_count(lines[i + 1])):
+        return r
+    return None
+
+
+def _control(line: str) -> bool:
+    """One of the site's buttons or list controls (`Reply`, `返信3`, `sorted by: best`)."""
+    return (" ".join(line.casefold().split()) in _CONTROLS or _JA_CONTROLS.match(line) is not None
+            or _LIST_CONTROLS.match(line) is not None)
 
 
 def _is_count(text: str) -> bool:
@@ -326,7 +334,7 @@ def _is_count(text: str) -> bool:
 
 def _after_words(lines: list[str], i: int) -> bool:
     """Is the number at `i` followed only by buttons (`58` then `Reply`)?"""
-    return all(" ".join(x.casefold().split()) in _CONTROLS or _JA_CONTROLS.match(x) for x in lines[i + 1 :])
+    return all(map(_control, lines[i + 1 :]))
 
 
 def _count(text: str) -> int:
@@ -354,9 +362,7 @@ def _footer(lines: list[str], start: int) -> int:
 
 def _site_link(line: str) -> bool:
     """A short line that is none of a comment's buttons, counts or reactions."""
-    return (generic.is_menu_item(line) and " ".join(line.casefold().split()) not in _CONTROLS
-            and not _NUMBER.match(line) and not _REACTION.match(line) and not _JA_CONTROLS.match(line)
-            and not _LIST_CONTROLS.match(line))
+    return generic.is_menu_item(line) and not _button(line) and not _REACTION.match(line)
 
 
 def _hn_parents(comments: list[Comment], links: list[str]) -> None:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
+from reader.text import CJK
+
 # ---- furniture: lines that are never title, body or comment text
 
 
@@ -63,11 +65,11 @@ _CAPTION = re.compile(
     r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\))$",
     re.IGNORECASE,
 )
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE_CORE = (rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
-              rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{4}}"
-              rf"|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?,?\s*{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})")
+              rf"|{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{4}}"
+              rf"|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?,?\s*{MONTH}\s+\d{{1,2}},?\s+\d{{4}})")
 _DATE_LINE = re.compile(
     rf"^(?:(?:published|updated|posted|last updated|first published|date|modified)\s*:?\s*(?:on\s+)?)?"
     rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?{_DATE_CORE}"
@@ -188,7 +190,6 @@ def photo(caption_line: str) -> dict[str, str | None]:
     return {"caption": caption.strip(" -–—") or None, "credit": credit.strip() or None}
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # `2025/7/28(月) 18:05配信`, `2025年7月28日 18時05分`
 _JA_DATE = re.compile(r"^(?:\d{4}[/.年]\s*)?\d{1,2}[/.月]\s*\d{1,2}日?\s*(?:[(（][月火水木金土日][)）])?\s*"
                       r"(?:\d{1,2}[:時]\s*\d{2}分?)?\s*(?:配信|更新|公開|掲載|投稿)?$")
@@ -221,6 +222,9 @@ def dated_byline(line: str) -> tuple[str, str] | None:
     if len(line) >= 160 or (m := _DATED_BYLINE.match(line)) is None:
         return None
     return (m.group("n1") or m.group("n2")).strip(), m.group("d1") or m.group("d2")
+
+
+BY = re.compile(r"^(?:by|von|par|por)\s+(?=\S)", re.IGNORECASE)  # a byline's first word
 
 
 def is_byline(line: str) -> bool:
@@ -259,7 +263,7 @@ _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun",
 _ZONES = {"JST": 9, "KST": 9, "UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2, "EST": -5, "EDT": -4, "PST": -8,
           "PDT": -7, "CST": -6, "CDT": -5, "AEST": 10, "AEDT": 11, "IST": 5.5, "HKT": 8, "SGT": 8}
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?")
-_TEXT_DATE = re.compile(rf"(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))", re.IGNORECASE)
+_TEXT_DATE = re.compile(rf"(?:({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({MONTH}),?\s+(\d{{4}}))", re.IGNORECASE)
 _DMY = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b(?:,?\s*(?:um\s+)?(\d{1,2})[:.](\d{2}))?")
 _JA_FULL = re.compile(r"(\d{4})[/.年]\s*(\d{1,2})[/.月]\s*(\d{1,2})日?\s*(?:[(（][月火水木金土日][)）])?\s*"
                       r"(?:(\d{1,2})[:時]\s*(\d{2}))?")
@@ -370,7 +374,7 @@ def title_score(line: str, position: int, *, repeats: int = 0, before_body: bool
         return float("-inf")
     words = line.split()
     n, size = len(words), len(line)
-    if n <= 3 and not line.isascii() and (cjk := len(_CJK.findall(line))) > size // 2:
+    if n <= 3 and not line.isascii() and (cjk := len(CJK.findall(line))) > size // 2:
         n = max(n, cjk // 2)  # Japanese or Chinese has no spaces: about two characters a word
     score = 0.0
     score += 3.0 if 4 <= n <= 25 else 2.5 if n == 3 else 2.0 if n == 2 or n <= 35 else -4.0

@@ -11,6 +11,7 @@ from reader.models import Article
 from reader.parsing.comments import first_vote_index, split_comments
 from reader.parsing.common import COMMENT_COUNT, LOGIN_TO_COMMENT, is_boilerplate
 from reader.parsing.evidence import (
+    BY,
     MIN_TITLE_SCORE,
     dated_byline,
     first_sentence,
@@ -134,7 +135,7 @@ def _sift(lines: list[str]) -> _Head:
                 head.byline = head.byline or dated[0]
                 head.published = head.published or parse_date(dated[1])
             else:
-                head.byline = _BY.sub("", line).strip() or line
+                head.byline = BY.sub("", line).strip() or line
             continue
         if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
             head.image = photo(line)
@@ -143,7 +144,6 @@ def _sift(lines: list[str]) -> _Head:
     return head
 
 
-_BY = re.compile(r"^(?:by|von|par|por)\s+(?=\S)", re.IGNORECASE)
 _THREAD_PREFIX = re.compile(r"^(?:thread|topic)\s*:\s*(?=\S)", re.IGNORECASE)
 
 

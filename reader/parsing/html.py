@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborNode as Node
 from reader.models import Article, Comment
 from reader.parsing.common import Votes, parse_vote
 from reader.parsing.evidence import (
+    BY,
     furniture_kind,
     is_byline,
     is_caption,
@@ -371,7 +372,7 @@ def _byline(main: Node) -> tuple[str | None, str | None]:
     if el is None or len(_text_of(el)) > 200:
         return None, None
     a = el.css_first(".author, .fn, [rel=author], [itemprop=author], .post-author, .byline-author")
-    author = re.sub(r"^(?:by|von|par|por)\s+", "", clean_line(a.text()), flags=re.IGNORECASE) if a is not None else None
+    author = BY.sub("", clean_line(a.text())) if a is not None else None
     t = el.css_first("time")
     published = parse_date(t.attributes.get("datetime") or t.text()) if t is not None else None
     if author is None and is_byline(text := _text_of(el)):

@@ -87,7 +87,7 @@ def _code_salt() -> bytes:
         except PackageNotFoundError:
             h.update(f"\0{dep} -".encode())
     root = Path(__file__).resolve().parent.parent
-    for f in sorted(root.rglob("*.py")):
+    for f in sorted([*root.rglob("*.py"), *root.rglob("*.c")]):  # (the C part of the thread builder too)
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.digest()
 

@@ -19,6 +19,13 @@ from reader.models import Block, Comment
 from reader.parsing.common import Votes
 from reader.text import find_words
 
+try:  # the trigram index in C: optional (setup.py); the same index in Python otherwise
+    from reader.parsing._gramindex import GramIndex
+
+    NATIVE = True
+except ImportError:  # pragma: no cover - a build without a C compiler
+    NATIVE = False
+
 _APOS = str.maketrans("", "", "'’‘`´")
 
 # `kurisupisuToday  07:12 am JST`, `mist1 Yesterday 11:02 pm JST`, `bob Nov. 3 09:15 am JST`
@@ -121,24 +128,18 @@ class _P:
         return {g for g in grams if "_gap_" not in g} if self.gapped else grams
 
 
-class _Corpus:
-    """Own words of earlier comments (or the article), indexed by word trigrams.
+class _PyGrams:
+    """Word-trigram postings in Python: a trigram's posting is the one source holding it (an int:
+    most trigrams occur once) or the list of them in order, so a source's new trigrams are indexed
+    by dict operations in C and only the repeated ones by a Python loop. (`_gramindex.GramIndex`
+    is the same index in C, used when it was compiled.)"""
 
-    A trigram's posting is the one source holding it (an int: most trigrams occur once) or the
-    list of them in order, so a source's new trigrams are indexed by dict operations in C and
-    only the repeated ones by a Python loop."""
+    __slots__ = ("postings",)
 
     def __init__(self) -> None:
-        self.text: dict[int, str] = {}
         self.postings: dict[tuple[str, ...], int | list[int]] = {}
-        self.order: list[int] = []
 
     def add(self, key: int, paragraphs: list[_P]) -> None:
-        joined = " ".join(p.norm for p in paragraphs if p.norm)
-        if not joined:
-            return
-        self.text[key] = f" {joined} "
-        self.order.append(key)
         postings = self.postings
         grams = set().union(*(p.sampled_grams for p in paragraphs))
         seen = postings.keys() & grams
@@ -150,37 +151,17 @@ class _Corpus:
             else:
                 post.append(key)
 
-    def find(self, p: _P, *, min_words: int, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
-        """The latest source whose words contain paragraph `p` (exactly, or fuzzily when long)."""
-        n = p.size
-        if not n or n < min_words or not self.order:
-            return None
-        para = p.norm
-        if n >= 5:  # four grams or more: at least one was sampled into the index
-            found = self._shingle_candidates(p)
-            if found is None:
-                return None
-            candidates, fuzzy = found
-        else:
-            candidates, fuzzy = list(reversed(self.order[-LINEAR_WINDOW:])), []
-        for key in candidates:
-            if key not in exclude and _contains(self.text[key], para):
-                return key
-        if n >= MIN_FUZZY_WORDS:
-            for key in fuzzy:
-                src = self.text[key]
-                if (key not in exclude and len(para) <= len(src) * 1.15 + 8
-                        and fuzz.partial_ratio(para, src[:20000], score_cutoff=FUZZY_CUTOFF)):
-                    return key
-        return None
+    def shares(self, p: _P) -> bool:
+        """Does any trigram of the paragraph occur in the index? (No, in the common case: decided in C.)"""
+        return not self.postings.keys().isdisjoint(p.grams)
 
-    def _shingle_candidates(self, p: _P) -> tuple[list[int], list[int]] | None:
+    def candidates(self, p: _P) -> tuple[list[int], list[int]] | None:
         """Sources sharing enough of the paragraph's word-trigrams, latest first, and the few
         sharing most of them (worth a fuzzy match); None when none shares any."""
         grams = p.grams
         postings = self.postings
         if postings.keys().isdisjoint(grams):
-            return None  # shares no three words with any source: the common case, decided in C
+            return None
         shared = postings.keys() & grams
         # Shingles shared by many comments say little (and would make this quadratic):
         # count only the rare ones; if all are common, look at the latest few of each.
@@ -206,6 +187,70 @@ class _Corpus:
         return candidates, [k for k in candidates if counts[k] >= min(strong, pool)][:FUZZY_CANDIDATES]
 
 
+class _CGrams:
+    """The same index in C (`_gramindex.c`): trigrams keyed by a mix of their words' hashes, no
+    tuple made per trigram."""
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index = GramIndex()
+
+    def add(self, key: int, paragraphs: list[_P]) -> None:
+        self.index.add(key, [p.words for p in paragraphs])
+
+    def shares(self, p: _P) -> bool:
+        return self.index.shares(p.words)
+
+    def candidates(self, p: _P) -> tuple[list[int], list[int]] | None:
+        return self.index.candidates(p.words)
+
+
+Grams = _PyGrams | _CGrams
+GRAMS: type[_PyGrams] | type[_CGrams] = _CGrams if NATIVE else _PyGrams  # the tests try both
+
+
+class _Corpus:
+    """Own words of earlier comments (or the article), indexed by word trigrams."""
+
+    def __init__(self) -> None:
+        self.text: dict[int, str] = {}
+        self.grams: Grams = GRAMS()
+        self.order: list[int] = []
+
+    def add(self, key: int, paragraphs: list[_P]) -> None:
+        joined = " ".join(p.norm for p in paragraphs if p.norm)
+        if not joined:
+            return
+        self.text[key] = f" {joined} "
+        self.order.append(key)
+        self.grams.add(key, paragraphs)
+
+    def find(self, p: _P, *, min_words: int, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
+        """The latest source whose words contain paragraph `p` (exactly, or fuzzily when long)."""
+        n = p.size
+        if not n or n < min_words or not self.order:
+            return None
+        para = p.norm
+        if n >= 5:  # four grams or more: at least one was sampled into the index
+            found = self.grams.candidates(p)
+            if found is None:
+                return None
+            candidates, fuzzy = found
+        else:
+            candidates, fuzzy = list(reversed(self.order[-LINEAR_WINDOW:])), []
+        for key in candidates:
+            if key not in exclude and _contains(self.text[key], para):
+                return key
+        if n >= MIN_FUZZY_WORDS:
+            for key in fuzzy:
+                src = self.text[key]
+                if (key not in exclude and len(para) <= len(src) * 1.15 + 8
+                        and fuzz.partial_ratio(para, src[:20000], score_cutoff=FUZZY_CUTOFF)):
+                    return key
+        return None
+
+
 class _LazyCorpus:
     """The article's words, indexed only if some comment needs to be checked against them."""
 
@@ -220,9 +265,9 @@ class _LazyCorpus:
                 self.corpus.add(i, [_P(t)])
         return self.corpus
 
-    def disjoint(self, grams: set[tuple[str, ...]]) -> bool:
-        """No paragraph of the article holds any of these (sampled) word trigrams."""
-        return self._built().postings.keys().isdisjoint(grams)
+    def shares(self, p: _P) -> bool:
+        """Does some paragraph of the article hold one of the paragraph's (sampled) word trigrams?"""
+        return self._built().grams.shares(p)
 
     def find(self, p: _P, *, min_words: int) -> int | None:
         if p.size < min_words:
@@ -291,7 +336,6 @@ def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: 
     article. `header_of` is what a quote header named (the first paragraph quotes it)."""
     blocks: list[Block] = []
     prev_of: int | str | None = None
-    own_grams = own.postings.keys()
     for k, (p, n, pp) in enumerate(zip(paras, normed, ps, strict=False)):
         of: int | str | None = None
         if k == 0 and header_of is not None:
@@ -299,7 +343,7 @@ def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: 
         elif isinstance(prev_of, int) and prev_of not in exclude and n and _contains(own.text.get(prev_of, ""), n):
             of = prev_of  # a quote continuing over several paragraphs
         elif pp.size < MIN_QUOTE_WORDS or (
-                pp.size >= 5 and own_grams.isdisjoint(pp.grams) and article.disjoint(pp.grams)):
+                pp.size >= 5 and not own.grams.shares(pp) and not article.shares(pp)):
             pass  # too short to be a quote, or shares no three words with any source (the common case)
         else:
             of = own.find(pp, min_words=MIN_QUOTE_WORDS, exclude=exclude)

@@ -1,0 +1,89 @@
+"""The thread builder's trigram index in C gives what the same index in Python gives.
+
+`reader/parsing/_gramindex.c` is optional at install (no C compiler: the Python index is used),
+so both must build the very same threads; and this install must have the fast one."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.corpus import generate
+from reader.parsing import parse_bytes, threads
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_c_index_is_built():
+    assert threads.NATIVE, "reader/parsing/_gramindex.c was not compiled (pip install -e . needs a C compiler)"
+    assert threads.GRAMS is threads._CGrams
+
+
+def _threads(data: bytes, name: str, grams: type, monkeypatch) -> list[tuple]:
+    monkeypatch.setattr(threads, "GRAMS", grams)
+    art = parse_bytes(data, name, force=True)
+    return [(c.id, c.parent, c.revision_of, c.author, [(b.quote, b.of) for b in c.blocks]) for c in art.comments]
+
+
+def _pages(tmp_path: Path) -> list[Path]:
+    generate(tmp_path, 150, seed=5)  # threads with quotes, headers, revisions, article quotes
+    pages = sorted(tmp_path.glob("*.txt"))
+    pages += sorted(p for p in (ROOT / "tests" / "pages").rglob("*") if p.is_file())
+    return pages + sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def test_c_and_python_indexes_build_the_same_threads(tmp_path, monkeypatch):
+    quoted = 0
+    for page in _pages(tmp_path):
+        data = page.read_bytes()
+        try:
+            native = _threads(data, page.name, threads._CGrams, monkeypatch)
+        except Exception as exc:  # a page refused: refused the same way by both
+            with pytest.raises(type(exc)):
+                _threads(data, page.name, threads._PyGrams, monkeypatch)
+            continue
+        assert native == _threads(data, page.name, threads._PyGrams, monkeypatch), page.name
+        quoted += sum(1 for c in native if c[1] is not None)
+    assert quoted > 300  # the pages do have replies to find
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), letters=st.integers(3, 12), sources=st.integers(1, 120))
+def test_c_and_python_indexes_agree_on_every_query(seed, letters, sources):
+    """Few distinct words: many shared trigrams, postings past the 64-source limit, gap markers."""
+    rnd = random.Random(seed)
+    alphabet = [*"abcdefghijkl"[:letters], "_gap_"]
+    py, c = threads._PyGrams(), threads._CGrams()
+    for key in range(1, sources + 1):
+        ps = [_p(rnd.choices(alphabet, k=rnd.randint(0, 16))) for _ in range(rnd.randint(1, 3))]
+        py.add(key, ps)
+        c.add(key, ps)
+    for _ in range(20):
+        p = _p(rnd.choices(alphabet, k=rnd.randint(0, 14)))
+        assert c.shares(p) == py.shares(p)
+        assert c.candidates(p) == py.candidates(p)
+
+
+def _p(words: list[str]) -> threads._P:
+    p = threads._P("")
+    p.words = words
+    p.gapped = "_gap_" in words
+    return p
+
+
+def test_an_index_of_many_sources_grows_and_counts_each_source_once():
+    c, py = threads._CGrams(), threads._PyGrams()
+    for key in range(1, 3001):
+        for index in (c, py):
+            index.add(key, [_p(["w", str(key), "x", "y", "z"]), _p(["w", str(key), "x", "y", "z"])])
+    assert c.index.size() == 3000 + 1  # (w k x) of each, sampled; (x y z) shared by all
+    got = c.candidates(_p(["w", "17", "x", "y", "z"]))
+    assert got == ([17], [17])  # the rare trigram decides; the common one is ignored
+    latest = [3000, 2999, 2998, 2997, 2996, 2995, 2994, 2993]  # a common trigram alone: its latest sources
+    assert c.candidates(_p(["x", "y", "z"])) == (latest, latest[:4]) == py.candidates(_p(["x", "y", "z"]))
+    assert not c.shares(_p(["q", "x", "y"]))
+    assert c.shares(_p(["q", "x", "y", "z"]))

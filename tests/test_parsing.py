@@ -174,3 +174,40 @@ def test_revision_chain_and_article_quote_with_ellipsis(parsed):
     a3 = parsed["003_9d92df5315b21dd4.txt"]
     assert a3.comments[15].quotes[0]["of"] == "article"
     assert a3.comments[5].revision_of == 4 and a3.comments[5].quotes == []
+
+
+@pytest.mark.parametrize("line,iso", [
+    ("Sevilla - 14 may 2025 - 10:42 CEST", "2025-05-14T10:42:00+02:00"),
+    ("Actualizado: 14 may 2025 - 13:05 CEST", "2025-05-14T13:05:00+02:00"),
+    ("Publié le 3 mars 2025 à 10h42", "2025-03-03T10:42:00"),
+    ("12. März 2025, 09:41 Uhr", "2025-03-12T09:41:00"),
+    ("lunes, 3 de marzo de 2025", "2025-03-03"),
+    ("TOKYO — March 3, 2025", "2025-03-03"),
+])
+def test_dates_in_other_languages_and_after_a_place(line, iso):
+    from reader.parsing.evidence import is_date_line, parse_date
+
+    assert is_date_line(line) and parse_date(line) == iso
+
+
+@pytest.mark.parametrize("line", ["Marzo es un mes", "El 3 de marzo de 2025 llegó la nieve a Madrid y a toda la meseta",
+                                  "Started by hingefan, 9 Feb 2025", "May I say 3 things"])
+def test_sentences_with_dates_are_not_date_lines(line):
+    from reader.parsing.evidence import is_date_line
+
+    assert not is_date_line(line)
+
+
+@pytest.mark.parametrize("line,furniture", [
+    ("Ir al contenido", True), ("Aller au contenu principal", True), ("Zum Inhalt springen", True),
+    ("本文へスキップ", True), ("The Guardian - Back to home", True), ("Go to Reddit Home", True),
+    ("Open navigation", True), ("Compartir en Facebook", True), ("Copiar enlace", True),
+    ("This content is for premium members only. Become a premium member to continue reading.", True),
+    ("Forums › Japan › Shinkansen & Limited Express", True),
+    ("Home secretary defends new asylum rules", False), ("Back to home: the towns rebuilding after the quake", False),
+    ("Continue reading the main story about the Kyoto bus fares because it matters", False),
+])
+def test_site_furniture_in_other_forms(line, furniture):
+    from reader.parsing.evidence import furniture_kind
+
+    assert (furniture_kind(line) is not None) == furniture

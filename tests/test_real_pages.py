@@ -194,6 +194,65 @@ EXPECT = {
                                   "Resale through the official app only. It is not that hard.",
                                   "The venue could have warned people sooner, the account was reported weeks ago.",
                                   "Poor fans. Some of them travelled from Osaka for this."]},
+    # The Guardian as copied: the logo link ("The Guardian - Back to home") was the title and the
+    # footer's links were body; `Name in City` over the date is the byline.
+    "guardian_logo_footer.txt": {"title": "Kyoto to charge tourists more than residents for city buses",
+                                 "byline": "Justin McCurry in Tokyo", "published": "2024-11-12T07:41:00+00:00",
+                                 "source": None, "body_has": ["Kyoto is to introduce a two-tier bus fare"],
+                                 "body_not": ["Back to home", "Privacy policy", "SecureDrop", "Remind me in December",
+                                              "Accept and continue", "Justin McCurry"]},
+    # New Reddit without `level` lines: "Go to Reddit Home" was the title, "Open navigation" its section.
+    "reddit_home_link.txt": {"title": 'Landlord wants ¥180,000 for "cleaning" after 4 years. Normal?',
+                             "source": "r/japanlife", "byline": "tokyo_renter_22", "category": None, "comments": 6,
+                             "votes": [(842, None, None), (156, None, None), (201, None, None), (3, None, None),
+                                       (-4, None, None), (12, None, None)]},
+    # A paywall notice in the body; a moderator's note under a writer-and-time line.
+    "jt_paywall_moderator.txt": {"title": "JR Central says maglev opening will slip to 2034 or later",
+                                 "byline": "Kazuki Ito", "comments": 6, "parents": [None, None, 2, None, None, None],
+                                 "authors": ["Sven Asai", "Speed Racer", "Yubaru", None, "Moderator", "wanderlust"],
+                                 "body_not": ["premium members"]},
+    # `By KENJI SUZUKI/ Staff Writer`: an all-capitals byline with a slash was the title.
+    "caps_byline_slash.txt": {"title": "Akita bear sightings hit record as towns cancel autumn festivals",
+                              "byline": "KENJI SUZUKI/ Staff Writer", "source": "The Asahi Shimbun"},
+    # Spanish: `hace 3 horas` times, `Responder`, `Me gusta 48` / `No me gusta 5` as up and down,
+    # a place before the date, the writer's name over it, share buttons, a caption ending `. EFE`.
+    "es_comments.txt": {"title": "Sevilla limitará los pisos turísticos en el centro histórico a partir de 2026",
+                        "byline": "Lucía Moreno", "published": "2025-05-14T10:42:00+02:00", "comments": 4,
+                        "authors": ["Manuel_G", "Carmen R.", "propietario_sev", "Anónimo"],
+                        "votes": [(43, 48, 5), (19, 21, 2), (-26, 7, 33), (None, None, None)],
+                        "parents": [None, 1, None, None], "image_credit": None,
+                        "body_not": ["Compartir en", "Copiar enlace", "Lucía Moreno", "imagen de archivo"],
+                        "comment_not": ["Responder", "Me gusta"]},
+    # A Japan Today moderator's note on its own (`Moderator` over its words, no vote line) was
+    # merged into the next reader's comment.
+    "jt_moderator_note.txt": {"title": "Kyoto to raise accommodation tax to up to 10,000 yen a night", "comments": 5,
+                              "authors": [None, None, None, "Moderator", None],
+                              "votes": [(9, 11, 2), (4, 7, 3), (0, 3, 3), (None, None, None), (-1, 2, 3)]},
+    # A Hacker News item page saved as HTML: its table layout (writer, time, indent, the first
+    # paragraph as bare text); the `reply` links and the menu were comments and body before.
+    "hn_item_saved.html": {"title": "Tokyo's last coin lockers are going cashless", "source": "Hacker News",
+                           "byline": "kanda_dev", "layout": "discussion", "comments": 7,
+                           "authors": ["shinjuku_sam", "mori_t", "shinjuku_sam", "kyoto_walker", "osaka_ops", None,
+                                       "hakata_hack"],
+                           "parents": [None, 1, 2, 3, None, 5, None], "body_not": ["new | past", "Guidelines"],
+                           "comment_not": ["reply"], "url": "https://news.ycombinator.com/item?id=43112233"},
+    # A forum (XenForo-like): writer, rank and `24 points` or `+3 / -1` over each post, no times;
+    # the thread starter's first post is the question (the body); `name said:` quotes.
+    "forum_points.txt": {"title": "Is the Hokuriku Shinkansen extension to Tsuruga worth it for day trips from Kanazawa?",
+                         "byline": "ekimae_ken", "published": "2025-03-18", "layout": "discussion",
+                         "body_has": ["I am staying in Kanazawa", "dinosaur museum"],
+                         "body_not": ["Forums ›", "Member", "24 points", "Like Quote Reply"],
+                         "authors": ["nagoya_local", "ekimae_ken", "tsurugabound", "thunderbird_fan", "nagoya_local"],
+                         "votes": [(31, None, None), (5, None, None), (2, 3, 1), (-2, None, None), (8, None, None)],
+                         "parents": [None, 1, None, None, 4],
+                         "comment_not": ["Like", "Senior member", "said:", "You must log in", "Similar threads"]},
+    # Lobsters: each comment's score is on the line above its writer (it went to the comment
+    # above); `authored by name` is the post's writer, not a comment; `Comments` is a menu item.
+    "lobsters_scores_above.txt": {"title": "Writing a timetable parser for Japanese railway PDFs", "byline": "kaisoku",
+                                  "authors": ["mapleleaf", "kaisoku", "pushcx_fan", "flamewar_fred", "mapleleaf"],
+                                  "votes": [(21, None, None), (12, None, None), (4, None, None), (-1, None, None),
+                                            (7, None, None)],
+                                  "comment_not": ["link", "flag", "|"], "body_not": ["| caches", "Lobsters"]},
 }
 
 
@@ -490,3 +549,12 @@ def test_one_comment_is_one_comment_in_the_shown_story(db_path):
     CliRunner().invoke(cli, ["--db", str(db_path), "import", str(PAGES / "latin1_page.html")])
     shown = CliRunner().invoke(cli, ["--db", str(db_path), "show", "1"]).output
     assert "── 1 comment · sorted by" in shown
+
+
+def test_saved_hacker_news_keeps_every_paragraph_and_quote():
+    """The first paragraph of an HN comment is bare text before the first <p>: it was lost."""
+    art = parse_file(PAGES / "hn_item_saved.html")
+    first = art.comments[0].text
+    assert first.startswith("The funny part is") and first.endswith("on a Saturday afternoon.")
+    assert art.comments[2].quotes == [{"text": "> which is great until your phone dies", "of": 2}]
+    assert art.comments[0].posted == "6 hours ago" and art.comments[0].posted_at == "2025-03-02T05:02:10"

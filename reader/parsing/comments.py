@@ -31,6 +31,12 @@ def split_by_writer(lines: list[str]) -> list[RawComment] | None:
     return out
 
 
+def _moderator_notes(lines: list[str]) -> set[int]:
+    """Japan Today's moderator notes: `Moderator` alone on a line over one paragraph, with no vote
+    line (under a writer-and-time line instead, it is an ordinary comment's writer)."""
+    return {k + 1 for k, line in enumerate(lines[:-1]) if line == "Moderator" and not is_time_line(lines[k + 1])}
+
+
 def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
     """Each comment is the paragraphs up to and including its vote line.
 
@@ -42,17 +48,21 @@ def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
     out: list[RawComment] = []
     paras: list[str] = []
 
-    def unvoted(words: list[str]) -> None:
-        """Words that end with no vote line (a removed comment, a garbled vote line): their own comment."""
+    def unvoted(words: list[str], writer: str | None = None) -> None:
+        """Words that end with no vote line (a removed comment, a garbled vote line, a moderator's
+        note): their own comment."""
         author, posted, words = own_writer(words)
-        out.append(RawComment(words, None, author, posted))
+        out.append(RawComment(words, None, writer or author, posted))
         notes.append(f"comment {len(out)} has no vote line")
 
-    for line in lines:
-        if REMOVED.match(line):
+    moderated = _moderator_notes(lines)
+    for k, line in enumerate(lines):
+        if k + 1 in moderated:
+            continue  # `Moderator` over its note
+        if k in moderated or REMOVED.match(line):
             if paras:
                 unvoted(paras)
-            unvoted([line])
+            unvoted([line], "Moderator" if k in moderated else None)
             paras = []
             continue
         if len(paras) >= 2 and is_time_line(line) and is_writer_line(paras[-1]):

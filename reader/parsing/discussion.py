@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from reader.models import Article, Comment
 from reader.parsing import generic
 from reader.parsing.common import COMMENT_COUNT, Votes
-from reader.parsing.evidence import MONTH, SECTION_NAMES, is_byline, is_navigation, is_site_name
+from reader.parsing.evidence import MONTH, SECTION_NAMES, is_byline, is_navigation, is_site_name, parse_date
 from reader.parsing.threads import RawComment, build_threads
 
 _AGO = (r"(?:\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|mos|months?"
         r"|y|yrs?|years?)\.?\s+ago|an?\s+(?:second|minute|hour|day|week|month|year)\s+ago|just now"
-        r"|\d{1,3}\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前|たった今)")
+        r"|\d{1,3}\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前|たった今"
+        # Spanish, Portuguese, French, German, Italian: `hace 3 horas`, `il y a 2 jours`, `vor 5 Minuten`, `3 ore fa`
+        r"|(?:hace|há)\s+(?:\d{1,3}|un|una|um|uma)\s+(?:segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?|anos?)"
+        r"|il y a\s+(?:\d{1,3}|une?)\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)"
+        r"|vor\s+(?:\d{1,3}|einer|einem)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)"
+        r"|(?:\d{1,3}|un|una)\s+(?:secondi|minuti|minuto|ore|ora|giorni|giorno|settimane|mesi|mese|anni|anno)\s+fa)")
 # `simonw 4 hours ago | parent | next [–]`, `name • 5h ago`, `name 58 points 5 hours ago`
 _ONE_LINE = re.compile(
     rf"^(?:\[[–+-]\]\s*)?(?P<user>[\w.-]{{2,40}}|\[(?:dead|flagged|deleted|removed)\])(?:\s*\[[A-Z+]{{1,3}}\])*"
@@ -42,24 +47,38 @@ _STAMP = (rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|
           r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
-_BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author"}  # lines between a writer and the time
+_BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author", "member", "new member", "senior member", "junior member",
+            "active member", "well-known member", "full member", "moderator", "administrator", "staff", "guest",
+            "registered", "registered user", "veteran", "legend", "supporter", "banned"}  # between a writer and the time
+# A forum's score under the writer (and rank) in place of a time: `24 points`, `+3 / -1`
+_FORUM_POINTS = re.compile(r"^(?P<points>[-+−]?\d{1,7})\s+points?$|^\+(?P<up>\d{1,7})\s*/\s*[-−](?P<down>\d{1,7})$",
+                           re.IGNORECASE)
+# `Thread starter ekimae_ken · Mar 18, 2025 · Replies: 6`, `Started by name`: the post's writer (and date)
+_STARTER = re.compile(r"^(?:thread starter|started by|original poster)\s*:?\s*(?P<user>[\w.-]{2,40})"
+                      r"(?:\s*[·•,|]\s*(?P<date>[^·•|]{6,40}))?(?:\s*[·•|].*)?$", re.IGNORECASE)
 _CONTROLS = {"reply • share ›", "avatar", "recommend", "reply", "award", "share", "report", "save", "upvote", "downvote", "vote",
              "give award", "more replies", "go to comments", "permalink", "embed", "edit", "follow", "[–]", "[-]",
              "[+]", "•", "·", "op", "continue this thread", "load more comments", "view more comments", "more",
              "parent", "context", "flag", "favorite", "hide", "past", "add comment", "sort by:", "best", "top",
              "new", "old", "controversial", "q&a", "search comments", "expand comment search", "comments section",
-             "view all comments"}
+             "view all comments", "responder", "répondre", "antworten", "rispondi", "denunciar", "signaler", "melden",
+             "segnala", "compartir", "partager", "teilen", "condividi", "me gusta", "j'aime", "gefällt mir", "mi piace",
+             "like quote reply", "like reply", "quote reply", "like", "quote", "multi-quote", "reply to this", "link",
+             "|", "caches", "archive.org"}
 _NUMBER = re.compile(r"^[-−]?\d{1,7}(?:[.,]\d)?[kKmM]?$")  # (`1.2K`)
 _LEVEL = re.compile(r"^level (\d{1,3})$", re.IGNORECASE)  # Reddit's depth of the comment below
 _CHROME = re.compile(r"^(?:skip to main content|open menu|reddit|advertise on reddit|create|open inbox|expand user menu"
                      r"|get app|log in|go to \w{2,30})$", re.IGNORECASE)
 _LIKES = re.compile(r"^(?:gefällt mir|likes?|j'aime|me gusta|mi piace)\s*(\d{1,7})$|^(\d{1,7})\s+likes?$", re.IGNORECASE)
+_DISLIKES = re.compile(r"^(?:gefällt mir nicht|dislikes?|je n'aime pas|no me gusta|non mi piace)\s*(\d{1,7})$"
+                       r"|^(\d{1,7})\s+dislikes?$", re.IGNORECASE)
 _ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 1 ▼`
 # Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
 _REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
 _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
                             r"|\d+ comments?|view all \d+ comments?"
-                            r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+)$", re.IGNORECASE)
+                            r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+"
+                            r"|(?:ordenar por|trier par|sortieren nach|ordina per|ordenar)\b.{0,30})$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報"
                           r"|非表示・報告|非表示|[＊*]{3})$")
 # old Reddit: `submitted 7 hours ago by name` under the title
@@ -73,6 +92,7 @@ _SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d
 _SELF_POST = re.compile(r"\s*\(self\.(\w+)\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
+                     r"|you must (?:log in|be logged in|register).{0,60}|similar threads|share:$"
                      r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約"
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
                      r"|your email address will not be published|post comment$"
@@ -87,9 +107,10 @@ class _Head:
     start: int  # the writer line
     end: int  # the first line after the header
     user: str
-    when: str
+    when: str | None
     links: str = ""
     points: int | None = None
+    votes: Votes | None = None  # a forum's `+3 / -1` under the writer
 
 
 def _header_at(lines: list[str], i: int) -> _Head | None:
@@ -104,11 +125,22 @@ def _header_at(lines: list[str], i: int) -> _Head | None:
         for j in range(i + 1, min(i + 4, len(lines))):
             if (w := _WHEN.match(lines[j])) is not None:
                 return _Head(i, j + 1, u.group("name"), w.group("when"))
+            if j > i + 1 and (f := _FORUM_POINTS.match(lines[j])) is not None:  # (a rank line between: a forum)
+                return _forum_head(i, j, u.group("name"), f)
             if lines[j].casefold() not in _BETWEEN:
                 break
     return None
 
 
+def _forum_head(i: int, j: int, user: str, f: re.Match[str]) -> _Head:
+    if f.group("points") is not None:
+        return _Head(i, j + 1, user, None, points=int(f.group("points").replace("−", "-")))
+    up, down = int(f.group("up")), int(f.group("down"))
+    return _Head(i, j + 1, user, None, votes=Votes(up - down, up, down))
+
+
+# Lobsters' `authored by name` (or `submitted by`) under the title: the post's writer, never a comment's
+_BY_USER = re.compile(r"^(?:authored|submitted|posted|shared)\s+by\s+(?P<user>[\w.-]{2,40})$", re.IGNORECASE)
 _NOT_WRITERS = {"published", "updated", "posted", "edited", "modified", "last updated", "breaking", "live", "latest",
                 "new", "video", "photos", "analysis", "opinion", "comment", "comments"}
 
@@ -117,7 +149,7 @@ def _could_write(line: str) -> bool:
     """Could this short line be a writer's name? (Not a button, a byline, a section or a site.)"""
     low = line.casefold()
     return (low not in _CONTROLS and low not in _NOT_WRITERS and low.strip(" :|") not in SECTION_NAMES
-            and not is_byline(line) and not is_site_name(line))
+            and not is_byline(line) and not is_site_name(line) and not _BY_USER.match(line))
 
 
 def find_headers(lines: list[str]) -> list[_Head]:
@@ -144,8 +176,9 @@ def looks_like(lines: list[str]) -> bool:
     if len(heads) < MIN_COMMENTS or len(writers) < 2:
         return False
     signs = any(_POINTS_BY.match(x) or _SUBMITTED.match(x) for x in lines[:40]) or any(h.links or h.points for h in heads) \
-        or any(_REACTION.match(x) or _LIKES.match(x) or _ARROWS.match(x) or _LEVEL.match(x) or x.startswith("返信")
-               or x.casefold() in {"reply", "reply • share ›", "permalink", "upvote", "recommend"} for x in lines)
+        or any(_REACTION.match(x) or _LIKES.match(x) or _DISLIKES.match(x) or _ARROWS.match(x) or _LEVEL.match(x)
+               or x.startswith("返信") or x.casefold() in {"reply", "reply • share ›", "permalink", "upvote", "recommend"}
+               for x in lines)
     return signs or (len(heads) >= 4 and len(writers) >= 3)
 
 
@@ -176,6 +209,10 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
         if (liked := _LIKES.match(x)) and score is None:
             score = int(liked.group(1) or liked.group(2))
             continue
+        if (disliked := _DISLIKES.match(x)) and down is None:  # `Me gusta 48` `No me gusta 5`: up and down
+            down = int(disliked.group(1) or disliked.group(2))
+            up = score if score is not None else up
+            continue
         if (a := _ARROWS.match(x)) and up is None:
             up, down = int(a.group(1)), int(a.group(2))
             continue
@@ -191,6 +228,8 @@ class _Post:
     source: str | None = None  # `Hacker News`, `r/japanlife`
     byline: str | None = None
     hint: str | None = None  # its title, where the site's layout says which line it is
+    published: str | None = None  # a forum's `Thread starter name · Mar 18, 2025`
+    starter: bool = False  # the writer is named as the thread's starter: the first post is the post's words
 
 
 def parse(lines: list[str], file: str | None) -> Article:
@@ -202,6 +241,11 @@ def parse(lines: list[str], file: str | None) -> Article:
         post.byline = post.byline or heads[0].user
         post.kept += [x for x in lines[heads[0].end : heads[1].start]
                       if x.casefold() not in _CONTROLS and not _NUMBER.match(x)]
+        heads = heads[1:]
+    if post.starter and heads and heads[0].user == post.byline and not any(len(x.split()) >= 25 for x in post.kept):
+        # A forum thread's first post is its question: the post's words, not a comment.
+        stop = heads[1].start if len(heads) > 1 else _footer(lines, heads[0].end)
+        post.kept += _comment(lines[heads[0].end : stop])[0]
         heads = heads[1:]
     kept = post.kept[post.kept.index(post.hint):] if post.hint is not None else post.kept  # (above: furniture)
     article = generic.parse(kept or ["(untitled)"], file, hint=post.hint)
@@ -220,6 +264,8 @@ def parse(lines: list[str], file: str | None) -> Article:
     article.layout = "discussion"
     article.source = post.source or article.source
     article.byline = post.byline or article.byline
+    if post.published and article.published is None:
+        article.published = parse_date(post.published)
     article.comments = comments
     return article
 
@@ -228,7 +274,9 @@ def _post(post_lines: list[str]) -> _Post:
     """The lines above the first comment: the post, less the site's buttons and counts."""
     # The comment section's own furniture above the first comment (`14 Comments`, `Join the
     # discussion…`, sort buttons) is not the post's: it is cut at the count or heading.
-    prose = max((j for j, x in enumerate(post_lines) if len(x.split()) >= 12 or len(x) >= 60), default=0)
+    prose = max((j for j, x in enumerate(post_lines) if len(x.split()) >= 12 or len(x) >= 60), default=None)
+    if prose is None:  # a link post: its title (a `Comments` menu item above it is no section heading)
+        prose = max((j for j, x in enumerate(post_lines) if len(x.split()) >= 5), default=0)
     if (cut := next((j for j in range(prose + 1, len(post_lines))
                      if COMMENT_COUNT.match(post_lines[j]) or _SECTION.match(post_lines[j])), None)) is not None:
         post_lines = post_lines[:cut]
@@ -242,7 +290,14 @@ def _post(post_lines: list[str]) -> _Post:
         if s := _SUBREDDIT.match(x):
             post.source, after_sub = post.source or s.group("sub"), True
             continue
-        if _button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x) or _CHROME.match(x):
+        if m := _STARTER.match(x):
+            post.byline, post.published, post.starter = m.group("user"), m.group("date"), True
+            continue
+        if (m := _BY_USER.match(x)) and post.byline is None:
+            post.byline = m.group("user")
+            continue
+        if (_button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x) or _CHROME.match(x)
+                or (x.startswith("| ") and len(x) <= 40)):  # (`| caches`, `| 11 comments`: links under a title)
             continue
         if after_sub and _WHEN.match(x):
             continue  # (`r/cycling` `•` `14 hr. ago`, then the post's writer)
@@ -265,10 +320,16 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
     raw: list[RawComment] = []
     links: list[str] = []
     levels: list[int | None] = []
+    # Lobsters puts a comment's score right above its writer line: then a number ending a comment is the next one's.
+    above = bool(heads) and heads[0].start > 0 and _NUMBER.match(lines[heads[0].start - 1]) is not None
     for k, h in enumerate(heads):
         stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
+        if above and k + 1 < len(heads) and stop > h.end and _NUMBER.match(lines[stop - 1]):
+            stop -= 1
         for n, part in enumerate(_after_reactions(lines[h.end : stop])):
             paras, votes = _comment(part)
+            if above and not n and h.start > 0 and _NUMBER.match(lines[h.start - 1]):
+                votes = Votes(_count(lines[h.start - 1]), None, None)
             if n:
                 if paras:  # (words after a comment's reactions: a comment with no writer line)
                     raw.append(RawComment(paras, votes))
@@ -277,6 +338,7 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
                 continue
             if h.points is not None:
                 votes = Votes(h.points, None, None)
+            votes = h.votes or votes
             raw.append(RawComment(paras or ["(no text)"], votes, h.user, h.when))
             level = _LEVEL.match(lines[h.start - 1]) if h.start else None
             levels.append(int(level.group(1)) if level else None)

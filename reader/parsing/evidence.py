@@ -27,10 +27,17 @@ _BANNER = _rx(
     r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
     r"|subscribe (?:now|today|to .{0,50})|become a (?:premium |paid |digital )?(?:member|subscriber).{0,40}"
     r"|already a subscriber\??.{0,40}"
-    r"|support (?:our|independent) journalism.{0,60}|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
+    r"|support (?:our|independent) journalism.{0,60}|support (?:the|us)(?: \w+)?|support .{1,30} journalism.{0,60}"
+    r"|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
     r"skip to (?:main )?(?:content|navigation|search)",
+    # skip links in other languages; a site's logo link ("The Guardian - Back to home", "Go to Reddit Home")
+    r"(?:ir|saltar) al contenido(?: principal)?|aller au contenu(?: principal)?|(?:direkt )?zum inhalt(?: springen)?"
+    r"|vai al contenuto(?: principale)?|pular para o conte[úu]do(?: principal)?|(?:本文|メインコンテンツ)へ(?:スキップ|移動)",
+    r"(?:.{1,40}\s[-–—|:]\s)?(?:back|return) to (?:the )?home(?: ?page)?|go to .{1,30}? home(?: ?page)?",
+    r"(?:open|close|toggle|expand) (?:the )?(?:menu|navigation|user menu|main menu|sidebar)|main menu|get app"
+    r"|search comments|expand comment search",
     # a site's logo link, an age warning, a newsletter sign-up box
     r"this article is more than \d+ (?:days?|weeks?|months?|years?) old",
     r"sign up to .{1,40}|free (?:daily|weekly|monthly) newsletter|enter your email(?: address)?|after newsletter promotion"
@@ -41,6 +48,8 @@ _BANNER = _rx(
     r"(?:advertisement|anzeige|werbung|publicité|publicidad|sponsored(?: content)?|ad|promoted|paid (?:post|content)"
     r"|story continues below.{0,20})",
     r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
+    r"(?:compartir|partager|teilen|condividi|compartilhar)(?: (?:en|sur|auf|su|no|na|por|via|par))?(?: \S+){0,2}"
+    r"|copiar (?:el )?enlace|copier le lien|link kopieren|copia (?:il )?link|copiar link",
     r"(?:sign in|sign up(?: now)?|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe"
     r"|related)",
     r"(?:save|save (?:story|article|for later)|saved|listen to (?:this )?(?:article|story).{0,20})",
@@ -52,6 +61,11 @@ _BANNER = _rx(
     r"(?:previous|next)(?: (?:post|article|story|page))?(?::.{0,150})?|(?:previous|next) (?:post|article|story|page) .{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
+    r"remind me (?:later|in \w+|next \w+)|accept and continue|maybe later|not now|no,? thanks",
+    # a paywall's notice
+    r"(?:this|the) (?:content|article|story|page) is (?:only )?(?:for|available (?:only )?to|reserved for) (?:our )?"
+    r"(?:premium |paid |registered )?(?:members|subscribers|users)(?: only)?\..{0,160}"
+    r"|(?:to )?(?:continue|keep) reading,? (?:please )?(?:subscribe|log in|sign in|become a).{0,120}",
 )
 _NAV_SEP = re.compile(r"\s*(?:\||·|•|»|›|/|\u2022)\s*")
 _NAV_SEPARATORS = ("|", "·", "•", "»", "›", "/")
@@ -62,7 +76,10 @@ _NAV_WORDS = {"home", "news", "world", "politics", "business", "sport", "sports"
 _CAPTION = re.compile(
     r"^(?:(?:photo|image|picture|pictured|file photo|caption)\s*[:—–-].*"
     r"|.{3,400}?\b(?:image|photo|credit|photograph)\s*:\s*\S.{0,80}"
-    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\))$",
+    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\)"
+    # a caption that ends with its agency: `Tourists in the Plaza de España. EFE`
+    r"|.{3,400}?[.,]\s+(?:EFE|AFP|AP|Reuters|Getty Images|EPA|Kyodo|Jiji|Europa Press|dpa|ANSA|Bloomberg)"
+    r"(?:\s*/\s*[\w .'-]{1,40})?)$",
     re.IGNORECASE,
 )
 MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -78,12 +95,37 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_DATE = re.compile(rf"^\s*(?:date|published|updated)\s*:?\s*({_DATE_CORE})\s+(?=\S)", re.IGNORECASE)
+# A date in Spanish, French, German, Italian or Portuguese, or an English one after a place
+# (`Sevilla - 14 may 2025 - 10:42 CEST`, `Actualizado: 14 may 2025`, `Publié le 3 mars 2025 à 10h42`,
+# `12. März 2025, 09:41 Uhr`, `TOKYO — March 3, 2025`).
+_EURO_MONTHS = {
+    "ene": 1, "enero": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4, "may": 5, "mayo": 5,
+    "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8, "sep": 9, "sept": 9, "septiembre": 9,
+    "setiembre": 9, "oct": 10, "octubre": 10, "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12,
+    "janv": 1, "janvier": 1, "févr": 2, "février": 2, "mars": 3, "avr": 4, "avril": 4, "mai": 5, "juin": 6,
+    "juil": 7, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "déc": 12, "décembre": 12,
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "juni": 6, "juli": 7, "august": 8,
+    "september": 9, "oktober": 10, "dezember": 12, "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5,
+    "giugno": 6, "luglio": 7, "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2,
+    "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+}
+_EURO_MONTH = "(?:" + "|".join(sorted(map(re.escape, _EURO_MONTHS), key=len, reverse=True)) + r")\.?"
+_EURO_DATE = re.compile(
+    rf"^(?:(?:actualizado|publicado|mis à jour|publié|aktualisiert|veröffentlicht|aggiornato|pubblicato|atualizado)"
+    rf"(?:\s+(?:le|el|am|il|em|a las))?\s*:?\s*)?(?:[^\W\d][\w .'-]{{1,30}}\s[-–—,]\s)?"
+    rf"(?:(?:lun|mar|mié|mer|jue|jeu|vie|ven|sáb|sam|dom|mo|di|mi|do|fr|sa|so)[a-zé]*\.?,?\s+)?"
+    rf"(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?(?P<month>{_EURO_MONTH})(?:\s+de)?,?\s+(?P<year>\d{{4}})"
+    rf"(?:\s*(?:[-–—,]|à|a las|um|alle|às)?\s*(?P<hh>\d{{1,2}})[:.h](?P<mm>\d{{2}})\s*(?:uhr|h)?\s*(?P<zone>[A-Z]{{2,5}})?)?$",
+    re.IGNORECASE,
+)
+_PLACE_DATE = re.compile(rf"^(?![^,—–-]*\bby\s)[A-Z][\w .'-]{{1,30}}(?:\s?,|\s[-–—])\s(?P<date>{_DATE_CORE}.{{0,30}})$",
+                         re.IGNORECASE)
 _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)\s+ago|just now|yesterday|today)$",
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
-                     r"(?:\s*(?:,|and|&|\|)\s*.{0,80})?"
+                     r"(?:\s*(?:,|and|&|\||/)\s*.{0,80})?"
                      # German, French, Spanish: a name only ("Von Hitze, Dürre und … geplagt: …" is a headline)
                      r"|(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+(?:de |van |von )?[A-Z][\w.'’-]+){1,3})$")
 _SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Za-z&' ]{1,24}|[A-Z &]{2,24})$")
@@ -129,11 +171,17 @@ _BANNER_LINES = {"advertisement", "anzeige", "werbung", "publicité", "publicida
                  "top of page", "go to top"}
 _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
                  "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
-                 "journalism", "unlimited", "free trial", "click here", "your inbox", "gaijinpot", "newsletter",
-                 "enter your email", "article is more than", "reuse this content", "print subscriptions", "search jobs",
-                 "sign up to", ">", "»", "›")
-_BANNER_STARTS = ("story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:", "more ",
-                  "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹", "<")
+                 "journalism", "members only", "subscribers only", "available to", "reserved for", "continue reading",
+                 "keep reading", "support the", "support us", "unlimited", "free trial", "click here", "your inbox",
+                 "gaijinpot", "newsletter", "enter your email", "article is more than", "reuse this content",
+                 "print subscriptions", "search jobs", "sign up to", ">", "»", "›", "home", "contenido", "contenu",
+                 "inhalt", "contenuto", "conteúdo", "conteudo", "へスキップ", "へ移動", "menu", "navigation", "get app",
+                 "search comments", "comment search")
+_BANNER_STARTS = ("remind me", "accept and", "maybe later", "not now", "no thanks", "no, thanks", "compartir",
+                  "partager", "teilen", "condividi", "compartilhar", "copiar ", "copier le lien", "link kopieren", "copia ",
+                  "story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:",
+                  "more ", "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹",
+                  "<")
 _TRY_DAYS = re.compile(r"try \d")
 # Ignoring case, `re` matches these to an ASCII letter they do not lower-case to (long s to `s`).
 _ODD_CASE = ("\u017f", "\u212a", "\u0131", "\u0130")  # ſ K ı İ
@@ -162,7 +210,8 @@ def is_navigation(line: str) -> bool:
     """Menu links on one line: `Home | News | World | Sign in`, or a run of section words."""
     if any(sep in line for sep in _NAV_SEPARATORS):  # (else the line is one part: the split is skipped)
         parts = [p for p in _NAV_SEP.split(line) if p]
-        if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not line.rstrip().endswith((".", "?", "!")):
+        longest = 5 if any(c in line for c in "›»") else 3  # a breadcrumb's parts are names of sections
+        if len(parts) >= 3 and all(len(p.split()) <= longest for p in parts) and not line.rstrip().endswith((".", "?", "!")):
             return True
     words = line.lower().replace(",", " ").split()
     if len(words) < 3:
@@ -199,7 +248,17 @@ def is_date_line(line: str) -> bool:
     """A line that is only a date or time (`Updated March 3, 2025 10:02 JST`, `2 hours ago`,
     `2025/7/28(月) 18:05配信`)."""
     return len(line) < 120 and (_DATE_LINE.match(line) is not None or _RELATIVE_TIME.match(line) is not None
-                                or (not line.isascii() and _JA_DATE.match(line) is not None))
+                                or (not line.isascii() and _JA_DATE.match(line) is not None)
+                                or (_YEAR.search(line) is not None and _other_date(line)))
+
+
+_YEAR = re.compile(r"\d{4}")  # (every date of the two kinds below has its year)
+
+
+def _other_date(line: str) -> bool:
+    """A date in another language, or an English one after a place."""
+    return ((line[-1:].isalnum() and _EURO_DATE.match(line) is not None)
+            or ((m := _PLACE_DATE.match(line)) is not None and is_date_line(m.group("date"))))
 
 
 def is_copyright(line: str) -> bool:
@@ -280,6 +339,12 @@ def parse_date(text: str) -> str | None:
 
 
 def _parse_date(text: str) -> str | None:
+    if (m := _EURO_DATE.match(text.strip())) and (mon := _EURO_MONTHS.get(m.group("month").lower().rstrip("."))):
+        dt = datetime(int(m.group("year")), mon, int(m.group("day")), int(m.group("hh") or 0), int(m.group("mm") or 0))
+        zone = _ZONES.get((m.group("zone") or "").upper())
+        if zone is not None:
+            dt = dt.replace(tzinfo=timezone(timedelta(hours=zone)))
+        return dt.isoformat() if m.group("hh") else dt.date().isoformat()
     if not text.isascii() and (m := _JA_FULL.search(text)):
         y, mo, d, hh, mm = m.groups()
         dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
@@ -378,6 +443,8 @@ def title_score(line: str, position: int, *, repeats: int = 0, before_body: bool
         n = max(n, cjk // 2)  # Japanese or Chinese has no spaces: about two characters a word
     score = 0.0
     score += 3.0 if 4 <= n <= 25 else 2.5 if n == 3 else 2.0 if n == 2 or n <= 35 else -4.0
+    if 4 <= n <= 14:
+        score += 0.75  # a headline's length (a standfirst under it runs longer)
     score += 2.0 if 15 <= size <= 200 else 0.0 if size <= 260 else -6.0
     if line.endswith((".", ",", ";", ":")):
         score -= 4.0 if n > 12 else 2.0  # a sentence of the body (headlines seldom end in a full stop)

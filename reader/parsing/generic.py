@@ -96,12 +96,41 @@ def _menu_lines(lines: list[str]) -> set[int]:
     return out
 
 
+_FOOTER_WORDS = re.compile(r"\b(?:about|contact|privacy|terms|help|cookies?|careers|jobs|advertise|accessibility"
+                           r"|sitemap|impressum|datenschutz|kontakt|aviso legal|mentions légales|corrections|securedrop"
+                           r"|会社概要|お問い合わせ|プライバシー|利用規約)", re.IGNORECASE)
+
+
+def _footer_lines(lines: list[str]) -> set[int]:
+    """The site's footer links one a line at the end of the article (`About us`, `Help`,
+    `Privacy policy`, …): a run of short lines to the end, two of them the usual footer links."""
+    run: list[int] = []
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if len(line) > 32 or len(line.split()) > 4 or line.endswith((".", "!", "?", ",", ":", "。")):
+            if furniture_kind(line) is not None:
+                continue  # (`© 2024 …`, `Back to top` among them)
+            break
+        run.append(i)
+    if len(run) >= MENU_RUN and sum(1 for i in run if _FOOTER_WORDS.search(lines[i])) >= 2:
+        return set(run)
+    return set()
+
+
+def _dated(head: _Head, line: str) -> None:
+    """A date line: the story's date, and a writer's name right above it is the byline
+    (`Lucía Moreno`, `Justin McCurry in Tokyo`)."""
+    head.published = head.published or parse_date(line)
+    if head.byline is None and head.kept and len(head.kept) <= TITLE_WINDOW and _NAMED_WRITER.match(head.kept[-1]):
+        head.byline = head.kept.pop()
+
+
 def _sift(lines: list[str]) -> _Head:
     """Drop furniture (banners, navigation, dates, copyright, related-post lists); keep what it
     says (the date, the byline, a photo caption) and the lines that are content."""
     head = _Head()
     in_related = in_share = False
-    menu = _menu_lines(lines)
+    menu = _menu_lines(lines) | _footer_lines(lines)
     for i, raw in enumerate(lines):
         if i in menu:
             continue
@@ -118,7 +147,7 @@ def _sift(lines: list[str]) -> _Head:
             continue
         kind = kind or furniture_kind(line)
         if kind == "date":
-            head.published = head.published or parse_date(line)
+            _dated(head, line)
             continue
         if _RELATED_HEADING.match(line):
             in_related = True
@@ -137,13 +166,18 @@ def _sift(lines: list[str]) -> _Head:
             else:
                 head.byline = BY.sub("", line).strip() or line
             continue
-        if is_caption(line) and i < TITLE_WINDOW + 4 and head.image is None:
+        if is_caption(line) and len(head.kept) < TITLE_WINDOW and head.image is None:  # (menus above do not count)
             head.image = photo(line)
             continue
         head.kept.append(line)
     return head
 
 
+# A writer's name alone on its line (two to four capitalised words, particles between), perhaps
+# with where they wrote from.
+_NAMED_WRITER = re.compile(r"^(?!(?:The|A|An|In|On|At|By|Un|Une|Le|La|Les|El|Los|Las|Der|Die|Das|Il|Lo)\s)"
+                           r"[A-ZÀ-ÖØ-Ý][\w.'’-]+(?:\s+(?:(?:de|del|de la|da|van|von|der|le|di|du|bin|al)\s+)?"
+                           r"[A-ZÀ-ÖØ-Ý][\w.'’-]+){1,3}(?:\s+(?:in|en|à|aus|a|em)\s+[A-ZÀ-Ý][\w.'’ -]{1,30})?$")
 _THREAD_PREFIX = re.compile(r"^(?:thread|topic)\s*:\s*(?=\S)", re.IGNORECASE)
 
 
@@ -153,8 +187,10 @@ def _choose_title(kept: list[str], hint: str | None, under: int | None = None) -
     window = kept[:TITLE_WINDOW]
     best, best_score, best_at = None, 0.0, -1
     for j, line in enumerate(window):
-        after = next((x for x in kept[j + 1 :] if x != line), "")
-        score = title_score(line, j, repeats=kept.count(line) - 1, before_body=len(after.split()) >= 20, hint=hint)
+        after = [*[x for x in kept[j + 1 : j + 4] if x != line][:2], "", ""]
+        # above the body, or above a standfirst above it
+        body_next = len(after[0].split()) >= 20 or (len(after[0].split()) >= 12 and len(after[1].split()) >= 20)
+        score = title_score(line, j, repeats=kept.count(line) - 1, before_body=body_next, hint=hint)
         if j == under:
             score += 2.0
         if score > best_score:

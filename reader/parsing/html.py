@@ -27,6 +27,7 @@ from reader.parsing.evidence import (
     strip_site_suffix,
     title_score,
 )
+from reader.parsing.hackernews import is_hn, parse_hn
 from reader.parsing.threads import RawComment, build_threads, norm_words
 from reader.sanitize import clean_line, clean_text, decode_html
 
@@ -399,6 +400,8 @@ def _paragraphs(node: Node) -> list[str]:
 
 def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = None) -> Article:
     tree = HTMLParser(decode_html(data) if isinstance(data, bytes) else data)
+    if is_hn(tree):  # a Hacker News item page: its own table layout
+        return parse_hn(tree, file, url)
     meta = read_meta(tree)
     comment_area = None
     comments, notes = read_comments(tree)

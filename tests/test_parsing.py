@@ -211,3 +211,13 @@ def test_site_furniture_in_other_forms(line, furniture):
     from reader.parsing.evidence import furniture_kind
 
     assert (furniture_kind(line) is not None) == furniture
+
+
+def test_a_japanese_date_without_its_year_takes_the_year_the_page_was_saved():
+    from datetime import UTC, datetime
+
+    from reader.parsing.evidence import resolve_relative
+
+    assert resolve_relative("6/12(木) 19:03", datetime(2025, 6, 13, tzinfo=UTC)) == "2025-06-12T19:03:00+09:00"
+    assert resolve_relative("12/30(月) 19:03", datetime(2025, 1, 3, tzinfo=UTC)) == "2024-12-30T19:03:00+09:00"
+    assert resolve_relative("2/30(月) 19:03", datetime(2025, 1, 3, tzinfo=UTC)) is None  # no such day

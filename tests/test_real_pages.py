@@ -205,7 +205,9 @@ EXPECT = {
     "reddit_home_link.txt": {"title": 'Landlord wants ¥180,000 for "cleaning" after 4 years. Normal?',
                              "source": "r/japanlife", "byline": "tokyo_renter_22", "category": None, "comments": 6,
                              "votes": [(842, None, None), (156, None, None), (201, None, None), (3, None, None),
-                                       (-4, None, None), (12, None, None)]},
+                                       (-4, None, None), (12, None, None)],
+                             "comment_not": ["Top 1% Commenter", "Edited 22h ago"],
+                             "body_not": ["Move to Japan with confidence", "Learn More", "Join the conversation"]},
     # A paywall notice in the body; a moderator's note under a writer-and-time line.
     "jt_paywall_moderator.txt": {"title": "JR Central says maglev opening will slip to 2034 or later",
                                  "byline": "Kazuki Ito", "comments": 6, "parents": [None, None, 2, None, None, None],
@@ -253,6 +255,21 @@ EXPECT = {
                                   "votes": [(21, None, None), (12, None, None), (4, None, None), (-1, None, None),
                                             (7, None, None)],
                                   "comment_not": ["link", "flag", "|"], "body_not": ["| caches", "Lobsters"]},
+    # French comment markup: the writer in `comment__author`, votes as `👍 34` / `👎 12` spans.
+    "fr_comments.html": {"title": "À Lyon, les trottinettes en libre-service font leur retour encadré",
+                         "byline": "Claire Dubois", "comments": 5, "parents": [None, 1, 2, None, None],
+                         "authors": ["Lyonnais69", "Martine B.", "Lyonnais69", "velotaf_croixrousse", None],
+                         "votes": [(22, 34, 12), (15, 19, 4), (2, 8, 6), (24, 27, 3), (None, None, None)]},
+    # Yahoo! News Japan with `6/12(木) 19:03` times (no year): the comments were not split; a
+    # `（資料写真）` caption was the title; related headlines, `最終更新:` and the footer were kept.
+    "yahoo_ja_no_year.txt": {"title": "北陸新幹線の敦賀以西ルート、着工の見通し立たず 国交省が年内判断見送り", "comments": 3,
+                             "authors": ["tsuruga_no_hito", "kyoto_chikasui", "mibaraルート派"],
+                             "posted": ["6/12(木) 19:03", "6/12(木) 19:20", "6/12(木) 19:41"],
+                             "votes": [(2723, 2841, 118), (1240, 1530, 290), (903, 980, 77)],
+                             "body_has": ["国土交通省は12日"],
+                             "body_not": ["関連記事", "敦賀駅の乗り換え、利用者の不満続く", "最終更新", "記事に関する報告",
+                                          "資料写真"],
+                             "comment_not": ["ヤフコメ", "もっと見る", "返信"]},
 }
 
 

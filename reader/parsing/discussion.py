@@ -45,7 +45,8 @@ _WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,
                      r"(?: \((?:author|op|mod)\))?$", re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
 _STAMP = (rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
           r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
-_WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
+_JA_STAMP = r"(?:\d{4}/)?\d{1,2}/\d{1,2}\s*[(（][月火水木金土日][)）]\s*\d{1,2}:\d{2}"  # Yahoo's `6/12(木) 19:03`
+_WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP}|{_JA_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
 _BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author", "member", "new member", "senior member", "junior member",
             "active member", "well-known member", "full member", "moderator", "administrator", "staff", "guest",
@@ -64,8 +65,12 @@ _CONTROLS = {"reply • share ›", "avatar", "recommend", "reply", "award", "sh
              "view all comments", "responder", "répondre", "antworten", "rispondi", "denunciar", "signaler", "melden",
              "segnala", "compartir", "partager", "teilen", "condividi", "me gusta", "j'aime", "gefällt mir", "mi piace",
              "like quote reply", "like reply", "quote reply", "like", "quote", "multi-quote", "reply to this", "link",
-             "|", "caches", "archive.org"}
+             "|", "caches", "archive.org", "join the conversation"}
 _NUMBER = re.compile(r"^[-−]?\d{1,7}(?:[.,]\d)?[kKmM]?$")  # (`1.2K`)
+_AD_BUTTONS = {"learn more", "shop now", "sign up", "install", "download", "get offer", "apply now", "book now",
+               "watch more", "contact us", "order now", "see more", "play now"}
+_FLAIR = re.compile(r"^(?:top \d{1,2}% (?:commenter|poster|contributor)|edited(?: \d{1,3}\s*\w{1,8}\.? ago)?"
+                    r"|verified|original poster|moderator|admin|op)$", re.IGNORECASE)
 _LEVEL = re.compile(r"^level (\d{1,3})$", re.IGNORECASE)  # Reddit's depth of the comment below
 _CHROME = re.compile(r"^(?:skip to main content|open menu|reddit|advertise on reddit|create|open inbox|expand user menu"
                      r"|get app|log in|go to \w{2,30})$", re.IGNORECASE)
@@ -79,8 +84,8 @@ _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?
                             r"|\d+ comments?|view all \d+ comments?"
                             r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+"
                             r"|(?:ordenar por|trier par|sortieren nach|ordina per|ordenar)\b.{0,30})$", re.IGNORECASE)
-_JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|おすすめ順|新着順|古い順|もっと見る|コメントを書く|報告|通報"
-                          r"|非表示・報告|非表示|[＊*]{3})$")
+_JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|並び替え|おすすめ順|新着順|古い順|共感順|もっと見る"
+                          r"|コメントを書く|報告|通報|非表示・報告|非表示|記事に関する報告|[＊*]{3})$")
 # old Reddit: `submitted 7 hours ago by name` under the title
 _SUBMITTED = re.compile(rf"^submitted\s+(?:{_AGO})\s+by\s+(?P<user>[\w.-]{{2,40}})", re.IGNORECASE)
 _POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.-]{{2,40}})\s+(?P<when>{_AGO})",
@@ -93,7 +98,7 @@ _SELF_POST = re.compile(r"\s*\(self\.(\w+)\)$")  # old Reddit marks a text post'
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
                      r"|you must (?:log in|be logged in|register).{0,60}|similar threads|share:$"
-                     r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約"
+                     r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約|ヤフコメ"
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
                      r"|your email address will not be published|post comment$"
                      r"|(?:about us|contact us|privacy policy|terms (?:of use|& conditions|of service))$)", re.IGNORECASE)
@@ -191,6 +196,8 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     label = None  # a reaction whose count is on the next line
     controls = False  # a button seen: a bare number after it is the score
     for i, x in enumerate(lines):
+        if not paras and _FLAIR.match(x):
+            continue  # Reddit's `Top 1% Commenter`, `Edited 22h ago` over the words
         if _control(x) or (not paras and _WROTE.match(x)):
             controls = True
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
@@ -281,8 +288,11 @@ def _post(post_lines: list[str]) -> _Post:
                      if COMMENT_COUNT.match(post_lines[j]) or _SECTION.match(post_lines[j])), None)) is not None:
         post_lines = post_lines[:cut]
     post = _Post([], "Hacker News" if post_lines and post_lines[0].lower().startswith("hacker news") else None)
-    after_sub = False
+    after_sub = promoted = False
     for x in post_lines:
+        if promoted or x.casefold() in {"promoted", "sponsored"}:  # an ad, to its button
+            promoted = x.casefold() not in _AD_BUTTONS
+            continue
         if m := (_POINTS_BY.match(x) or _SUBMITTED.match(x)):
             post.byline = m.group("user")
             post.hint = post.hint or (post.kept[-1] if post.kept else None)  # the title is right above it

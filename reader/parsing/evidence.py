@@ -76,12 +76,16 @@ _NAV_WORDS = {"home", "news", "world", "politics", "business", "sport", "sports"
 _CAPTION = re.compile(
     r"^(?:(?:photo|image|picture|pictured|file photo|caption)\s*[:—–-].*"
     r"|.{3,400}?\b(?:image|photo|credit|photograph)\s*:\s*\S.{0,80}"
-    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\)"
-    # a caption that ends with its agency: `Tourists in the Plaza de España. EFE`
-    r"|.{3,400}?[.,]\s+(?:EFE|AFP|AP|Reuters|Getty Images|EPA|Kyodo|Jiji|Europa Press|dpa|ANSA|Bloomberg)"
-    r"(?:\s*/\s*[\w .'-]{1,40})?)$",
+    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\))$",
     re.IGNORECASE,
 )
+# (Tried only where the cheap tests in is_caption allow: most lines are not captions.)
+# A caption that ends with its agency: `Tourists in the Plaza de España. EFE`
+_AGENCY_END = re.compile(r"[.,]\s+(?:EFE|AFP|AP|Reuters|Getty Images|EPA|Kyodo|Jiji|Europa Press|dpa|ANSA|Bloomberg)"
+                         r"(?:\s*/\s*[\w .'-]{1,40})?$")
+_AGENCIES = ("EFE", "AFP", "AP", "Reuters", "Getty", "EPA", "Kyodo", "Jiji", "Press", "dpa", "ANSA", "Bloomberg")
+# Japanese: `北陸新幹線の敦賀駅（資料写真）`, `会見する知事（12日、県庁で撮影）`, `…＝写真：共同`
+_JA_CAPTION = re.compile(r"[（(][^（()）]{0,30}(?:写真|撮影)[^（()）]{0,30}[）)]$|(?:写真|撮影|提供)\s*[：:=＝].{1,40}$")
 MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE_CORE = (rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
@@ -226,7 +230,13 @@ def is_navigation(line: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A photo caption: `... Image: AP`, `Photo: ...`, `... (AP Photo/Eugene Hoshiko)`."""
-    return _CAPTION.match(line) is not None
+    if _CAPTION.match(line) is not None:
+        return True
+    if len(line) > 460:
+        return False
+    if not line.isascii() and CJK.search(line, max(0, len(line) - 24)) is not None:
+        return _JA_CAPTION.search(line) is not None
+    return any(a in line[-60:] for a in _AGENCIES) and _AGENCY_END.search(line, max(0, len(line) - 60)) is not None
 
 
 _CREDIT_LABEL = re.compile(r"\s*\b(?:Image|Photo|Credit)\s*:\s*", re.IGNORECASE)
@@ -240,7 +250,8 @@ def photo(caption_line: str) -> dict[str, str | None]:
 
 
 # `2025/7/28(月) 18:05配信`, `2025年7月28日 18時05分`
-_JA_DATE = re.compile(r"^(?:\d{4}[/.年]\s*)?\d{1,2}[/.月]\s*\d{1,2}日?\s*(?:[(（][月火水木金土日][)）])?\s*"
+_JA_DATE = re.compile(r"^(?:(?:最終更新|更新|配信|公開)\s*[:：]?\s*)?"
+                      r"(?:\d{4}[/.年]\s*)?\d{1,2}[/.月]\s*\d{1,2}日?\s*(?:[(（][月火水木金土日][)）])?\s*"
                       r"(?:\d{1,2}[:時]\s*\d{2}分?)?\s*(?:配信|更新|公開|掲載|投稿)?$")
 
 
@@ -400,7 +411,18 @@ def resolve_relative(text: str, saved: datetime) -> str | None:
         return None
 
 
+_JA_NO_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})\s*[(（][月火水木金土日][)）]\s*(\d{1,2}):(\d{2})$")
+_JST = timezone(timedelta(hours=9))
+
+
 def _resolve_relative(text: str, saved: datetime) -> str | None:
+    if (j := _JA_NO_YEAR.match(text.strip())) is not None:  # Yahoo! Japan's `6/12(木) 19:03`: the year it was saved
+        mo, d, hh, mm = map(int, j.groups())
+        base = saved.astimezone(_JST)
+        when = datetime(base.year, mo, d, hh, mm, tzinfo=_JST)
+        if when > base + timedelta(days=1):  # (a December comment on a page saved in January)
+            when = when.replace(year=base.year - 1)
+        return when.isoformat()
     m = _RELATIVE.match(text.strip())
     if not m:
         return None

@@ -32,7 +32,8 @@ COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join
                               re.IGNORECASE)
 _RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
                               r"|recommended(?: for you)?|most (?:read|popular|viewed)|trending(?: now)?|you may also like"
-                              r"|read (?:more|next|also)|explore more on these topics|topics)$", re.IGNORECASE)
+                              r"|read (?:more|next|also)|explore more on these topics|topics"
+                              r"|【?関連(?:記事|ニュース|リンク)】?|あわせて読みたい|こちらもおすすめ)$", re.IGNORECASE)
 _SHARE_HEADINGS = {"share this", "share", "share on", "share this post", "share this page", "share this article",
                    "share this story", "spread the word", "like this"}
 _SHARE_ITEMS = {"twitter", "x", "facebook", "linkedin", "reddit", "email", "e-mail", "mail", "print", "whatsapp",

@@ -42,7 +42,8 @@ _FURNITURE_CLASS = re.compile(
 _COMMENT_CLASS = re.compile(r"(?:^|\s)(?:comment|c-comment|comment-item|commentlist-item|reply|post-comment)(?:$|\s)",
                             re.IGNORECASE)
 _COMMENTS_AREA = re.compile(r"(?:^|[\s_-])(?:comments?|discussion|disqus|responses)(?:$|[\s_-])", re.IGNORECASE)
-_AUTHOR_SEL = ".comment-author, .author, .fn, .username, .user-name, .user, [itemprop=author], .c-comment__author"
+_AUTHOR_SEL = (".comment-author, .author, .fn, .username, .user-name, .user, [itemprop=author], .c-comment__author,"
+               " [class*='__author'], [class*='comment-author'], [class*='comment_author']")
 _BLOCKS = "p, h2, h3, h4, li, blockquote, pre, figcaption"
 
 
@@ -270,7 +271,7 @@ def _marked_votes(node: Node, comment_ids: set[int]) -> Votes | None:
 _UP_CLASS = re.compile(r"(?:^|[\s_-])(?:up|upvotes?|likes?|plus|positive|thumbs-up|agree)(?:$|[\s_-])", re.IGNORECASE)
 _DOWN_CLASS = re.compile(r"(?:^|[\s_-])(?:down|downvotes?|dislikes?|minus|negative|thumbs-down|disagree)(?:$|[\s_-])",
                          re.IGNORECASE)
-_COUNT = re.compile(r"^[+-]?\s*(\d{1,7})$")
+_COUNT = re.compile(r"^(?:[^\w\s]{1,3}\s*)?[+-]?\s*(\d{1,7})$")  # (`👍 34`)
 
 
 def _counted(el: Node) -> Votes | None:

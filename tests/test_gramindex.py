@@ -1,6 +1,6 @@
-"""The thread builder's trigram index in C gives what the same index in Python gives.
+"""The thread builder's C helpers (tokeniser and trigram index) give what the Python ones give.
 
-`reader/parsing/_gramindex.c` is optional at install (no C compiler: the Python index is used),
+`reader/parsing/_gramindex.c` is optional at install (no C compiler: the Python code is used),
 so both must build the very same threads; and this install must have the fast one."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
+from reader.parsing import _gramindex as _c
 from reader.parsing import parse_bytes, threads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,9 @@ def test_the_c_index_is_built():
 
 
 def _threads(data: bytes, name: str, grams: type, monkeypatch) -> list[tuple]:
+    """The threads built all in C (its tokeniser and index) or all in Python."""
     monkeypatch.setattr(threads, "GRAMS", grams)
+    monkeypatch.setattr(threads, "NATIVE", grams is threads._CGrams)
     art = parse_bytes(data, name, force=True)
     return [(c.id, c.parent, c.revision_of, c.author, [(b.quote, b.of) for b in c.blocks]) for c in art.comments]
 
@@ -69,10 +72,7 @@ def test_c_and_python_indexes_agree_on_every_query(seed, letters, sources):
 
 
 def _p(words: list[str]) -> threads._P:
-    p = threads._P("")
-    p.words = words
-    p.gapped = "_gap_" in words
-    return p
+    return threads._P(" ".join(words))
 
 
 def test_an_index_of_many_sources_grows_and_counts_each_source_once():
@@ -87,3 +87,38 @@ def test_an_index_of_many_sources_grows_and_counts_each_source_once():
     assert c.candidates(_p(["x", "y", "z"])) == (latest, latest[:4]) == py.candidates(_p(["x", "y", "z"]))
     assert not c.shares(_p(["q", "x", "y"]))
     assert c.shares(_p(["q", "x", "y", "z"]))
+
+
+_TEXT = st.lists(st.sampled_from([*"abcAB xyz._-'`´’‘…[]!?,", "...", "…", "_gap_", "é", "ß", "İ", "東京", "²", "😀",
+                                  "\n", "\u00a0", "ﬁ"]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT)
+def test_the_c_tokeniser_matches_the_python_one(text):
+    words = threads._norm_words_py(text)
+    assert threads.norm_words(text) == words
+    norm, hashes, size, gapped = _c.norm_hashes(text)
+    assert norm == " ".join(words)
+    assert len(hashes) == 8 * len(words)
+    assert size == sum(w != "_gap_" for w in words) and gapped == ("_gap_" in words)
+
+
+def test_equal_words_hash_equal_and_different_words_differ():
+    _, a, _, _ = _c.norm_hashes("Tokyo tokyo TOKYO osaka")
+    assert a[0:8] == a[8:16] == a[16:24] != a[24:32]
+
+
+def test_the_c_index_refuses_what_it_cannot_hold_and_a_bad_call_changes_nothing():
+    index = _c.GramIndex()
+    index.add(1, [threads._P("one two three four").hashes])
+    for key in (1, 0, -1, 2**24):  # keys grow, each source once, below 2**24 (the scratch array's size)
+        with pytest.raises(ValueError):
+            index.add(key, [])
+    with pytest.raises(TypeError):  # a good paragraph and a bad one: neither is indexed
+        index.add(2, [threads._P("five six seven eight").hashes, ["a", "b", 3]])
+    assert index.size() == 1  # (one two three) only: sampled at even positions
+    with pytest.raises(TypeError):
+        index.shares(["a", "b", type("S", (str,), {})("c")])  # a str subclass could change the list as it hashes
+    index.add(2, [threads._P("five six seven eight").hashes])
+    assert index.size() == 2

@@ -37,6 +37,7 @@ typedef struct {
     size_t used;
     int32_t *counts; /* per source key, scratch for candidates() */
     size_t ncounts;
+    long last_key;   /* the last key added (-1: none) */
 } GramIndex;
 
 static uint64_t mix3(Py_hash_t a, Py_hash_t b, Py_hash_t c) {
@@ -49,8 +50,39 @@ static uint64_t mix3(Py_hash_t a, Py_hash_t b, Py_hash_t c) {
     return h ? h : 1;
 }
 
-/* The hashes of a list's words, and which are the gap marker `_gap_`. */
+static uint64_t GAP_HASH;
+
+/* The words' hashes from norm_hashes (bytes), and which are the gap marker `_gap_`. */
+static int bytes_hashes(PyObject *words, Py_hash_t **hashes, char **gaps, Py_ssize_t *n) {
+    if (!PyBytes_Check(words) || PyBytes_GET_SIZE(words) % 8) {
+        PyErr_SetString(PyExc_TypeError, "words must be a list of str or the bytes of norm_hashes");
+        return -1;
+    }
+    Py_ssize_t len = PyBytes_GET_SIZE(words) / 8;
+    *n = len;
+    *hashes = NULL;
+    *gaps = NULL;
+    if (len < 3) return 0;
+    *hashes = PyMem_Malloc(sizeof(Py_hash_t) * len);
+    *gaps = PyMem_Malloc(len);
+    if (!*hashes || !*gaps) {
+        PyMem_Free(*hashes); PyMem_Free(*gaps);
+        PyErr_NoMemory();
+        return -1;
+    }
+    const char *raw = PyBytes_AS_STRING(words);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        uint64_t h;
+        memcpy(&h, raw + 8 * i, 8);
+        (*hashes)[i] = (Py_hash_t)h;
+        (*gaps)[i] = h == GAP_HASH;
+    }
+    return 0;
+}
+
+/* The hashes of a list's words (or of norm_hashes' bytes), and which are the gap marker `_gap_`. */
 static int word_hashes(PyObject *words, Py_hash_t **hashes, char **gaps, Py_ssize_t *n) {
+    if (PyBytes_Check(words)) return bytes_hashes(words, hashes, gaps, n);
     if (!PyList_Check(words)) {
         PyErr_SetString(PyExc_TypeError, "words must be a list of str");
         return -1;
@@ -69,7 +101,7 @@ static int word_hashes(PyObject *words, Py_hash_t **hashes, char **gaps, Py_ssiz
     }
     for (Py_ssize_t i = 0; i < len; i++) {
         PyObject *w = PyList_GET_ITEM(words, i);
-        if (!PyUnicode_Check(w)) {
+        if (!PyUnicode_CheckExact(w)) {  /* (exact: hashing a subclass could run code that changes the list) */
             PyMem_Free(*hashes); PyMem_Free(*gaps);
             PyErr_SetString(PyExc_TypeError, "words must be a list of str");
             return -1;
@@ -157,27 +189,44 @@ static void GramIndex_dealloc(GramIndex *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* Keys must grow (each source added once, in order: a page's comments) and stay below MAX_KEY:
+   the scratch counts of candidates() are an array indexed by key. */
+#define MAX_KEY (1 << 24)
+
 static PyObject *GramIndex_add(GramIndex *self, PyObject *args) {
     long key;
     PyObject *paragraphs;
     if (!PyArg_ParseTuple(args, "lO!:add", &key, &PyList_Type, &paragraphs)) return NULL;
-    if (key < 0 || key > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "key out of range");
+    if (key < 0 || key >= MAX_KEY || key <= self->last_key) {
+        PyErr_SetString(PyExc_ValueError, "keys must grow, from 0 to 2**24");
         return NULL;
     }
-    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(paragraphs); p++) {
-        Py_hash_t *hs; char *gaps; Py_ssize_t n;
-        if (word_hashes(PyList_GET_ITEM(paragraphs, p), &hs, &gaps, &n) < 0) return NULL;
-        for (Py_ssize_t i = 0; i + 2 < n; i += 2) {  /* even positions: see grams.py */
-            if (gaps[i] || gaps[i + 1] || gaps[i + 2]) continue;
-            if (insert(self, mix3(hs[i], hs[i + 1], hs[i + 2]), (int32_t)key) < 0) {
-                PyMem_Free(hs); PyMem_Free(gaps);
-                return NULL;
-            }
-        }
-        PyMem_Free(hs); PyMem_Free(gaps);
+    /* every paragraph's hashes first: a bad one changes nothing */
+    Py_ssize_t np = PyList_GET_SIZE(paragraphs);
+    Py_hash_t **hs = PyMem_Calloc(np ? np : 1, sizeof(Py_hash_t *));
+    char **gaps = PyMem_Calloc(np ? np : 1, sizeof(char *));
+    Py_ssize_t *ns = PyMem_Calloc(np ? np : 1, sizeof(Py_ssize_t));
+    PyObject *result = NULL;
+    Py_ssize_t got = 0;
+    if (!hs || !gaps || !ns) { PyErr_NoMemory(); goto done; }
+    for (; got < np; got++) {
+        if (word_hashes(PyList_GET_ITEM(paragraphs, got), &hs[got], &gaps[got], &ns[got]) < 0) goto done;
     }
-    Py_RETURN_NONE;
+    for (Py_ssize_t p = 0; p < np; p++) {
+        for (Py_ssize_t i = 0; i + 2 < ns[p]; i += 2) {  /* even positions: see threads._P.sampled_grams */
+            if (gaps[p][i] || gaps[p][i + 1] || gaps[p][i + 2]) continue;
+            if (insert(self, mix3(hs[p][i], hs[p][i + 1], hs[p][i + 2]), (int32_t)key) < 0) goto done;
+        }
+    }
+    self->last_key = key;
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (Py_ssize_t p = 0; p < got && hs && gaps; p++) { PyMem_Free(hs[p]); PyMem_Free(gaps[p]); }
+    PyMem_Free(hs);
+    PyMem_Free(gaps);
+    PyMem_Free(ns);
+    return result;
 }
 
 static PyObject *GramIndex_shares(GramIndex *self, PyObject *words) {
@@ -212,8 +261,8 @@ static int count_up(GramIndex *self, int32_t key, int32_t **touched, Py_ssize_t 
         self->counts = c;
         self->ncounts = size;
     }
-    if (self->counts[key]++ == 0) {
-        if (*nt == *capt) {
+    if (self->counts[key] == 0) {
+        if (*nt == *capt) {  /* (room first: a count is never left set for a key not in `touched`) */
             Py_ssize_t cap = *capt ? *capt * 2 : 64;
             int32_t *t = PyMem_Realloc(*touched, sizeof(int32_t) * cap);
             if (!t) { PyErr_NoMemory(); return -1; }
@@ -222,6 +271,7 @@ static int count_up(GramIndex *self, int32_t key, int32_t **touched, Py_ssize_t 
         }
         (*touched)[(*nt)++] = key;
     }
+    self->counts[key]++;
     return 0;
 }
 
@@ -237,7 +287,7 @@ static PyObject *GramIndex_candidates(GramIndex *self, PyObject *words) {
         grams[m++] = mix3(hs[i], hs[i + 1], hs[i + 2]);
     }
     PyMem_Free(hs); PyMem_Free(gaps);
-    qsort(grams, m, sizeof(uint64_t), cmp_u64);
+    if (m > 1) qsort(grams, m, sizeof(uint64_t), cmp_u64);
     Py_ssize_t distinct = 0;
     for (Py_ssize_t i = 0; i < m; i++) {
         if (i == 0 || grams[i] != grams[i - 1]) grams[distinct++] = grams[i];
@@ -286,7 +336,7 @@ static PyObject *GramIndex_candidates(GramIndex *self, PyObject *words) {
         if (self->counts[touched[i]] >= need) touched[nc++] = touched[i];
         else self->counts[touched[i]] = 0;
     }
-    qsort(touched, nc, sizeof(int32_t), cmp_desc_i32);
+    if (nc > 1) qsort(touched, nc, sizeof(int32_t), cmp_desc_i32);
     cands = PyList_New(nc);
     fuzzy = PyList_New(0);
     if (!cands || !fuzzy) goto done;
@@ -313,6 +363,133 @@ static PyObject *GramIndex_len(GramIndex *self, PyObject *Py_UNUSED(ignored)) {
     return PyLong_FromSize_t(self->used);
 }
 
+/* ---- norm_hashes: threads.norm_words (see there) in one pass over the case-folded text, as the
+   normalised paragraph in one string and its words' hashes, with no str object made per word
+   (making them was most of what a paragraph cost) */
+
+static inline int is_word_char(Py_UCS4 ch) {
+    if (ch < 128) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    }
+    return Py_UNICODE_ISALNUM(ch);  /* re's \w for str patterns */
+}
+
+static inline int is_apostrophe(Py_UCS4 ch) {
+    return ch == '\'' || ch == '`' || ch == 0x2019 || ch == 0x2018 || ch == 0xB4;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+
+static inline uint64_t hash_step(uint64_t h, Py_UCS4 ch) { return (h ^ ch) * FNV_PRIME; }
+
+static inline uint64_t hash_done(uint64_t h) {
+    h ^= h >> 33; h *= 0xff51afd7ed558ccdULL; h ^= h >> 33;
+    return h;
+}
+
+typedef struct {
+    Py_UCS4 *chars;    /* the words joined by single spaces */
+    Py_ssize_t nchars;
+    uint64_t *hashes;  /* one per word */
+    Py_ssize_t *starts;  /* each word's first character in `chars` */
+    Py_ssize_t nwords;
+    Py_ssize_t wlen;   /* characters of the word being read (0: between words) */
+    uint64_t h;        /* its hash so far */
+    int pending_gap;
+} Norm;
+
+static void norm_char(Norm *m, Py_UCS4 ch) {
+    if (!m->wlen) {
+        for (; m->pending_gap && m->nwords; m->pending_gap--) {  /* (a gap before the first word is dropped) */
+            m->starts[m->nwords] = m->nchars;
+            m->hashes[m->nwords++] = GAP_HASH;
+            memcpy(m->chars + m->nchars, U"_gap_ ", 6 * sizeof(Py_UCS4));
+            m->nchars += 6;
+        }
+        m->pending_gap = 0;
+        m->starts[m->nwords] = m->nchars;
+        m->h = FNV_OFFSET;
+    }
+    m->chars[m->nchars++] = ch;
+    m->h = hash_step(m->h, ch);
+    m->wlen++;
+}
+
+static void norm_end_word(Norm *m) {
+    if (!m->wlen) return;
+    m->hashes[m->nwords++] = hash_done(m->h);
+    m->chars[m->nchars++] = ' ';
+    m->wlen = 0;
+}
+
+static PyObject *norm_hashes(PyObject *Py_UNUSED(module), PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
+    if (!folded) return NULL;
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(folded), n = 0;
+    /* at most n words and n gaps, each gap 6 characters with its space */
+    Norm m = {PyMem_Malloc(sizeof(Py_UCS4) * (7 * len + 8)), 0, PyMem_Malloc(sizeof(uint64_t) * (len + 1)),
+              PyMem_Malloc(sizeof(Py_ssize_t) * (len + 1)), 0, 0, 0, 0};
+    Py_UCS4 *text_ = PyMem_Malloc(sizeof(Py_UCS4) * (len + 1));
+    PyObject *result = NULL;
+    if (!m.chars || !m.hashes || !m.starts || !text_) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < len; i++) {  /* apostrophes dropped first: "don't" is "dont", "a..'.b" has a gap */
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_apostrophe(ch)) text_[n++] = ch;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = text_[i];
+        if (is_word_char(ch)) { norm_char(&m, ch); continue; }
+        norm_end_word(&m);
+        if (ch == 0x2026) {  /* … */
+            m.pending_gap++;
+        } else if (ch == '.' && i + 2 < n && text_[i + 1] == '.' && text_[i + 2] == '.') {
+            m.pending_gap++;
+            while (i + 1 < n && text_[i + 1] == '.') i++;
+        }
+    }
+    norm_end_word(&m);
+    /* no `_gap_` word (a literal one of the text's own included) at either end */
+    Py_ssize_t lo = 0, hi = m.nwords;
+    while (lo < hi && m.hashes[lo] == GAP_HASH) lo++;
+    while (hi > lo && m.hashes[hi - 1] == GAP_HASH) hi--;
+    Py_ssize_t size = 0;
+    for (Py_ssize_t k = lo; k < hi; k++) size += m.hashes[k] != GAP_HASH;
+    Py_ssize_t from = lo < hi ? m.starts[lo] : 0, to = lo < hi ? (hi < m.nwords ? m.starts[hi] : m.nchars) - 1 : 0;
+    PyObject *norm = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, m.chars + from, to - from);
+    PyObject *hashes = PyBytes_FromStringAndSize((const char *)(m.hashes + lo), (hi - lo) * (Py_ssize_t)sizeof(uint64_t));
+    if (norm && hashes) result = Py_BuildValue("(OOnO)", norm, hashes, size, size < hi - lo ? Py_True : Py_False);
+    Py_XDECREF(norm);
+    Py_XDECREF(hashes);
+done:
+    PyMem_Free(text_);
+    PyMem_Free(m.chars);
+    PyMem_Free(m.hashes);
+    PyMem_Free(m.starts);
+    Py_DECREF(folded);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"norm_hashes", norm_hashes, METH_O,
+     "norm_hashes(text): (the words joined by spaces, their 64-bit hashes as bytes, words less gaps, any gap)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyObject *GramIndex_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    (void)args; (void)kwds;
+    GramIndex *self = (GramIndex *)type->tp_alloc(type, 0);
+    if (self) self->last_key = -1;
+    return (PyObject *)self;
+}
+
 static PyMethodDef GramIndex_methods[] = {
     {"add", (PyCFunction)GramIndex_add, METH_VARARGS, "add(key, paragraphs): index each paragraph's sampled trigrams"},
     {"shares", (PyCFunction)GramIndex_shares, METH_O, "shares(words): does any trigram of words occur?"},
@@ -330,15 +507,19 @@ static PyTypeObject GramIndexType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "Word-trigram postings of a page's comments (see grams.py).",
     .tp_methods = GramIndex_methods,
-    .tp_new = PyType_GenericNew,
+    .tp_new = GramIndex_new,
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_gramindex", "The thread builder's trigram index, in C.", -1, NULL, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT, "_gramindex", "The thread builder's trigram index and tokeniser, in C.", -1, module_methods,
+    NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__gramindex(void) {
     if (PyType_Ready(&GramIndexType) < 0) return NULL;
+    uint64_t h = FNV_OFFSET;
+    for (const char *c = "_gap_"; *c; c++) h = hash_step(h, (Py_UCS4)*c);
+    GAP_HASH = hash_done(h);
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&GramIndexType);

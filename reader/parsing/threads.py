@@ -21,6 +21,7 @@ from reader.text import find_words
 
 try:  # the trigram index in C: optional (setup.py); the same index in Python otherwise
     from reader.parsing._gramindex import GramIndex
+    from reader.parsing._gramindex import norm_hashes as _c_norm_hashes
 
     NATIVE = True
 except ImportError:  # pragma: no cover - a build without a C compiler
@@ -62,11 +63,12 @@ class RawComment:
 _ELLIPSIS = re.compile(r"\.\.\.+|…|\[\.\.\.\]")
 
 
-def norm_words(text: str) -> list[str]:
+def _norm_words_py(text: str) -> list[str]:
     """Words only, case-folded, apostrophes dropped: robust to quotes, ellipses, NBSP, spacing.
 
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
-    can still be matched piece by piece.
+    can still be matched piece by piece. (`_gramindex.norm_hashes` does the same in one pass in C
+    without making a str per word: a big page's paragraphs spent most of their thread building here.)
     """
     text = text.casefold()
     if not text.isascii():
@@ -81,6 +83,11 @@ def norm_words(text: str) -> list[str]:
     while words and words[-1] == "_gap_":
         words.pop()
     return words
+
+
+def norm_words(text: str) -> list[str]:
+    """`_norm_words_py`, by the C tokeniser where it was compiled (its text, split)."""
+    return _c_norm_hashes(text)[0].split() if NATIVE else _norm_words_py(text)
 
 
 def _contains(src: str, para: str) -> bool:
@@ -99,17 +106,32 @@ def _contains(src: str, para: str) -> bool:
 
 
 class _P:
-    """A normalised paragraph with its words and shingles, computed once and shared."""
+    """A normalised paragraph with its words and shingles, computed once and shared.
 
-    __slots__ = ("_grams", "gapped", "norm", "size", "words")
+    With the C helpers, the words are not made as str objects: the paragraph is its normalised
+    text and its words' 64-bit hashes (`_gramindex.norm_hashes`), which is all the C index needs;
+    `words` is split from the text only where a caller asks for it."""
+
+    __slots__ = ("_grams", "_words", "gapped", "hashes", "norm", "size")
     # (sampled_grams is cheap and used once per paragraph: not cached)
 
     def __init__(self, text: str) -> None:
-        words = self.words = norm_words(text)
+        self._grams: set[tuple[str, ...]] | None = None
+        if NATIVE:
+            self.norm, self.hashes, self.size, self.gapped = _c_norm_hashes(text)
+            self._words: list[str] | None = None
+            return
+        words = self._words = _norm_words_py(text)
         norm = self.norm = " ".join(words)
         self.gapped = "_gap_" in norm  # some word may be the gap marker
         self.size = len(words) - words.count("_gap_") if self.gapped else len(words)
-        self._grams: set[tuple[str, ...]] | None = None
+        self.hashes = b""
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = self.norm.split()
+        return self._words
 
     @property
     def grams(self) -> set[tuple[str, ...]]:
@@ -188,8 +210,8 @@ class _PyGrams:
 
 
 class _CGrams:
-    """The same index in C (`_gramindex.c`): trigrams keyed by a mix of their words' hashes, no
-    tuple made per trigram."""
+    """The same index in C (`_gramindex.c`): trigrams keyed by a mix of their words' hashes (from
+    norm_hashes), no tuple made per trigram."""
 
     __slots__ = ("index",)
 
@@ -197,13 +219,13 @@ class _CGrams:
         self.index = GramIndex()
 
     def add(self, key: int, paragraphs: list[_P]) -> None:
-        self.index.add(key, [p.words for p in paragraphs])
+        self.index.add(key, [p.hashes for p in paragraphs])
 
     def shares(self, p: _P) -> bool:
-        return self.index.shares(p.words)
+        return self.index.shares(p.hashes)
 
     def candidates(self, p: _P) -> tuple[list[int], list[int]] | None:
-        return self.index.candidates(p.words)
+        return self.index.candidates(p.hashes)
 
 
 Grams = _PyGrams | _CGrams

@@ -32,9 +32,12 @@ def split_by_writer(lines: list[str]) -> list[RawComment] | None:
 
 
 def _moderator_notes(lines: list[str]) -> set[int]:
-    """Japan Today's moderator notes: `Moderator` alone on a line over one paragraph, with no vote
-    line (under a writer-and-time line instead, it is an ordinary comment's writer)."""
-    return {k + 1 for k, line in enumerate(lines[:-1]) if line == "Moderator" and not is_time_line(lines[k + 1])}
+    """Japan Today's moderator notes: `Moderator` alone on a line where a comment starts (after a
+    vote line), over one paragraph with no vote line under it. (Over a time line, it is an
+    ordinary comment's writer; in a reader's words, or over a voted paragraph, it is theirs.)"""
+    return {k + 1 for k, line in enumerate(lines[:-1])
+            if line == "Moderator" and (k == 0 or parse_vote(lines[k - 1]) is not None) and not is_time_line(lines[k + 1])
+            and not (k + 2 < len(lines) and parse_vote(lines[k + 2]) is not None)}
 
 
 def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:

@@ -64,9 +64,12 @@ _CONTROLS = {"reply • share ›", "avatar", "recommend", "reply", "award", "sh
              "new", "old", "controversial", "q&a", "search comments", "expand comment search", "comments section",
              "view all comments", "responder", "répondre", "antworten", "rispondi", "denunciar", "signaler", "melden",
              "segnala", "compartir", "partager", "teilen", "condividi", "me gusta", "j'aime", "gefällt mir", "mi piace",
-             "like quote reply", "like reply", "quote reply", "like", "quote", "multi-quote", "reply to this", "link",
-             "|", "caches", "archive.org", "join the conversation"}
+             "like quote reply", "like reply", "quote reply", "multi-quote", "reply to this", "join the conversation"}
+# Lobsters' links between a writer line and the words: buttons only there (a comment may say "Link")
+_LEADING = {"|", "link", "flag", "caches", "archive.org"}
 _NUMBER = re.compile(r"^[-−]?\d{1,7}(?:[.,]\d)?[kKmM]?$")  # (`1.2K`)
+_TITLE_LINKS = re.compile(r"^\| (?:caches|archive\.org|\d{1,6} comments?|no comments|hide|save|flag|edit|suggest"
+                          r"|via \S{1,40})$", re.IGNORECASE)
 _AD_BUTTONS = {"learn more", "shop now", "sign up", "install", "download", "get offer", "apply now", "book now",
                "watch more", "contact us", "order now", "see more", "play now"}
 _FLAIR = re.compile(r"^(?:top \d{1,2}% (?:commenter|poster|contributor)|edited(?: \d{1,3}\s*\w{1,8}\.? ago)?"
@@ -83,7 +86,7 @@ _REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$") 
 _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
                             r"|\d+ comments?|view all \d+ comments?"
                             r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+"
-                            r"|(?:ordenar por|trier par|sortieren nach|ordina per|ordenar)\b.{0,30})$", re.IGNORECASE)
+                            r"|(?:ordenar por|trier par|sortieren nach|ordina per):?(?: .{1,30})?)$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|並び替え|おすすめ順|新着順|古い順|共感順|もっと見る"
                           r"|コメントを書く|報告|通報|非表示・報告|非表示|記事に関する報告|[＊*]{3})$")
 # old Reddit: `submitted 7 hours ago by name` under the title
@@ -97,7 +100,8 @@ _SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d
 _SELF_POST = re.compile(r"\s*\(self\.(\w+)\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
-                     r"|you must (?:log in|be logged in|register).{0,60}|similar threads|share:$"
+                     r"|you must (?:log in|be logged in|register)(?: or (?:log in|register))? to (?:reply|comment|post)"
+                     r"(?: here)?\.?$|similar threads$|share:$"
                      r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約|ヤフコメ"
                      r"|about community|community info|join the conversation$|leave a (?:reply|comment)"
                      r"|your email address will not be published|post comment$"
@@ -187,7 +191,7 @@ def looks_like(lines: list[str]) -> bool:
     return signs or (len(heads) >= 4 and len(writers) >= 3)
 
 
-def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
+def _comment(lines: list[str], scored: bool = False) -> tuple[list[str], Votes | None]:
     """A comment's paragraphs and its votes: a bare number among the buttons after its words (a
     score), or Yahoo's reactions (共感した up, うーん down)."""
     paras: list[str] = []
@@ -196,8 +200,8 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
     label = None  # a reaction whose count is on the next line
     controls = False  # a button seen: a bare number after it is the score
     for i, x in enumerate(lines):
-        if not paras and _FLAIR.match(x):
-            continue  # Reddit's `Top 1% Commenter`, `Edited 22h ago` over the words
+        if not paras and (_FLAIR.match(x) or x.casefold() in _LEADING):
+            continue  # Reddit's `Top 1% Commenter`, `Edited 22h ago`, Lobsters' `| link | flag` over the words
         if _control(x) or (not paras and _WROTE.match(x)):
             controls = True
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
@@ -210,7 +214,7 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
                 down = count if name == "うーん" else down
             if r or count is not None:
                 continue
-        if _NUMBER.match(x) and score is None and (controls or i == len(lines) - 1 or _after_words(lines, i)):
+        if _NUMBER.match(x) and score is None and not scored and (controls or i == len(lines) - 1 or _after_words(lines, i)):
             score = _count(x)  # (among the buttons, or last: `1995` alone in a comment's words stays)
             continue
         if (liked := _LIKES.match(x)) and score is None:
@@ -218,12 +222,13 @@ def _comment(lines: list[str]) -> tuple[list[str], Votes | None]:
             continue
         if (disliked := _DISLIKES.match(x)) and down is None:  # `Me gusta 48` `No me gusta 5`: up and down
             down = int(disliked.group(1) or disliked.group(2))
-            up = score if score is not None else up
             continue
         if (a := _ARROWS.match(x)) and up is None:
             up, down = int(a.group(1)), int(a.group(2))
             continue
         paras.append(x)
+    if down is not None and up is None:
+        up = score  # likes (before or after the dislikes) are the ups
     if up is not None or down is not None:
         return paras, Votes((up or 0) - (down or 0), up or 0, down or 0)
     return paras, None if score is None else Votes(score, None, None)
@@ -307,7 +312,7 @@ def _post(post_lines: list[str]) -> _Post:
             post.byline = m.group("user")
             continue
         if (_button(x) or x.casefold().startswith("search in r/") or _RESPONSES.match(x) or _CHROME.match(x)
-                or (x.startswith("| ") and len(x) <= 40)):  # (`| caches`, `| 11 comments`: links under a title)
+                or _TITLE_LINKS.match(x)):  # (`| caches`, `| 11 comments`: links under a title)
             continue
         if after_sub and _WHEN.match(x):
             continue  # (`r/cycling` `•` `14 hr. ago`, then the post's writer)
@@ -331,13 +336,14 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
     links: list[str] = []
     levels: list[int | None] = []
     # Lobsters puts a comment's score right above its writer line: then a number ending a comment is the next one's.
-    above = bool(heads) and heads[0].start > 0 and _NUMBER.match(lines[heads[0].start - 1]) is not None
+    above = (bool(heads) and heads[0].start > 0 and _NUMBER.match(lines[heads[0].start - 1]) is not None
+             and not _ends_with_number(lines, heads[-1]))
     for k, h in enumerate(heads):
         stop = heads[k + 1].start if k + 1 < len(heads) else _footer(lines, h.end)
         if above and k + 1 < len(heads) and stop > h.end and _NUMBER.match(lines[stop - 1]):
             stop -= 1
         for n, part in enumerate(_after_reactions(lines[h.end : stop])):
-            paras, votes = _comment(part)
+            paras, votes = _comment(part, scored=above or h.points is not None or h.votes is not None)
             if above and not n and h.start > 0 and _NUMBER.match(lines[h.start - 1]):
                 votes = Votes(_count(lines[h.start - 1]), None, None)
             if n:
@@ -355,6 +361,13 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
             # old Reddit puts its `parent` link on a line of its own after the words
             links.append(h.links.lower() + (" | parent" if any(x.casefold() == "parent" for x in part) else ""))
     return raw, links, levels
+
+
+def _ends_with_number(lines: list[str], last: _Head) -> bool:
+    """Does the last comment end with a bare number (its score, as on Reddit)? Then the numbers
+    above writer lines end the comments above them."""
+    tail = [x for x in lines[last.end : _footer(lines, last.end)] if not _control(x)]
+    return bool(tail) and _NUMBER.match(tail[-1]) is not None
 
 
 def _named_parents(raw: list[RawComment]) -> dict[int, int]:

@@ -27,7 +27,7 @@ _BANNER = _rx(
     r"|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|manage (?:cookies|consent).*"
     r"|subscribe (?:now|today|to .{0,50})|become a (?:premium |paid |digital )?(?:member|subscriber).{0,40}"
     r"|already a subscriber\??.{0,40}"
-    r"|support (?:our|independent) journalism.{0,60}|support (?:the|us)(?: \w+)?|support .{1,30} journalism.{0,60}"
+    r"|support (?:our|independent) journalism.{0,60}"
     r"|try \d+ (?:days?|weeks?|months?) (?:free|for).{0,40}"
     r"|unlimited (?:digital )?access.{0,60}|(?:get|start) (?:your )?free trial.{0,40}"
     r"|click here.{0,40}|.{0,80}\bclick here)[.!]?",
@@ -48,7 +48,7 @@ _BANNER = _rx(
     r"(?:advertisement|anzeige|werbung|publicité|publicidad|sponsored(?: content)?|ad|promoted|paid (?:post|content)"
     r"|story continues below.{0,20})",
     r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
-    r"(?:compartir|partager|teilen|condividi|compartilhar)(?: (?:en|sur|auf|su|no|na|por|via|par))?(?: \S+){0,2}"
+    r"(?:compartir|partager|teilen|condividi|compartilhar)(?: (?:en|sur|auf|su|no|na|por|via|par) \S+(?: \S+)?)?"
     r"|copiar (?:el )?enlace|copier le lien|link kopieren|copia (?:il )?link|copiar link",
     r"(?:sign in|sign up(?: now)?|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe"
     r"|related)",
@@ -61,7 +61,8 @@ _BANNER = _rx(
     r"(?:previous|next)(?: (?:post|article|story|page))?(?::.{0,150})?|(?:previous|next) (?:post|article|story|page) .{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
-    r"remind me (?:later|in \w+|next \w+)|accept and continue|maybe later|not now|no,? thanks",
+    r"remind me (?:later|in \w+|next \w+)|accept and continue",
+    r"support (?:us|the guardian|our (?:work|journalism|newsroom))[.!]?",  # (not "Most residents support the plan.")
     # a paywall's notice
     r"(?:this|the) (?:content|article|story|page) is (?:only )?(?:for|available (?:only )?to|reserved for) (?:our )?"
     r"(?:premium |paid |registered )?(?:members|subscribers|users)(?: only)?\..{0,160}"
@@ -116,10 +117,11 @@ _EURO_MONTHS = {
 _EURO_MONTH = "(?:" + "|".join(sorted(map(re.escape, _EURO_MONTHS), key=len, reverse=True)) + r")\.?"
 _EURO_DATE = re.compile(
     rf"^(?:(?:actualizado|publicado|mis à jour|publié|aktualisiert|veröffentlicht|aggiornato|pubblicato|atualizado)"
-    rf"(?:\s+(?:le|el|am|il|em|a las))?\s*:?\s*)?(?:[^\W\d][\w .'-]{{1,30}}\s[-–—,]\s)?"
+    rf"(?:\s+(?:le|el|am|il|em|a las))?\s*(?::\s*)?)?(?:[^\W\d][\w .'-]{{1,30}}\s[-–—,]\s)?"
     rf"(?:(?:lun|mar|mié|mer|jue|jeu|vie|ven|sáb|sam|dom|mo|di|mi|do|fr|sa|so)[a-zé]*\.?,?\s+)?"
     rf"(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?(?P<month>{_EURO_MONTH})(?:\s+de)?,?\s+(?P<year>\d{{4}})"
-    rf"(?:\s*(?:[-–—,]|à|a las|um|alle|às)?\s*(?P<hh>\d{{1,2}})[:.h](?P<mm>\d{{2}})\s*(?:uhr|h)?\s*(?P<zone>[A-Z]{{2,5}})?)?$",
+    rf"(?:\s*(?:(?:[-–—,]|à|a las|um|alle|às)\s*)?(?P<hh>\d{{1,2}})[:.h](?P<mm>\d{{2}})(?:\s*(?:uhr|h))?"
+    rf"(?:\s*(?P<zone>[A-Z]{{2,5}}))?)?$",
     re.IGNORECASE,
 )
 _PLACE_DATE = re.compile(rf"^(?![^,—–-]*\bby\s)[A-Z][\w .'-]{{1,30}}(?:\s?,|\s[-–—])\s(?P<date>{_DATE_CORE}.{{0,30}})$",
@@ -176,12 +178,13 @@ _BANNER_LINES = {"advertisement", "anzeige", "werbung", "publicité", "publicida
 _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get the app", "download our app",
                  "download the app", "cookie", "manage cookies", "manage consent", "subscribe", "become a",
                  "journalism", "members only", "subscribers only", "available to", "reserved for", "continue reading",
-                 "keep reading", "support the", "support us", "unlimited", "free trial", "click here", "your inbox",
+                 "keep reading", "support us", "support the guardian", "support our", "unlimited", "free trial",
+                 "click here", "your inbox",
                  "gaijinpot", "newsletter", "enter your email", "article is more than", "reuse this content",
                  "print subscriptions", "search jobs", "sign up to", ">", "»", "›", "home", "contenido", "contenu",
                  "inhalt", "contenuto", "conteúdo", "conteudo", "へスキップ", "へ移動", "menu", "navigation", "get app",
                  "search comments", "comment search")
-_BANNER_STARTS = ("remind me", "accept and", "maybe later", "not now", "no thanks", "no, thanks", "compartir",
+_BANNER_STARTS = ("remind me", "accept and", "compartir",
                   "partager", "teilen", "condividi", "compartilhar", "copiar ", "copier le lien", "link kopieren", "copia ",
                   "story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:",
                   "more ", "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹",
@@ -214,7 +217,7 @@ def is_navigation(line: str) -> bool:
     """Menu links on one line: `Home | News | World | Sign in`, or a run of section words."""
     if any(sep in line for sep in _NAV_SEPARATORS):  # (else the line is one part: the split is skipped)
         parts = [p for p in _NAV_SEP.split(line) if p]
-        longest = 5 if any(c in line for c in "›»") else 3  # a breadcrumb's parts are names of sections
+        longest = 5 if " › " in line else 3  # a breadcrumb's parts are names of sections (» quotes German)
         if len(parts) >= 3 and all(len(p.split()) <= longest for p in parts) and not line.rstrip().endswith((".", "?", "!")):
             return True
     words = line.lower().replace(",", " ").split()
@@ -350,6 +353,7 @@ def parse_date(text: str) -> str | None:
 
 
 def _parse_date(text: str) -> str | None:
+    text = " ".join(text[:300].split())  # (a date is short; runs of spaces made some patterns slow)
     if (m := _EURO_DATE.match(text.strip())) and (mon := _EURO_MONTHS.get(m.group("month").lower().rstrip("."))):
         dt = datetime(int(m.group("year")), mon, int(m.group("day")), int(m.group("hh") or 0), int(m.group("mm") or 0))
         zone = _ZONES.get((m.group("zone") or "").upper())

@@ -50,6 +50,7 @@ class _Head:
     published: str | None = None
     byline: str | None = None
     under: int | None = None  # the kept line a byline stood under (where headlines are)
+    named: str | None = None  # a name alone right above the date: the byline, unless it is the title
     image: dict[str, str | None] | None = None
     kept: list[str] = field(default_factory=list)
 
@@ -98,8 +99,8 @@ def _menu_lines(lines: list[str]) -> set[int]:
 
 
 _FOOTER_WORDS = re.compile(r"\b(?:about|contact|privacy|terms|help|cookies?|careers|jobs|advertise|accessibility"
-                           r"|sitemap|impressum|datenschutz|kontakt|aviso legal|mentions légales|corrections|securedrop"
-                           r"|会社概要|お問い合わせ|プライバシー|利用規約)", re.IGNORECASE)
+                           r"|sitemap|impressum|datenschutz|kontakt|aviso legal|mentions légales|corrections|securedrop)\b"
+                           r"|会社概要|お問い合わせ|プライバシー|利用規約", re.IGNORECASE)
 
 
 def _footer_lines(lines: list[str]) -> set[int]:
@@ -122,8 +123,10 @@ def _dated(head: _Head, line: str) -> None:
     """A date line: the story's date, and a writer's name right above it is the byline
     (`Lucía Moreno`, `Justin McCurry in Tokyo`)."""
     head.published = head.published or parse_date(line)
-    if head.byline is None and head.kept and len(head.kept) <= TITLE_WINDOW and _NAMED_WRITER.match(head.kept[-1]):
-        head.byline = head.kept.pop()
+    above = head.kept[-1] if head.kept else ""
+    if (head.byline is None and head.named is None and len(head.kept) <= TITLE_WINDOW and _NAMED_WRITER.match(above)
+            and not above.isupper() and not is_site_name(above) and not is_section_label(above)):
+        head.named = above  # the byline, unless it is the headline (`Biden Wins Michigan Primary` over the date)
 
 
 def _sift(lines: list[str]) -> _Head:
@@ -210,6 +213,9 @@ def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Art
     article_lines, comment_lines, stated = _split_comment_section(lines)
     head = _sift(article_lines)
     title, category = _choose_title(head.kept, hint, head.under)
+    if head.byline is None and head.named is not None and head.named != title:
+        head.byline = head.named
+        head.kept = [x for x in head.kept if x != head.named]
     body = [x for x in head.kept if x != title]
     source = None
     if title is not None:

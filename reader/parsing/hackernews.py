@@ -36,12 +36,12 @@ def _paragraphs(node: Node | None) -> list[str]:
     run: list[str] = []
     for child in node.iter(include_text=True):
         if child.tag in _BLOCK_TAGS:
-            out.append(" ".join(run))
+            out.append("".join(run))
             run = []
             out.append(child.text(deep=True, separator=""))
         else:
-            run.append(child.text(deep=True, separator=""))
-    out.append(" ".join(run))
+            run.append(child.text(deep=True, separator=""))  # (text and inline markup: their own spaces)
+    out.append("".join(run))
     return [t for p in out if (t := clean_text(p).strip())]
 
 
@@ -49,11 +49,11 @@ def _depth(row: Node) -> int:
     ind = row.css_first("td.ind")
     if ind is None:
         return 0
-    if (level := ind.attributes.get("indent")) is not None and level.isdigit():
+    if (level := ind.attributes.get("indent")) is not None and level.isascii() and level.isdecimal():
         return int(level)
     img = ind.css_first("img")
     width = (img.attributes.get("width") or "0") if img is not None else "0"
-    return int(width) // 40 if width.isdigit() else 0
+    return int(width) // 40 if width.isascii() and width.isdecimal() else 0
 
 
 def _when(row: Node) -> tuple[str | None, str | None]:

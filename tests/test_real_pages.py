@@ -270,6 +270,26 @@ EXPECT = {
                              "body_not": ["関連記事", "敦賀駅の乗り換え、利用者の不満続く", "最終更新", "記事に関する報告",
                                           "資料写真"],
                              "comment_not": ["ヤフコメ", "もっと見る", "返信"]},
+    # Japan Today's mobile site: a menu and a weather box over the headline, the date under it,
+    # share buttons and related stories between the body and the comments, `Reply` under each
+    # comment, `Load more comments` among them (the whole article was comment 1, the title `Tokyo`).
+    "jt_mobile.txt": {"title": "Man arrested for abandoning 200 rental bicycles near Osaka Station", "category": "crime",
+                      "comments": 9, "parents": [None, None, None, 2, 3, None, None, 4, 7],
+                      "authors": ["Yubaru", "Fighto!", "Hiro", "Aly Rustom", "Sanjincho", "kurisupisu", "wallace",
+                                  "Peter Neil", "Sanjincho"],
+                      "body_has": ["Police in Osaka said Wednesday"],
+                      "body_not": ["Menu", "14°C", "LINE", "Related Stories", "Jump to comments"],
+                      "comment_not": ["Reply", "Load more comments", "Related Stories"]},
+    # Vote lines glued to the end of the comment's last line (`…notice 10,000 more. 18 ( +20 / -2 )`).
+    "jt_votes_glued.txt": {"comments": 7, "parents": [None, None, None, 2, None, None, 6],
+                           "votes": [(18, 20, 2), (9, 10, 1), (-3, 4, 7), (5, 6, 1), (0, 3, 3), (-1, 4, 5), (7, 7, 0)],
+                           "comment_not": ["( +"]},
+    # Comments newest first (`Sort by: Newest`): replies stood above what they quote; now in the
+    # order they were written, with their parents.
+    "jt_newest_first.txt": {"comments": 7, "parents": [None, None, 1, None, None, 5, 4],
+                            "authors": ["Peter Neil", "kohakuebisu", "Aly Rustom", "GBR99", "KnowBetter", "Sanjincho",
+                                        "wallace"],
+                            "comment_not": ["Sort by", "Peter NeilToday"]},
 }
 
 
@@ -575,3 +595,13 @@ def test_saved_hacker_news_keeps_every_paragraph_and_quote():
     assert first.startswith("The funny part is") and first.endswith("on a Saturday afternoon.")
     assert art.comments[2].quotes == [{"text": "> which is great until your phone dies", "of": 2}]
     assert art.comments[0].posted == "6 hours ago" and art.comments[0].posted_at == "2025-03-02T05:02:10"
+
+
+def test_quote_headers_name_the_comment_by_its_writer_and_time():
+    """300 comments, 107 replies: a header names the writer and time of the comment a reply
+    quotes; a quote that several comments hold (or a near copy of another) went to the latest
+    of them. (Five comments of this generated page repeat sentences: their quotes are ambiguous.)"""
+    art = parse_file(PAGES / "jt_300_headers.txt")
+    assert len(art.comments) == 300  # (`Show more comments` in the middle was a comment)
+    parent = {c.id: c.parent for c in art.comments}
+    assert [parent[i] for i in (12, 72, 86, 96, 100, 124, 171, 259)] == [8, 39, 77, 85, 78, 106, 136, 235]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from itertools import pairwise
+
 from reader.parsing.common import FOOTER, REMOVED, SITE_NOTICE, is_boilerplate, parse_vote
+from reader.parsing.evidence import parse_date, resolve_relative
 from reader.parsing.threads import RawComment, is_time_line, is_writer_line, own_writer
 from reader.parsing.threads import writer_header as writer_line
 
@@ -40,7 +45,56 @@ def _moderator_notes(lines: list[str]) -> set[int]:
             and not (k + 2 < len(lines) and parse_vote(lines[k + 2]) is not None)}
 
 
+# A vote line glued to the end of a comment's last paragraph (`…won't notice. 18 ( +20 / -2 )`,
+# `…the buses.-3 ( +4 / -7 )`): the whole triple, so a sentence ending "(+5 / -3)" of its own
+# is left alone unless it has the net in front too.
+_GLUED_VOTE = re.compile(r"^(?P<text>.*?\S)\s*(?P<vote>[-−]?\d{1,7}\s*\(\s*\+\d{1,7}\s*/\s*[-−]\d{1,7}\s*\))$")
+
+
+def unglue_votes(lines: list[str]) -> list[str]:
+    """Lines with a vote line glued to their end, as two lines."""
+    # (A vote line alone is short: `-12 ( +4 / -16 )`; only longer lines ending like one are looked at.)
+    if not any(len(x) > 26 and x.endswith(")") and "/" in x for x in lines):  # (most pages: decided at once)
+        return lines
+    out: list[str] = []
+    for x in lines:
+        if len(x) > 26 and x.endswith(")") and "/" in x and (m := _GLUED_VOTE.match(x)) is not None and parse_vote(x) is None:
+            out += [m.group("text"), m.group("vote")]
+        else:
+            out.append(x)
+    return out
+
+
+_NEWEST = re.compile(r"^(?:sort(?:ed)? by:?\s*)?(?:newest|latest)(?: first)?$", re.IGNORECASE)
+_EPOCH = datetime(2000, 1, 2, tzinfo=UTC)  # any day: relative times ("Today 07:12 am") only need an order
+
+
+def _newest_first(lines: list[str], raw: list[RawComment]) -> bool:
+    """Are the comments listed newest first (`Sort by: Newest` over them, or times that fall)?"""
+    head = lines[: next((i for i, x in enumerate(lines) if parse_vote(x)), len(lines))]
+    if any(_NEWEST.match(x) for x in head[:12]):
+        return True
+    keys = [k for rc in raw[:40] if rc.posted and (k := resolve_relative(rc.posted, _EPOCH) or parse_date(rc.posted))]
+    falls = sum(a > b for a, b in pairwise(keys))
+    rises = sum(a < b for a, b in pairwise(keys))
+    return falls >= 2 and falls >= 3 * rises
+
+
+def in_written_order(lines: list[str], raw: list[RawComment], notes: list[str]) -> list[RawComment]:
+    """The comments oldest first, as they were written (a reply quotes what came before it)."""
+    if len(raw) < 2 or not _newest_first(lines, raw):
+        return raw
+    notes.append("the page listed its comments newest first: they are shown in the order they were written")
+    return raw[::-1]
+
+
 def split_comments(lines: list[str], notes: list[str]) -> list[RawComment]:
+    """The page's comments, in the order they were written (see _split)."""
+    lines = unglue_votes(lines)
+    return in_written_order(lines, _split(lines, notes), notes)
+
+
+def _split(lines: list[str], notes: list[str]) -> list[RawComment]:
     """Each comment is the paragraphs up to and including its vote line.
 
     Text after the last vote line that is not page footer is a comment cut off mid-way: it is

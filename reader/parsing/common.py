@@ -28,6 +28,11 @@ _BOILERPLATE = [
     r"the requested article has expired.*",
     r"this article has expired.*",
     r"subscribe( now)?( to our newsletter)?",
+    r"(show|load|view|see|read) (\d+ )?more comments?( \(\d+\))?",  # a button in the middle of a long thread
+    r"reply|jump to comments|(view|hide) replies",
+    r"(sort|order) by:?( (newest|oldest|most votes|popular|top|best|recent)"
+    r"( / (newest|oldest|most votes|popular|top|best|recent))*)?",
+    r"(newest|oldest|most votes|most popular)( first)?",
     r"comments (for|on) this (article|story|post|page) (are|have been) (now )?closed",
     r"(comments|commenting) (are|is|have been|has been) (now )?(closed|disabled|turned off)( for this (article|story|post))?",
 ]

@@ -47,7 +47,7 @@ _BANNER = _rx(
     r"(?:find your next (?:job|home|school|apartment) in japan with )?gaijinpot(?: jobs| expo| study| housing| travel)?",
     r"(?:advertisement|anzeige|werbung|publicité|publicidad|sponsored(?: content)?|ad|promoted|paid (?:post|content)"
     r"|story continues below.{0,20})",
-    r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story))",
+    r"(?:share|tweet|email|print|copy link|share (?:this|on) .{1,20}|follow us.{0,40}|share this (?:article|story)|LINE)",
     r"(?:compartir|partager|teilen|condividi|compartilhar)(?: (?:en|sur|auf|su|no|na|por|via|par) \S+(?: \S+)?)?"
     r"|copiar (?:el )?enlace|copier le lien|link kopieren|copia (?:il )?link|copiar link",
     r"(?:sign in|sign up(?: now)?|log ?in|log ?out|register|my account|create (?:an )?account|newsletters?|subscribe"
@@ -169,7 +169,7 @@ _SITE = re.compile(r"\b(?:news|times|post|daily|journal|herald|today|tribune|gua
 _BANNER_LINES = {"advertisement", "anzeige", "werbung", "publicité", "publicidad",
                  "sponsored", "sponsored content", "ad", "promoted", "paid post", "paid content",
                  "skip to content", "skip to navigation", "skip to search", "skip to main content",
-                 "skip to main navigation", "skip to main search", "share", "tweet", "email", "print", "copy link",
+                 "skip to main navigation", "skip to main search", "share", "tweet", "email", "print", "copy link", "line",
                  "share this article", "share this story", "sign in", "log in", "login", "log out", "logout",
                  "register", "my account", "create account", "create an account", "newsletter", "newsletters",
                  "subscribe", "sign up", "sign up now", "related",

@@ -77,7 +77,7 @@ def is_menu_item(line: str) -> bool:
     return len(line.split()) <= 2 and not line.endswith((".", "!", "?", ",", ":", "。"))
 
 
-def _menu_lines(lines: list[str]) -> set[int]:
+def menu_lines(lines: list[str]) -> set[int]:
     """A site's menu copied one item a line (`ログイン`, `トップ`, `国内`, … or `Home`, `World`, …):
     runs of at least MENU_RUN short lines above the first line of prose."""
     out: set[int] = set()
@@ -134,7 +134,7 @@ def _sift(lines: list[str]) -> _Head:
     says (the date, the byline, a photo caption) and the lines that are content."""
     head = _Head()
     in_related = in_share = False
-    menu = _menu_lines(lines) | _footer_lines(lines)
+    menu = menu_lines(lines) | _footer_lines(lines)
     for i, raw in enumerate(lines):
         if i in menu:
             continue

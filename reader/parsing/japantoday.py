@@ -17,8 +17,17 @@ from reader.parsing.common import (
     parse_vote,
     split_glued_copyright,
 )
-from reader.parsing.evidence import MIN_TITLE_SCORE, first_sentence, is_banner, is_navigation, is_section_label, title_score
-from reader.parsing.threads import build_threads
+from reader.parsing.evidence import (
+    MIN_TITLE_SCORE,
+    first_sentence,
+    is_banner,
+    is_date_line,
+    is_navigation,
+    is_section_label,
+    title_score,
+)
+from reader.parsing.generic import menu_lines
+from reader.parsing.threads import build_threads, is_time_line
 
 SITE = re.compile(r"^Japan\s?Today\b", re.IGNORECASE)
 CAPTION = re.compile(r"^(.*?)\s*\bImage:\s*(.*)$")
@@ -40,8 +49,10 @@ def _looks_like_category(line: str) -> bool:
 
 
 def _header_line(line: str) -> bool:
-    """A line of the header that is neither title nor category: furniture, a copyright, a banner."""
-    return is_boilerplate(line) or is_banner(line) or is_navigation(line) or line.startswith("©")
+    """A line of the header that is neither title nor category: furniture, a copyright, a banner,
+    the date (`Mar. 12  10:20 am JST`, on the mobile site)."""
+    return (is_boilerplate(line) or is_banner(line) or is_navigation(line) or line.startswith("©")
+            or is_time_line(line) or is_date_line(line))
 
 
 def _site_and_photo(lines: list[str]) -> tuple[int, dict[str, str | None] | None]:
@@ -116,6 +127,8 @@ def parse(lines: list[str], file: str | None) -> Article:
     if any(EXPIRED.match(x) for x in lines[:HEADER_SPAN]):
         notes.append("the article has expired; only its comments remain")
     lines = [x for x in lines if not EXPIRED.match(x)]
+    if menu := menu_lines(lines):  # the mobile site's menu and weather (`Menu`, `Tokyo`, `14°C`, `National`, …)
+        lines = [x for j, x in enumerate(lines) if j not in menu]
     i, image = _site_and_photo(lines)
     title, category, stated, body_start = _title_block(lines, i)
     byline = None
@@ -138,6 +151,13 @@ def parse(lines: list[str], file: str | None) -> Article:
     if credit is None:
         credit = next((c for x in lines[: body_start] if x.startswith("©") and (c := credit_name(x))), None)
 
+    # Related stories and share buttons between the body and the comments: the comments start
+    # after `Login to comment` (or the count) when one stands before the first vote line.
+    first_vote = first_vote_index(lines, comment_start)
+    marker = next((j for j in range(comment_start, first_vote if first_vote is not None else len(lines))
+                   if LOGIN_TO_COMMENT.match(lines[j]) or _stated(lines[j]) is not None), None)
+    if marker is not None and first_vote is not None and marker < first_vote - 1:
+        comment_start = marker + 1
     raw = split_comments(lines[comment_start:], notes)
     if title is None:
         title = "(expired article)" if notes and "expired" in notes[0] else (first_sentence(body[0]) if body else "(untitled)")

@@ -9,6 +9,7 @@ lists, so a page with 20,000 comments or a 5,000-deep reply chain costs linear-i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -340,16 +341,35 @@ def own_writer(paras: list[str]) -> tuple[str | None, str | None, list[str]]:
 Header = tuple[str, str | None]  # (author, when posted) from a quote-header line
 
 
-def _quote_header(paras: list[str], ps: list[_P], own: _Corpus) -> tuple[Header | None, int | None]:
+def _quote_header(paras: list[str], ps: list[_P], own: _Corpus, comments: list[Comment],
+                  by_author: dict[str, list[int]]) -> tuple[Header | None, int | None]:
     """A quote header (`name` or `nameToday 07:12 am JST` above a quote of that writer), and the
-    comment it names."""
+    comment it names: that writer's (at that time) holding the quote, or else the latest
+    comment holding it."""
     header = writer_header(paras[0]) if len(paras) >= 2 else None
     if header is None:
         return None, None
-    header_of = own.find(ps[1], min_words=1)
+    header_of = _named_by(header, ps[1], own, comments, by_author)
+    if header_of is None:
+        header_of = own.find(ps[1], min_words=1)
     if header_of is None and (header[1] is None or " " in header[0]):
         return None, None  # a one-word paragraph of the writer's own (or words before a time), not a header
     return header, header_of
+
+
+def _named_by(header: Header, quote: _P, own: _Corpus, comments: list[Comment],
+              by_author: dict[str, list[int]]) -> int | None:
+    """The comment a header names by its writer and time (`HiroYesterday 06:38 pm JST`): of that
+    writer's latest comments, the one that holds the quote; the one posted at that time if
+    none holds it exactly (an edited quote)."""
+    author, when = header
+    ids = by_author.get(author, [])[-64:]
+    mine = [c for c in (comments[i - 1] for i in reversed(ids)) if when is None or c.posted in (None, when)][:16]
+    for c in mine:
+        if quote.norm and _contains(own.text.get(c.id, ""), quote.norm):
+            return c.id
+    timed = [c for c in mine if when is not None and c.posted == when]
+    return timed[0].id if len(timed) == 1 else None
 
 
 def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: int | str | None,
@@ -390,6 +410,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
     by_opening: dict[tuple[str, ...], list[int]] = defaultdict(list)
     family_root: dict[int, int] = {}  # comment -> the original it (indirectly) revises
     family: dict[int, list[int]] = defaultdict(list)  # original -> itself and all its revisions
+    by_author: dict[str, list[int]] = defaultdict(list)  # writer -> their comments, in order
 
     for idx, rc in enumerate(raw, start=1):
         family_root[idx] = idx
@@ -402,7 +423,7 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
             comment.score, comment.up, comment.down = rc.votes.score, rc.votes.up, rc.votes.down
 
         # 1. A quote header names the writer of the quote under it.
-        header, header_of = _quote_header(paras, ps, own)
+        header, header_of = _quote_header(paras, ps, own, comments, by_author)
         if header is not None:
             comment.header = paras[0]
             paras, normed, ps = paras[1:], normed[1:], ps[1:]
@@ -427,13 +448,17 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
 
         comment.blocks = blocks
         quoted = [b.of for b in blocks if b.quote and isinstance(b.of, int)]
-        if quoted:
-            comment.parent = max(quoted)
         if header is not None and header_of is not None:
+            comment.parent = header_of  # a header names whom the reply answers: better evidence than a later quote
             target = comments[header_of - 1]
             if target.author is None:
                 target.author, target.posted = header[0], header[1]
+                bisect.insort(by_author[header[0]], header_of)
+        elif quoted:
+            comment.parent = max(quoted)
         comments.append(comment)
+        if comment.author:
+            by_author[comment.author].append(idx)
 
         if idx < len(raw):  # the last comment is quoted by none
             own.add(idx, [pp for b, pp in zip(blocks, ps, strict=False) if not b.quote])

@@ -290,6 +290,22 @@ EXPECT = {
                             "authors": ["Peter Neil", "kohakuebisu", "Aly Rustom", "GBR99", "KnowBetter", "Sanjincho",
                                         "wallace"],
                             "comment_not": ["Sort by", "Peter NeilToday"]},
+    # An AP story on a local paper's site: the writers' names over `The Associated Press` were the
+    # title; the player's `0:58`, `1 of 4`, `___` and the story lists were body.
+    "ap_wire_syndicated.txt": {"title": "Japan's Nippon Steel completes $14.1 billion acquisition of US Steel after "
+                                        "Trump approval", "byline": "Mari Yamaguchi and Josh Boak",
+                               "credit": "The Associated Press", "published": "2025-06-19T06:02:00",
+                               "body_has": ["TOKYO (AP) — Japan's Nippon Steel said Wednesday"],
+                               "body_not": ["| Updated", "View Comments", "0:58", "00:00", "1 of 4", "___",
+                                            "Our Latest Stories", "Sheboygan County Board", "Puskar/AP",
+                                            "more than 1 year ago"]},
+    # The Japan Times: `BY NAME` in capitals over `STAFF WRITER`; a caption ending `| Kyodo`; a
+    # gallery, keywords, newsletter, `Premium` and related lists after the story.
+    "japantimes.txt": {"title": "Ishiba cabinet approval hits record low after gift voucher revelations",
+                       "byline": "GABRIEL DOMINGUEZ", "published": "2025-03-17", "category": "JAPAN / POLITICS",
+                       "body_has": ["Approval for Prime Minister Shigeru Ishiba's Cabinet"],
+                       "body_not": ["STAFF WRITER", "BY GABRIEL", "PHOTO GALLERY", "| Jiji", "KEYWORDS", "Premium",
+                                    "Sign up for free", "gift voucher gaffe", "Nikkei hits"]},
 }
 
 

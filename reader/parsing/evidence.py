@@ -61,6 +61,11 @@ _BANNER = _rx(
     r"(?:previous|next)(?: (?:post|article|story|page))?(?::.{0,150})?|(?:previous|next) (?:post|article|story|page) .{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?",  # a video or audio player's times (`0:58`, `0:00 / 4:12`)
+    r"\d{1,3} of \d{1,3}",  # a photo gallery's counter
+    r"premium|sign up for free|by subscribing,? .{0,100}|get (?:the|our) .{1,40} newsletter",
+    r"[_\-=*~•·]{3,}",  # a rule between parts of the page
+    r"this article was published more than \d+ (?:days?|weeks?|months?|years?) ago|(?:view|show|hide) (?:\d+ )?comments?",
     r"remind me (?:later|in \w+|next \w+)|accept and continue",
     r"support (?:us|the guardian|our (?:work|journalism|newsroom))[.!]?",  # (not "Most residents support the plan.")
     # a paywall's notice
@@ -82,8 +87,10 @@ _CAPTION = re.compile(
 )
 # (Tried only where the cheap tests in is_caption allow: most lines are not captions.)
 # A caption that ends with its agency: `Tourists in the Plaza de España. EFE`
-_AGENCY_END = re.compile(r"[.,]\s+(?:EFE|AFP|AP|Reuters|Getty Images|EPA|Kyodo|Jiji|Europa Press|dpa|ANSA|Bloomberg)"
-                         r"(?:\s*/\s*[\w .'-]{1,40})?$")
+_AGENCY_END = re.compile(r"(?:[.,]|\s\|)\s+(?:EFE|AFP|AP|Reuters|Getty Images|EPA|Kyodo|Jiji|Europa Press|dpa|ANSA|Bloomberg)"
+                         r"(?:\s*/\s*[\w .'-]{1,40})?$"
+                         # the photographer, then the agency: `… Braddock, Pa. Gene J. Puskar/AP`
+                         r"|[.,]\s+[A-Z][\w.' -]{2,40}/\s?(?:AP|AFP|Reuters|Getty Images|EPA|Kyodo|Jiji|Bloomberg)$")
 _AGENCIES = ("EFE", "AFP", "AP", "Reuters", "Getty", "EPA", "Kyodo", "Jiji", "Press", "dpa", "ANSA", "Bloomberg")
 # Japanese: `北陸新幹線の敦賀駅（資料写真）`, `会見する知事（12日、県庁で撮影）`, `…＝写真：共同`
 _JA_CAPTION = re.compile(r"[（(][^（()）]{0,30}(?:写真|撮影)[^（()）]{0,30}[）)]$|(?:写真|撮影|提供)\s*[：:=＝].{1,40}$")
@@ -130,7 +137,7 @@ _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+_BYLINE = re.compile(r"^(?:(?:[Bb]y|BY|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
                      r"(?:\s*(?:,|and|&|\||/)\s*.{0,80})?"
                      # German, French, Spanish: a name only ("Von Hitze, Dürre und … geplagt: …" is a headline)
                      r"|(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+(?:de |van |von )?[A-Z][\w.'’-]+){1,3})$")
@@ -184,7 +191,8 @@ _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get
                  "print subscriptions", "search jobs", "sign up to", ">", "»", "›", "home", "contenido", "contenu",
                  "inhalt", "contenuto", "conteúdo", "conteudo", "へスキップ", "へ移動", "menu", "navigation", "get app",
                  "search comments", "comment search")
-_BANNER_STARTS = ("remind me", "accept and", "compartir",
+_BANNER_STARTS = ("premium", "sign up for free", "by subscribing", "get the ", "get our ", "___", "---", "===", "***",
+                  "remind me", "accept and", "this article was published", "view ", "show ", "hide ", "compartir",
                   "partager", "teilen", "condividi", "compartilhar", "copiar ", "copier le lien", "link kopieren", "copia ",
                   "story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:",
                   "more ", "recommended", "most ", "trending", "you may also like", "read ", "previous", "next", "«", "‹",
@@ -207,7 +215,7 @@ def is_banner(line: str) -> bool:
         return False
     low = _lower(line)
     if (low is not None and low.removesuffix("\n") not in _BANNER_LINES and not low.startswith(_BANNER_STARTS)
-            and not any(w in low for w in _BANNER_WORDS) and not (low[:1].isdecimal() and "min" in low)
+            and not any(w in low for w in _BANNER_WORDS) and not (low[:1].isdecimal() and (len(low) < 16 or "min" in low))
             and _TRY_DAYS.search(low) is None):
         return False
     return _BANNER.match(line) is not None

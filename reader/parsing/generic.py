@@ -33,6 +33,8 @@ COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join
 _RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
                               r"|recommended(?: for you)?|most (?:read|popular|viewed)|trending(?: now)?|you may also like"
                               r"|read (?:more|next|also)|explore more on these topics|topics"
+                              r"|(?:our )?(?:latest|more|top|other) (?:stories|news|headlines)|related|keywords|tags"
+                              r"|photo gallery.{0,30}"
                               r"|【?関連(?:記事|ニュース|リンク)】?|あわせて読みたい|こちらもおすすめ)$", re.IGNORECASE)
 _SHARE_HEADINGS = {"share this", "share", "share on", "share this post", "share this page", "share this article",
                    "share this story", "spread the word", "like this"}
@@ -51,6 +53,7 @@ class _Head:
     byline: str | None = None
     under: int | None = None  # the kept line a byline stood under (where headlines are)
     named: str | None = None  # a name alone right above the date: the byline, unless it is the title
+    credit: str | None = None  # a wire service named under the byline (`The Associated Press`)
     image: dict[str, str | None] | None = None
     kept: list[str] = field(default_factory=list)
 
@@ -119,6 +122,30 @@ def _footer_lines(lines: list[str]) -> set[int]:
     return set()
 
 
+_ROLE = re.compile(r"^(?:(?:staff|senior|contributing|special|foreign|chief|political|business|science)\s+)?"
+                   r"(?:writer|reporter|correspondent|editor|columnist|contributor)s?$", re.IGNORECASE)
+_WIRE = re.compile(r"^(?:the )?(?:associated press|reuters|agence france-presse|afp|kyodo(?: news)?|jiji(?: press)?"
+                   r"|bloomberg(?: news)?|ap|dpa|efe|ansa)$", re.IGNORECASE)
+_NAME = r"[A-ZÀ-ÖØ-Ý][\w.'’-]+(?:\s+(?:(?:de|del|da|van|von|der|le|di|du|bin|al)\s+)?[A-ZÀ-ÖØ-Ý][\w.'’-]+){1,3}"
+_NAMES = re.compile(rf"^{_NAME}(?:(?:,\s+|\s+(?:and|&|und|y|et|e)\s+){_NAME}){{1,3}}$")  # `Mari Yamaguchi and Josh Boak`
+
+
+def _header_extra(head: _Head, line: str) -> bool:
+    """A writer's role under the byline (`STAFF WRITER`), or a wire service under the writers'
+    names (`The Associated Press`): taken, with the names above it as the byline."""
+    if len(head.kept) > TITLE_WINDOW or len(line) > 40:
+        return False
+    if head.byline is not None and _ROLE.match(line):
+        return True
+    if head.credit is None and _WIRE.match(line):
+        head.credit = line
+        above = head.kept[-1] if head.kept else ""
+        if head.byline is None and (_NAMES.match(above) or (_NAMED_WRITER.match(above) and not above.isupper())):
+            head.byline = head.kept.pop()
+        return True
+    return False
+
+
 def _dated(head: _Head, line: str) -> None:
     """A date line: the story's date, and a writer's name right above it is the byline
     (`Lucía Moreno`, `Justin McCurry in Tokyo`)."""
@@ -146,6 +173,7 @@ def _sift(lines: list[str]) -> _Head:
         kind = furniture_kind(raw)
         when, line = split_leading_date(raw) if kind is None else (None, raw)
         if when:
+            line = line.lstrip("|·• ")  # (`Published … | Updated …`: the rest is another date)
             head.published = head.published or parse_date(when)
         if not line or LOGIN_TO_COMMENT.match(line) or COMMENT_COUNT.match(line):
             continue
@@ -161,20 +189,27 @@ def _sift(lines: list[str]) -> _Head:
         if in_related and len(line.split()) <= 20 and not line.endswith("."):
             continue  # an item of a related-posts list
         in_related = False
-        if (dated := dated_byline(line)) is not None or (is_byline(line) and head.byline is None):
-            if head.byline is None and head.kept:
-                head.under = len(head.kept) - 1
-            if dated is not None:
-                head.byline = head.byline or dated[0]
-                head.published = head.published or parse_date(dated[1])
-            else:
-                head.byline = BY.sub("", line).strip() or line
-            continue
-        if is_caption(line) and len(head.kept) < TITLE_WINDOW and head.image is None:  # (menus above do not count)
-            head.image = photo(line)
-            continue
-        head.kept.append(line)
+        if not _header_extra(head, line) and not _writer_or_photo(head, line):
+            head.kept.append(line)
     return head
+
+
+def _writer_or_photo(head: _Head, line: str) -> bool:
+    """A byline (with its date, if any) or a photo caption: taken."""
+    if (dated := dated_byline(line)) is not None or (is_byline(line) and head.byline is None):
+        if head.byline is None and head.kept:
+            head.under = len(head.kept) - 1
+        if dated is not None:
+            head.byline = head.byline or dated[0]
+            head.published = head.published or parse_date(dated[1])
+        else:
+            head.byline = BY.sub("", line).strip() or line
+        return True
+    if is_caption(line):  # the first near the top is the story's photo; the others are a gallery's
+        if len(head.kept) < TITLE_WINDOW and head.image is None:  # (menus above do not count)
+            head.image = photo(line)
+        return True
+    return False
 
 
 # A writer's name alone on its line (two to four capitalised words, particles between), perhaps
@@ -240,6 +275,7 @@ def parse(lines: list[str], file: str | None, *, hint: str | None = None) -> Art
         published=head.published,
         image=head.image,
         body=body,
+        credit=head.credit,
         stated_comment_count=stated,
         comments=build_threads(raw, [title, *body]),
         notes=notes,

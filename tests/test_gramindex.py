@@ -1,6 +1,6 @@
 """The thread builder's C helpers (tokeniser and trigram index) give what the Python ones give.
 
-`reader/parsing/_gramindex.c` is optional at install (no C compiler: the Python code is used),
+`reader/_native.c` is optional at install (no C compiler: the Python code is used),
 so both must build the very same threads; and this install must have the fast one."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
-from reader.parsing import _gramindex as _c
+from reader import _native as _c
 from reader.parsing import parse_bytes, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_c_index_is_built():
-    assert threads.NATIVE, "reader/parsing/_gramindex.c was not compiled (pip install -e . needs a C compiler)"
+    assert threads.NATIVE, "reader/_native.c was not compiled (pip install -e . needs a C compiler)"
     assert threads.GRAMS is threads._CGrams
 
 
@@ -122,3 +122,31 @@ def test_the_c_index_refuses_what_it_cannot_hold_and_a_bad_call_changes_nothing(
         index.shares(["a", "b", type("S", (str,), {})("c")])  # a str subclass could change the list as it hashes
     index.add(2, [threads._P("five six seven eight").hashes])
     assert index.size() == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT, skip=_TEXT)
+def test_the_c_search_terms_are_the_python_ones(text, skip):
+    from reader.text import words
+
+    leave_out = _c.unique_terms(skip, "")
+    got = _c.unique_terms(text, leave_out)
+    terms = got.split("\0") if got else []
+    assert len(terms) == len(set(terms))  # each once
+    assert set(terms) == set(words(text)) - set(words(skip))
+
+
+def test_a_storys_search_payload_is_the_same_made_in_c_or_in_python(monkeypatch, tmp_path):
+    from reader.search import fields
+
+    for page in _pages(tmp_path)[::7]:
+        try:
+            art = parse_bytes(page.read_bytes(), page.name, force=True)
+        except Exception:
+            continue
+        native = fields.SearchPayload.of(art)
+        monkeypatch.setattr(fields, "NATIVE", False)
+        python = fields.SearchPayload.of(art)
+        monkeypatch.setattr(fields, "NATIVE", True)
+        assert native == python and native.title_terms, page.name
+        assert sorted(native.other_terms) == sorted(python.other_terms)

@@ -306,6 +306,33 @@ EXPECT = {
                        "body_has": ["Approval for Prime Minister Shigeru Ishiba's Cabinet"],
                        "body_not": ["STAFF WRITER", "BY GABRIEL", "PHOTO GALLERY", "| Jiji", "KEYWORDS", "Premium",
                                     "Sign up for free", "gift voucher gaffe", "Nikkei hits"]},
+    # A page with the Disqus frame's markup saved in it: `li.post#post-N`, the writer in `.author`
+    # (after an avatar link with no text), the time in `a.time-ago[title]`, votes in `li.voting`.
+    "disqus_embed.html": {"title": "Shonan Monorail to add trains as weekend crowds swell", "byline": "Akiko Sato",
+                          "comments": 7, "parents": [None, 1, 2, None, None, 5, None],
+                          "authors": ["Kenji T", "umibozu", "Kenji T", "Hanako Yamada", "Guest", "Hanako Yamada",
+                                      "shonan_dad"],
+                          "votes": [(11, 12, 1), (-2, 3, 5), (9, 9, 0), (3, 5, 2), (-7, 0, 7), (6, 6, 0), (2, 2, 0)]},
+    # YouTube's comments: `@name` over `1 day ago (edited)`, the likes (`1.2K`) before `Reply` and
+    # `38 replies`; replies from `@name`; the views line was the title.
+    "youtube_comments.txt": {"title": "Japan's Cabinet approves bill to create active cyber defense system",
+                             "comments": 10, "parents": [None, None, 2, 3, 4, None, 6, None, None, None],
+                             "votes": [(42, None, None), (1200, None, None), (214, None, None), (87, None, None),
+                                       (156, None, None), (894, None, None), (63, None, None), (331, None, None),
+                                       (12, None, None), (5, None, None)],
+                             "body_not": ["48,215 views", "2.1M subscribers", "Download", "Show transcript"],
+                             "comment_not": ["Reply", "38 replies", "Show more replies", "Pinned by", "(edited)"]},
+    # A Facebook post's comments: the name, the words, then `10h`, `Like`, `Reply`, the reactions;
+    # a reply starts with the name it answers. (All of it was body: 0 comments.)
+    "facebook_comments.txt": {"title": "Japan's births fall to record low of 686,061 in 2024", "source": "Japan Today",
+                              "layout": "discussion", "comments": 7,
+                              "authors": ["Michael Brennan", "Yuki Tanaka", "Michael Brennan", "Linda Okafor",
+                                          "Hiroshi Sato", "Japan Today", "Dave Kowalski"],
+                              "parents": [None, 1, 2, None, 4, 5, None],
+                              "votes": [(312, None, None), (87, None, None), (12, None, None), (198, None, None),
+                                        (45, None, None), (33, None, None), (76, None, None)],
+                              "body_not": ["Marketplace", "All reactions", "412 comments", "Most relevant"],
+                              "comment_not": ["Like", "Reply", "Top fan", "View all 24 replies", "Write a comment"]},
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.errors import PageError
 from reader.models import Article
-from reader.parsing import discussion, generic, japannews, japantoday
+from reader.parsing import discussion, generic, japannews, japantoday, social
 from reader.parsing.common import page_lines
 from reader.parsing.detect import detect_layout
 from reader.parsing.evidence import resolve_relative
@@ -25,7 +25,7 @@ def _generic(lines: list[str], file: str | None) -> Article:
 
 
 _PARSERS = {"japantoday": japantoday.parse, "japannews": japannews.parse, "discussion": discussion.parse,
-            "generic": _generic}
+            "social": social.parse, "generic": _generic}
 
 
 _URL_LINE = re.compile(r"^(?:(?:url|source|link|original(?: article)?|read (?:it|more) at)\s*:\s*)?(https?://\S{4,2000})$",

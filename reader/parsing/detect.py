@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.parsing import discussion
+from reader.parsing import discussion, social
 from reader.parsing.common import COMMENT_COUNT, GPLUS, LOGIN_TO_COMMENT, parse_vote
 from reader.parsing.japannews import DATELINE, SECTION
 from reader.parsing.japannews import SITE as JN_SITE
@@ -11,6 +11,8 @@ from reader.parsing.japantoday import SITE as JT_SITE
 
 def detect_layout(lines: list[str]) -> str:
     head = lines[:15]
+    if social.looks_like(lines):  # (a post shared from a news site names the site: first)
+        return "social"
     if any(JT_SITE.match(x) for x in lines[:5]):
         return "japantoday"
     if any(DATELINE.match(x) for x in head) or any(JN_SITE.match(x) for x in lines[:3]):

@@ -46,7 +46,8 @@ _WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,
 _STAMP = (rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
           r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
 _JA_STAMP = r"(?:\d{4}/)?\d{1,2}/\d{1,2}\s*[(（][月火水木金土日][)）]\s*\d{1,2}:\d{2}"  # Yahoo's `6/12(木) 19:03`
-_WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP}|{_JA_STAMP})(?:\s*[•·].{{0,40}})?$", re.IGNORECASE)
+_WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP}|{_JA_STAMP})(?:\s*\(edited\))?(?:\s*[•·].{{0,40}})?$",
+                   re.IGNORECASE)  # (YouTube: `1 day ago (edited)`)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
 _BETWEEN = {"•", "·", "op", "mod", "admin", "edited", "author", "member", "new member", "senior member", "junior member",
             "active member", "well-known member", "full member", "moderator", "administrator", "staff", "guest",
@@ -85,7 +86,8 @@ _ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 
 _REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
 _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
                             r"|\d+ comments?|view all \d+ comments?"
-                            r"|load \d+ more comments?|\d+ more repl(?:y|ies)|level \d+"
+                            r"|load \d+ more comments?|\d+ (?:more )?repl(?:y|ies)|level \d+|pinned by .{1,40}"
+                            r"|show (?:more|less)(?: replies)?|read more|…more|translate to \w+|add a comment(?:…|\.\.\.)?"
                             r"|(?:ordenar por|trier par|sortieren nach|ordina per):?(?: .{1,30})?)$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|並び替え|おすすめ順|新着順|古い順|共感順|もっと見る"
                           r"|コメントを書く|報告|通報|非表示・報告|非表示|記事に関する報告|[＊*]{3})$")
@@ -490,7 +492,7 @@ def _mentions(comments: list[Comment]) -> None:
     """A comment that starts `@Mike R.` (and quotes no one) replies to Mike R.'s latest comment."""
     latest: dict[str, int] = {}
     for c in comments:
-        if c.parent is None and c.blocks and (m := _MENTION.match(c.blocks[0].text)):
+        if c.parent is None and c.blocks and (m := _MENTION.match(c.blocks[0].text)) and m.group(1).strip():
             name = m.group(1).casefold().rstrip(".,:;")
             if not name.strip():
                 continue
@@ -502,4 +504,4 @@ def _mentions(comments: list[Comment]) -> None:
                 if c.parent is not None:
                     break
         if c.author:
-            latest[c.author.casefold()] = c.id
+            latest[c.author.casefold().removeprefix("@")] = c.id  # (YouTube writes its writers `@name`)

@@ -126,7 +126,7 @@ def _is_comment_item(node: Node) -> bool:
     cls = node.attributes.get("class") or ""
     ident = node.attributes.get("id") or ""
     itemtype = node.attributes.get("itemtype") or ""
-    return (bool(_COMMENT_CLASS.search(cls)) or bool(re.match(r"comment-\d+$", ident))
+    return (bool(_COMMENT_CLASS.search(cls)) or bool(re.match(r"(?:comment|post)-\d+$", ident))  # (Disqus: `post-6412001`)
             or itemtype.endswith("/Comment")) and node.tag in ("li", "article", "div", "section")
 
 
@@ -244,14 +244,14 @@ def _shown_time(iso: str) -> str:
 
 # Up and down counts in a votes element: `+14 -3`, `▲14 ▼3`, `+14 / -3`.
 _UP_DOWN = re.compile(r"^[+▲↑]\s*(\d{1,7})\s*[/|·]?\s*[-−–▼↓]\s*(\d{1,7})$")
-_VOTES_CLASS = re.compile(r"vote|score|rating|karma|likes", re.IGNORECASE)
+_VOTES_CLASS = re.compile(r"vote|voting|score|rating|karma|likes", re.IGNORECASE)
 
 
 def _marked_votes(node: Node, comment_ids: set[int]) -> Votes | None:
     """A vote line in its own element outside the paragraphs (`<div class="votes">5 ( +6 / -1 )</div>`,
     a span, or up and down counts such as `<span class="up">+14</span> <span class="down">-3</span>`
     in an element whose class says votes), not in a reply nested inside the comment."""
-    for el in node.css("div, span, small, footer, aside"):
+    for el in node.css("div, span, small, footer, aside, li"):  # (Disqus: `<li class="voting">`)
         if el.mem_id == node.mem_id or _nested_in_reply(el, node, comment_ids):
             continue
         text = _text_of(el)
@@ -280,7 +280,7 @@ def _counted(el: Node) -> Votes | None:
     up = down = None
     for child in el.css("span, b, strong, em, a, button, div"):
         cls = (child.attributes.get("class") or "").replace("vote-", "").replace("votes-", "")
-        if (m := _COUNT.match(_text_of(child))) is None:
+        if (m := _COUNT.match(_text_of(child).strip())) is None:
             continue
         if up is None and _UP_CLASS.search(cls):
             up = int(m.group(1))
@@ -302,11 +302,12 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
     index = {c.node.mem_id: i for i, c in enumerate(items, start=1)}
     raw: list[RawComment] = []
     for c in items:
-        a = c.node.css_first(".fn") or c.node.css_first(_AUTHOR_SEL)
+        a = c.node.css_first(".fn") or next((x for x in c.node.css(_AUTHOR_SEL) if x.text().strip()
+                                               and not _nested_in_reply(x, c.node, ids)), None)  # (not an avatar's link)
         c.author = _SAYS.sub("", clean_line(a.text())) or None if a is not None and a.text().strip() else None
-        t = c.node.css_first("time")
-        if t is not None:
-            c.posted_at = parse_date(t.attributes.get("datetime") or "")
+        t = c.node.css_first("time") or c.node.css_first("[data-role=relative-time], .time-ago")
+        if t is not None and not _nested_in_reply(t, c.node, ids):
+            c.posted_at = parse_date(t.attributes.get("datetime") or t.attributes.get("title") or "")
             c.posted = _shown_time(c.posted_at) if c.posted_at else clean_line(t.text()) or None
         paras = _own_paragraphs(c.node, ids)
         votes = None
@@ -373,7 +374,7 @@ def _byline(main: Node) -> tuple[str | None, str | None]:
     el = main.css_first(_BYLINE_SEL)
     if el is None or len(_text_of(el)) > 200:
         return None, None
-    a = el.css_first(".author, .fn, [rel=author], [itemprop=author], .post-author, .byline-author")
+    a = el.css_first(".author, .fn, [rel=author], [itemprop=author], .post-author, .byline-author, a[href*='/author/']")
     author = BY.sub("", clean_line(a.text())) if a is not None else None
     t = el.css_first("time")
     published = parse_date(t.attributes.get("datetime") or t.text()) if t is not None else None

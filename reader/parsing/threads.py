@@ -21,8 +21,8 @@ from reader.parsing.common import Votes
 from reader.text import find_words
 
 try:  # the trigram index in C: optional (setup.py); the same index in Python otherwise
-    from reader.parsing._gramindex import GramIndex
-    from reader.parsing._gramindex import norm_hashes as _c_norm_hashes
+    from reader._native import GramIndex
+    from reader._native import norm_hashes as _c_norm_hashes
 
     NATIVE = True
 except ImportError:  # pragma: no cover - a build without a C compiler
@@ -68,7 +68,7 @@ def _norm_words_py(text: str) -> list[str]:
     """Words only, case-folded, apostrophes dropped: robust to quotes, ellipses, NBSP, spacing.
 
     An ellipsis inside the text becomes the marker word ``_gap_`` so a quote that skips words
-    can still be matched piece by piece. (`_gramindex.norm_hashes` does the same in one pass in C
+    can still be matched piece by piece. (`_native.norm_hashes` does the same in one pass in C
     without making a str per word: a big page's paragraphs spent most of their thread building here.)
     """
     text = text.casefold()
@@ -110,7 +110,7 @@ class _P:
     """A normalised paragraph with its words and shingles, computed once and shared.
 
     With the C helpers, the words are not made as str objects: the paragraph is its normalised
-    text and its words' 64-bit hashes (`_gramindex.norm_hashes`), which is all the C index needs;
+    text and its words' 64-bit hashes (`_native.norm_hashes`), which is all the C index needs;
     `words` is split from the text only where a caller asks for it."""
 
     __slots__ = ("_grams", "_words", "gapped", "hashes", "norm", "size")
@@ -154,7 +154,7 @@ class _P:
 class _PyGrams:
     """Word-trigram postings in Python: a trigram's posting is the one source holding it (an int:
     most trigrams occur once) or the list of them in order, so a source's new trigrams are indexed
-    by dict operations in C and only the repeated ones by a Python loop. (`_gramindex.GramIndex`
+    by dict operations in C and only the repeated ones by a Python loop. (`_native.GramIndex`
     is the same index in C, used when it was compiled.)"""
 
     __slots__ = ("postings",)
@@ -211,7 +211,7 @@ class _PyGrams:
 
 
 class _CGrams:
-    """The same index in C (`_gramindex.c`): trigrams keyed by a mix of their words' hashes (from
+    """The same index in C (`_native.c`): trigrams keyed by a mix of their words' hashes (from
     norm_hashes), no tuple made per trigram."""
 
     __slots__ = ("index",)

@@ -8,12 +8,18 @@ import re
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from isal import isal_zlib
 
 from reader.models import Article
 from reader.text import words
+
+try:  # the search terms in one pass in C (optional: see setup.py)
+    from reader._native import unique_terms as _unique_terms
+
+    NATIVE = True
+except ImportError:  # pragma: no cover - a build without a C compiler
+    NATIVE = False
 
 FIELD_SEP, CODE_SEP = "\x1e", "\x1f"  # never in page text: sanitising removes all control chars
 
@@ -25,31 +31,74 @@ def article_fields(article: Article) -> list[tuple[str, str]]:
     return [(code, text) for code, text in out if text]
 
 
-@dataclass(slots=True)
 class SearchPayload:
-    """What the index needs of one story; made where the page is parsed (a worker process)."""
+    """What the index needs of one story; made where the page is parsed (a worker process).
 
-    title_terms: list[str]
-    other_terms: list[str]  # terms not in the title
-    blob: bytes  # the searchable fields, zlib-compressed (unpack() them): for locating hits and snippets
+    Its terms are two strings of words joined by NUL (a term is word characters only, never
+    NUL): that is how they travel from a parsing worker to the importing process, and with the
+    C tokeniser (`_native.unique_terms`) no str is ever made per word in the worker. The lists
+    are split from them when the index asks."""
+
+    __slots__ = ("_other", "_other_terms", "_title", "_title_terms", "blob")
+
+    def __init__(self, title_terms: list[str], other_terms: list[str], blob: bytes) -> None:
+        self._title_terms: list[str] | None = title_terms
+        self._other_terms: list[str] | None = other_terms
+        self._title = self._other = ""
+        self.blob = blob  # the searchable fields, zlib-compressed (unpack() them): for locating hits and snippets
+
+    @classmethod
+    def joined(cls, title: str, other: str, blob: bytes) -> SearchPayload:
+        """From the terms joined by NUL (`other`: the terms not in the title)."""
+        p = cls.__new__(cls)
+        p._title, p._other, p._title_terms, p._other_terms, p.blob = title, other, None, None, blob
+        return p
+
+    @property
+    def title_terms(self) -> list[str]:
+        if self._title_terms is None:
+            self._title_terms = self._title.split("\0") if self._title else []
+        return self._title_terms
+
+    @property
+    def other_terms(self) -> list[str]:
+        """Terms not in the title."""
+        if self._other_terms is None:
+            self._other_terms = self._other.split("\0") if self._other else []
+        return self._other_terms
+
+    def _joined(self) -> tuple[str, str]:
+        title = self._title if self._title_terms is None else "\0".join(self._title_terms)
+        other = self._other if self._other_terms is None else "\0".join(self._other_terms)
+        return title, other
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchPayload):
+            return NotImplemented
+        return (set(self.title_terms), set(self.other_terms), self.blob) == (
+            set(other.title_terms), set(other.other_terms), other.blob)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def of(cls, article: Article) -> SearchPayload:
         fields = article_fields(article)
+        blob = pack(FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode())
+        rest = " ".join(t for c, t in fields if c != "T")
+        if NATIVE:
+            title = _unique_terms(article.title, "")
+            return cls.joined(title, _unique_terms(rest, title), blob)
         title_terms = set(words(article.title))
-        others = set(words(" ".join(t for c, t in fields if c != "T"))) - title_terms
-        blob = FIELD_SEP.join(f"{code}{CODE_SEP}{text}" for code, text in fields).encode()
-        return cls(list(title_terms), list(others), pack(blob))
+        return cls(list(title_terms), list(set(words(rest)) - title_terms), blob)
 
     def __reduce__(self) -> tuple[object, tuple[str, str, bytes]]:
         """Pickled (from a parsing worker to the importing process) with each list of terms as
-        one string: a list of ~370 words took ~0.07 ms of the worker's time a page to pickle.
-        A term is word characters only, never NUL."""
-        return _payload, ("\0".join(self.title_terms), "\0".join(self.other_terms), self.blob)
+        one string: a list of ~370 words took ~0.07 ms of the worker's time a page to pickle."""
+        return _payload, (*self._joined(), self.blob)
 
 
 def _payload(title: str, other: str, blob: bytes) -> SearchPayload:
-    return SearchPayload(title.split("\0") if title else [], other.split("\0") if other else [], blob)
+    return SearchPayload.joined(title, other, blob)
 
 
 def pack(raw: bytes) -> bytes:

@@ -1,16 +1,19 @@
-/* The thread builder's word-trigram index, in C (optional: reader/parsing/grams.py is the same
- * index in Python, used when this module was not compiled, and the tests check that both give
- * the same threads).
+/* reader's optional C part (setup.py: optional=True; with no C compiler, reader installs without
+ * it and does the same work in Python, and the tests check that both give the same results).
  *
- * A trigram is three consecutive words of a normalised paragraph (a list of str). It is keyed
- * by a 64-bit mix of the three words' own (cached) str hashes, so no tuple is made per trigram:
- * in Python, making and hashing those tuples was a third of building a big page's threads.
- * A collision of two 64-bit keys can only add a candidate, which the caller checks against the
- * candidate's text (exact containment or a fuzzy ratio), so it cannot make a wrong quote.
+ * For the thread builder (reader/parsing/threads.py):
+ *   norm_hashes(text)               a paragraph normalised (threads._norm_words_py) as one string,
+ *                                   and its words' 64-bit hashes: no str made per word
+ *   GramIndex.add(key, paragraphs)  index the word trigrams at even positions of each paragraph
+ *   GramIndex.shares(words)         does any trigram of `words` occur in the index?
+ *   GramIndex.candidates(words)     the sources sharing enough trigrams (threads._PyGrams)
+ * A trigram is keyed by a 64-bit mix of its words' hashes, so no tuple is made per trigram. A
+ * collision of two keys can only add a candidate, which the caller checks against the
+ * candidate's text (exact containment or a fuzzy ratio): it cannot make a wrong quote.
  *
- * GramIndex.add(key, paragraphs)    index the trigrams at even word positions of each paragraph
- * GramIndex.shares(words)           does any trigram of `words` occur in the index?
- * GramIndex.candidates(words)       the sources sharing enough trigrams (see grams.py)
+ * For the search index (reader/search/fields.py):
+ *   unique_terms(text, skip)        a story's distinct words (text.words()), less skip's, joined
+ *                                   by NUL: the form they travel in to the importing process
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -477,7 +480,125 @@ done:
     return result;
 }
 
+/* ---- unique_terms: a story's search terms (the distinct words of the case-folded text, as
+   text.words() has them, less those in `skip`) as ONE string, joined by NUL: a page's ~600
+   distinct words never become str objects in the worker (they travel to the importing process
+   joined by NUL anyway). */
+
+typedef struct {
+    uint64_t h;         /* 0: empty */
+    int src;            /* 0: the text, 1: skip */
+    Py_ssize_t start, len;
+} Term;
+
+typedef struct {
+    Term *slots;
+    size_t mask, used;
+    PyObject *strs[2];  /* the text (case-folded) and skip */
+} Terms;
+
+static int term_eq(Terms *t, const Term *a, int src, Py_ssize_t start, Py_ssize_t len) {
+    if (a->len != len) return 0;
+    PyObject *x = t->strs[a->src], *y = t->strs[src];
+    int kx = PyUnicode_KIND(x), ky = PyUnicode_KIND(y);
+    const void *dx = PyUnicode_DATA(x), *dy = PyUnicode_DATA(y);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (PyUnicode_READ(kx, dx, a->start + i) != PyUnicode_READ(ky, dy, start + i)) return 0;
+    }
+    return 1;
+}
+
+static int terms_grow(Terms *t) {
+    size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
+    Term *slots = PyMem_Calloc(cap, sizeof(Term));
+    if (!slots) { PyErr_NoMemory(); return -1; }
+    for (size_t i = 0; t->slots && i <= t->mask; i++) {
+        if (!t->slots[i].h) continue;
+        size_t j = (size_t)t->slots[i].h & (cap - 1);
+        while (slots[j].h) j = (j + 1) & (cap - 1);
+        slots[j] = t->slots[i];
+    }
+    PyMem_Free(t->slots);
+    t->slots = slots;
+    t->mask = cap - 1;
+    return 0;
+}
+
+/* Adds the span if new: 1 added, 0 seen already (the entry found in *found), -1 error. */
+static int terms_add(Terms *t, int src, Py_ssize_t start, Py_ssize_t len, uint64_t h, Term **found) {
+    if (!t->slots || (t->used + 1) * 2 > t->mask + 1) {
+        if (terms_grow(t) < 0) return -1;
+    }
+    size_t i = (size_t)h & t->mask;
+    for (;;) {
+        Term *e = &t->slots[i];
+        if (!e->h) {
+            e->h = h; e->src = src; e->start = start; e->len = len;
+            t->used++;
+            *found = e;
+            return 1;
+        }
+        if (e->h == h && term_eq(t, e, src, start, len)) { *found = e; return 0; }
+        i = (i + 1) & t->mask;
+    }
+}
+
+static PyObject *unique_terms(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *text, *skip;
+    if (!PyArg_ParseTuple(args, "UU:unique_terms", &text, &skip)) return NULL;
+    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
+    if (!folded) return NULL;
+    Terms t = {NULL, 0, 0, {folded, skip}};
+    Py_UCS4 *out = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t nout = 0;
+    Term *e;
+    /* the words to leave out: skip's NUL-separated parts */
+    int ks = PyUnicode_KIND(skip);
+    const void *ds = PyUnicode_DATA(skip);
+    Py_ssize_t ns = PyUnicode_GET_LENGTH(skip);
+    for (Py_ssize_t i = 0, start = 0; i <= ns; i++) {
+        if (i < ns && PyUnicode_READ(ks, ds, i) != 0) continue;
+        if (i > start) {
+            uint64_t h = FNV_OFFSET;
+            for (Py_ssize_t k = start; k < i; k++) h = hash_step(h, PyUnicode_READ(ks, ds, k));
+            if (terms_add(&t, 1, start, i - start, hash_done(h), &e) < 0) goto done;
+        }
+        start = i + 1;
+    }
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
+    out = PyMem_Malloc(sizeof(Py_UCS4) * (n + 1));
+    if (!out) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n;) {
+        while (i < n && !is_word_char(PyUnicode_READ(kind, data, i))) i++;
+        Py_ssize_t start = i;
+        uint64_t h = FNV_OFFSET;
+        for (; i < n; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (!is_word_char(ch)) break;
+            h = hash_step(h, ch);
+        }
+        if (i == start) break;
+        int added = terms_add(&t, 0, start, i - start, hash_done(h), &e);
+        if (added < 0) goto done;
+        if (added) {
+            if (nout) out[nout++] = 0;
+            for (Py_ssize_t k = start; k < i; k++) out[nout++] = PyUnicode_READ(kind, data, k);
+        }
+    }
+    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, nout);
+done:
+    PyMem_Free(out);
+    PyMem_Free(t.slots);
+    Py_DECREF(folded);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"unique_terms", unique_terms, METH_VARARGS,
+     "unique_terms(text, skip): the distinct words of text.casefold() not in skip, joined by NUL (skip: the same form)"},
     {"norm_hashes", norm_hashes, METH_O,
      "norm_hashes(text): (the words joined by spaces, their 64-bit hashes as bytes, words less gaps, any gap)"},
     {NULL, NULL, 0, NULL},
@@ -501,7 +622,7 @@ static PyMethodDef GramIndex_methods[] = {
 
 static PyTypeObject GramIndexType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "reader.parsing._gramindex.GramIndex",
+    .tp_name = "reader._native.GramIndex",
     .tp_basicsize = sizeof(GramIndex),
     .tp_dealloc = (destructor)GramIndex_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -511,11 +632,11 @@ static PyTypeObject GramIndexType = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_gramindex", "The thread builder's trigram index and tokeniser, in C.", -1, module_methods,
+    PyModuleDef_HEAD_INIT, "_native", "The tokenisers and the thread builder's trigram index, in C.", -1, module_methods,
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__gramindex(void) {
+PyMODINIT_FUNC PyInit__native(void) {
     if (PyType_Ready(&GramIndexType) < 0) return NULL;
     uint64_t h = FNV_OFFSET;
     for (const char *c = "_gap_"; *c; c++) h = hash_step(h, (Py_UCS4)*c);

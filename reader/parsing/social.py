@@ -1,0 +1,100 @@
+"""A social network post's comments copied as text (Facebook's layout).
+
+Each comment is its writer's name, the words, then the time (`10h`), the buttons `Like`, `Reply`
+(`Share`, `Edited`) and the count of reactions. A badge (`Top fan`, `Author`) may stand over
+the name; `View all 24 replies` and `Most relevant` stand between comments. A reply starts with
+the name of the writer it answers (`Michael Brennan and daycare.`). What is above the first
+comment is the post: the page's name, its words and the link it shares (`JAPANTODAY.COM` over
+the linked story's headline, which is the title).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.models import Article, Comment
+from reader.parsing import generic
+from reader.parsing.common import Votes
+from reader.parsing.threads import RawComment, build_threads
+
+_TIME = re.compile(r"^(?:\d{1,3}\s?(?:[smhdwy]|mins?|hrs?)|just now|yesterday)$", re.IGNORECASE)
+_AFTER = {"like", "reply", "share", "edited", "hide", "report"}
+_BETWEEN = re.compile(r"^(?:top fan|author|admin|moderator|most relevant|newest|all comments|view (?:all )?\d+ "
+                      r"(?:more )?repl(?:y|ies)|view more (?:comments|replies)|\d+ of \d+|write a (?:comment|reply)…?"
+                      r"|write a (?:comment|reply)\.\.\.|see more|\d+ repl(?:y|ies))$", re.IGNORECASE)
+_COUNT = re.compile(r"^\d{1,7}(?:[.,]\d)?[kKmM]?$")
+_LINK_SITE = re.compile(r"^[A-Z0-9][A-Z0-9.-]{1,60}\.[A-Z]{2,6}$")  # `JAPANTODAY.COM`
+_POST_CHROME = re.compile(r"^(?:facebook|search facebook|home|video|watch|marketplace|groups|gaming|notifications|menu"
+                          r"|all reactions:?|like|comment|share|send|most relevant|\d{1,3}\s?[smhdwy]\s*·?"
+                          r"|\d[\d.,]*[kKmM]?(?: (?:comments?|shares?))?|.{1,80} and [\d.,]+[kKmM]? others)$",
+                          re.IGNORECASE)
+
+
+def _buttons_at(lines: list[str]) -> list[int]:
+    """Where each comment's `Like` `Reply` buttons are (under a time line)."""
+    return [k for k in range(1, len(lines) - 1)
+            if lines[k] == "Like" and lines[k + 1] == "Reply" and _TIME.match(lines[k - 1])]
+
+
+def looks_like(lines: list[str]) -> bool:
+    return len(_buttons_at(lines)) >= 2
+
+
+def parse(lines: list[str], file: str | None) -> Article:
+    at = _buttons_at(lines)
+    raw: list[RawComment] = []
+    start = _post_end(lines, at[0])
+    post = lines[:start]
+    for n, k in enumerate(at):
+        stop = at[n + 1] - 1 if n + 1 < len(at) else len(lines)
+        words = [x for x in lines[start : k - 1] if not _BETWEEN.match(x)]
+        end = k + 2
+        while end < stop and lines[end].casefold() in _AFTER:
+            end += 1
+        votes = None
+        if end < stop and _COUNT.match(lines[end]):
+            votes, end = Votes(_count(lines[end]), None, None), end + 1
+        if len(words) >= 2:
+            raw.append(RawComment(words[1:], votes, words[0], lines[k - 1]))
+        start = end
+    headline = next((post[i + 1] for i, x in enumerate(post[:-1]) if _LINK_SITE.match(x)), None)
+    kept = [x for x in post if not _POST_CHROME.match(x) and not _LINK_SITE.match(x) and not _BETWEEN.match(x)]
+    article = generic.parse(kept or ["(untitled)"], file, hint=headline)
+    if headline:
+        article.title = headline
+        article.body = [x for x in article.body if x != headline]
+    article.source = article.source or next((x for x in post if not _POST_CHROME.match(x)), None)
+    comments = build_threads(raw, [article.title, *article.body])
+    _named_replies(comments)
+    article.layout = "discussion"
+    article.comments = comments
+    return article
+
+
+def _post_end(lines: list[str], first_buttons: int) -> int:
+    """Where the first comment starts: its name, two lines (or more) above its time line, after the
+    post's last furniture line (`Most relevant`)."""
+    k = first_buttons - 2  # the comment's last line of words
+    while k > 0 and not _BETWEEN.match(lines[k - 1]) and not _POST_CHROME.match(lines[k - 1]):
+        k -= 1
+    return k
+
+
+def _count(text: str) -> int:
+    text = text.replace(",", ".")
+    scale = {"k": 1000, "m": 1000000}.get(text[-1].lower(), 1)
+    return round(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def _named_replies(comments: list[Comment]) -> None:
+    """A comment that starts with an earlier writer's full name answers that writer's latest comment."""
+    latest: dict[str, int] = {}
+    for c in comments:
+        text = c.blocks[0].text if c.blocks else ""
+        if c.parent is None:
+            for name, cid in sorted(latest.items(), key=lambda kv: -len(kv[0])):
+                if " " in name and text.startswith(name + " "):
+                    c.parent = cid
+                    break
+        if c.author:
+            latest[c.author] = c.id

@@ -51,7 +51,7 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
 def story_meta(e: StoryEntry) -> Text:
     """A story's second line, most important first and labelled: net score, votes up and down,
     comments (and new ones), score movement since the last look, source, date."""
-    up, down = (e.votes + e.score) // 2, (e.votes - e.score) // 2
+    up, down = e.up, e.votes - e.up  # (not from the net: a forum mixes scores alone with up-and-down votes)
     net = Text.assemble(("net ", "dim"), (f"{e.score:+d}" if e.score else "0",
                                           "green" if e.score > 0 else "red" if e.score < 0 else "dim"))
     if e.moved:

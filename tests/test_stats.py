@@ -303,3 +303,12 @@ def test_the_totals_line_wraps_rather_than_cutting_a_figure_at_the_edge():
     lines = [line.plain for line in story_stats_lines(st_, 80)]
     assert all(len(x) <= 80 for x in lines[:3]) and f"controversy {st_.controversy:g}" in "\n".join(lines)
     assert f"comments {len(art.comments)}" in lines[0]
+
+
+def test_a_storys_line_counts_up_and_down_from_the_comments_that_have_them():
+    """A forum mixes scores alone (`24 points`) with up and down votes (`+3 / -1`): the row's ▲▼
+    are the votes' (▲3 ▼1), not derived from the net (it said ▲24 ▼-20)."""
+    from reader.render import story_meta
+
+    text = story_meta(StoryEntry(id=1, key="f", title="F", comments=5, votes=4, up=3, score=44)).plain
+    assert "net +44" in text and "▲3 ▼1" in text

@@ -333,6 +333,16 @@ EXPECT = {
                                         (45, None, None), (33, None, None), (76, None, None)],
                               "body_not": ["Marketplace", "All reactions", "412 comments", "Most relevant"],
                               "comment_not": ["Like", "Reply", "Top fan", "View all 24 replies", "Write a comment"]},
+    # WordPress with nested `<ol class="children">`: Jetpack's related posts were body, a pingback
+    # a comment, and `9 thoughts on "…"` no stated count.
+    "wp_news_children.html": {"title": "Kamakura to charge day-trippers at Enoden crossing as tourist crowds swell",
+                              "comments": 9, "stated": 9, "parents": [None, 1, 2, 3, 1, None, None, 7, None],
+                              "body_not": ["Enoshima parking fees", "In \"Local\"", "Like this"],
+                              "comment_not": ["Pingback"]},
+    # NHK World: a video's `Watch` / `1:48`, the share count, `Latest News` after the story.
+    "nhk_world.txt": {"title": "Japan's Cabinet approves bill to create active cyber defense system",
+                      "published": "2025-03-12T18:30:00+09:00", "body_has": ["Japan's Cabinet has approved a bill"],
+                      "body_not": ["Watch", "1:48", "Latest News", "US tariffs on steel"]},
 }
 
 
@@ -353,6 +363,7 @@ def test_page_kinds(name):
         "layout": lambda v: art.layout == v,
         "image_credit": lambda v: (art.image or {}).get("credit") == v,
         "comments": lambda v: len(art.comments) == v,
+        "stated": lambda v: art.stated_comment_count == v,
         "authors": lambda v: [c.author for c in art.comments] == v,
         "parents": lambda v: [c.parent for c in art.comments] == v,
         "votes": lambda v: [(c.score, c.up, c.down) for c in art.comments] == v,

@@ -64,7 +64,8 @@ _BANNER = _rx(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?",  # a video or audio player's times (`0:58`, `0:00 / 4:12`)
     r"\d{1,3} of \d{1,3}",  # a photo gallery's counter
     # a video page's counts and buttons: `48,215 views  Mar 12, 2025  #NHK`, `2.1M subscribers`, `Clip`
-    r"[\d,.]+[kmb]? (?:views|subscribers|watching)\b.{0,80}|download|clip|transcript|show transcript"
+    r"[\d,.]+[kmb]? (?:views|subscribers|watching)\b.{0,80}|download|clip|transcript|show transcript|watch|listen"
+    r"|(?:watch|play|listen to) (?:the )?(?:video|audio|clip)"
     r"|follow along using the transcript\.?",
     r"premium|sign up for free|by subscribing,? .{0,100}|get (?:the|our) .{1,40} newsletter",
     r"[_\-=*~•·]{3,}",  # a rule between parts of the page
@@ -194,8 +195,8 @@ _BANNER_WORDS = ("survey", "information banner", "campaign", "sign up for", "get
                  "print subscriptions", "search jobs", "sign up to", ">", "»", "›", "home", "contenido", "contenu",
                  "inhalt", "contenuto", "conteúdo", "conteudo", "へスキップ", "へ移動", "menu", "navigation", "get app",
                  "search comments", "comment search", " views", "subscribers", "watching")
-_BANNER_STARTS = ("download", "clip", "transcript", "follow along", "premium", "sign up for free", "by subscribing",
-                  "get the ", "get our ", "___", "---", "===", "***",
+_BANNER_STARTS = ("watch", "listen", "play ", "download", "clip", "transcript", "follow along", "premium",
+                  "sign up for free", "by subscribing", "get the ", "get our ", "___", "---", "===", "***",
                   "remind me", "accept and", "this article was published", "view ", "show ", "hide ", "compartir",
                   "partager", "teilen", "condividi", "compartilhar", "copiar ", "copier le lien", "link kopieren", "copia ",
                   "story continues below", "share ", "follow us", "listen to", "reading time", "related ", "related:",

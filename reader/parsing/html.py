@@ -35,7 +35,7 @@ from reader.sanitize import clean_line, clean_text, decode_html
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "nav", "header",
          "footer", "aside", "menu", "dialog", "object", "canvas")
 _FURNITURE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|share|sharing|social|related|recommend\w*|newsletter|subscribe|"
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|share|sharing|social|related|relatedposts?|sharedaddy|recommend\w*|newsletter|subscribe|"
     r"subscription|paywall|promo|advert\w*|ads?|sponsor\w*|cookie\w*|consent|banner|popup|modal|footer|header|"
     r"sidebar|widget|toolbar|skip|outbrain|taboola|most-read|trending|signup|login|byline-share)(?:$|[\s_-])",
     re.IGNORECASE)
@@ -158,7 +158,13 @@ def _comment_items(tree: HTMLParser) -> list[_HtmlComment]:
         while parent is not None and parent.mem_id not in ids:
             parent = parent.parent
         out.append(_HtmlComment(n, parent))
-    return [c for c in out if not _is_reply_link(c.node) and _own_paragraphs(c.node, ids)]
+    return [c for c in out if not _is_reply_link(c.node) and _own_paragraphs(c.node, ids)
+            and not _PINGBACK.search(c.node.attributes.get("class") or "")]
+
+
+# `9 thoughts on “Headline”`, `12 Comments`, `3 Responses to …` over the comments
+_STATED = re.compile(r"^(\d{1,6})\s+(?:thoughts?|comments?|responses?|replies|reactions?)\b", re.IGNORECASE)
+_PINGBACK = re.compile(r"(?:^|\s)(?:pingback|trackback)(?:\s|$)")  # another site's link to the story: no reader's comment
 
 
 _SAYS = re.compile(r"\s*(?:says|said|wrote)\s*:?\s*$", re.IGNORECASE)  # `Tom Brennan says:`
@@ -407,6 +413,8 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
     meta = read_meta(tree)
     comment_area = None
     comments, notes = read_comments(tree)
+    stated = next((int(m.group(1)) for h in tree.css(".comments-title, #comments-title, .comment-count, h2, h3, h4")
+                   if len(h.text()) < 400 and (m := _STATED.match(_text_of(h)))), None)
     for n in tree.css("[class], [id]"):
         if _COMMENTS_AREA.search(_classes(n)) and n.tag in ("section", "div", "ol", "ul", "aside"):
             comment_area = n
@@ -453,6 +461,7 @@ def parse_html(data: bytes | str, file: str | None = None, *, url: str | None = 
         image=image,
         body=body,
         comments=comments,
+        stated_comment_count=stated,
         notes=notes,
         url=meta.url or url,  # the canonical address when the page gives one, else where it was fetched
     )

@@ -343,6 +343,14 @@ EXPECT = {
     "nhk_world.txt": {"title": "Japan's Cabinet approves bill to create active cyber defense system",
                       "published": "2025-03-12T18:30:00+09:00", "body_has": ["Japan's Cabinet has approved a bill"],
                       "body_not": ["Watch", "1:48", "Latest News", "US tariffs on steel"]},
+    # Naver (Korean): masked writers over `2025.06.04. 15:20`, 공감 (agree) and 비공감 (disagree)
+    # counts as up and down, replies between `답글 접기` and `답글 더보기`. (0 comments before.)
+    "naver_ko_comments.txt": {"title": "日 출생아 수 68만6천명…9년 연속 역대 최저", "layout": "discussion",
+                              "authors": ["kim1****", "hyun****", "sky7****", "jung****", "bada****", None, "moon****"],
+                              "votes": [(992, 1024, 32), (835, 876, 41), (403, 412, 9), (53, 55, 2), (3, 21, 18),
+                                        (None, None, None), (85, 88, 3)],
+                              "parents": [None, None, None, 3, 3, None, None],
+                              "comment_not": ["답글", "BEST", "공감1", "많이 본 뉴스"]},
 }
 
 

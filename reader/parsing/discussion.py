@@ -45,7 +45,8 @@ _WRITER = re.compile(r"^(?:u/)?(?P<name>[\w.'’@*＊-]{1,40}(?: [\w.'’@*-]{1,
                      r"(?: \((?:author|op|mod)\))?$", re.IGNORECASE)  # (Yahoo! News Japan masks its writers: `sak*****`)
 _STAMP = (rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
           r"|\d{1,2}\.\d{1,2}\.\d{4}),?\s+(?:at\s+|um\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr)?")
-_JA_STAMP = r"(?:\d{4}/)?\d{1,2}/\d{1,2}\s*[(（][月火水木金土日][)）]\s*\d{1,2}:\d{2}"  # Yahoo's `6/12(木) 19:03`
+_JA_STAMP = (r"(?:\d{4}/)?\d{1,2}/\d{1,2}\s*[(（][月火水木金土日][)）]\s*\d{1,2}:\d{2}"  # Yahoo's `6/12(木) 19:03`
+             r"|\d{4}\.\d{2}\.\d{2}\.\s+\d{1,2}:\d{2}")  # Naver's `2025.06.04. 15:20`
 _WHEN = re.compile(rf"^(?:[•·]\s*)?(?P<when>{_AGO}|{_STAMP}|{_JA_STAMP})(?:\s*\(edited\))?(?:\s*[•·].{{0,40}})?$",
                    re.IGNORECASE)  # (YouTube: `1 day ago (edited)`)
 _WROTE = re.compile(r"^.{1,40}\s(?:wrote|said):$")
@@ -83,14 +84,20 @@ _DISLIKES = re.compile(r"^(?:gefällt mir nicht|dislikes?|je n'aime pas|no me gu
                        r"|^(\d{1,7})\s+dislikes?$", re.IGNORECASE)
 _ARROWS = re.compile(r"^(\d{1,7})\s*▲\s*(\d{1,7})\s*▼$")  # Disqus: `12 ▲ 1 ▼`
 # Yahoo! News Japan's reactions under a comment: 共感した (agree) counts up, うーん (hmm) down.
-_REACTION = re.compile(r"^(共感した|なるほど|うーん)\s*(\d{1,7})?$")  # (the count may be on the next line)
+# Naver's (Korean) 공감 (agree) and 비공감 (disagree) likewise: `공감1,024`, `비공감32`.
+# (The count may be on the next line.)
+_REACTION = re.compile(r"^(共感した|なるほど|うーん|비공감|공감)\s*(\d{1,3}(?:,\d{3})+|\d{1,7})?$")
+_UP, _DOWN = {"共感した", "공감"}, {"うーん", "비공감"}
 _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
                             r"|\d+ comments?|view all \d+ comments?"
                             r"|load \d+ more comments?|\d+ (?:more )?repl(?:y|ies)|level \d+|pinned by .{1,40}"
                             r"|show (?:more|less)(?: replies)?|read more|…more|translate to \w+|add a comment(?:…|\.\.\.)?"
                             r"|(?:ordenar por|trier par|sortieren nach|ordina per):?(?: .{1,30})?)$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|並び替え|おすすめ順|新着順|古い順|共感順|もっと見る"
-                          r"|コメントを書く|報告|通報|非表示・報告|非表示|記事に関する報告|[＊*]{3})$")
+                          r"|コメントを書く|報告|通報|非表示・報告|非表示|記事に関する報告|[＊*]{3}"
+                          # Naver: replies, their fold and more, sort orders, `BEST`
+                          r"|답글\s*\d*|답글 접기|답글 더보기|내 댓글|새로고침|순공감순|최신순|공감비율순|best|신고)$",
+                          re.IGNORECASE)
 # old Reddit: `submitted 7 hours ago by name` under the title
 _SUBMITTED = re.compile(rf"^submitted\s+(?:{_AGO})\s+by\s+(?P<user>[\w.-]{{2,40}})", re.IGNORECASE)
 _POINTS_BY = re.compile(rf"^(?P<points>\d{{1,7}})\s+points?\s+by\s+(?P<user>[\w.-]{{2,40}})\s+(?P<when>{_AGO})",
@@ -102,6 +109,7 @@ _SECTION = re.compile(r"^(?:comments?|disqus comments|join the discussion…?|\d
 _SELF_POST = re.compile(r"\s*\(self\.(\w+)\)$")  # old Reddit marks a text post's title `(self.japanlife)`
 _SUBREDDIT = re.compile(r"^(?P<sub>r/\w{2,30})(?:\s*[•·].*)?$")
 _FOOTER = re.compile(r"^(?:guidelines \| faq|more posts you may like|related answers|top posts of|reddit rules"
+                     r"|댓글 더보기|많이 본 뉴스"
                      r"|you must (?:log in|be logged in|register)(?: or (?:log in|register))? to (?:reply|comment|post)"
                      r"(?: here)?\.?$|similar threads$|share:$"
                      r"|yahoo!ニュース公式アプリ|プライバシーポリシー|利用規約|ヤフコメ"
@@ -208,12 +216,12 @@ def _comment(lines: list[str], scored: bool = False) -> tuple[list[str], Votes |
             controls = True
             continue  # (`Kenji T. wrote:` over a quote: the quote itself says whose words they are)
         r = _reaction(lines, i)
-        count = int(r.group(2)) if r and r.group(2) else int(x) if label and _is_count(x) else None
+        count = int(r.group(2).replace(",", "")) if r and r.group(2) else int(x) if label and _is_count(x) else None
         if r or label:
             name, label = (r.group(1) if r else label), (r.group(1) if r and count is None else None)
             if count is not None:
-                up = count if name == "共感した" else up
-                down = count if name == "うーん" else down
+                up = count if name in _UP else up
+                down = count if name in _DOWN else down
             if r or count is not None:
                 continue
         if _NUMBER.match(x) and score is None and not scored and (controls or i == len(lines) - 1 or _after_words(lines, i)):
@@ -337,6 +345,7 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
     raw: list[RawComment] = []
     links: list[str] = []
     levels: list[int | None] = []
+    unfolded = False
     # Lobsters puts a comment's score right above its writer line: then a number ending a comment is the next one's.
     above = (bool(heads) and heads[0].start > 0 and _NUMBER.match(lines[heads[0].start - 1]) is not None
              and not _ends_with_number(lines, heads[-1]))
@@ -359,7 +368,10 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
             votes = h.votes or votes
             raw.append(RawComment(paras or ["(no text)"], votes, h.user, h.when))
             level = _LEVEL.match(lines[h.start - 1]) if h.start else None
-            levels.append(int(level.group(1)) if level else None)
+            levels.append(int(level.group(1)) if level else 2 if unfolded else 1 if "답글 접기" in part else None)
+            # Naver: `답글 접기` (fold the replies) under a comment: the comments after it answer it,
+            # to the one with `답글 더보기` (more replies)
+            unfolded = ("답글 접기" in part or unfolded) and "답글 더보기" not in part
             # old Reddit puts its `parent` link on a line of its own after the words
             links.append(h.links.lower() + (" | parent" if any(x.casefold() == "parent" for x in part) else ""))
     return raw, links, levels

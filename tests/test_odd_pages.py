@@ -206,3 +206,71 @@ def test_a_date_padded_with_spaces_parses_at_once():
     # `\s*:?\s*` and `\s*(sep)?\s*` in the foreign-date pattern were quadratic: 62 s on this page
     art = _parse("jsonld_date_spaces.html")
     assert art.title
+
+
+# ---- a review of the third batch (mobile and glued Japan Today, wire stories, video and
+# social comments): each page showed a fault of that batch
+
+def test_a_wordpress_article_with_a_post_id_is_not_a_comment():
+    art = _parse("wp_post_id.html")
+    assert art.body and art.byline == "Jo Pennant" and len(art.comments) == 3
+
+
+def test_top_stories_above_the_story_is_a_menu_item_not_a_list():
+    art = _parse("gen_top_stories_nav.txt")
+    assert art.title == "Japan's tourism boom strains Kyoto's buses and temples"
+
+
+def test_a_title_case_headline_over_a_wire_service_stays_the_title():
+    art = _parse("gen_wire_title3.txt")
+    assert art.title == "Earthquake Rattles Northern Japan" and art.byline is None and art.credit == "Reuters"
+
+
+def test_an_article_with_a_comment_plugin_is_no_facebook_post():
+    art = _parse("gen_fb_plugin.txt")
+    assert art.layout == "generic" and art.title == "Streaming service loses subscribers after price rise"
+
+
+def test_sentences_about_subscribers_times_and_images_stay_in_the_body():
+    body = _parse("gen_body_lines.txt").body
+    assert any(p.startswith("40,000 subscribers cancelled") for p in body)
+    assert any(p.startswith("By subscribing, customers") for p in body) and "10:30" in body
+    body = _parse("gen_caption_body.txt").body
+    assert "The company's problem is its image: a high price for a catalogue that has barely grown." in body
+
+
+def test_a_sort_option_list_does_not_reverse_comments_in_order():
+    comments = _parse("gen_sort_options.txt").comments
+    assert comments[0].text.startswith("Build a relationship") and comments[5].parent == 1
+
+
+def test_comments_that_are_reply_oldest_or_newest_first_are_kept():
+    texts = [c.text for c in _parse("jt_reply_comment.txt").comments]
+    assert texts[:2] == ["Reply", "Oldest"] and "Newest first" in texts  # (each over its own vote line)
+
+
+def test_a_first_comment_saying_no_comment_keeps_its_writer():
+    c = _parse("jt_no_comment_first.txt").comments[0]
+    assert (c.author, c.posted) == ("Sanjincho", "Today 07:12 am JST") and c.text.startswith("No comment")
+
+
+def test_facebook_badges_are_not_writers():
+    c = _parse("fb_rising_fan.txt").comments
+    assert c[0].author == "Michael Brennan" and c[1].parent == 1
+
+
+def test_subheads_and_lines_that_look_like_buttons_are_kept():
+    assert "BY THE NUMBERS" in _parse("gen_by_the_numbers.txt").body
+    assert "Pinned by a snowbank for two hours in 2019" in _parse("reddit_controls.txt").comments[1].text
+    art = _parse("jt_short_header2.txt")
+    assert (art.title, art.category, art.byline) == ("Ishiba, Trump", "politics", "Kyodo")
+
+
+def test_a_sentence_ending_like_a_vote_line_over_its_own_vote_line_is_kept():
+    art = _parse("jt_glue_digits.txt")
+    assert art.comments[-1].text.endswith("My earlier comment is at 2 ( +3 / -1 )")
+    assert (art.comments[-1].score, art.comments[-1].up, art.comments[-1].down) == (0, 0, 0)
+
+
+def test_notes_name_comments_by_their_place_after_the_order_is_turned():
+    assert "comment 6 has no vote line" in _parse("jt_newest_removed.txt").notes

@@ -57,33 +57,49 @@ def unglue_votes(lines: list[str]) -> list[str]:
     if not any(len(x) > 26 and x.endswith(")") and "/" in x for x in lines):  # (most pages: decided at once)
         return lines
     out: list[str] = []
-    for x in lines:
-        if len(x) > 26 and x.endswith(")") and "/" in x and (m := _GLUED_VOTE.match(x)) is not None and parse_vote(x) is None:
-            out += [m.group("text"), m.group("vote")]
-        else:
-            out.append(x)
+    for k, x in enumerate(lines):
+        m = (_GLUED_VOTE.match(x) if len(x) > 26 and x.endswith(")") and "/" in x and parse_vote(x) is None
+             and not (k + 1 < len(lines) and parse_vote(lines[k + 1])) else None)  # (its own vote line follows: words)
+        out += _unglued(m) if m is not None else [x]
     return out
 
 
-_NEWEST = re.compile(r"^(?:sort(?:ed)? by:?\s*)?(?:newest|latest)(?: first)?$", re.IGNORECASE)
+def _unglued(m: re.Match[str]) -> list[str]:
+    """The words and the vote line; where the net's digits run into the words (`…Mine got 72 ( +2 / -0 )`),
+    the split that makes the net up minus down (`…Mine got 7`, `2 ( +2 / -0 )`)."""
+    text, vote = m.group("text"), m.group("vote")
+    votes = parse_vote(vote)
+    up, down = (votes.up, votes.down) if votes is not None else (None, None)
+    if votes is not None and up is not None and down is not None and votes.score != up - down:
+        net = str(up - down)
+        head = vote.split("(")[0].strip()
+        if head.endswith(net) and len(head) > len(net):
+            cut = len(head) - len(net)
+            return [f"{text} {head[:cut]}".rstrip(), vote[cut:].lstrip()]
+    return [text, vote]
+
+
+_NEWEST = re.compile(r"^(?:sort(?:ed)? by:?\s*(?:newest|latest)|(?:newest|latest) first)$", re.IGNORECASE)
 _EPOCH = datetime(2000, 1, 2, tzinfo=UTC)  # any day: relative times ("Today 07:12 am") only need an order
 
 
 def _newest_first(lines: list[str], raw: list[RawComment]) -> bool:
     """Are the comments listed newest first (`Sort by: Newest` over them, or times that fall)?"""
     head = lines[: next((i for i, x in enumerate(lines) if parse_vote(x)), len(lines))]
-    if any(_NEWEST.match(x) for x in head[:12]):
-        return True
     keys = [k for rc in raw[:40] if rc.posted and (k := resolve_relative(rc.posted, _EPOCH) or parse_date(rc.posted))]
     falls = sum(a > b for a, b in pairwise(keys))
     rises = sum(a < b for a, b in pairwise(keys))
-    return falls >= 2 and falls >= 3 * rises
+    if len(keys) >= 3:  # the times decide (`Sort by: Newest` may be one option of a list)
+        return falls >= 2 and falls >= 3 * rises
+    return any(_NEWEST.match(x) for x in head[:12])
 
 
 def in_written_order(lines: list[str], raw: list[RawComment], notes: list[str]) -> list[RawComment]:
     """The comments oldest first, as they were written (a reply quotes what came before it)."""
     if len(raw) < 2 or not _newest_first(lines, raw):
         return raw
+    n = len(raw)
+    notes[:] = [re.sub(r"\bcomment (\d+)\b", lambda m: f"comment {n + 1 - int(m.group(1))}", x) for x in notes]
     notes.append("the page listed its comments newest first: they are shown in the order they were written")
     return raw[::-1]
 
@@ -138,7 +154,8 @@ def _split(lines: list[str], notes: list[str]) -> list[RawComment]:
             continue
         if FOOTER.match(line):
             break
-        if is_boilerplate(line) or (not paras and len(line) <= 90 and SITE_NOTICE.match(line)):
+        if (is_boilerplate(line) or (not paras and len(line) <= 90 and SITE_NOTICE.match(line))) and not (
+                not paras and k + 1 < len(lines) and parse_vote(lines[k + 1])):  # (over its own vote line: a reader's "Reply")
             continue  # (a site's notice between two comments)
         paras.append(line)
     if paras:

@@ -90,7 +90,7 @@ _REACTION = re.compile(r"^(共感した|なるほど|うーん|비공감|공감)
 _UP, _DOWN = {"共感した", "공감"}, {"うーん", "비공감"}
 _LIST_CONTROLS = re.compile(r"^(?:top \d+ comments|show all \d+|sort(?:ed)? by:?\s*\w*|per page \d+|display threads \w+"
                             r"|\d+ comments?|view all \d+ comments?"
-                            r"|load \d+ more comments?|\d+ (?:more )?repl(?:y|ies)|level \d+|pinned by .{1,40}"
+                            r"|load \d+ more comments?|\d+ (?:more )?repl(?:y|ies)|level \d+|pinned by @\S{1,40}"
                             r"|show (?:more|less)(?: replies)?|read more|…more|translate to \w+|add a comment(?:…|\.\.\.)?"
                             r"|(?:ordenar por|trier par|sortieren nach|ordina per):?(?: .{1,30})?)$", re.IGNORECASE)
 _JA_CONTROLS = re.compile(r"^(?:返信\s*\d*|表示順|並び順|並び替え|おすすめ順|新着順|古い順|共感順|もっと見る"

@@ -61,13 +61,14 @@ _BANNER = _rx(
     r"(?:previous|next)(?: (?:post|article|story|page))?(?::.{0,150})?|(?:previous|next) (?:post|article|story|page) .{0,150}",
     r"(?:«|‹|<)\s*(?:previous|prev|older).{0,150}|.{0,150}(?:next|newer)\s*(?:»|›|>)",
     r"back to top|top of page|go to top",
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?",  # a video or audio player's times (`0:58`, `0:00 / 4:12`)
+    r"0?\d:\d{2}|00:00|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}",  # a video or audio player's times (`0:58`, `0:00 / 4:12`)
     r"\d{1,3} of \d{1,3}",  # a photo gallery's counter
     # a video page's counts and buttons: `48,215 views  Mar 12, 2025  #NHK`, `2.1M subscribers`, `Clip`
-    r"[\d,.]+[kmb]? (?:views|subscribers|watching)\b.{0,80}|download|clip|transcript|show transcript|watch|listen"
+    r"[\d,.]+[kmb]? (?:views|subscribers|watching)(?:\s+(?:[a-z]{3}\.? \d|\d|#).{0,60})?|download|clip|transcript"
+    r"|show transcript|watch|listen"
     r"|(?:watch|play|listen to) (?:the )?(?:video|audio|clip)"
     r"|follow along using the transcript\.?",
-    r"premium|sign up for free|by subscribing,? .{0,100}|get (?:the|our) .{1,40} newsletter",
+    r"premium|sign up for free|get (?:the|our) .{1,40} newsletter",
     r"[_\-=*~•·]{3,}",  # a rule between parts of the page
     r"this article was published more than \d+ (?:days?|weeks?|months?|years?) ago|(?:view|show|hide) (?:\d+ )?comments?",
     r"remind me (?:later|in \w+|next \w+)|accept and continue",
@@ -141,7 +142,7 @@ _RELATIVE_TIME = re.compile(r"^(?:updated\s+)?(?:\d+\s+(?:minutes?|hours?|days?)
                             re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$", re.IGNORECASE)
 _ALL_RIGHTS = re.compile(r"^.{0,120}\ball rights reserved\.?$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:(?:[Bb]y|BY|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+_BYLINE = re.compile(r"^(?:(?:[Bb]y|BY(?! THE\b| A\b| AN\b)|[Ww]ritten by|[Ww]ords by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
                      r"(?:\s*(?:,|and|&|\||/)\s*.{0,80})?"
                      # German, French, Spanish: a name only ("Von Hitze, Dürre und … geplagt: …" is a headline)
                      r"|(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]+(?:\s+(?:de |van |von )?[A-Z][\w.'’-]+){1,3})$")
@@ -242,6 +243,15 @@ def is_navigation(line: str) -> bool:
         return False
     joined = " ".join(words)
     return hits + sum(1 for w in ("sign in", "log in", "my account") if w in joined) >= need
+
+
+_PHOTO_CREDIT = re.compile(r"\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\)$")
+
+
+def credited(line: str) -> bool:
+    """A caption that ends with its credit (`… | Kyodo`, `…. EFE`, `(AP Photo/…)`, `Name/AP`)."""
+    return (_PHOTO_CREDIT.search(line, max(0, len(line) - 80)) is not None
+            or _AGENCY_END.search(line, max(0, len(line) - 60)) is not None)
 
 
 def is_caption(line: str) -> bool:

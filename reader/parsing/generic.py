@@ -13,6 +13,7 @@ from reader.parsing.common import COMMENT_COUNT, LOGIN_TO_COMMENT, is_boilerplat
 from reader.parsing.evidence import (
     BY,
     MIN_TITLE_SCORE,
+    credited,
     dated_byline,
     first_sentence,
     furniture_kind,
@@ -33,9 +34,10 @@ COMMENTS_HEADING = re.compile(r"^(?:comments?|reader comments|\d+ comments?|join
 _RELATED_HEADING = re.compile(r"^(?:related (?:posts?|articles?|stories|coverage|content)|more (?:from|on) .{1,40}"
                               r"|recommended(?: for you)?|most (?:read|popular|viewed)|trending(?: now)?|you may also like"
                               r"|read (?:more|next|also)|explore more on these topics|topics"
-                              r"|(?:our )?(?:latest|more|top|other) (?:stories|news|headlines)|related|keywords|tags"
-                              r"|photo gallery.{0,30}"
                               r"|【?関連(?:記事|ニュース|リンク)】?|あわせて読みたい|こちらもおすすめ)$", re.IGNORECASE)
+# Headings that start a list only once the story has begun (above it, `Top Stories` is a menu item).
+_LATE_HEADING = re.compile(r"^(?:(?:our )?(?:latest|more|top|other) (?:stories|news|headlines)|related|keywords|tags"
+                           r"|photo gallery.{0,30})$", re.IGNORECASE)
 _SHARE_HEADINGS = {"share this", "share", "share on", "share this post", "share this page", "share this article",
                    "share this story", "spread the word", "like this"}
 _SHARE_ITEMS = {"twitter", "x", "facebook", "linkedin", "reddit", "email", "e-mail", "mail", "print", "whatsapp",
@@ -140,8 +142,10 @@ def _header_extra(head: _Head, line: str) -> bool:
     if head.credit is None and _WIRE.match(line):
         head.credit = line
         above = head.kept[-1] if head.kept else ""
-        if head.byline is None and (_NAMES.match(above) or (_NAMED_WRITER.match(above) and not above.isupper())):
+        if head.byline is None and _NAMES.match(above):  # several writers (`Mari Yamaguchi and Josh Boak`)
             head.byline = head.kept.pop()
+        elif head.byline is None and head.named is None and _NAMED_WRITER.match(above) and not above.isupper():
+            head.named = above  # the byline, unless it is the title (`Toyota Raises US Prices` over `Reuters`)
         return True
     return False
 
@@ -181,7 +185,7 @@ def _sift(lines: list[str]) -> _Head:
         if kind == "date":
             _dated(head, line)
             continue
-        if _RELATED_HEADING.match(line):
+        if _RELATED_HEADING.match(line) or (_LATE_HEADING.match(line) and any(len(x) >= 80 for x in head.kept)):
             in_related = True
             continue
         if kind or is_boilerplate(line):
@@ -205,10 +209,12 @@ def _writer_or_photo(head: _Head, line: str) -> bool:
         else:
             head.byline = BY.sub("", line).strip() or line
         return True
-    if is_caption(line):  # the first near the top is the story's photo; the others are a gallery's
+    if is_caption(line):  # the first near the top is the story's photo
         if len(head.kept) < TITLE_WINDOW and head.image is None:  # (menus above do not count)
             head.image = photo(line)
-        return True
+            return True
+        credit = photo(line)["credit"]  # further down, a gallery's: only with a credit ("The problem is its image: …" is prose)
+        return credited(line) or (credit is not None and len(credit) <= 40 and not credit.endswith("."))
     return False
 
 

@@ -126,7 +126,8 @@ def _is_comment_item(node: Node) -> bool:
     cls = node.attributes.get("class") or ""
     ident = node.attributes.get("id") or ""
     itemtype = node.attributes.get("itemtype") or ""
-    return (bool(_COMMENT_CLASS.search(cls)) or bool(re.match(r"(?:comment|post)-\d+$", ident))  # (Disqus: `post-6412001`)
+    return (bool(_COMMENT_CLASS.search(cls)) or bool(re.match(r"comment-\d+$", ident))
+            or (node.tag == "li" and re.match(r"post-\d+$", ident) is not None)  # (Disqus' `li#post-N`; not WordPress's article)
             or itemtype.endswith("/Comment")) and node.tag in ("li", "article", "div", "section")
 
 

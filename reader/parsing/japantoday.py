@@ -115,7 +115,8 @@ def _trailer(lines: list[str], end: int) -> tuple[str | None, int | None, int | 
             credit = credit or credit_name(x)
         elif _stated(x) is not None:
             stated = stated if stated is not None else _stated(x)
-        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x) or is_banner(x)):
+        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x) or is_banner(x)) or (
+                j + 1 < len(lines) and parse_vote(lines[j + 1]) is not None):  # (over a vote line: a reader's "Reply")
             break
         j += 1
     return credit, year, stated, j
@@ -127,7 +128,7 @@ def parse(lines: list[str], file: str | None) -> Article:
     if any(EXPIRED.match(x) for x in lines[:HEADER_SPAN]):
         notes.append("the article has expired; only its comments remain")
     lines = [x for x in lines if not EXPIRED.match(x)]
-    if menu := menu_lines(lines):  # the mobile site's menu and weather (`Menu`, `Tokyo`, `14°C`, `National`, …)
+    if len(menu := menu_lines(lines)) >= 8:  # the mobile site's menu and weather (`Menu`, `Tokyo`, `14°C`, `National`, …)
         lines = [x for j, x in enumerate(lines) if j not in menu]
     i, image = _site_and_photo(lines)
     title, category, stated, body_start = _title_block(lines, i)
@@ -155,7 +156,7 @@ def parse(lines: list[str], file: str | None) -> Article:
     # after `Login to comment` (or the count) when one stands before the first vote line.
     first_vote = first_vote_index(lines, comment_start)
     marker = next((j for j in range(comment_start, first_vote if first_vote is not None else len(lines))
-                   if LOGIN_TO_COMMENT.match(lines[j]) or _stated(lines[j]) is not None), None)
+                   if LOGIN_TO_COMMENT.match(lines[j]) or (_stated(lines[j]) or 0) > 0), None)  # (not "No comment")
     if marker is not None and first_vote is not None and marker < first_vote - 1:
         comment_start = marker + 1
     raw = split_comments(lines[comment_start:], notes)

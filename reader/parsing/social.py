@@ -19,7 +19,8 @@ from reader.parsing.threads import RawComment, build_threads
 
 _TIME = re.compile(r"^(?:\d{1,3}\s?(?:[smhdwy]|mins?|hrs?)|just now|yesterday)$", re.IGNORECASE)
 _AFTER = {"like", "reply", "share", "edited", "hide", "report"}
-_BETWEEN = re.compile(r"^(?:top fan|author|admin|moderator|most relevant|newest|all comments|view (?:all )?\d+ "
+_BETWEEN = re.compile(r"^(?:top fan|rising fan|valued commenter|top contributor|conversation starter|new contributor"
+                      r"|visual storyteller|author|admin|moderator|most relevant|newest|all comments|view (?:all )?\d+ "
                       r"(?:more )?repl(?:y|ies)|view more (?:comments|replies)|\d+ of \d+|write a (?:comment|reply)…?"
                       r"|write a (?:comment|reply)\.\.\.|see more|\d+ repl(?:y|ies))$", re.IGNORECASE)
 _COUNT = re.compile(r"^\d{1,7}(?:[.,]\d)?[kKmM]?$")
@@ -36,8 +37,14 @@ def _buttons_at(lines: list[str]) -> list[int]:
             if lines[k] == "Like" and lines[k + 1] == "Reply" and _TIME.match(lines[k - 1])]
 
 
+_SIGNS = {"most relevant", "all reactions:", "all reactions", "top fan", "write a comment…", "write a comment...",
+          "view more comments", "newest", "all comments"}
+
+
 def looks_like(lines: list[str]) -> bool:
-    return len(_buttons_at(lines)) >= 2
+    """Comments under `Like` `Reply` buttons, and a sign of the network's own page around them
+    (a news site's comment plug-in under an article is the article's)."""
+    return len(_buttons_at(lines)) >= 2 and any(x.casefold() in _SIGNS for x in lines)
 
 
 def parse(lines: list[str], file: str | None) -> Article:
@@ -74,8 +81,9 @@ def parse(lines: list[str], file: str | None) -> Article:
 def _post_end(lines: list[str], first_buttons: int) -> int:
     """Where the first comment starts: its name, two lines (or more) above its time line, after the
     post's last furniture line (`Most relevant`)."""
-    k = first_buttons - 2  # the comment's last line of words
-    while k > 0 and not _BETWEEN.match(lines[k - 1]) and not _POST_CHROME.match(lines[k - 1]):
+    k = max(0, first_buttons - 2)  # the comment's last line of words
+    stop = max(0, k - 8)  # (a comment of a few paragraphs: never the whole page above it)
+    while k > stop and not _BETWEEN.match(lines[k - 1]) and not _POST_CHROME.match(lines[k - 1]):
         k -= 1
     return k
 
@@ -90,11 +98,8 @@ def _named_replies(comments: list[Comment]) -> None:
     """A comment that starts with an earlier writer's full name answers that writer's latest comment."""
     latest: dict[str, int] = {}
     for c in comments:
-        text = c.blocks[0].text if c.blocks else ""
-        if c.parent is None:
-            for name, cid in sorted(latest.items(), key=lambda kv: -len(kv[0])):
-                if " " in name and text.startswith(name + " "):
-                    c.parent = cid
-                    break
-        if c.author:
+        words = (c.blocks[0].text if c.blocks else "").split(" ", 4)
+        if c.parent is None:  # (a name of two to four words, the longest first)
+            c.parent = next((latest[n] for k in (4, 3, 2) if len(words) > k and (n := " ".join(words[:k])) in latest), None)
+        if c.author and " " in c.author:
             latest[c.author] = c.id

@@ -36,13 +36,19 @@ def split_by_writer(lines: list[str]) -> list[RawComment] | None:
     return out
 
 
+def over_vote(lines: list[str], k: int) -> bool:
+    """Is line `k` right above a vote line? Then it is a comment's words, whatever it says
+    (a comment that is just "Reply", or one ending like a vote line: `… is at 2 ( +3 / -1 )`)."""
+    return k + 1 < len(lines) and parse_vote(lines[k + 1]) is not None
+
+
 def _moderator_notes(lines: list[str]) -> set[int]:
     """Japan Today's moderator notes: `Moderator` alone on a line where a comment starts (after a
     vote line), over one paragraph with no vote line under it. (Over a time line, it is an
     ordinary comment's writer; in a reader's words, or over a voted paragraph, it is theirs.)"""
     return {k + 1 for k, line in enumerate(lines[:-1])
             if line == "Moderator" and (k == 0 or parse_vote(lines[k - 1]) is not None) and not is_time_line(lines[k + 1])
-            and not (k + 2 < len(lines) and parse_vote(lines[k + 2]) is not None)}
+            and not over_vote(lines, k + 1)}
 
 
 # A vote line glued to the end of a comment's last paragraph (`…won't notice. 18 ( +20 / -2 )`,
@@ -59,7 +65,7 @@ def unglue_votes(lines: list[str]) -> list[str]:
     out: list[str] = []
     for k, x in enumerate(lines):
         m = (_GLUED_VOTE.match(x) if len(x) > 26 and x.endswith(")") and "/" in x and parse_vote(x) is None
-             and not (k + 1 < len(lines) and parse_vote(lines[k + 1])) else None)  # (its own vote line follows: words)
+             and not over_vote(lines, k) else None)
         out += _unglued(m) if m is not None else [x]
     return out
 
@@ -69,9 +75,8 @@ def _unglued(m: re.Match[str]) -> list[str]:
     the split that makes the net up minus down (`…Mine got 7`, `2 ( +2 / -0 )`)."""
     text, vote = m.group("text"), m.group("vote")
     votes = parse_vote(vote)
-    up, down = (votes.up, votes.down) if votes is not None else (None, None)
-    if votes is not None and up is not None and down is not None and votes.score != up - down:
-        net = str(up - down)
+    if votes is not None and votes.up is not None and votes.down is not None and votes.score != votes.up - votes.down:
+        net = str(votes.up - votes.down)
         head = vote.split("(")[0].strip()
         if head.endswith(net) and len(head) > len(net):
             cut = len(head) - len(net)
@@ -85,12 +90,12 @@ _EPOCH = datetime(2000, 1, 2, tzinfo=UTC)  # any day: relative times ("Today 07:
 
 def _newest_first(lines: list[str], raw: list[RawComment]) -> bool:
     """Are the comments listed newest first (`Sort by: Newest` over them, or times that fall)?"""
-    head = lines[: next((i for i, x in enumerate(lines) if parse_vote(x)), len(lines))]
     keys = [k for rc in raw[:40] if rc.posted and (k := resolve_relative(rc.posted, _EPOCH) or parse_date(rc.posted))]
     falls = sum(a > b for a, b in pairwise(keys))
     rises = sum(a < b for a, b in pairwise(keys))
     if len(keys) >= 3:  # the times decide (`Sort by: Newest` may be one option of a list)
         return falls >= 2 and falls >= 3 * rises
+    head = lines[: next((i for i, x in enumerate(lines) if parse_vote(x)), len(lines))]
     return any(_NEWEST.match(x) for x in head[:12])
 
 
@@ -155,7 +160,7 @@ def _split(lines: list[str], notes: list[str]) -> list[RawComment]:
         if FOOTER.match(line):
             break
         if (is_boilerplate(line) or (not paras and len(line) <= 90 and SITE_NOTICE.match(line))) and not (
-                not paras and k + 1 < len(lines) and parse_vote(lines[k + 1])):  # (over its own vote line: a reader's "Reply")
+                not paras and over_vote(lines, k)):
             continue  # (a site's notice between two comments)
         paras.append(line)
     if paras:

@@ -225,7 +225,7 @@ def _comment(lines: list[str], scored: bool = False) -> tuple[list[str], Votes |
             if r or count is not None:
                 continue
         if _NUMBER.match(x) and score is None and not scored and (controls or i == len(lines) - 1 or _after_words(lines, i)):
-            score = _count(x)  # (among the buttons, or last: `1995` alone in a comment's words stays)
+            score = count_of(x)  # (among the buttons, or last: `1995` alone in a comment's words stays)
             continue
         if (liked := _LIKES.match(x)) and score is None:
             score = int(liked.group(1) or liked.group(2))
@@ -356,7 +356,7 @@ def _raw_comments(lines: list[str], heads: list[_Head]) -> tuple[list[RawComment
         for n, part in enumerate(_after_reactions(lines[h.end : stop])):
             paras, votes = _comment(part, scored=above or h.points is not None or h.votes is not None)
             if above and not n and h.start > 0 and _NUMBER.match(lines[h.start - 1]):
-                votes = Votes(_count(lines[h.start - 1]), None, None)
+                votes = Votes(count_of(lines[h.start - 1]), None, None)
             if n:
                 if paras:  # (words after a comment's reactions: a comment with no writer line)
                     raw.append(RawComment(paras, votes))
@@ -436,7 +436,7 @@ def _after_words(lines: list[str], i: int) -> bool:
     return all(map(_control, lines[i + 1 :]))
 
 
-def _count(text: str) -> int:
+def count_of(text: str) -> int:
     """`58`, `-3`, `1.2K` as a number."""
     text = text.replace("−", "-").replace(",", ".")
     scale = {"k": 1000, "m": 1000000}.get(text[-1].lower(), 1)

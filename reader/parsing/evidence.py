@@ -84,10 +84,11 @@ _NAV_WORDS = {"home", "news", "world", "politics", "business", "sport", "sports"
               "technology", "science", "health", "lifestyle", "entertainment", "travel", "video", "videos", "menu",
               "search", "sign in", "log in", "login", "subscribe", "register", "account", "my account", "newsletters",
               "podcasts", "about", "contact", "local", "national", "weather", "markets", "more", "en", "jp", "日本語"}
+_PHOTO_BY = r"\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\)"  # `(AP Photo/…)`
 _CAPTION = re.compile(
     r"^(?:(?:photo|image|picture|pictured|file photo|caption)\s*[:—–-].*"
     r"|.{3,400}?\b(?:image|photo|credit|photograph)\s*:\s*\S.{0,80}"
-    r"|.{3,400}\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\))$",
+    rf"|.{{3,400}}{_PHOTO_BY})$",
     re.IGNORECASE,
 )
 # (Tried only where the cheap tests in is_caption allow: most lines are not captions.)
@@ -245,7 +246,7 @@ def is_navigation(line: str) -> bool:
     return hits + sum(1 for w in ("sign in", "log in", "my account") if w in joined) >= need
 
 
-_PHOTO_CREDIT = re.compile(r"\((?:AP|AFP|Reuters|Getty|EPA|Kyodo|Bloomberg|iStock|Jiji)(?: Photo)?(?:/[^)]{1,60})?\)$")
+_PHOTO_CREDIT = re.compile(_PHOTO_BY + "$")
 
 
 def credited(line: str) -> bool:

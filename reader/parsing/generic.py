@@ -144,20 +144,26 @@ def _header_extra(head: _Head, line: str) -> bool:
         above = head.kept[-1] if head.kept else ""
         if head.byline is None and _NAMES.match(above):  # several writers (`Mari Yamaguchi and Josh Boak`)
             head.byline = head.kept.pop()
-        elif head.byline is None and head.named is None and _NAMED_WRITER.match(above) and not above.isupper():
-            head.named = above  # the byline, unless it is the title (`Toyota Raises US Prices` over `Reuters`)
+        else:
+            _name_above(head)  # one (or `Toyota Raises US Prices`, the title, over `Reuters`)
         return True
     return False
+
+
+def _name_above(head: _Head) -> None:
+    """A writer's name alone right above a date or a wire service: the byline, unless it turns out
+    to be the title (`Biden Wins Michigan Primary` over the date): decided once the title is."""
+    above = head.kept[-1] if head.kept else ""
+    if (head.byline is None and head.named is None and len(head.kept) <= TITLE_WINDOW and _NAMED_WRITER.match(above)
+            and not above.isupper() and not is_site_name(above) and not is_section_label(above)):
+        head.named = above
 
 
 def _dated(head: _Head, line: str) -> None:
     """A date line: the story's date, and a writer's name right above it is the byline
     (`Lucía Moreno`, `Justin McCurry in Tokyo`)."""
     head.published = head.published or parse_date(line)
-    above = head.kept[-1] if head.kept else ""
-    if (head.byline is None and head.named is None and len(head.kept) <= TITLE_WINDOW and _NAMED_WRITER.match(above)
-            and not above.isupper() and not is_site_name(above) and not is_section_label(above)):
-        head.named = above  # the byline, unless it is the headline (`Biden Wins Michigan Primary` over the date)
+    _name_above(head)
 
 
 def _sift(lines: list[str]) -> _Head:

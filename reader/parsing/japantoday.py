@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from reader.models import Article
-from reader.parsing.comments import first_vote_index, split_comments
+from reader.parsing.comments import first_vote_index, over_vote, split_comments
 from reader.parsing.common import (
     COMMENT_COUNT,
     EXPIRED,
@@ -115,8 +115,7 @@ def _trailer(lines: list[str], end: int) -> tuple[str | None, int | None, int | 
             credit = credit or credit_name(x)
         elif _stated(x) is not None:
             stated = stated if stated is not None else _stated(x)
-        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x) or is_banner(x)) or (
-                j + 1 < len(lines) and parse_vote(lines[j + 1]) is not None):  # (over a vote line: a reader's "Reply")
+        elif not (LOGIN_TO_COMMENT.match(x) or is_boilerplate(x) or is_banner(x)) or over_vote(lines, j):
             break
         j += 1
     return credit, year, stated, j

@@ -15,6 +15,7 @@ import re
 from reader.models import Article, Comment
 from reader.parsing import generic
 from reader.parsing.common import Votes
+from reader.parsing.discussion import count_of
 from reader.parsing.threads import RawComment, build_threads
 
 _TIME = re.compile(r"^(?:\d{1,3}\s?(?:[smhdwy]|mins?|hrs?)|just now|yesterday)$", re.IGNORECASE)
@@ -60,7 +61,7 @@ def parse(lines: list[str], file: str | None) -> Article:
             end += 1
         votes = None
         if end < stop and _COUNT.match(lines[end]):
-            votes, end = Votes(_count(lines[end]), None, None), end + 1
+            votes, end = Votes(count_of(lines[end]), None, None), end + 1
         if len(words) >= 2:
             raw.append(RawComment(words[1:], votes, words[0], lines[k - 1]))
         start = end
@@ -86,12 +87,6 @@ def _post_end(lines: list[str], first_buttons: int) -> int:
     while k > stop and not _BETWEEN.match(lines[k - 1]) and not _POST_CHROME.match(lines[k - 1]):
         k -= 1
     return k
-
-
-def _count(text: str) -> int:
-    text = text.replace(",", ".")
-    scale = {"k": 1000, "m": 1000000}.get(text[-1].lower(), 1)
-    return round(float(text[:-1] if scale > 1 else text) * scale)
 
 
 def _named_replies(comments: list[Comment]) -> None:

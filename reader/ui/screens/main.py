@@ -312,7 +312,13 @@ class MainScreen(Screen[None]):
             else:
                 text.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
         text.truncate(max(10, self.size.width - 2), overflow="ellipsis")
-        self.query_one("#status", Static).update(text)
+        self._show_status(text)
+
+    def _show_status(self, text: Text) -> None:
+        """(No status line while the screen is torn down: a reload from another process's write
+        may land as the app quits.)"""
+        for status in self.query("#status").results(Static):
+            status.update(text)
 
     # ---- layout
 

@@ -14,6 +14,10 @@
  * For the search index (reader/search/fields.py):
  *   unique_terms(text, skip)        a story's distinct words (text.words()), less skip's, joined
  *                                   by NUL: the form they travel in to the importing process
+ *
+ * For related stories (reader/related.py):
+ *   word_counts(text, skip, wanted) how often the words of the text that a fingerprint can use
+ *                                   occur, and which occur more than once or are not all letters
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -489,12 +493,13 @@ typedef struct {
     uint64_t h;         /* 0: empty */
     int src;            /* 0: the text, 1: skip */
     Py_ssize_t start, len;
+    Py_ssize_t count;   /* occurrences in the text (word_counts) */
 } Term;
 
 typedef struct {
     Term *slots;
     size_t mask, used;
-    PyObject *strs[2];  /* the text (case-folded) and skip */
+    PyObject *strs[3];  /* the text (case-folded), skip and wanted (word_counts) */
 } Terms;
 
 static int term_eq(Terms *t, const Term *a, int src, Py_ssize_t start, Py_ssize_t len) {
@@ -509,7 +514,7 @@ static int term_eq(Terms *t, const Term *a, int src, Py_ssize_t start, Py_ssize_
 }
 
 static int terms_grow(Terms *t) {
-    size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
+    size_t cap = t->slots ? (t->mask + 1) * 2 : (t->mask ? t->mask + 1 : 1024);
     Term *slots = PyMem_Calloc(cap, sizeof(Term));
     if (!slots) { PyErr_NoMemory(); return -1; }
     for (size_t i = 0; t->slots && i <= t->mask; i++) {
@@ -533,7 +538,7 @@ static int terms_add(Terms *t, int src, Py_ssize_t start, Py_ssize_t len, uint64
     for (;;) {
         Term *e = &t->slots[i];
         if (!e->h) {
-            e->h = h; e->src = src; e->start = start; e->len = len;
+            e->h = h; e->src = src; e->start = start; e->len = len; e->count = 0;
             t->used++;
             *found = e;
             return 1;
@@ -543,17 +548,11 @@ static int terms_add(Terms *t, int src, Py_ssize_t start, Py_ssize_t len, uint64
     }
 }
 
-static PyObject *unique_terms(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *text, *skip;
-    if (!PyArg_ParseTuple(args, "UU:unique_terms", &text, &skip)) return NULL;
-    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
-    if (!folded) return NULL;
-    Terms t = {NULL, 0, 0, {folded, skip}};
-    Py_UCS4 *out = NULL;
-    PyObject *result = NULL;
-    Py_ssize_t nout = 0;
+/* The NUL-separated parts of strs[src] as entries of that source (a part already there stays
+   as it was: skip, source 1, wins over wanted, source 2). */
+static int terms_load(Terms *t, int src) {
     Term *e;
-    /* the words to leave out: skip's NUL-separated parts */
+    PyObject *skip = t->strs[src];
     int ks = PyUnicode_KIND(skip);
     const void *ds = PyUnicode_DATA(skip);
     Py_ssize_t ns = PyUnicode_GET_LENGTH(skip);
@@ -562,10 +561,24 @@ static PyObject *unique_terms(PyObject *Py_UNUSED(module), PyObject *args) {
         if (i > start) {
             uint64_t h = FNV_OFFSET;
             for (Py_ssize_t k = start; k < i; k++) h = hash_step(h, PyUnicode_READ(ks, ds, k));
-            if (terms_add(&t, 1, start, i - start, hash_done(h), &e) < 0) goto done;
+            if (terms_add(t, src, start, i - start, hash_done(h), &e) < 0) return -1;
         }
         start = i + 1;
     }
+    return 0;
+}
+
+static PyObject *unique_terms(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *text, *skip;
+    if (!PyArg_ParseTuple(args, "UU:unique_terms", &text, &skip)) return NULL;
+    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
+    if (!folded) return NULL;
+    Terms t = {NULL, 0, 0, {folded, skip, NULL}};
+    Py_UCS4 *out = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t nout = 0;
+    Term *e;
+    if (terms_load(&t, 1) < 0) goto done;
     int kind = PyUnicode_KIND(folded);
     const void *data = PyUnicode_DATA(folded);
     Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
@@ -596,7 +609,114 @@ done:
     return result;
 }
 
+/* ---- word_counts: related.fingerprint_text's word counts (collections.Counter(text.words(text))
+   less the words in skip), with no str made for a word seen again or skipped; only the counts a
+   fingerprint can use are returned (see related._counts). The skip words (the same str every
+   call: related's stop words) are hashed once and kept. */
+
+static Terms SKIP = {NULL, 0, 0, {NULL, NULL, NULL}};
+
+static Term *terms_find(Terms *t, PyObject *from, Py_ssize_t start, Py_ssize_t len, uint64_t h) {
+    if (!t->slots) return NULL;
+    PyObject *keep = t->strs[0];
+    t->strs[0] = from;  /* (term_eq reads the probe from strs[src] with src 0) */
+    Term *found = NULL;
+    for (size_t i = (size_t)h & t->mask; t->slots[i].h; i = (i + 1) & t->mask) {
+        if (t->slots[i].h == h && term_eq(t, &t->slots[i], 0, start, len)) { found = &t->slots[i]; break; }
+    }
+    t->strs[0] = keep;
+    return found;
+}
+
+static int skip_cached(PyObject *skip) {
+    if (SKIP.strs[1] == skip) return 0;
+    PyMem_Free(SKIP.slots);
+    Py_XDECREF(SKIP.strs[1]);
+    SKIP.slots = NULL; SKIP.mask = 0; SKIP.used = 0;
+    Py_INCREF(skip);
+    SKIP.strs[1] = skip;
+    if (terms_load(&SKIP, 1) < 0) {
+        PyMem_Free(SKIP.slots);
+        SKIP.slots = NULL; SKIP.mask = 0; SKIP.used = 0;
+        Py_DECREF(skip);
+        SKIP.strs[1] = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *word_counts(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *text, *skip, *wanted;
+    if (!PyArg_ParseTuple(args, "UUO:word_counts", &text, &skip, &wanted)) return NULL;
+    if (wanted != Py_None && !PyUnicode_CheckExact(wanted)) {
+        PyErr_SetString(PyExc_TypeError, "wanted must be a str or None");
+        return NULL;
+    }
+    if (skip_cached(skip) < 0) return NULL;
+    PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
+    if (!folded) return NULL;
+    int every = wanted == Py_None;
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
+    size_t cap = 64;
+    while (cap < (size_t)n / 4) cap <<= 1;
+    Terms t = {NULL, cap - 1, 0, {folded, NULL, every ? NULL : wanted}};
+    PyObject *counts = NULL, *heavy = NULL, *result = NULL;
+    Term *e;
+    if (!every && terms_load(&t, 2) < 0) goto done;
+    for (Py_ssize_t i = 0; i < n;) {
+        while (i < n && !is_word_char(PyUnicode_READ(kind, data, i))) i++;
+        Py_ssize_t start = i;
+        uint64_t h = FNV_OFFSET;
+        for (; i < n; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (!is_word_char(ch)) break;
+            h = hash_step(h, ch);
+        }
+        if (i == start) break;
+        h = hash_done(h);
+        if (terms_find(&SKIP, folded, start, i - start, h)) continue;
+        if (terms_add(&t, 0, start, i - start, h, &e) < 0) goto done;
+        e->count++;
+    }
+    counts = PyDict_New();
+    heavy = PyList_New(0);
+    if (!counts || !heavy) goto done;
+    for (size_t j = 0; t.slots && j <= t.mask; j++) {
+        Term *x = &t.slots[j];
+        if (!x->h || x->count == 0) continue;
+        PyObject *from = t.strs[x->src];
+        int fk = PyUnicode_KIND(from);
+        const void *fd = PyUnicode_DATA(from);
+        int letters = 1;
+        for (Py_ssize_t k = x->start; k < x->start + x->len && letters; k++) {
+            letters = Py_UNICODE_ISALPHA(PyUnicode_READ(fk, fd, k));
+        }
+        int repeated = x->count > 1 || !letters;
+        if (!(every || repeated || x->src == 2)) continue;
+        PyObject *word = PyUnicode_Substring(from, x->start, x->start + x->len);
+        if (!word) goto done;
+        PyObject *num = PyLong_FromSsize_t(x->count);
+        int bad = !num || PyDict_SetItem(counts, word, num) < 0 || (repeated && PyList_Append(heavy, word) < 0);
+        Py_XDECREF(num);
+        Py_DECREF(word);
+        if (bad) goto done;
+    }
+    result = PyTuple_Pack(2, counts, heavy);
+done:
+    Py_XDECREF(counts);
+    Py_XDECREF(heavy);
+    PyMem_Free(t.slots);
+    Py_DECREF(folded);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"word_counts", word_counts, METH_VARARGS,
+     "word_counts(text, skip, wanted): ({word: occurrences} of text.casefold()'s words not in skip: every one "
+     "if wanted is None, else those occurring more than once, not all letters, or in wanted; [those occurring "
+     "more than once or not all letters]) (skip, wanted: words joined by NUL)"},
     {"unique_terms", unique_terms, METH_VARARGS,
      "unique_terms(text, skip): the distinct words of text.casefold() not in skip, joined by NUL (skip: the same form)"},
     {"norm_hashes", norm_hashes, METH_O,

@@ -150,3 +150,38 @@ def test_a_storys_search_payload_is_the_same_made_in_c_or_in_python(monkeypatch,
         monkeypatch.setattr(fields, "NATIVE", True)
         assert native == python and native.title_terms, page.name
         assert sorted(native.other_terms) == sorted(python.other_terms)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT, skip=_TEXT, wanted=st.one_of(st.none(), _TEXT))
+def test_the_c_word_counts_are_the_python_ones(text, skip, wanted):
+    from reader import related
+    from reader.text import words
+
+    leave_out = "\0".join(sorted(set(words(skip))))
+    want = None if wanted is None else set(words(wanted))
+    got = _c.word_counts(text, leave_out, None if want is None else "\0".join(sorted(want)))
+    stop = set(words(skip))
+    every = {w: n for w, n in __import__("collections").Counter(words(text)).items() if w not in stop}
+    repeated = {w for w, n in every.items() if n > 1 or not w.isalpha()}
+    assert sorted(got[1]) == sorted(repeated)
+    assert got[0] == (every if want is None else {w: every[w] for w in repeated | (want & every.keys())})
+    # (the Python version, with the module's own stop words)
+    if not leave_out:
+        assert related._counts_py(text, want)[0] == {w: n for w, n in got[0].items() if w not in related._STOP}
+
+
+def test_a_storys_fingerprint_is_the_same_made_in_c_or_in_python(monkeypatch, tmp_path):
+    from reader import related
+
+    assert related.NATIVE
+    for page in _pages(tmp_path)[::3]:
+        try:
+            art = parse_bytes(page.read_bytes(), page.name, force=True)
+        except Exception:
+            continue
+        native = related.fingerprint(art)
+        monkeypatch.setattr(related, "NATIVE", False)
+        python = related.fingerprint(art)
+        monkeypatch.setattr(related, "NATIVE", True)
+        assert native == python and native, page.name

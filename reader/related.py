@@ -93,8 +93,8 @@ def fingerprint_text(title: str, body: Iterable[str]) -> list[tuple[str, float]]
     if len(pool) < FINGERPRINT_SIZE:
         counts, _ = _counts(body_text, None)
         pool = (counts.keys() | title_words) - _STOP
-    for w in title_words:
-        counts[w] = counts.get(w, 0) + 1
+    for t in title_words:
+        counts[t] = counts.get(t, 0) + 1
     weighted = []
     for word in pool:
         if word not in counts:

@@ -43,8 +43,10 @@ from reader.store.files import (
     INDEX_SHAPE,
     PAGE_SHAPE,
     USER_SHAPE,
+    AtomicJSONStorage,
     CorruptFile,
     Shape,
+    cut_docs,
     identity,
     open_db,
     page_bytes,
@@ -376,11 +378,20 @@ class Store:
             raise StoreError(f"story {entry.key} is missing from its page file; run `reader doctor --rebuild`")
         return Article.from_dict(doc)
 
-    def _stored_docs(self, seg: int) -> dict[str, dict[str, Any]]:
-        """The stories in a page file by key: the newest copy of each (later copies win)."""
+    def _stored_docs(self, seg: int, wanted: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+        """The stories in a page file by key: the newest copy of each (later copies win); or
+        only those `wanted` (key -> hash), cut out of the file without parsing all of it when
+        they can be (files.cut_docs)."""
         path = self.segment_file(seg)
         if not path.exists():
             raise StoreError(f"{path}: missing; {REPAIR}")
+        if wanted:
+            try:
+                raw = AtomicJSONStorage(path, PAGE_SHAPE).raw_json()
+            except CorruptFile:
+                raw = None  # reported as the whole file is read below
+            if raw is not None and (got := cut_docs(raw, wanted)) is not None:
+                return got
         tables = self.open_checked(path).storage.read() or {}
         return {d["key"]: d for d in tables.get("articles", {}).values()}
 
@@ -523,7 +534,7 @@ class Store:
             except (BrokenProcessPool, OSError):  # no processes to be had (or one died): merged here
                 done = None
         if done is None:
-            done = [_merge_file_docs(self._stored_docs(seg), items, now) for seg, items in jobs]
+            done = [_merge_file_docs(self._stored_docs(seg, _wanted(items)), items, now) for seg, items in jobs]
         for merged in done:
             for key, doc, record, search in merged:
                 prep = fresh[key]
@@ -928,7 +939,12 @@ def _merge_file_docs(docs: dict[str, dict[str, Any]], items: list[_Update], now:
 def _merge_in_file(db: str, seg: int, items: list[_Update], now: str) -> list[_Merged]:
     """_merge_file_docs in a worker process: it reads the page file itself (read only; the
     importing process holds the lock and writes nothing there until the merges are back)."""
-    return _merge_file_docs(Store(Path(db))._stored_docs(seg), items, now)
+    return _merge_file_docs(Store(Path(db))._stored_docs(seg, _wanted(items)), items, now)
+
+
+def _wanted(items: list[_Update]) -> dict[str, str]:
+    """The stored stories an update needs (key -> the stored copy's hash)."""
+    return {key: stored_hash for key, stored_hash, *_ in items}
 
 
 class _KeyMaps:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from reader.errors import PageError
+from reader.errors import PageError, ReaderError
 from reader.importer.fetch import fetch, is_url
 from reader.importer.prepare import prepare
 from reader.parsing import parse_bytes, read_page
@@ -100,16 +101,6 @@ def source_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=10, key=_code_salt()).hexdigest()
 
 
-# Source digests of the stored stories (digest -> story key), set in each parsing worker when its
-# pool starts (`_know`): a page file with one of them is reported unchanged without being parsed.
-_KNOWN: dict[str, str] = {}
-
-
-def _know(known: dict[str, str]) -> None:
-    global _KNOWN
-    _KNOWN = known
-
-
 class Parsed(NamedTuple):
     """One page's outcome in a worker: a story ready to store, an error, or `known`: the page
     file is the source a stored story was made from, unchanged since ((digest, key); not parsed)."""
@@ -122,12 +113,12 @@ class Parsed(NamedTuple):
 
 def _parse(path: Path, force: bool = False, known: dict[str, str] | None = None) -> Parsed:
     """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work),
-    unless the file is the unchanged source of a stored story (in `known`, by default the
-    digests the worker was given when its pool started)."""
+    unless the file is the unchanged source of a stored story (its digest in `known`, the
+    stored stories' source digests)."""
     try:
         data = read_page(path)
         digest = source_digest(data)
-        if not force and (key := (_KNOWN if known is None else known).get(digest)) is not None:
+        if not force and known and (key := known.get(digest)) is not None:
             return Parsed(str(path), None, "", (digest, key))
         saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         prepared = prepare(parse_bytes(data, clean_line(path.name), force=force, saved=saved))
@@ -147,14 +138,104 @@ def _parse(path: Path, force: bool = False, known: dict[str, str] | None = None)
 
 def parse_many(files: list[Path], workers: int | None = None, *, force: bool = False,
                known: dict[str, str] | None = None) -> Iterator[Parsed]:
-    """Parse the files (on every core for many); `known`: the stored stories' source digests."""
+    """Parse the files (on every core for many), in order; `known`: the stored stories' source digests."""
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
         yield from map(partial(_parse, force=force, known=known or {}), files)
         return
-    parse = partial(_parse, force=force)
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_know,
-                             initargs=(known or {},)) as pool:
-        yield from pool.map(parse, files, chunksize=32)
+    yield from _spooled(files, workers or os.cpu_count() or 1, force, known or {})
+
+
+SPOOL_CHUNK = 32  # pages a worker parses at a time, spooled to one file
+SPOOL_AHEAD = 256  # chunks the workers may be ahead of the importing process (~170 MB spooled at most)
+SPOOL_MIN_FREE = 1 << 30  # /dev/shm is used when it has this much room; otherwise the temporary folder
+
+
+def _spool_folder() -> Path:
+    import tempfile
+
+    shm = Path("/dev/shm")
+    try:
+        st = os.statvfs(shm)
+        base = str(shm) if st.f_bavail * st.f_frsize >= SPOOL_MIN_FREE and os.access(shm, os.W_OK) else None
+    except OSError:
+        base = None
+    return Path(tempfile.mkdtemp(prefix="reader-parse-", dir=base))
+
+
+def _spool_worker(files: list[Path], force: bool, known: dict[str, str], counter: Any, room: Any,
+                  folder: Path, ready: Any) -> None:
+    """A parsing process: takes the next chunk of pages (a shared counter), parses it and writes
+    its results to a file of the spool folder, then names the chunk on `ready`. A chunk that
+    cannot be written there (a full disk) travels on `ready` itself."""
+    while True:
+        with counter.get_lock():
+            c = counter.value
+            counter.value = c + 1
+        start = c * SPOOL_CHUNK
+        if start >= len(files):
+            return
+        room.acquire()  # at most SPOOL_AHEAD chunks parsed and not yet taken
+        data = pickle.dumps([_parse(f, force, known) for f in files[start : start + SPOOL_CHUNK]],
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            tmp = folder / f"{c}.tmp"
+            tmp.write_bytes(data)
+            tmp.rename(folder / str(c))
+            ready.put(c)
+        except OSError:
+            ready.put((c, data))
+
+
+def _spooled(files: list[Path], workers: int, force: bool, known: dict[str, str]) -> Iterator[Parsed]:
+    """The pages parsed by `workers` processes, in order. The results reach this process through
+    spool files, not a pipe: with a process pool, results (~20 KB a page) waited in a pipe for a
+    thread of this process to read them, which could not while this process held the GIL in a
+    long C call (writing a 45 MB index, sorting the vocabulary), and the workers stalled (both
+    cores 86% busy in a 100,000-page import; the workers at 10-25% while it stored a batch)."""
+    import multiprocessing
+    import queue
+
+    ctx = multiprocessing.get_context()
+    counter, room, ready = ctx.Value("q", 0), ctx.Semaphore(SPOOL_AHEAD), ctx.Queue()
+    folder = _spool_folder()
+    chunks = (len(files) + SPOOL_CHUNK - 1) // SPOOL_CHUNK
+    procs = [ctx.Process(target=_spool_worker, args=(files, force, known, counter, room, folder, ready), daemon=True)
+             for _ in range(min(workers, chunks))]
+    try:
+        for proc in procs:
+            proc.start()
+        got: dict[int, bytes | None] = {}  # chunks done, not yet taken (None: in its spool file)
+        for c in range(chunks):
+            while c not in got:
+                try:
+                    item = ready.get(timeout=0.5)
+                except queue.Empty:
+                    if any(p.exitcode not in (None, 0) for p in procs) or all(p.exitcode == 0 for p in procs):
+                        bad = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+                        raise ReaderError(f"a page-parsing process stopped (exit code {bad[0] if bad else 0}) "
+                                          "before its pages were parsed; the batches stored before it are kept, "
+                                          "and importing again goes on from there") from None
+                    continue
+                if isinstance(item, tuple):
+                    got[item[0]] = item[1]
+                else:
+                    got[item] = None
+            data = got.pop(c)
+            if data is None:
+                path = folder / str(c)
+                data = path.read_bytes()
+                path.unlink()
+            room.release()
+            yield from pickle.loads(data)
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join()
+        ready.close()
+        ready.join_thread()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _parse_fetched(name: str, data: bytes, *, url: str | None, force: bool) -> Parsed:

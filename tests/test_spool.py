@@ -1,0 +1,82 @@
+"""Pages parsed on every core reach the importing process through spool files, in order; a
+parsing process that dies stops the import with an error, never a hang; a spool that cannot be
+written falls back to the queue."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.errors import ReaderError
+from reader.importer import pipeline
+from reader.importer.pipeline import parse_many, source_digest
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_96de06f45ee66ae5.txt"
+N = pipeline.PARALLEL_FROM + 45  # enough for the processes, and a last chunk that is not full
+
+
+def _pages(tmp_path: Path) -> list[Path]:
+    base = SEED.read_bytes()
+    files = []
+    for i in range(N):
+        f = tmp_path / f"p{i:04d}.txt"
+        f.write_bytes(base + f"\n\nA line added to page {i}.\n".encode())
+        files.append(f)
+    return files
+
+
+def _view(got):
+    return [(g.name, g.error, g.known, g.prepared.key if g.prepared else None,
+             g.prepared.hash if g.prepared else None) for g in got]
+
+
+def test_pages_parsed_in_processes_come_back_in_order_as_parsed_here(tmp_path):
+    files = _pages(tmp_path)
+    known = {source_digest(files[7].read_bytes()): "k7", source_digest(files[-1].read_bytes()): "last"}
+    here = list(parse_many(files, workers=1, known=known))
+    there = list(parse_many(files, workers=2, known=known))
+    assert _view(there) == _view(here)
+    assert [g.name for g in there] == [str(f) for f in files]
+    assert there[7].known == (source_digest(files[7].read_bytes()), "k7") and there[-1].known[1] == "last"
+    assert there[8].prepared is not None
+
+
+def test_the_spool_folder_is_removed_after(tmp_path, monkeypatch):
+    made = []
+    real = pipeline._spool_folder
+
+    def spy():
+        made.append(real())
+        return made[-1]
+
+    monkeypatch.setattr(pipeline, "_spool_folder", spy)
+    files = _pages(tmp_path)
+    it = parse_many(files, workers=2)
+    next(it)
+    it.close()  # stopped early (an error in the importing process): workers stopped, files removed
+    assert made and not made[0].exists()
+    list(parse_many(files, workers=2))
+    assert len(made) == 2 and not made[1].exists()
+
+
+def test_a_spool_that_cannot_be_written_falls_back_to_the_queue(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "_spool_folder", lambda: tmp_path / "no" / "such" / "folder")
+    files = _pages(tmp_path)
+    got = list(parse_many(files, workers=2))
+    assert [g.name for g in got] == [str(f) for f in files] and all(g.prepared for g in got)
+
+
+def test_a_parsing_process_that_dies_stops_the_import_with_an_error(tmp_path, monkeypatch):
+    files = _pages(tmp_path)
+    real = pipeline._parse
+
+    def dies(path, force=False, known=None):
+        if path.name == "p0100.txt":
+            os._exit(3)
+        return real(path, force, known)
+
+    monkeypatch.setattr(pipeline, "_parse", dies)
+    with pytest.raises(ReaderError, match="exit code 3"):
+        list(parse_many(files, workers=2))

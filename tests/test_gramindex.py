@@ -185,3 +185,47 @@ def test_a_storys_fingerprint_is_the_same_made_in_c_or_in_python(monkeypatch, tm
         python = related.fingerprint(art)
         monkeypatch.setattr(related, "NATIVE", True)
         assert native == python and native, page.name
+
+
+def test_a_search_segment_is_the_same_built_in_c_or_in_python(monkeypatch, tmp_path):
+    """The importing process looks a batch's terms up in C (_native.TermIds): the same ids, the
+    same new words in the same order, the same postings as the Python dictionary gives."""
+    import numpy as np
+
+    from reader.search import fields, segments
+
+    payloads = []
+    for i, page in enumerate(_pages(tmp_path)[::2]):
+        try:
+            art = parse_bytes(page.read_bytes(), page.name, force=True)
+        except Exception:
+            continue
+        payloads.append((i + 1, f"k{i}", fields.SearchPayload.of(art)))
+    assert len(payloads) > 20
+    built = {}
+    for native in (True, False):
+        monkeypatch.setattr(segments, "NATIVE", native)
+        vocab = segments.Vocab(["the", "zzz"])
+        first = segments.Segment.build(1, payloads[: len(payloads) // 2], vocab)
+        second = segments.Segment.build(2, payloads[len(payloads) // 2 :], vocab)  # words known and new
+        built[native] = (vocab.terms, [(s.tids, s.starts, s.postings) for s in (first, second)])
+    assert built[True][0] == built[False][0]
+    for a, b in zip(built[True][1], built[False][1], strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert np.array_equal(x, y)
+
+
+def test_the_c_term_ids_refuse_what_they_cannot_hold():
+    ids = _c.TermIds()
+    ids.add(["a", "b"])
+    with pytest.raises(ValueError):
+        ids.add(["a"])
+    with pytest.raises(TypeError):
+        ids.lookup(["a", 3])
+    with pytest.raises(TypeError):
+        ids.add(["c", type("S", (str,), {})("d")])
+    assert ids.size() == 2
+    got, counts, unknown = ids.lookup(["a\0c\0b\0c", "", "\0"])
+    assert list(memoryview(got).cast("i")) == [0, -1, 1, -1, -1, -1]
+    assert list(memoryview(counts).cast("q")) == [4, 0, 2]
+    assert unknown == ["c", ""]

@@ -817,8 +817,8 @@ static PyObject *TermIds_add(TermIds *self, PyObject *terms) {
 }
 
 /* lookup(parts): the ids of the terms of each part (terms joined by NUL; "" holds none) in one
-   int32 array, how many terms each part holds (int64), and the distinct terms not known (-1 in
-   the array), in the order first seen. */
+   int32 array, how many terms each part holds (int64), and the distinct terms not known, in the
+   order first seen (the k-th of them is -1 - k in the array). */
 static PyObject *TermIds_lookup(TermIds *self, PyObject *parts) {
     if (!PyList_CheckExact(parts)) {
         PyErr_SetString(PyExc_TypeError, "parts must be a list of str");
@@ -852,15 +852,18 @@ static PyObject *TermIds_lookup(TermIds *self, PyObject *parts) {
             if (e->h) {
                 out[nout++] = e->id;
             } else {
-                out[nout++] = -1;
                 PyObject *w = PyUnicode_Substring(p, start, end);
                 if (!w) goto done;
-                int had = PyDict_Contains(seen, w);
-                if (had < 0 || (!had && (PyDict_SetItem(seen, w, Py_None) < 0 || PyList_Append(unknown, w) < 0))) {
-                    Py_DECREF(w);
-                    goto done;
+                PyObject *k = PyDict_GetItemWithError(seen, w);  /* borrowed */
+                if (!k && !PyErr_Occurred()) {
+                    k = PyLong_FromSsize_t(PyList_GET_SIZE(unknown));
+                    int bad = !k || PyDict_SetItem(seen, w, k) < 0 || PyList_Append(unknown, w) < 0;
+                    Py_XDECREF(k);  /* (the dict holds it) */
+                    if (bad) { Py_DECREF(w); goto done; }
                 }
                 Py_DECREF(w);
+                if (!k) goto done;
+                out[nout++] = -1 - (int32_t)PyLong_AsSsize_t(k);
             }
             start = end + 1;
         }
@@ -892,7 +895,8 @@ static void TermIds_dealloc(TermIds *self) {
 static PyMethodDef TermIds_methods[] = {
     {"add", (PyCFunction)TermIds_add, METH_O, "add(terms): the next ids for these new terms, in order"},
     {"lookup", (PyCFunction)TermIds_lookup, METH_O,
-     "lookup(parts): (int32 ids of each part's NUL-joined terms, -1 if unknown; int64 terms per part; unknown terms)"},
+     "lookup(parts): (int32 ids of each part's NUL-joined terms, -1-k for the k-th unknown; int64 terms per part; "
+     "unknown terms)"},
     {"size", (PyCFunction)TermIds_len, METH_NOARGS, "terms held"},
     {NULL, NULL, 0, NULL},
 };

@@ -139,7 +139,7 @@ def _read_at_most(fd: int, limit: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_page(path: Path) -> bytes:
+def read_page(path: str | os.PathLike[str]) -> bytes:
     """A page's bytes: regular files only (a FIFO would block, /dev/zero never ends), and never
     more than MAX_PAGE_BYTES read, whatever the file's size claims to be."""
     try:
@@ -160,5 +160,5 @@ def read_page(path: Path) -> bytes:
     except OSError as exc:
         raise PageError(exc.strerror or str(exc)) from None
     if len(data) > MAX_PAGE_BYTES:
-        raise PageError(size_error(max(len(data), path.stat().st_size)))
+        raise PageError(size_error(max(len(data), os.stat(path).st_size)))
     return data

@@ -100,9 +100,14 @@ class Vocab:
             self._c = TermIds()
             self._c.add(self.terms)
         ids, counts, unknown = self._c.lookup(parts)
-        if unknown and self.add(unknown):
-            ids, counts, _ = self._c.lookup(parts)
-        return np.frombuffer(ids, dtype=np.int32), np.frombuffer(counts, dtype=np.int64)
+        t = np.frombuffer(ids, dtype=np.int32)
+        if unknown:  # the k-th word not known is -1 - k: given its id (ids in sorted order, as add() does)
+            self.add(unknown)
+            new_ids = np.fromiter(map(self.ids.__getitem__, unknown), dtype=np.int32, count=len(unknown))
+            t = t.copy()
+            at = np.flatnonzero(t < 0)
+            t[at] = new_ids[-1 - t[at]]
+        return t, np.frombuffer(counts, dtype=np.int64)
 
     def write(self, folder: Path) -> None:
         atomic_write(folder / "vocab.order.npy", _npy(self.order))

@@ -163,19 +163,46 @@ def _spool_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="reader-parse-", dir=base))
 
 
-def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: dict[str, str], counter: Any, room: Any,
-                  folder: Path, ready: Any) -> None:
+def _warm(files: Sequence[str | os.PathLike[str]]) -> None:
+    """Ask the kernel to start reading these files into memory (they are parsed next)."""
+    for f in files:
+        try:
+            fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue  # (reported when the page is read)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: dict[str, str], counter: Any,
+                  room: Any, folder: Path, ready: Any) -> None:
     """A parsing process: takes the next chunk of pages (a shared counter), parses it and writes
     its results to a file of the spool folder, then names the chunk on `ready`. A chunk that
-    cannot be written there (a full disk) travels on `ready` itself."""
-    while True:
+    cannot be written there (a full disk) travels on `ready` itself.
+
+    The chunk after is taken first and its files are asked for (posix_fadvise), so that pages
+    not in memory are read from disk while this one is parsed: on this machine kind, the kernel
+    pages cold files out (DAMON), and half of a 100,000-page folder was not in memory when
+    imported; the workers waited for the disk ~10% of the time."""
+
+    def take() -> int | None:
         with counter.get_lock():
             c = counter.value
             counter.value = c + 1
-        start = c * SPOOL_CHUNK
-        if start >= len(files):
-            return
+        return c if c * SPOOL_CHUNK < len(files) else None
+
+    warm = _warm if hasattr(os, "posix_fadvise") else (lambda _files: None)
+    c = take()
+    while c is not None:
+        after = take()
+        if after is not None:
+            warm(files[after * SPOOL_CHUNK : (after + 1) * SPOOL_CHUNK])
         room.acquire()  # at most SPOOL_AHEAD chunks parsed and not yet taken
+        start = c * SPOOL_CHUNK
         data = pickle.dumps([_parse(f, force, known) for f in files[start : start + SPOOL_CHUNK]],
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -185,6 +212,7 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
             ready.put(c)
         except OSError:
             ready.put((c, data))
+        c = after
 
 
 def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool, known: dict[str, str]) -> Iterator[Parsed]:

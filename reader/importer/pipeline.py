@@ -195,6 +195,9 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
             counter.value = c + 1
         return c if c * SPOOL_CHUNK < len(files) else None
 
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle: it stops us
     warm = _warm if hasattr(os, "posix_fadvise") else (lambda _files: None)
     c = take()
     while c is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
@@ -198,6 +200,7 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle: it stops us
+    gc.disable()  # parsing makes next to no reference cycles; they are collected every 64 chunks
     warm = _warm if hasattr(os, "posix_fadvise") else (lambda _files: None)
     c = take()
     while c is not None:
@@ -215,6 +218,8 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
             ready.put(c)
         except OSError:
             ready.put((c, data))
+        if c % 64 == 63:
+            gc.collect()
         c = after
 
 
@@ -321,6 +326,21 @@ def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[t
             batch.append((name, art))
 
 
+@contextmanager
+def _young_gc_only() -> Iterator[None]:
+    """No automatic full collections while importing: each one walked every object the process
+    held (at 100,000 stories, the index's records) though importing makes no reference cycles
+    to speak of (~100 cyclic objects over 800 pages); the young ones are collected after each
+    batch, and all of them at the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def import_paths(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
@@ -370,7 +390,7 @@ def import_paths(
     # a folder where a few pages changed): the stored stories' source digests go to the workers.
     parsed = chain((_read_other(p, force, stdin) for p in others),
                    parse_many(files, workers, force=force, known={} if force or not files else store.source_keys()))
-    with store.columns_at_end():
+    with store.columns_at_end(), _young_gc_only():
         for name, art, err, seen in parsed:
             if on_parsed:
                 on_parsed()
@@ -383,6 +403,7 @@ def import_paths(
             _settle_known(store, known, batch, emit, force, at_least=KNOWN_BATCH)
             if len(batch) >= limit:
                 flush()
+                gc.collect(1)
         if batch or known:
             flush()
     # In the order the pages were given (pages found unchanged unparsed are reported when they

@@ -28,6 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 #define CANDIDATES_PER_GRAM 64
 #define FUZZY_CANDIDATES 4
 #define COMMON_TAIL 8
@@ -135,22 +141,34 @@ static Entry *lookup(GramIndex *self, uint64_t h) {
     }
 }
 
-static int grow(GramIndex *self) {
-    size_t cap = self->slots ? (self->mask + 1) * 2 : 1024;
-    Entry *slots = PyMem_Calloc(cap, sizeof(Entry));
-    if (!slots) { PyErr_NoMemory(); return -1; }
-    if (self->slots) {
-        for (size_t i = 0; i <= self->mask; i++) {
-            Entry *e = &self->slots[i];
-            if (!e->h) continue;
-            size_t j = (size_t)e->h & (cap - 1);
-            while (slots[j].h) j = (j + 1) & (cap - 1);
-            slots[j] = *e;
+/* An open-addressing table's slots (each starts with its uint64_t hash; 0: empty) moved into a
+   table twice the size, or `first` empty slots for a new one: the new slots, with *mask set;
+   NULL (MemoryError set, the old table left as it was) when there is no memory. */
+ALWAYS_INLINE void *rehash(void *old, size_t *mask, size_t size, size_t first) {
+    size_t cap = old ? (*mask + 1) * 2 : first;
+    char *slots = PyMem_Calloc(cap, size);
+    if (!slots) { PyErr_NoMemory(); return NULL; }
+    for (size_t i = 0; old && i <= *mask; i++) {
+        const char *e = (const char *)old + i * size;
+        uint64_t h, taken;
+        memcpy(&h, e, sizeof h);
+        if (!h) continue;
+        size_t j = (size_t)h & (cap - 1);
+        for (;; j = (j + 1) & (cap - 1)) {
+            memcpy(&taken, slots + j * size, sizeof taken);
+            if (!taken) break;
         }
-        PyMem_Free(self->slots);
+        memcpy(slots + j * size, e, size);
     }
+    PyMem_Free(old);
+    *mask = cap - 1;
+    return slots;
+}
+
+static int grow(GramIndex *self) {
+    Entry *slots = rehash(self->slots, &self->mask, sizeof(Entry), 1024);
+    if (!slots) return -1;
     self->slots = slots;
-    self->mask = cap - 1;
     return 0;
 }
 
@@ -517,18 +535,9 @@ static int term_eq(Terms *t, const Term *a, int src, Py_ssize_t start, Py_ssize_
 }
 
 static int terms_grow(Terms *t) {
-    size_t cap = t->slots ? (t->mask + 1) * 2 : (t->mask ? t->mask + 1 : 1024);
-    Term *slots = PyMem_Calloc(cap, sizeof(Term));
-    if (!slots) { PyErr_NoMemory(); return -1; }
-    for (size_t i = 0; t->slots && i <= t->mask; i++) {
-        if (!t->slots[i].h) continue;
-        size_t j = (size_t)t->slots[i].h & (cap - 1);
-        while (slots[j].h) j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    PyMem_Free(t->slots);
+    Term *slots = rehash(t->slots, &t->mask, sizeof(Term), t->mask ? t->mask + 1 : 1024);
+    if (!slots) return -1;
     t->slots = slots;
-    t->mask = cap - 1;
     return 0;
 }
 
@@ -737,18 +746,9 @@ typedef struct {
 } TermIds;
 
 static int ids_grow(TermIds *t) {
-    size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
-    IdSlot *slots = PyMem_Calloc(cap, sizeof(IdSlot));
-    if (!slots) { PyErr_NoMemory(); return -1; }
-    for (size_t i = 0; t->slots && i <= t->mask; i++) {
-        if (!t->slots[i].h) continue;
-        size_t j = (size_t)t->slots[i].h & (cap - 1);
-        while (slots[j].h) j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    PyMem_Free(t->slots);
+    IdSlot *slots = rehash(t->slots, &t->mask, sizeof(IdSlot), 1024);
+    if (!slots) return -1;
     t->slots = slots;
-    t->mask = cap - 1;
     return 0;
 }
 

@@ -80,3 +80,44 @@ def test_a_parsing_process_that_dies_stops_the_import_with_an_error(tmp_path, mo
     monkeypatch.setattr(pipeline, "_parse", dies)
     with pytest.raises(ReaderError, match="exit code 3"):
         list(parse_many(files, workers=2))
+
+
+def test_a_slow_chunk_never_waits_for_ever_behind_quick_ones(tmp_path, monkeypatch):
+    """A chunk number is taken only with a permit: a slow first chunk while the other worker runs
+    ahead through pages known already (only hashed) hung the import for ever (a review's repro:
+    32 changed pages, then 9,000 unchanged)."""
+    import threading
+    import time
+
+    monkeypatch.setattr(pipeline, "SPOOL_AHEAD", 4)
+    files = _pages(tmp_path)
+    known = {source_digest(f.read_bytes()): f"k{i}" for i, f in enumerate(files) if i >= pipeline.SPOOL_CHUNK}
+    real = pipeline._parse
+
+    def slow_first(path, force=False, known=None):
+        if path.name == "p0000.txt":
+            time.sleep(1.0)
+        return real(path, force, known)
+
+    monkeypatch.setattr(pipeline, "_parse", slow_first)
+    got: list = []
+    t = threading.Thread(target=lambda: got.extend(parse_many(files * 8, workers=2, known=known)), daemon=True)
+    t.start()
+    t.join(60)
+    assert not t.is_alive(), "the import hung"
+    assert len(got) == 8 * len(files) and got[0].prepared is not None and got[-1].known is not None
+
+
+def test_no_spool_is_left_by_an_importing_process_that_was_killed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(pipeline, "_spool_folder", pipeline._spool_folder)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    root = pipeline._spool_folder().parent
+    stale = root / f"reader-parse-{dead.stdout.strip()}-x1"
+    stale.mkdir()
+    (stale / "3").write_bytes(b"left over")
+    fresh = pipeline._spool_folder()
+    assert not stale.exists() and fresh.exists()
+    fresh.rmdir()

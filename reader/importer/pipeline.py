@@ -9,8 +9,8 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
@@ -140,7 +140,7 @@ def _parse(path: str | os.PathLike[str], force: bool = False, known: dict[str, s
 
 
 def parse_many(files: Sequence[str | os.PathLike[str]], workers: int | None = None, *, force: bool = False,
-               known: dict[str, str] | None = None) -> Iterator[Parsed]:
+               known: dict[str, str] | None = None) -> Generator[Parsed, None, None]:
     """Parse the files (on every core for many), in order; `known`: the stored stories' source digests."""
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
         yield from map(partial(_parse, force=force, known=known or {}), files)
@@ -154,6 +154,8 @@ SPOOL_MIN_FREE = 1 << 30  # /dev/shm is used when it has this much room; otherwi
 
 
 def _spool_folder() -> Path:
+    """A fresh spool folder (named with this process's id), after removing any left by an
+    importing process that no longer runs (killed: its `finally` never ran)."""
     import tempfile
 
     shm = Path("/dev/shm")
@@ -162,13 +164,33 @@ def _spool_folder() -> Path:
         base = str(shm) if st.f_bavail * st.f_frsize >= SPOOL_MIN_FREE and os.access(shm, os.W_OK) else None
     except OSError:
         base = None
-    return Path(tempfile.mkdtemp(prefix="reader-parse-", dir=base))
+    root = Path(base or tempfile.gettempdir())
+    for old in root.glob("reader-parse-*-*"):
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"reader-parse-{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
 
 
 def _warm(files: Sequence[str | os.PathLike[str]]) -> None:
-    """Ask the kernel to start reading these files into memory (they are parsed next)."""
+    """Ask the kernel to start reading these files into memory (they are parsed next). Regular
+    files only (opening a FIFO would release a writer waiting on it)."""
+    import stat
+
     for f in files:
         try:
+            if not stat.S_ISREG(os.stat(f).st_mode):
+                continue
             fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             continue  # (reported when the page is read)
@@ -191,23 +213,36 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
     pages cold files out (DAMON), and half of a 100,000-page folder was not in memory when
     imported; the workers waited for the disk ~10% of the time."""
 
-    def take() -> int | None:
+    parent = os.getppid()
+
+    def take(block: bool) -> int | None:
+        """The next chunk, with a permit for it (taken first: a chunk number held without one
+        could wait for ever behind chunks parsed after it); None when there is none left, no
+        permit free (not `block`), or the importing process is gone."""
+        if block:
+            while not room.acquire(timeout=1.0):
+                if os.getppid() != parent:
+                    return None  # the importing process was killed: stop
+        elif not room.acquire(False):
+            return None
         with counter.get_lock():
-            c = counter.value
+            c: int = counter.value
             counter.value = c + 1
-        return c if c * SPOOL_CHUNK < len(files) else None
+        if c * SPOOL_CHUNK < len(files):
+            return c
+        room.release()
+        return None
 
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle: it stops us
     gc.disable()  # parsing makes next to no reference cycles; they are collected every 64 chunks
     warm = _warm if hasattr(os, "posix_fadvise") else (lambda _files: None)
-    c = take()
+    c = take(True)
     while c is not None:
-        after = take()
+        after = take(False)  # read ahead only when a permit is free at once
         if after is not None:
             warm(files[after * SPOOL_CHUNK : (after + 1) * SPOOL_CHUNK])
-        room.acquire()  # at most SPOOL_AHEAD chunks parsed and not yet taken
         start = c * SPOOL_CHUNK
         data = pickle.dumps([_parse(f, force, known) for f in files[start : start + SPOOL_CHUNK]],
                             protocol=pickle.HIGHEST_PROTOCOL)
@@ -220,7 +255,7 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
             ready.put((c, data))
         if c % 64 == 63:
             gc.collect()
-        c = after
+        c = after if after is not None else take(True)
 
 
 def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool, known: dict[str, str]) -> Iterator[Parsed]:
@@ -265,10 +300,11 @@ def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool,
             room.release()
             yield from pickle.loads(data)
     finally:
-        for proc in procs:
+        started = [proc for proc in procs if proc.pid is not None]
+        for proc in started:
             if proc.is_alive():
                 proc.terminate()
-        for proc in procs:
+        for proc in started:
             proc.join()
         ready.close()
         ready.join_thread()
@@ -339,6 +375,7 @@ def _young_gc_only() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+            gc.collect()
 
 
 def import_paths(
@@ -388,9 +425,9 @@ def import_paths(
 
     # A page file that is the unchanged source of a stored story is not parsed again (re-importing
     # a folder where a few pages changed): the stored stories' source digests go to the workers.
-    parsed = chain((_read_other(p, force, stdin) for p in others),
-                   parse_many(files, workers, force=force, known={} if force or not files else store.source_keys()))
-    with store.columns_at_end(), _young_gc_only():
+    pages = parse_many(files, workers, force=force, known={} if force or not files else store.source_keys())
+    parsed = chain((_read_other(p, force, stdin) for p in others), pages)
+    with closing(pages), store.columns_at_end(), _young_gc_only():  # (closing: its workers stop with an error)
         for name, art, err, seen in parsed:
             if on_parsed:
                 on_parsed()

@@ -772,9 +772,16 @@ static uint64_t span_hash(int kind, const void *data, Py_ssize_t start, Py_ssize
     return hash_done(h);
 }
 
-static PyObject *TermIds_add(TermIds *self, PyObject *terms) {
+static PyObject *TermIds_add(TermIds *self, PyObject *args) {
+    PyObject *terms;
+    long first;
+    if (!PyArg_ParseTuple(args, "Ol:add", &terms, &first)) return NULL;
     if (!PyList_CheckExact(terms)) {
         PyErr_SetString(PyExc_TypeError, "terms must be a list of str");
+        return NULL;
+    }
+    if (first != self->next_id) {
+        PyErr_Format(PyExc_ValueError, "the next id is %ld, not %ld", (long)self->next_id, first);
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(terms);
@@ -831,7 +838,11 @@ static PyObject *TermIds_lookup(TermIds *self, PyObject *parts) {
             PyErr_SetString(PyExc_TypeError, "parts must be a list of str");
             return NULL;
         }
-        total += PyUnicode_GET_LENGTH(p) / 2 + 1;  /* an upper bound on its terms: one char and a NUL each */
+        int kind = PyUnicode_KIND(p);
+        const void *data = PyUnicode_DATA(p);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(p), nuls = 0;
+        for (Py_ssize_t k = 0; k < n; k++) nuls += PyUnicode_READ(kind, data, k) == 0;
+        total += n ? nuls + 1 : 0;  /* its terms (empty ones too) */
     }
     if (!self->slots && ids_grow(self) < 0) return NULL;
     int32_t *out = PyMem_Malloc(sizeof(int32_t) * (total + 1));
@@ -893,7 +904,8 @@ static void TermIds_dealloc(TermIds *self) {
 }
 
 static PyMethodDef TermIds_methods[] = {
-    {"add", (PyCFunction)TermIds_add, METH_O, "add(terms): the next ids for these new terms, in order"},
+    {"add", (PyCFunction)TermIds_add, METH_VARARGS,
+     "add(terms, first): ids first, first + 1, ... for these new terms, in order (first must be the next id)"},
     {"lookup", (PyCFunction)TermIds_lookup, METH_O,
      "lookup(parts): (int32 ids of each part's NUL-joined terms, -1-k for the k-th unknown; int64 terms per part; "
      "unknown terms)"},

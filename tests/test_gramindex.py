@@ -217,15 +217,32 @@ def test_a_search_segment_is_the_same_built_in_c_or_in_python(monkeypatch, tmp_p
 
 def test_the_c_term_ids_refuse_what_they_cannot_hold():
     ids = _c.TermIds()
-    ids.add(["a", "b"])
+    ids.add(["a", "b"], 0)
     with pytest.raises(ValueError):
-        ids.add(["a"])
+        ids.add(["a"], 2)  # there already
+    with pytest.raises(ValueError):
+        ids.add(["c"], 5)  # not the next id: the ids would drift from the vocabulary's
     with pytest.raises(TypeError):
         ids.lookup(["a", 3])
     with pytest.raises(TypeError):
-        ids.add(["c", type("S", (str,), {})("d")])
+        ids.add(["c", type("S", (str,), {})("d")], 2)
     assert ids.size() == 2
+    # parts of NULs only are all empty terms (a review found a buffer overrun here)
+    got, counts, unknown = ids.lookup(["\0" * 6] * 4)
+    assert list(memoryview(counts).cast("q")) == [7] * 4 and list(memoryview(got).cast("i")) == [-1] * 28
+    assert unknown == [""]
     got, counts, unknown = ids.lookup(["a\0c\0b\0c", "", "\0"])
     assert list(memoryview(got).cast("i")) == [0, -1, 1, -1, -2, -2]
     assert list(memoryview(counts).cast("q")) == [4, 0, 2]
     assert unknown == ["c", ""]
+
+
+def test_a_vocabulary_holding_a_word_twice_is_damage(tmp_path):
+    import orjson
+
+    from reader.errors import SearchIndexDamaged
+    from reader.search import segments
+
+    (tmp_path / "vocab.json").write_bytes(orjson.dumps(["apple", "fig", "apple"]))
+    with pytest.raises(SearchIndexDamaged, match="twice"):
+        segments.Vocab.load(tmp_path)

@@ -61,7 +61,10 @@ class Vocab:
         if order is not None and (order.ndim != 1 or order.dtype.kind not in "iu"
                                   or (len(order) and (int(order.min()) < 0 or int(order.max()) >= len(terms)))):
             raise SearchIndexDamaged(f"{folder / 'vocab.order.npy'}: does not match vocab.json")
-        return cls(terms, order)
+        vocab = cls(terms, order)
+        if len(vocab.ids) != len(terms):  # a word twice: two ids for one word
+            raise SearchIndexDamaged(f"{path}: holds a word twice")
+        return vocab
 
     def add(self, new: Iterable[str]) -> bool:
         fresh = sorted(set(new).difference(self.ids))  # set algebra in C: most words are known already
@@ -71,7 +74,11 @@ class Vocab:
         self.ids.update(zip(fresh, range(first, first + len(fresh)), strict=True))
         self.terms += fresh
         if self._c is not None:
-            self._c.add(fresh)
+            try:
+                self._c.add(fresh, first)  # (refused unless the C table's next id is `first`)
+            except BaseException:
+                self._c = None  # made again from the words when next needed
+                raise
         # The sorted view: the new words put in place by bisection (and the word list merged by
         # timsort, comparisons in C), not every word sorted by a key function (~0.2 s a batch at
         # 100,000 stories).
@@ -97,8 +104,9 @@ class Vocab:
         array, and how many terms each part holds; words not known yet are added. Looked up in
         C (`_native.TermIds`), made from the vocabulary when first needed."""
         if self._c is None:
-            self._c = TermIds()
-            self._c.add(self.terms)
+            table = TermIds()
+            table.add(self.terms, 0)
+            self._c = table  # (only once it holds every word: ids made after a failed add would drift)
         ids, counts, unknown = self._c.lookup(parts)
         t = np.frombuffer(ids, dtype=np.int32)
         if unknown:  # the k-th word not known is -1 - k: given its id (ids in sorted order, as add() does)

@@ -68,16 +68,21 @@ def test_a_spool_that_cannot_be_written_falls_back_to_the_queue(tmp_path, monkey
     assert [g.name for g in got] == [str(f) for f in files] and all(g.prepared for g in got)
 
 
-def test_a_parsing_process_that_dies_stops_the_import_with_an_error(tmp_path, monkeypatch):
-    files = _pages(tmp_path)
+def _on_page(monkeypatch, name: str, action) -> None:
+    """The parsing workers run `action` when they come to the page called `name`."""
     real = pipeline._parse
 
-    def dies(path, force=False, known=None):
-        if path.name == "p0100.txt":
-            os._exit(3)
+    def parse(path, force=False, known=None):
+        if path.name == name:
+            action()
         return real(path, force, known)
 
-    monkeypatch.setattr(pipeline, "_parse", dies)
+    monkeypatch.setattr(pipeline, "_parse", parse)
+
+
+def test_a_parsing_process_that_dies_stops_the_import_with_an_error(tmp_path, monkeypatch):
+    files = _pages(tmp_path)
+    _on_page(monkeypatch, "p0100.txt", lambda: os._exit(3))
     with pytest.raises(ReaderError, match="exit code 3"):
         list(parse_many(files, workers=2))
 
@@ -92,14 +97,7 @@ def test_a_slow_chunk_never_waits_for_ever_behind_quick_ones(tmp_path, monkeypat
     monkeypatch.setattr(pipeline, "SPOOL_AHEAD", 4)
     files = _pages(tmp_path)
     known = {source_digest(f.read_bytes()): f"k{i}" for i, f in enumerate(files) if i >= pipeline.SPOOL_CHUNK}
-    real = pipeline._parse
-
-    def slow_first(path, force=False, known=None):
-        if path.name == "p0000.txt":
-            time.sleep(1.0)
-        return real(path, force, known)
-
-    monkeypatch.setattr(pipeline, "_parse", slow_first)
+    _on_page(monkeypatch, "p0000.txt", lambda: time.sleep(1.0))
     got: list = []
     t = threading.Thread(target=lambda: got.extend(parse_many(files * 8, workers=2, known=known)), daemon=True)
     t.start()

@@ -112,7 +112,9 @@ def test_no_spool_is_left_by_an_importing_process_that_was_killed(tmp_path, monk
 
     monkeypatch.setattr(pipeline, "_spool_folder", pipeline._spool_folder)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    root = pipeline._spool_folder().parent
+    first = pipeline._spool_folder()
+    first.rmdir()
+    root = first.parent
     stale = root / f"reader-parse-{dead.stdout.strip()}-x1"
     stale.mkdir()
     (stale / "3").write_bytes(b"left over")

@@ -76,8 +76,8 @@ def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_pa
 
     got: list[object] = []
 
-    def spy(raw, wanted):
-        got.append(out := cut_docs(raw, wanted))
+    def spy(raw, wanted, spans=None):
+        got.append(out := cut_docs(raw, wanted, spans))
         return out
 
     monkeypatch.setattr(archive, "cut_docs", spy)

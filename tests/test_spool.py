@@ -72,10 +72,10 @@ def _on_page(monkeypatch, name: str, action) -> None:
     """The parsing workers run `action` when they come to the page called `name`."""
     real = pipeline._parse
 
-    def parse(path, force=False, known=None):
+    def parse(path, force=False, known=None, copies=None):
         if path.name == name:
             action()
-        return real(path, force, known)
+        return real(path, force, known, copies)
 
     monkeypatch.setattr(pipeline, "_parse", parse)
 

@@ -377,9 +377,11 @@ def test_index_columns_behind_the_index_are_written_again_once_it_has_been_liste
     assert again.refresh_list_cache() is False  # current: nothing to write
 
 
-def test_many_updates_merged_on_every_core_are_stored_as_one_process_merges_them(tmp_path, monkeypatch):
-    """A batch with many changed stories merges their histories in worker processes (each reads
-    its page file); the stories stored are the ones merging them here gives: ids, words, votes."""
+def test_changed_pages_merged_where_parsed_are_stored_as_the_importing_process_merges_them(tmp_path, monkeypatch):
+    """Changed pages of stored stories are merged with their histories where they are parsed
+    (the parsing workers read the page files); without that, in the importing process, or in
+    processes spawned for a big batch. Each way stores the same stories: ids, words, votes."""
+    import reader.importer.pipeline as pipeline
     import reader.store.archive as archive
     from benchmarks.corpus import generate
     from benchmarks.run import changed_pages
@@ -388,25 +390,29 @@ def test_many_updates_merged_on_every_core_are_stored_as_one_process_merges_them
     changed = changed_pages(tmp_path / "then", tmp_path / "now", share=1.0)  # all but the first
     monkeypatch.setattr(archive, "SEGMENT_CAP", 3)  # stories spread over five page files
     monkeypatch.setattr(archive.os, "cpu_count", lambda: 2)  # (on a one-core machine too)
-    here = []  # merges done in this process
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)  # the parsing workers, for 14 pages
+    here = []  # merges done in the importing process
     real = archive._merge_file_docs
     monkeypatch.setattr(archive, "_merge_file_docs", lambda *a: (here.append(1), real(*a))[1])
+    real_snapshot = pipeline._snapshot
     got = {}
-    for name, threshold in (("parallel", 1), ("serial", 10**9)):
+    for name, where_parsed, threshold in (("where parsed", True, 1), ("spawned", False, 1), ("here", False, 10**9)):
         db = tmp_path / name
-        import_paths(Store(db), [tmp_path / "then"], workers=1)
+        import_paths(Store(db), [tmp_path / "then"], workers=2)
         monkeypatch.setattr(archive, "PARALLEL_MERGES", threshold)
+        monkeypatch.setattr(pipeline, "_snapshot", real_snapshot if where_parsed else (lambda s: (real_snapshot(s)[0], None)))
         here.clear()
-        results = import_paths(Store(db), [tmp_path / "now"], workers=1)
+        results = import_paths(Store(db), [tmp_path / "now"], workers=2)
         assert sum(r.status == "updated" for r in results) >= changed - 4  # (pages without comments are the same)
-        assert bool(here) == (name == "serial")
+        assert bool(here) == (name == "here")
         store = Store(db)
         got[name] = {e.key: [(c.id, c.text, c.removed, c.vh, c.edits, c.score, c.parent)
                              for c in store.article(e).comments] for e in store.entries()}
         assert len({e.seg for e in store.entries()}) >= 5
-    assert got["parallel"] == got["serial"]
-    assert sum(len(v) for v in got["serial"].values()) > 14 * 3
-    assert any(c[3] for v in got["serial"].values() for c in v)  # vote histories were merged
+        assert store.search_index().search("later comment number") != []  # the merged stories' words are found
+    assert got["where parsed"] == got["here"] == got["spawned"]
+    assert sum(len(v) for v in got["here"].values()) > 14 * 3
+    assert any(c[3] for v in got["here"].values() for c in v)  # vote histories were merged
 
 
 def test_an_import_says_each_page_is_parsed_before_its_batch_is_stored(db_path, monkeypatch):
@@ -484,7 +490,8 @@ def test_a_page_whose_story_changed_since_the_import_began_is_parsed_after_all(d
     keys = sorted(rec["key"] for rec in store.raw_records().values())
     # every page's digest, but each said to be the source of another story: all stale
     stale = {rec["src"]: keys[(keys.index(rec["key"]) + 1) % 5] for rec in store.raw_records().values()}
-    monkeypatch.setattr(Store, "source_keys", lambda self: stale)
+    real = Store.import_snapshot
+    monkeypatch.setattr(Store, "import_snapshot", lambda self: (stale, real(self)[1]))
     parsed = _count_parses(monkeypatch)
     for every in (20000, 1):  # reported at the end, or one by one while the pages are still being read
         monkeypatch.setattr(pipeline, "KNOWN_BATCH", every)
@@ -557,3 +564,61 @@ def test_an_older_database_is_migrated_to_source_digests(db_path):
     assert after["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
     assert all(rec["src"] is None for rec in after["articles"].values())
     assert (db_path / "index.json.schema2.bak").exists()
+
+
+def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkeypatch):
+    """Two later pages of one story in one import, stored in two batches: each was merged where
+    it was parsed with the copy stored when the import began, so the second is merged again here
+    with the first's result. The story ends as two imports, one page each, leave it."""
+    import shutil
+
+    import reader.importer.pipeline as pipeline
+    from benchmarks.run import changed_pages
+
+    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
+    changed_pages(SEEDS, tmp_path / "b", share=1.0, seed=2)
+    name = next(n for n in sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
+                if (tmp_path / "a" / n).read_bytes() != (SEEDS / n).read_bytes())
+    both = tmp_path / "both"
+    both.mkdir()
+    shutil.copy(tmp_path / "a" / name, both / "1.txt")
+    shutil.copy(tmp_path / "b" / name, both / "2.txt")
+    monkeypatch.setattr(pipeline, "BATCH", 1)  # a batch a page
+
+    def story(db):
+        store = Store(db)
+        art = next(store.article(e) for e in store.entries() if e.versions == 3)
+        return len(art.versions), [(c.id, c.text, c.removed, c.vh, c.score, c.parent) for c in art.comments]
+
+    import_paths(Store(tmp_path / "one"), [SEEDS])
+    results = import_paths(Store(tmp_path / "one"), [both])
+    assert [r.status for r in results] == ["updated", "updated"]
+    import_paths(Store(tmp_path / "two"), [SEEDS])
+    for page in (both / "1.txt", both / "2.txt"):
+        import_paths(Store(tmp_path / "two"), [page])
+    got = story(tmp_path / "one")
+    assert got == story(tmp_path / "two")
+    assert any(len(c[3] or []) >= 2 for c in got[1])  # votes seen three times: two moves kept
+
+
+def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp_path):
+    """A parsing worker keeps the last page files it read unpacked; a story stored there since
+    (a batch of the same import) is found by reading the file again."""
+    from reader.parsing import parse_text
+    from reader.store.archive import StoredCopies
+
+    pages = sorted(SEEDS.glob("*.txt"))
+    store = Store(tmp_path / "db")
+    import_paths(store, pages[:2])
+    copies = StoredCopies(store.path, store.import_snapshot()[1])
+    first = parse_text(pages[0].read_text(encoding="utf-8"), pages[0].name)
+    assert copies.merge(first.key, first, "not its hash") is not None  # (its page file now kept)
+    import_paths(store, pages[2:3])  # appended to the same page file
+    third = parse_text(pages[2].read_text(encoding="utf-8"), pages[2].name)
+    copies.refs.update(store.import_snapshot()[1])
+    assert store.entries()[0].seg == next(e.seg for e in store.entries() if e.key == third.key)
+    _body, record, merged, base = copies.merge(third.key, third, "not its hash")
+    assert base == next(e.hash for e in store.entries() if e.key == third.key)
+    assert record["key"] == third.key and merged.versions and len(merged.versions) == 2
+    assert copies.merge("no such story", third, "x") is None
+    assert copies.merge(third.key, third, base) is None  # unchanged: nothing to merge

@@ -23,6 +23,7 @@ from reader.importer.prepare import prepare
 from reader.parsing import parse_bytes, read_page
 from reader.sanitize import clean_line
 from reader.store import ImportResult, PreparedStory, Store
+from reader.store.archive import StoredCopies
 from reader.text import MAX_PAGE_BYTES, size_error
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -114,17 +115,19 @@ class Parsed(NamedTuple):
     known: tuple[str, str] | None = None
 
 
-def _parse(path: str | os.PathLike[str], force: bool = False, known: dict[str, str] | None = None) -> Parsed:
+def _parse(path: str | os.PathLike[str], force: bool = False, known: dict[str, str] | None = None,
+           copies: StoredCopies | None = None) -> Parsed:
     """Runs in a worker: parse, thread, serialise and extract search terms (all the CPU work),
     unless the file is the unchanged source of a stored story (its digest in `known`, the
-    stored stories' source digests)."""
+    stored stories' source digests). A changed page of a stored story is merged into it here
+    (`copies`)."""
     try:
         data = read_page(path)
         digest = source_digest(data)
         if not force and known and (key := known.get(digest)) is not None:
             return Parsed(str(path), None, "", (digest, key))
         saved = datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC)
-        prepared = prepare(parse_bytes(data, clean_line(os.path.basename(path)), force=force, saved=saved))
+        prepared = prepare(parse_bytes(data, clean_line(os.path.basename(path)), force=force, saved=saved), copies)
         prepared.record["src"] = digest
         return Parsed(str(path), prepared, "")
     except FileNotFoundError:
@@ -140,12 +143,13 @@ def _parse(path: str | os.PathLike[str], force: bool = False, known: dict[str, s
 
 
 def parse_many(files: Sequence[str | os.PathLike[str]], workers: int | None = None, *, force: bool = False,
-               known: dict[str, str] | None = None) -> Generator[Parsed, None, None]:
-    """Parse the files (on every core for many), in order; `known`: the stored stories' source digests."""
+               known: dict[str, str] | None = None, copies: StoredCopies | None = None) -> Generator[Parsed, None, None]:
+    """Parse the files (on every core for many), in order; `known`: the stored stories' source
+    digests; `copies`: the stored stories, for changed pages to be merged where they are parsed."""
     if len(files) < PARALLEL_FROM or (workers is not None and workers <= 1):
-        yield from map(partial(_parse, force=force, known=known or {}), files)
+        yield from map(partial(_parse, force=force, known=known or {}, copies=copies), files)
         return
-    yield from _spooled(files, workers or os.cpu_count() or 1, force, known or {})
+    yield from _spooled(files, workers or os.cpu_count() or 1, force, known or {}, copies)
 
 
 SPOOL_CHUNK = 32  # pages a worker parses at a time, spooled to one file
@@ -202,8 +206,8 @@ def _warm(files: Sequence[str | os.PathLike[str]]) -> None:
             os.close(fd)
 
 
-def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: dict[str, str], counter: Any,
-                  room: Any, folder: Path, ready: Any) -> None:
+def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: dict[str, str],
+                  copies: StoredCopies | None, counter: Any, room: Any, folder: Path, ready: Any) -> None:
     """A parsing process: takes the next chunk of pages (a shared counter), parses it and writes
     its results to a file of the spool folder, then names the chunk on `ready`. A chunk that
     cannot be written there (a full disk) travels on `ready` itself.
@@ -244,7 +248,7 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
         if after is not None:
             warm(files[after * SPOOL_CHUNK : (after + 1) * SPOOL_CHUNK])
         start = c * SPOOL_CHUNK
-        data = pickle.dumps([_parse(f, force, known) for f in files[start : start + SPOOL_CHUNK]],
+        data = pickle.dumps([_parse(f, force, known, copies) for f in files[start : start + SPOOL_CHUNK]],
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
             tmp = folder / f"{c}.tmp"
@@ -258,7 +262,8 @@ def _spool_worker(files: Sequence[str | os.PathLike[str]], force: bool, known: d
         c = after if after is not None else take(True)
 
 
-def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool, known: dict[str, str]) -> Iterator[Parsed]:
+def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool, known: dict[str, str],
+             copies: StoredCopies | None = None) -> Iterator[Parsed]:
     """The pages parsed by `workers` processes, in order. The results reach this process through
     spool files, not a pipe: with a process pool, results (~20 KB a page) waited in a pipe for a
     thread of this process to read them, which could not while this process held the GIL in a
@@ -271,7 +276,7 @@ def _spooled(files: Sequence[str | os.PathLike[str]], workers: int, force: bool,
     counter, room, ready = ctx.Value("q", 0), ctx.Semaphore(SPOOL_AHEAD), ctx.Queue()
     folder = _spool_folder()
     chunks = (len(files) + SPOOL_CHUNK - 1) // SPOOL_CHUNK
-    procs = [ctx.Process(target=_spool_worker, args=(files, force, known, counter, room, folder, ready), daemon=True)
+    procs = [ctx.Process(target=_spool_worker, args=(files, force, known, copies, counter, room, folder, ready), daemon=True)
              for _ in range(min(workers, chunks))]
     try:
         for proc in procs:
@@ -362,6 +367,12 @@ def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[t
             batch.append((name, art))
 
 
+def _snapshot(store: Store) -> tuple[dict[str, str], StoredCopies | None]:
+    """The stored stories by their pages' source digests, and where each is stored."""
+    known, refs = store.import_snapshot()
+    return known, StoredCopies(store.path, refs) if refs else None
+
+
 @contextmanager
 def _young_gc_only() -> Iterator[None]:
     """No automatic full collections while importing: each one walked every object the process
@@ -424,8 +435,10 @@ def import_paths(
         limit = batch_size(len(store.raw_records()))
 
     # A page file that is the unchanged source of a stored story is not parsed again (re-importing
-    # a folder where a few pages changed): the stored stories' source digests go to the workers.
-    pages = parse_many(files, workers, force=force, known={} if force or not files else store.source_keys())
+    # a folder where a few pages changed): the stored stories' source digests go to the workers,
+    # and where each story is stored, for a changed page to be merged with it where it is parsed.
+    known_sources, copies = _snapshot(store) if files else ({}, None)
+    pages = parse_many(files, workers, force=force, known={} if force else known_sources, copies=copies)
     parsed = chain((_read_other(p, force, stdin) for p in others), pages)
     with closing(pages), store.columns_at_end(), _young_gc_only():  # (closing: its workers stop with an error)
         for name, art, err, seen in parsed:

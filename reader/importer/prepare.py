@@ -5,14 +5,19 @@ from __future__ import annotations
 from reader.models import Article
 from reader.related import fingerprint
 from reader.search.fields import SearchPayload
+from reader.store.archive import StoredCopies
 from reader.store.records import PreparedStory, index_record, serialise
 
 
-def prepare(article: Article) -> PreparedStory:
+def prepare(article: Article, copies: StoredCopies | None = None) -> PreparedStory:
     """Serialise the story, hash it, make its index record, its search terms and its fingerprint
-    (in a worker)."""
+    (in a worker). A changed page of a stored story (`copies`: the stories stored when the import
+    began) is folded into that story here too, its search terms made once, for the merged story."""
     stored = article.to_dict(internal=True)
     digest, doc = serialise(stored)
     key = stored["key"]
-    return PreparedStory(key, doc, digest, index_record(article, key), SearchPayload.of(article),
-                         fingerprint(article))
+    related = fingerprint(article)  # (the page's own words: merging adds the stored story's)
+    if copies is not None and (got := copies.merge(key, article, digest)) is not None:
+        body, record, merged, base = got
+        return PreparedStory(key, body, digest, record, SearchPayload.of(merged), related, base, doc)
+    return PreparedStory(key, doc, digest, index_record(article, key), SearchPayload.of(article), related)

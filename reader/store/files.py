@@ -232,7 +232,8 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def cut_docs(raw: bytes, wanted: dict[str, str]) -> dict[str, dict[str, Any]] | None:
+def cut_docs(raw: bytes, wanted: dict[str, str], spans: dict[bytes, tuple[int, int]] | None = None
+             ) -> dict[str, dict[str, Any]] | None:
     """Stories cut out of a page file's JSON (`raw`) by key and hash, without parsing the rest;
     None when one of them cannot be found so (the caller parses the whole file).
 
@@ -242,10 +243,34 @@ def cut_docs(raw: bytes, wanted: dict[str, str]) -> dict[str, dict[str, Any]] | 
     string is always escaped, so such a mark with raw quotes is structure, never text.) What is
     cut out must parse and carry the wanted key and hash, or the whole file is parsed instead;
     a later copy of a story wins, as when the file is read whole. Merging a few stories of a
-    1 MB page file parsed all of it (~2 ms), most of what re-reading changed stories cost."""
+    1 MB page file parsed all of it (~2 ms), most of what re-reading changed stories cost.
+    `spans`: the file's doc_spans, when the caller keeps them for more stories."""
+    if not wanted:
+        return None
+    ends = doc_spans(raw) if spans is None else spans
+    if ends is None:
+        return None
+    out: dict[str, dict[str, Any]] = {}
+    for key, digest in wanted.items():
+        span = ends.get(digest.encode())
+        if span is None:
+            return None
+        try:
+            doc = orjson.loads(raw[span[0] : span[1]])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(doc, dict) or doc.get("key") != key or doc.get("hash") != digest:
+            return None
+        out[key] = doc
+    return out
+
+
+def doc_spans(raw: bytes) -> dict[bytes, tuple[int, int]] | None:
+    """Where each document of a page file's JSON is (cut_docs): hash -> (start, end) of the last
+    one with that hash; None when the file is not laid out so."""
     mark = b'"hash":"'
     table = raw.find(b'"articles":{')
-    if table < 0 or not wanted:
+    if table < 0:
         return None
     ends: dict[bytes, tuple[int, int]] = {}  # hash -> (start, end) of its last document
     start_after = table + len(b'"articles":{')
@@ -261,19 +286,7 @@ def cut_docs(raw: bytes, wanted: dict[str, str]) -> dict[str, dict[str, Any]] | 
         if raw[end : end + 1] != b",":
             break  # the end of the table
         at = raw.find(mark, end)
-    out: dict[str, dict[str, Any]] = {}
-    for key, digest in wanted.items():
-        span = ends.get(digest.encode())
-        if span is None:
-            return None
-        try:
-            doc = orjson.loads(raw[span[0] : span[1]])
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(doc, dict) or doc.get("key") != key or doc.get("hash") != digest:
-            return None
-        out[key] = doc
-    return out
+    return ends
 
 
 class CorruptFile(StoreError):

@@ -32,6 +32,10 @@ class PreparedStory:
     record: dict[str, Any]  # the index record (see `index_record`)
     search: SearchPayload
     related: list[tuple[str, float]]  # the story's fingerprint (reader.related)
+    # Merged where it was parsed with the stored copy of this hash (archive.StoredCopies; None:
+    # as parsed): doc, record and search are then the merged story's, and `page_doc` the page's own.
+    base: str | None = None
+    page_doc: bytes | None = None
 
 
 def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]:

@@ -32,15 +32,17 @@ def match(old: list[Comment], new: list[Comment]) -> dict[int, Comment]:
     writer, then any), then edits (alike words, same writer). Duplicates pair up in page order."""
     pairs: dict[int, Comment] = {}
     taken: set[int] = set()
+    old_prints = [fingerprint(o) for o in old]  # (each made once for both passes)
+    new_prints = [fingerprint(c) for c in new]
     for with_author in (True, False):
         buckets: dict[tuple[str | None, str], list[Comment]] = defaultdict(list)
-        for o in old:
+        for o, print_ in zip(old, old_prints, strict=True):
             if o.id not in taken:
-                buckets[(o.author if with_author else None, fingerprint(o))].append(o)
-        for c in new:
+                buckets[(o.author if with_author else None, print_)].append(o)
+        for c, print_ in zip(new, new_prints, strict=True):
             if c.id in pairs:
                 continue
-            bucket = buckets.get((c.author if with_author else None, fingerprint(c)))
+            bucket = buckets.get((c.author if with_author else None, print_))
             while bucket:
                 o = bucket.pop(0)
                 if o.id not in taken:

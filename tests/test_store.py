@@ -396,7 +396,7 @@ def test_changed_pages_merged_where_parsed_are_stored_as_the_importing_process_m
     monkeypatch.setattr(archive, "_merge_file_docs", lambda *a: (here.append(1), real(*a))[1])
     real_snapshot = pipeline._snapshot
     got = {}
-    for name, where_parsed, threshold in (("where parsed", True, 1), ("spawned", False, 1), ("here", False, 10**9)):
+    for name, where_parsed, threshold in (("where parsed", True, 10**9), ("spawned", False, 1), ("here", False, 10**9)):
         db = tmp_path / name
         import_paths(Store(db), [tmp_path / "then"], workers=2)
         monkeypatch.setattr(archive, "PARALLEL_MERGES", threshold)
@@ -404,7 +404,7 @@ def test_changed_pages_merged_where_parsed_are_stored_as_the_importing_process_m
         here.clear()
         results = import_paths(Store(db), [tmp_path / "now"], workers=2)
         assert sum(r.status == "updated" for r in results) >= changed - 4  # (pages without comments are the same)
-        assert bool(here) == (name == "here")
+        assert bool(here) == (name == "here")  # (where parsed: nothing was left to merge here, where it is seen)
         store = Store(db)
         got[name] = {e.key: [(c.id, c.text, c.removed, c.vh, c.edits, c.score, c.parent)
                              for c in store.article(e).comments] for e in store.entries()}
@@ -566,12 +566,12 @@ def test_an_older_database_is_migrated_to_source_digests(db_path):
     assert (db_path / "index.json.schema2.bak").exists()
 
 
-def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkeypatch):
-    """Two later pages of one story in one import, stored in two batches: each was merged where
-    it was parsed with the copy stored when the import began, so the second is merged again here
-    with the first's result. The story ends as two imports, one page each, leave it."""
-    import shutil
-
+@pytest.mark.parametrize("batch", [1, 2000], ids=["a batch a page", "one batch"])
+def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkeypatch, batch):
+    """Two later pages of one story in one import: each was merged where it was parsed with the
+    copy stored when the import began, so the second is merged again here with the first's
+    result (in one batch, the batch is stored before the second is added to the next). The
+    story ends as two imports, one page each, leave it."""
     import reader.importer.pipeline as pipeline
     from benchmarks.run import changed_pages
 
@@ -583,7 +583,7 @@ def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkey
     both.mkdir()
     shutil.copy(tmp_path / "a" / name, both / "1.txt")
     shutil.copy(tmp_path / "b" / name, both / "2.txt")
-    monkeypatch.setattr(pipeline, "BATCH", 1)  # a batch a page
+    monkeypatch.setattr(pipeline, "BATCH", batch)
 
     def story(db):
         store = Store(db)
@@ -599,6 +599,69 @@ def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkey
     got = story(tmp_path / "one")
     assert got == story(tmp_path / "two")
     assert any(len(c[3] or []) >= 2 for c in got[1])  # votes seen three times: two moves kept
+
+
+def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that_copy(tmp_path, monkeypatch):
+    """The stored copy a worker merged with came back during the import: the story was changed
+    (a later page) and then its first page imported again, so its hash is the one the worker saw
+    but it has more history. The worker's result would lose that history: it is merged again."""
+    import reader.importer.pipeline as pipeline
+    from benchmarks.corpus import generate
+    from benchmarks.run import changed_pages
+
+    generate(tmp_path / "v0", 6, seed=3)
+    (tmp_path / "v0" / "truth.json").unlink()
+    changed_pages(tmp_path / "v0", tmp_path / "v1", share=1.0, seed=1)
+    changed_pages(tmp_path / "v0", tmp_path / "v2", share=1.0, seed=2)
+    x = "page000001.txt"
+    assert (tmp_path / "v1" / x).read_bytes() != (tmp_path / "v0" / x).read_bytes()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, (v, page) in enumerate([("v1", x), ("v0", x), ("v1", "page000002.txt"), ("v2", x)]):
+        shutil.copy(tmp_path / v / page, folder / f"{'abcd'[n]}.txt")
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+
+    def story(db):
+        store = Store(db)
+        art = next(store.article(e) for e in store.entries() if e.versions > 1 and e.key == key)
+        return len(art.versions), sorted((c.id, c.removed, c.first) for c in art.comments)
+
+    import_paths(Store(tmp_path / "one"), [tmp_path / "v0"])
+    key = next(e.key for e in Store(tmp_path / "one").entries() if e.file == x)
+    import_paths(Store(tmp_path / "one"), [folder])
+    import_paths(Store(tmp_path / "seq"), [tmp_path / "v0"])
+    for f in sorted(folder.glob("*.txt")):
+        import_paths(Store(tmp_path / "seq"), [f])
+    assert story(tmp_path / "one") == story(tmp_path / "seq")
+    assert story(tmp_path / "one")[0] == 4
+
+
+def test_a_damaged_stored_copy_stops_a_re_import_with_one_line_naming_it(tmp_path):
+    """A stored story whose document parses but is not a story (its comments broken): the
+    changed page's import says which story is damaged and how to repair it; no traceback."""
+    import gzip
+
+    from click.testing import CliRunner
+
+    from benchmarks.corpus import generate
+    from benchmarks.run import changed_pages
+    from reader.cli import cli as main
+
+    generate(tmp_path / "v0", 6, seed=3)
+    (tmp_path / "v0" / "truth.json").unlink()
+    changed_pages(tmp_path / "v0", tmp_path / "v1", share=1.0, seed=1)
+    db = tmp_path / "db"
+    assert CliRunner().invoke(main, ["--db", str(db), "import", str(tmp_path / "v0")]).exit_code == 0
+    for f in (db / "pages").glob("*.json"):
+        t = json.loads(gzip.decompress(f.read_bytes()))
+        for d in t["articles"].values():
+            if d.get("comments"):
+                d["comments"] = [{"oops": 1}]  # (key and hash kept: it is cut out of the file as it is)
+        f.write_bytes(gzip.compress(json.dumps(t, separators=(",", ":")).encode()))
+    got = CliRunner().invoke(main, ["--db", str(db), "import", str(tmp_path / "v1")])
+    assert got.exit_code != 0 and (got.exception is None or isinstance(got.exception, SystemExit))
+    assert "is damaged in its page file" in got.output and "doctor --rebuild" in got.output
+    assert "Traceback" not in got.output
 
 
 def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp_path):

@@ -153,7 +153,8 @@ def parse_many(files: Sequence[str | os.PathLike[str]], workers: int | None = No
 
 
 SPOOL_CHUNK = 32  # pages a worker parses at a time, spooled to one file
-SPOOL_AHEAD = 256  # chunks the workers may be ahead of the importing process (~170 MB spooled at most)
+SPOOL_AHEAD = 256  # chunks the workers may be ahead of the importing process (~170 MB spooled at most;
+# ~270 MB for changed pages of stored stories, which carry the merged story and the page)
 SPOOL_MIN_FREE = 1 << 30  # /dev/shm is used when it has this much room; otherwise the temporary folder
 
 
@@ -348,29 +349,68 @@ def import_bytes(store: Store, name: str, data: bytes, *, force: bool = False) -
     return store.import_stories([(name, prepared)])[0]
 
 
-def _settle_known(store: Store, known: list[tuple[str, str, str]], batch: list[tuple[str, PreparedStory]],
-                  emit: Callable[[ImportResult], None], force: bool, at_least: int = 1) -> None:
-    """Report the pages found unchanged by their source digest (once there are `at_least`); a
-    page whose story another process changed since the import began is parsed after all (into
-    `batch`)."""
-    if len(known) < at_least:
-        return
-    done, again = store.unchanged_sources(known)
-    known.clear()
-    for r in done:
-        emit(r)
-    for path in again:
-        name, art, err, _ = _parse(Path(path), force, known={})
-        if art is None:
-            emit(ImportResult(name, "error", detail=err))
-        else:
-            batch.append((name, art))
-
-
 def _snapshot(store: Store) -> tuple[dict[str, str], StoredCopies | None]:
     """The stored stories by their pages' source digests, and where each is stored."""
     known, refs = store.import_snapshot()
     return known, StoredCopies(store.path, refs) if refs else None
+
+
+class _Batches:
+    """An import's pages on their way to the archive: stored a batch at a time (one transaction
+    each), and the pages found unchanged by their source digest (not parsed) reported together."""
+
+    def __init__(self, store: Store, emit: Callable[[ImportResult], None], force: bool) -> None:
+        self.store, self.emit, self.force = store, emit, force
+        self.pages: list[tuple[str, PreparedStory]] = []
+        self.keys: set[str] = set()  # the stories of `pages`
+        self.known: list[tuple[str, str, str]] = []  # (page, source digest, story key)
+        self.known_keys: set[str] = set()
+        self.limit = BATCH  # grown after each commit, from the index then in memory
+
+    def add(self, name: str, art: PreparedStory) -> None:
+        """A parsed page. Pages of one story are stored in the order given, each merged with the
+        one before: an earlier page of it found unchanged is settled first, and one in this
+        batch is stored first (two in one batch: the later would replace the earlier)."""
+        if art.key in self.known_keys:
+            self.settle()
+        if art.key in self.keys:
+            self.flush()
+        self.pages.append((name, art))
+        self.keys.add(art.key)
+        if len(self.pages) >= self.limit:
+            self.flush()
+            gc.collect(1)
+
+    def add_known(self, name: str, seen: tuple[str, str]) -> None:
+        self.known.append((name, *seen))
+        self.known_keys.add(seen[1])
+        if len(self.known) >= KNOWN_BATCH:
+            self.settle()
+
+    def settle(self) -> None:
+        """Report the pages found unchanged by their source digest; a page whose story changed
+        since the import began (another process, or a page of it earlier in this import) is
+        parsed after all."""
+        if not self.known:
+            return
+        done, again = self.store.unchanged_sources(self.known)
+        self.known, self.known_keys = [], set()
+        for r in done:
+            self.emit(r)
+        for path in again:
+            name, art, err, _ = _parse(Path(path), self.force, known={})
+            if art is None:
+                self.emit(ImportResult(name, "error", detail=err))
+            else:
+                self.add(name, art)
+
+    def flush(self) -> None:
+        self.settle()
+        if self.pages:
+            pages, self.pages, self.keys = self.pages, [], set()
+            for r in self.store.import_stories(pages):
+                self.emit(r)
+        self.limit = batch_size(len(self.store.raw_records()))
 
 
 @contextmanager
@@ -412,7 +452,6 @@ def import_paths(
     if on_total:
         on_total(len(files) + len(others) + len(skipped))
     results: list[ImportResult] = []
-    batch: list[tuple[str, PreparedStory]] = []
 
     def emit(r: ImportResult) -> None:
         results.append(r)
@@ -422,18 +461,7 @@ def import_paths(
     for r in skipped:
         emit(r)
 
-    limit = BATCH  # grown after each commit, from the index then in memory
-    known: list[tuple[str, str, str]] = []  # (page, source digest, story key): stored already, not parsed
-
-    def flush() -> None:
-        nonlocal limit
-        _settle_known(store, known, batch, emit, force)
-        if batch:
-            for r in store.import_stories(batch):
-                emit(r)
-            batch.clear()
-        limit = batch_size(len(store.raw_records()))
-
+    batches = _Batches(store, emit, force)
     # A page file that is the unchanged source of a stored story is not parsed again (re-importing
     # a folder where a few pages changed): the stored stories' source digests go to the workers,
     # and where each story is stored, for a changed page to be merged with it where it is parsed.
@@ -445,17 +473,13 @@ def import_paths(
             if on_parsed:
                 on_parsed()
             if seen is not None:
-                known.append((name, *seen))
+                batches.add_known(name, seen)
             elif art is None:
                 emit(ImportResult(name, "error", detail=err))
             else:
-                batch.append((name, art))
-            _settle_known(store, known, batch, emit, force, at_least=KNOWN_BATCH)
-            if len(batch) >= limit:
-                flush()
-                gc.collect(1)
-        if batch or known:
-            flush()
+                batches.add(name, art)
+        if batches.pages or batches.known:
+            batches.flush()
     # In the order the pages were given (pages found unchanged unparsed are reported when they
     # add up, and a batch's results when it is stored): `--json` lists them as the folder does.
     rank = {name: i for i, name in enumerate([*others, *map(str, files)])}

@@ -933,8 +933,12 @@ def merge_page(doc: dict[str, Any], page: Article, page_hash: str, now: str, imp
     from reader.history import merge
     from reader.store.records import index_record, serialise
 
+    try:
+        stored = Article.from_dict(doc)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise StoreError(f"story {doc.get('key')} is damaged in its page file; {REPAIR}") from None
     before = [c.id for c in page.comments]
-    merged = merge(Article.from_dict(doc), page, now, imported)
+    merged = merge(stored, page, now, imported)
     d = merged.to_dict(internal=True)
     d["file"] = page.file
     return (serialise(d, digest=page_hash)[1], index_record(merged, merged.key), merged,
@@ -958,17 +962,29 @@ def _merge_file_docs(docs: dict[str, dict[str, Any]], items: list[_Update], now:
 
 def _merged_with_stored(stories: list[tuple[str, PreparedStory]], by_key: dict[str, tuple[int, dict[str, Any]]]
                         ) -> list[tuple[str, PreparedStory]]:
-    """The pages, those merged where they were parsed with a copy no longer stored as parsed."""
+    """The pages, those merged where they were parsed with a copy no longer stored as parsed.
+    The same hash is not enough: the page stored then may have been imported again since, after
+    another version (its hash again, with more history). Every import of a changed page adds a
+    version, so the merged story must have exactly one more than the copy stored now."""
     def still(prep: PreparedStory) -> bool:
         old = by_key.get(prep.key)
-        return old is not None and old[1].get("hash") == prep.base
+        return (old is not None and old[1].get("hash") == prep.base
+                and len(prep.record.get("hist") or ()) == len(old[1].get("hist") or (0,)) + 1)
 
-    return [(name, prep if prep.base is None or still(prep) else _as_parsed(prep)) for name, prep in stories]
+    out: list[tuple[str, PreparedStory]] = []
+    for name, prep in stories:
+        if prep.base is not None:
+            if still(prep):
+                prep.page_doc = None  # (not needed any more: ~20 KB a page for the rest of the batch)
+            else:
+                prep = _as_parsed(prep)
+        out.append((name, prep))
+    return out
 
 
 def _as_parsed(prep: PreparedStory) -> PreparedStory:
     """A page merged where it was parsed with a stored copy that is no longer the one stored
-    (another import came between, or two pages of one story): the page as it was parsed."""
+    (another import came between, or a page of the story in an earlier batch of this one): the page as it was parsed."""
     from reader.search.fields import SearchPayload
     from reader.store.records import index_record
 
@@ -1022,7 +1038,10 @@ class StoredCopies:
         if doc is None:
             return None
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        body, record, merged, _same = merge_page(doc, page, page_hash, now, imported)
+        try:
+            body, record, merged, _same = merge_page(doc, page, page_hash, now, imported)
+        except Exception:  # a damaged stored copy: the importing process merges it, or says what is wrong
+            return None
         return body, record, merged, stored_hash
 
     def _doc(self, seg: int, key: str, stored_hash: str) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.errors import PageError
@@ -143,3 +143,21 @@ def test_a_page_broken_again_from_one_line_keeps_every_character_in_order(pieces
     line = " ".join(pieces) + " " + "x" * 401  # (long enough to be looked at)
     out = unflatten([line])
     assert "".join("".join(out).split()) == "".join(line.split())
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc xyzPhotoImageCreditPicture:()—–-/APReutersKyodo.\n")) | st.characters(),
+               max_size=120))
+@example("Tourists in the plaza at dawn (AP Photo/Eugene Hoshiko)")
+@example("Tourists in the plaza at dawn (AP Photo/Eugene Hoshiko)\n")
+@example("The ferry at dawn. Image: Kyodo")
+@settings(max_examples=500, deadline=None)
+def test_a_caption_is_told_by_the_cheap_pattern_as_by_the_whole_one(line):
+    """is_caption tries the whole caption pattern only on a line with a `:` or ending in `)`;
+    elsewhere only its first kind (a label first) can match, and the cheap one says the same."""
+    from reader.parsing import evidence
+
+    cheap = evidence._CAPTION if ":" in line or ")" in line[-2:] else evidence._CAPTION_LABEL_FIRST
+    assert (cheap.match(line) is None) == (evidence._CAPTION.match(line) is None)
+    for label in ("Photo - ", "caption: ", "File photo — "):
+        assert (evidence._CAPTION_LABEL_FIRST.match(label + line.replace("\n", " ")) is None) == (
+            evidence._CAPTION.match(label + line.replace("\n", " ")) is None)

@@ -601,7 +601,8 @@ def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkey
     assert any(len(c[3] or []) >= 2 for c in got[1])  # votes seen three times: two moves kept
 
 
-def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that_copy(tmp_path, monkeypatch):
+@pytest.mark.parametrize("batch", [1, 2000], ids=["a batch a page", "one batch"])
+def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that_copy(tmp_path, monkeypatch, batch):
     """The stored copy a worker merged with came back during the import: the story was changed
     (a later page) and then its first page imported again, so its hash is the one the worker saw
     but it has more history. The worker's result would lose that history: it is merged again."""
@@ -619,7 +620,7 @@ def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that
     folder.mkdir()
     for n, (v, page) in enumerate([("v1", x), ("v0", x), ("v1", "page000002.txt"), ("v2", x)]):
         shutil.copy(tmp_path / v / page, folder / f"{'abcd'[n]}.txt")
-    monkeypatch.setattr(pipeline, "BATCH", 1)
+    monkeypatch.setattr(pipeline, "BATCH", batch)
 
     def story(db):
         store = Store(db)
@@ -661,7 +662,8 @@ def test_a_damaged_stored_copy_stops_a_re_import_with_one_line_naming_it(tmp_pat
     got = CliRunner().invoke(main, ["--db", str(db), "import", str(tmp_path / "v1")])
     assert got.exit_code != 0 and (got.exception is None or isinstance(got.exception, SystemExit))
     assert "is damaged in its page file" in got.output and "doctor --rebuild" in got.output
-    assert "Traceback" not in got.output
+    assert "Traceback" not in got.output and "could not be read" not in got.output
+    assert sum("is damaged" in line for line in got.output.splitlines()) == 1
 
 
 def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp_path):
@@ -685,3 +687,73 @@ def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp
     assert record["key"] == third.key and merged.versions and len(merged.versions) == 2
     assert copies.merge("no such story", third, "x") is None
     assert copies.merge(third.key, third, base) is None  # unchanged: nothing to merge
+
+
+def test_a_page_found_unchanged_after_a_changed_page_of_its_story_is_stored_after_it(tmp_path):
+    """A later look at a story, then the page it was first made from (found unchanged by its
+    digest, not parsed), in one batch: the story went back to the first page's words, as two
+    imports of one page each leave it."""
+    from benchmarks.run import changed_pages
+
+    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
+    name = next(n for n in sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
+                if (tmp_path / "a" / n).read_bytes() != (SEEDS / n).read_bytes())
+    both = tmp_path / "both"
+    both.mkdir()
+    shutil.copy(tmp_path / "a" / name, both / "1.txt")
+    shutil.copy(SEEDS / name, both / "2.txt")
+    import_paths(Store(tmp_path / "one"), [SEEDS])
+    results = import_paths(Store(tmp_path / "one"), [both])
+    assert [r.status for r in results] == ["updated", "updated"]
+    import_paths(Store(tmp_path / "two"), [SEEDS])
+    for page in (both / "1.txt", both / "2.txt"):
+        import_paths(Store(tmp_path / "two"), [page])
+
+    def story(db):
+        store = Store(db)
+        e = next(e for e in store.entries() if e.versions > 1)
+        return e.versions, [(c.id, c.score, c.vh, c.removed) for c in store.article(e).comments]
+
+    assert story(tmp_path / "one") == story(tmp_path / "two")
+    assert story(tmp_path / "one")[0] == 3
+
+
+def test_two_pages_of_one_story_with_different_keys_in_one_batch_are_both_merged(tmp_path):
+    """The second look at a stored story has another date line (another key): it is the same
+    story by its title, and it is merged with the first look's result, not instead of it."""
+    name = "001_9f18f2c2c6becd2c.txt"
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    line = "Prime Minister Shigeru Ishiba is making arrangements"
+    assert line in text and "December 31, 2024" in text
+    both = tmp_path / "both"
+    both.mkdir()
+    (both / "1.txt").write_text(text.replace(line, "FIRST CHANGE. " + line, 1), encoding="utf-8")
+    (both / "2.txt").write_text(text.replace(line, "SECOND CHANGE. " + line, 1)
+                                .replace("December 31, 2024", "December 30, 2024", 1), encoding="utf-8")
+    store = Store(tmp_path / "db")
+    import_paths(store, [SEEDS])
+    results = import_paths(store, [both])
+    assert [r.status for r in results] == ["updated", "updated"]
+    assert len({r.key for r in results}) == 1
+    e = next(e for e in Store(tmp_path / "db").entries() if e.key == results[0].key)
+    assert e.versions == 3
+
+
+def test_a_folder_of_several_looks_at_each_story_is_not_a_transaction_a_page(tmp_path, monkeypatch):
+    """Pages saved one story after another (each story's looks together): a later look waits for
+    the next batch instead of storing the batch at once (each commit rewrites the whole index)."""
+    from benchmarks.run import changed_pages
+
+    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
+    folder = tmp_path / "looks"
+    folder.mkdir()
+    later = sorted((tmp_path / "a").glob("*.txt"))
+    for n, page in enumerate(later):
+        shutil.copy(SEEDS / page.name, folder / f"{n}_1.txt")
+        shutil.copy(page, folder / f"{n}_2.txt")
+    calls = []
+    real = Store.import_stories
+    monkeypatch.setattr(Store, "import_stories", lambda self, stories: (calls.append(len(stories)), real(self, stories))[1])
+    results = import_paths(Store(tmp_path / "db"), [folder])
+    assert [r.status for r in results].count("new") == len(later) == 4
+    assert calls == [4, 4]  # the first looks, then the later ones (merged with them)

@@ -410,7 +410,19 @@ class Store:
         """Store prepared pages in one transaction: one index write, one write per touched page file.
 
         A page that is a stored story again (the same key, address, or source and title) and
-        changed is merged into it (reader.history): its comments keep their ids and history."""
+        changed is merged into it (reader.history): its comments keep their ids and history.
+        Another page of a story changed by an earlier one of these (found by its address or
+        title) starts a second transaction, to be merged with the first's result."""
+        results, rest = self._import_part(stories)
+        while rest:
+            more, rest = self._import_part(rest)
+            results += more
+        return results
+
+    def _import_part(self, stories: list[tuple[str, PreparedStory]]
+                     ) -> tuple[list[ImportResult], list[tuple[str, PreparedStory]]]:
+        """import_stories up to the first page of a story another page of these changed: the
+        results, and the pages from there on (not stored)."""
         with self.locked():
             # Read again under the lock only if another process has written it since (its
             # mtime, size or inode changed): a big import commits every 2,000 pages, and
@@ -419,7 +431,9 @@ class Store:
                 maps = self._key_maps()
                 by_key = maps.by_key
                 stories = _merged_with_stored(stories, by_key)
-                results, fresh, sources = _classify(stories, maps)
+                results, fresh, sources, rest = _classify(stories, maps)
+                for prep in fresh.values():
+                    prep.page_doc = None  # (merged where parsed and taken: ~20 KB a page not needed any more)
             back = self._undelete([r.key for r in results if r.key and r.status in ("new", "updated", "unchanged")])
             for r in results:
                 if r.key in back and r.status == "unchanged":
@@ -428,7 +442,7 @@ class Store:
                 if sources:
                     with self._timed("index_s"), self.index.storage.deferred():
                         self._note_sources(sources)
-                return results
+                return results, rest
             now = datetime.now(UTC).isoformat(timespec="seconds")
             with self._timed("history_s"):
                 fresh = self._merge_updates(fresh, by_key, now)
@@ -458,7 +472,7 @@ class Store:
                 except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
                     self._related = (related, info["seq"])
                     self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
-            return results
+            return results, rest
 
     def import_snapshot(self) -> tuple[dict[str, str], dict[str, StoredRef]]:
         """What an import's parsing workers are given: the stored stories by the source digest of
@@ -971,15 +985,7 @@ def _merged_with_stored(stories: list[tuple[str, PreparedStory]], by_key: dict[s
         return (old is not None and old[1].get("hash") == prep.base
                 and len(prep.record.get("hist") or ()) == len(old[1].get("hist") or (0,)) + 1)
 
-    out: list[tuple[str, PreparedStory]] = []
-    for name, prep in stories:
-        if prep.base is not None:
-            if still(prep):
-                prep.page_doc = None  # (not needed any more: ~20 KB a page for the rest of the batch)
-            else:
-                prep = _as_parsed(prep)
-        out.append((name, prep))
-    return out
+    return [(name, prep if prep.base is None or still(prep) else _as_parsed(prep)) for name, prep in stories]
 
 
 def _as_parsed(prep: PreparedStory) -> PreparedStory:
@@ -1122,9 +1128,11 @@ def _title_key(rec: dict[str, Any]) -> str:
 
 
 def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
-              ) -> tuple[list[ImportResult], dict[str, PreparedStory], dict[int, str]]:
-    """Which pages are new, updated or unchanged (by content hash); the ones to write; and the
-    source digests to note for unchanged stories (doc id -> digest: stored before digests were).
+              ) -> tuple[list[ImportResult], dict[str, PreparedStory], dict[int, str], list[tuple[str, PreparedStory]]]:
+    """Which pages are new, updated or unchanged (by content hash); the ones to write; the
+    source digests to note for unchanged stories (doc id -> digest: stored before digests were);
+    and the pages from the first one of a story another page here changed (for the next
+    transaction: in this one the later page would replace the earlier).
 
     A page is a stored story again when it has its key, or its address, or (when the two do
     not both have different addresses) its source and title: a story whose date line changed
@@ -1133,8 +1141,10 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
     fresh: dict[str, PreparedStory] = {}
     sources: dict[int, str] = {}
     by_key = maps.by_key
-    for name, prep in stories:  # (a re-import finds every page by key and never maps the rest)
+    for i, (name, prep) in enumerate(stories):  # (a re-import finds every page by key and never maps the rest)
         key = prep.key if prep.key in by_key else _stored_key(prep, by_key, maps.by_url, maps.by_title)
+        if key in fresh and fresh[key].hash != prep.hash:
+            return results, fresh, sources, stories[i:]
         if key != prep.key:
             prep = PreparedStory(key, prep.doc, prep.hash, {**prep.record, "key": key}, prep.search, prep.related)
         old = by_key.get(key)
@@ -1143,10 +1153,9 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
             if old is not None and key not in fresh and (src := prep.record.get("src")) and old[1].get("src") != src:
                 sources[old[0]] = src  # this file, unchanged, need not be parsed next time
             continue
-        status = "updated" if old is not None or key in fresh else "new"
-        results.append(ImportResult(name, status, key))
+        results.append(ImportResult(name, "updated" if old is not None else "new", key))
         fresh[key] = prep
-    return results, fresh, sources
+    return results, fresh, sources, []
 
 
 def _stored_key(prep: PreparedStory, by_key: dict[str, tuple[int, dict[str, Any]]], by_url: dict[str, str],

@@ -566,6 +566,33 @@ def test_an_older_database_is_migrated_to_source_digests(db_path):
     assert (db_path / "index.json.schema2.bak").exists()
 
 
+def _two_looks(tmp_path, second_seed):
+    """A folder of two later looks at one seed story (`1.txt`, `2.txt`): the second a look made
+    with `second_seed`, or (None) the seed page itself."""
+    from benchmarks.run import changed_pages
+
+    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
+    if second_seed is not None:
+        changed_pages(SEEDS, tmp_path / "b", share=1.0, seed=second_seed)
+    name = next(n for n in sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
+                if (tmp_path / "a" / n).read_bytes() != (SEEDS / n).read_bytes())
+    both = tmp_path / "both"
+    both.mkdir()
+    shutil.copy(tmp_path / "a" / name, both / "1.txt")
+    shutil.copy((tmp_path / "b" if second_seed is not None else SEEDS) / name, both / "2.txt")
+    return both
+
+
+def _import_both_ways(tmp_path, both):
+    """The seeds, then the two looks in one import (into `one`), and one import each (`two`)."""
+    import_paths(Store(tmp_path / "one"), [SEEDS])
+    results = import_paths(Store(tmp_path / "one"), [both])
+    assert [r.status for r in results] == ["updated", "updated"]
+    import_paths(Store(tmp_path / "two"), [SEEDS])
+    for page in (both / "1.txt", both / "2.txt"):
+        import_paths(Store(tmp_path / "two"), [page])
+
+
 @pytest.mark.parametrize("batch", [1, 2000], ids=["a batch a page", "one batch"])
 def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkeypatch, batch):
     """Two later pages of one story in one import: each was merged where it was parsed with the
@@ -573,16 +600,8 @@ def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkey
     result (in one batch, the batch is stored before the second is added to the next). The
     story ends as two imports, one page each, leave it."""
     import reader.importer.pipeline as pipeline
-    from benchmarks.run import changed_pages
 
-    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
-    changed_pages(SEEDS, tmp_path / "b", share=1.0, seed=2)
-    name = next(n for n in sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
-                if (tmp_path / "a" / n).read_bytes() != (SEEDS / n).read_bytes())
-    both = tmp_path / "both"
-    both.mkdir()
-    shutil.copy(tmp_path / "a" / name, both / "1.txt")
-    shutil.copy(tmp_path / "b" / name, both / "2.txt")
+    both = _two_looks(tmp_path, second_seed=2)
     monkeypatch.setattr(pipeline, "BATCH", batch)
 
     def story(db):
@@ -590,12 +609,7 @@ def test_a_story_changed_twice_in_one_import_keeps_both_changes(tmp_path, monkey
         art = next(store.article(e) for e in store.entries() if e.versions == 3)
         return len(art.versions), [(c.id, c.text, c.removed, c.vh, c.score, c.parent) for c in art.comments]
 
-    import_paths(Store(tmp_path / "one"), [SEEDS])
-    results = import_paths(Store(tmp_path / "one"), [both])
-    assert [r.status for r in results] == ["updated", "updated"]
-    import_paths(Store(tmp_path / "two"), [SEEDS])
-    for page in (both / "1.txt", both / "2.txt"):
-        import_paths(Store(tmp_path / "two"), [page])
+    _import_both_ways(tmp_path, both)
     got = story(tmp_path / "one")
     assert got == story(tmp_path / "two")
     assert any(len(c[3] or []) >= 2 for c in got[1])  # votes seen three times: two moves kept
@@ -693,21 +707,8 @@ def test_a_page_found_unchanged_after_a_changed_page_of_its_story_is_stored_afte
     """A later look at a story, then the page it was first made from (found unchanged by its
     digest, not parsed), in one batch: the story went back to the first page's words, as two
     imports of one page each leave it."""
-    from benchmarks.run import changed_pages
-
-    changed_pages(SEEDS, tmp_path / "a", share=1.0, seed=1)
-    name = next(n for n in sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
-                if (tmp_path / "a" / n).read_bytes() != (SEEDS / n).read_bytes())
-    both = tmp_path / "both"
-    both.mkdir()
-    shutil.copy(tmp_path / "a" / name, both / "1.txt")
-    shutil.copy(SEEDS / name, both / "2.txt")
-    import_paths(Store(tmp_path / "one"), [SEEDS])
-    results = import_paths(Store(tmp_path / "one"), [both])
-    assert [r.status for r in results] == ["updated", "updated"]
-    import_paths(Store(tmp_path / "two"), [SEEDS])
-    for page in (both / "1.txt", both / "2.txt"):
-        import_paths(Store(tmp_path / "two"), [page])
+    both = _two_looks(tmp_path, second_seed=None)
+    _import_both_ways(tmp_path, both)
 
     def story(db):
         store = Store(db)

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
@@ -71,6 +72,11 @@ HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
 PARALLEL_MERGES = 400  # stories to merge here in a batch from which it is done on every core (most are merged where parsed)
 
 
+def segment_path(db: Path, seg: int) -> Path:
+    """A page file of the database folder `db`."""
+    return db / "pages" / f"{seg:06d}.json"
+
+
 class Store:
     """A reader database. Reads are lock-free; every write holds the file lock."""
 
@@ -110,7 +116,7 @@ class Store:
         return self.path / "search"
 
     def segment_file(self, seg: int) -> Path:
-        return self.path / "pages" / f"{seg:06d}.json"
+        return segment_path(self.path, seg)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -489,10 +495,6 @@ class Store:
         recs = self.raw_records().values()
         return ({src: rec["key"] for rec in recs if (src := rec.get("src"))},
                 {rec["key"]: (rec["seg"], rec["hash"], rec.get("imported")) for rec in recs})
-
-    def source_keys(self) -> dict[str, str]:
-        """The stored stories by their page files' source digests (import_snapshot)."""
-        return self.import_snapshot()[0]
 
     def unchanged_sources(self, pages: list[tuple[str, str, str]]) -> tuple[list[ImportResult], list[str]]:
         """Results for page files found to be the unchanged sources of stored stories ((page,
@@ -1065,7 +1067,7 @@ class StoredCopies:
 
     def _read(self, seg: int) -> tuple[bytes, dict[bytes, tuple[int, int]]] | None:
         try:
-            raw = AtomicJSONStorage(self.db / "pages" / f"{seg:06d}.json", PAGE_SHAPE).raw_json()
+            raw = AtomicJSONStorage(segment_path(self.db, seg), PAGE_SHAPE).raw_json()
         except (CorruptFile, StoreError):
             return None
         spans = doc_spans(raw) if raw is not None else None
@@ -1146,7 +1148,7 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
         if key in fresh and fresh[key].hash != prep.hash:
             return results, fresh, sources, stories[i:]
         if key != prep.key:
-            prep = PreparedStory(key, prep.doc, prep.hash, {**prep.record, "key": key}, prep.search, prep.related)
+            prep = replace(prep, key=key, record={**prep.record, "key": key})
         old = by_key.get(key)
         if (old is not None and old[1].get("hash") == prep.hash) or (key in fresh and fresh[key].hash == prep.hash):
             results.append(ImportResult(name, "unchanged", key))

@@ -191,3 +191,65 @@ def test_a_japanese_word_is_found_inside_a_run_of_text_and_shown_in_the_snippet(
     assert idx.search("知事 大阪") == []  # every word must be in the story
     pattern = word_pattern(["知事", "rain"])
     assert pattern is not None and pattern.search("小池百合子知事は") and not pattern.search("terrain")
+
+
+def _postings_by_term(segments, owner):
+    """term id -> sorted postings of the stories each segment still owns (the oracle)."""
+    import numpy as np
+
+    out: dict[int, list[int]] = {}
+    for seg in segments:
+        live_docs = {int(d) for d in seg.docs if owner[int(d)] == seg.sid}
+        for row, tid in enumerate(seg.tids):
+            a, b = int(seg.starts[row]), int(seg.starts[row + 1])
+            got = [int(p) for p in np.asarray(seg.postings[a:b]) if int(p) >> 1 in live_docs]
+            if got:
+                out.setdefault(int(tid), []).extend(got)
+    return {t: sorted(p) for t, p in out.items()}
+
+
+def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(tmp_path, monkeypatch):
+    """Fresh imports (stories of each part after the last) are merged by copying term blocks;
+    re-imports (a later part holds new copies of earlier stories) are sorted again. Both give
+    what a term-by-term merge of the live stories gives, also when blocks are copied a few
+    postings at a time."""
+    import random
+
+    import numpy as np
+
+    from reader.search import segments as sg
+    from reader.search.fields import SearchPayload
+    from reader.search.segments import Segment, Vocab, owner_map
+
+    monkeypatch.setattr(sg, "SHORT_BLOCK", 2)
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    for case in range(12):
+        folder = tmp_path / str(case)
+        vocab = Vocab([])
+        parts, doc, n_parts = [], 1, rng.randint(1, 4)
+        for sid in range(1, n_parts + 1):
+            items = []
+            for _ in range(rng.randint(0, 6)):
+                if case % 2 and doc > 2 and rng.random() < 0.3:
+                    d = rng.randint(1, doc - 1)  # a new copy of an earlier story
+                else:
+                    d, doc = doc, doc + 1
+                if any(d == x for x, _, _ in items):
+                    continue
+                title = rng.sample(words, rng.randint(0, 3))
+                other = rng.sample(words, rng.randint(0, 20))
+                items.append((d, f"k{d}", SearchPayload(title, [w for w in other if w not in title], b"")))
+            seg = Segment.build(sid, items, vocab)
+            seg.write(folder)
+            parts.append(Segment.load(folder, sid))
+        owner = owner_map(parts)
+        merged = Segment.merge(n_parts + 1, parts, owner, folder)
+        assert merged.problem() is None
+        expected = _postings_by_term(parts, owner)
+        got = {int(t): [int(p) for p in np.asarray(merged.postings[int(merged.starts[i]):int(merged.starts[i + 1])])]
+               for i, t in enumerate(merged.tids)}
+        assert got == expected
+        live = sorted(int(d) for s in parts for d in s.docs if owner[int(d)] == s.sid)
+        assert [int(d) for d in merged.docs] == live
+        assert [merged.key(i) for i in range(len(merged.docs))] == [f"k{d}" for d in live]

@@ -766,6 +766,20 @@ static IdSlot *ids_probe(TermIds *t, int kind, const void *data, Py_ssize_t star
     }
 }
 
+/* ids_probe for a term of one-byte chars (most text): no kind switch a char. */
+static IdSlot *ids_probe1(TermIds *t, const Py_UCS1 *s, Py_ssize_t len, uint64_t h) {
+    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+        IdSlot *e = &t->slots[i];
+        if (!e->h) return e;
+        if (e->h == h && e->len == len) {
+            const Py_UCS4 *c = t->chars + e->off;
+            Py_ssize_t k = 0;
+            while (k < len && c[k] == s[k]) k++;
+            if (k == len) return e;
+        }
+    }
+}
+
 static uint64_t span_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t len) {
     uint64_t h = FNV_OFFSET;
     for (Py_ssize_t k = start; k < start + len; k++) h = hash_step(h, PyUnicode_READ(kind, data, k));
@@ -823,6 +837,25 @@ static PyObject *TermIds_add(TermIds *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* A term not in the table (chars start..end of part p): its number among this lookup's unknown
+   terms (a new one is appended to `unknown`), stored in *slot as -1 - number. -1 on error. */
+static int note_unknown(PyObject *p, Py_ssize_t start, Py_ssize_t end, PyObject *seen, PyObject *unknown,
+                        int32_t *slot) {
+    PyObject *w = PyUnicode_Substring(p, start, end);
+    if (!w) return -1;
+    PyObject *k = PyDict_GetItemWithError(seen, w);  /* borrowed */
+    if (!k && !PyErr_Occurred()) {
+        k = PyLong_FromSsize_t(PyList_GET_SIZE(unknown));
+        int bad = !k || PyDict_SetItem(seen, w, k) < 0 || PyList_Append(unknown, w) < 0;
+        Py_XDECREF(k);  /* (the dict holds it) */
+        if (bad) { Py_DECREF(w); return -1; }
+    }
+    Py_DECREF(w);
+    if (!k) return -1;
+    *slot = -1 - (int32_t)PyLong_AsSsize_t(k);
+    return 0;
+}
+
 /* lookup(parts): the ids of the terms of each part (terms joined by NUL; "" holds none) in one
    int32 array, how many terms each part holds (int64), and the distinct terms not known, in the
    order first seen (the k-th of them is -1 - k in the array). */
@@ -841,7 +874,11 @@ static PyObject *TermIds_lookup(TermIds *self, PyObject *parts) {
         int kind = PyUnicode_KIND(p);
         const void *data = PyUnicode_DATA(p);
         Py_ssize_t n = PyUnicode_GET_LENGTH(p), nuls = 0;
-        for (Py_ssize_t k = 0; k < n; k++) nuls += PyUnicode_READ(kind, data, k) == 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            for (const Py_UCS1 *b = data, *z; (z = memchr(b, 0, (size_t)(n - (b - (const Py_UCS1 *)data)))); b = z + 1) nuls++;
+        } else {
+            for (Py_ssize_t k = 0; k < n; k++) nuls += PyUnicode_READ(kind, data, k) == 0;
+        }
         total += n ? nuls + 1 : 0;  /* its terms (empty ones too) */
     }
     if (!self->slots && ids_grow(self) < 0) return NULL;
@@ -855,28 +892,28 @@ static PyObject *TermIds_lookup(TermIds *self, PyObject *parts) {
         int kind = PyUnicode_KIND(p);
         const void *data = PyUnicode_DATA(p);
         Py_ssize_t n = PyUnicode_GET_LENGTH(p), before = nout;
-        for (Py_ssize_t start = 0; n && start <= n;) {
-            Py_ssize_t end = start;
-            while (end < n && PyUnicode_READ(kind, data, end) != 0) end++;
-            Py_ssize_t len = end - start;
-            IdSlot *e = ids_probe(self, kind, data, start, len, span_hash(kind, data, start, len));
-            if (e->h) {
-                out[nout++] = e->id;
-            } else {
-                PyObject *w = PyUnicode_Substring(p, start, end);
-                if (!w) goto done;
-                PyObject *k = PyDict_GetItemWithError(seen, w);  /* borrowed */
-                if (!k && !PyErr_Occurred()) {
-                    k = PyLong_FromSsize_t(PyList_GET_SIZE(unknown));
-                    int bad = !k || PyDict_SetItem(seen, w, k) < 0 || PyList_Append(unknown, w) < 0;
-                    Py_XDECREF(k);  /* (the dict holds it) */
-                    if (bad) { Py_DECREF(w); goto done; }
-                }
-                Py_DECREF(w);
-                if (!k) goto done;
-                out[nout++] = -1 - (int32_t)PyLong_AsSsize_t(k);
+        if (kind == PyUnicode_1BYTE_KIND) {  /* most text: memchr for the NULs, bytes hashed as they are */
+            const Py_UCS1 *b = data;
+            for (Py_ssize_t start = 0; n && start <= n;) {
+                const Py_UCS1 *z = memchr(b + start, 0, (size_t)(n - start));
+                Py_ssize_t end = z ? z - b : n, len = end - start;
+                uint64_t h = FNV_OFFSET;
+                for (Py_ssize_t k = start; k < end; k++) h = hash_step(h, b[k]);
+                IdSlot *e = ids_probe1(self, b + start, len, hash_done(h));
+                if (e->h) out[nout++] = e->id;
+                else if (note_unknown(p, start, end, seen, unknown, &out[nout++]) < 0) goto done;
+                start = end + 1;
             }
-            start = end + 1;
+        } else {
+            for (Py_ssize_t start = 0; n && start <= n;) {
+                Py_ssize_t end = start;
+                while (end < n && PyUnicode_READ(kind, data, end) != 0) end++;
+                Py_ssize_t len = end - start;
+                IdSlot *e = ids_probe(self, kind, data, start, len, span_hash(kind, data, start, len));
+                if (e->h) out[nout++] = e->id;
+                else if (note_unknown(p, start, end, seen, unknown, &out[nout++]) < 0) goto done;
+                start = end + 1;
+            }
         }
         counts[i] = nout - before;
     }

@@ -246,3 +246,25 @@ def test_a_vocabulary_holding_a_word_twice_is_damage(tmp_path):
     (tmp_path / "vocab.json").write_bytes(orjson.dumps(["apple", "fig", "apple"]))
     with pytest.raises(SearchIndexDamaged, match="twice"):
         segments.Vocab.load(tmp_path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(known=st.lists(st.text(alphabet="ab\xe9\u0416\u65e5\U0001f600", max_size=4), unique=True, max_size=12),
+       parts=st.lists(st.lists(st.text(alphabet="ab\xe9\u0416\u65e5\U0001f600", max_size=4), max_size=6), max_size=6))
+def test_the_c_term_ids_give_what_a_dictionary_gives_for_text_of_every_width(known, parts):
+    """One-byte text is looked up by its own path (memchr, bytes hashed as they are); wider text
+    by the general one: either finds a word added from text of any width."""
+    ids = _c.TermIds()
+    ids.add(known, 0)
+    joined = ["\0".join(p) for p in parts]
+    got, counts, unknown = ids.lookup(joined)
+    table, new = {w: i for i, w in enumerate(known)}, []
+    expected = []
+    for p in joined:
+        for w in (p.split("\0") if p else []):
+            if w not in table and w not in new:
+                new.append(w)
+            expected.append(table[w] if w in table else -1 - new.index(w))
+    assert list(memoryview(got).cast("i")) == expected
+    assert list(memoryview(counts).cast("q")) == [p.count("\0") + 1 if p else 0 for p in joined]
+    assert unknown == new

@@ -451,3 +451,62 @@ def test_rows_freed_by_updates_are_compacted_and_links_survive():
     assert len(idx.keys) == 1501 and sorted(idx.rows) == sorted({f"s{i}" for i in range(1500)} | {"late"})
     assert all(idx.keys[row] == key for key, row in idx.rows.items())
     assert {x[0] for x in idx.links["s0"]} == {"s1", "late"}
+
+
+def _brute_pairs(idx, new_rows):
+    """What linking a batch must find, by brute force over every row: each new story and every
+    live story sharing two of its rare words (in 2..RARE stories), with their cosine."""
+    import math
+    from collections import Counter
+
+    from reader.related import RARE
+
+    rows = {r: {int(t): float(w) for t, w in zip(idx.fp[r], idx.fw[r], strict=True) if t >= 0}
+            for r in range(len(idx.fp))}
+    df = Counter(t for fpr in rows.values() for t in fpr)
+    out = {}
+    for q in new_rows:
+        rare = {t for t in rows[q] if 2 <= df[t] <= RARE}
+        for c, other in rows.items():
+            if c != q and len(rare & other.keys()) >= 2:
+                dot = sum(w * other[t] for t, w in rows[q].items() if t in other)
+                norm = math.sqrt(sum(w * w for w in rows[q].values())) * math.sqrt(sum(w * w for w in other.values()))
+                out[(min(q, c), max(q, c))] = dot / norm
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linking_batch_by_batch_finds_what_a_look_at_every_story_finds(seed, monkeypatch):
+    """The words -> stories index is extended batch by batch and a replaced story's row is
+    forgotten in place: each batch still finds exactly the pairs a brute-force look finds."""
+    import random
+
+    from reader import related
+    from reader.related import THRESHOLD, RelatedIndex
+
+    monkeypatch.setattr(related, "RARE", 5)  # (so how many stories hold a word matters here)
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(30)]
+    idx, checked = RelatedIndex.empty(), []
+    real = idx._pairs
+
+    def pairs(new_rows):
+        got = real(new_rows)
+        want = _brute_pairs(idx, [int(r) for r in new_rows])
+        found = {(a, b): s for a, b, s in got}
+        assert set(found) == {k for k, s in want.items() if s >= THRESHOLD and abs(s - THRESHOLD) > 1e-4} | {
+            k for k in found if abs(want[k] - THRESHOLD) <= 1e-4}
+        assert all(abs(found[k] - want[k]) < 1e-4 for k in found)
+        checked.append(len(found))
+        return got
+
+    monkeypatch.setattr(idx, "_pairs", pairs)
+    keys = []
+    for _ in range(25):
+        batch = {}
+        for _ in range(rng.randint(1, 6)):
+            key = rng.choice(keys) if keys and rng.random() < 0.3 else f"s{len(keys) + len(batch)}"
+            batch[key] = [(w, round(rng.uniform(0.5, 3.0), 3)) for w in rng.sample(words, rng.randint(2, 8))]
+        idx.add(list(batch.items()))
+        keys += [k for k in batch if k not in keys]
+    assert sum(checked) >= 5  # pairs were found, not only their absence checked

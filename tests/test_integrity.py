@@ -459,3 +459,29 @@ def test_a_page_file_whose_packed_data_is_damaged_is_reported_not_a_traceback(go
     assert code == 1 and "000001.json" in out
     code, out = run(db, "doctor", "--rebuild")
     assert "Traceback" not in out and "000001.json" in out
+
+
+@pytest.mark.parametrize("damaged", [None, "post.npy", "vocab.json"])
+def test_a_second_import_in_one_process_trusts_only_search_files_left_as_it_wrote_them(tmp_path, damaged, monkeypatch):
+    """The next import (or batch) of the same store skips reading back the search files it just
+    wrote, unless one of them changed since: then it is checked, and damage is found and said."""
+    from reader.search.ondisk import SearchFiles
+
+    reader = Reader.open(tmp_path / "db")
+    pages = sorted(SEEDS.glob("*.txt"))
+    first = tmp_path / "a.txt"
+    first.write_text(pages[0].read_text().replace("Trump", "Trumpet"))
+    reader.import_pages([first])
+    loads = []
+    real = SearchFiles.load
+    monkeypatch.setattr(SearchFiles, "load", lambda self, m: loads.append(m) or real(self, m))
+    if damaged:
+        path = next((tmp_path / "db" / "search").glob(f"*{damaged}"))
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    second = tmp_path / "b.txt"
+    second.write_text(pages[1].read_text().replace("Trump", "Trumpeter"))
+    reader.import_pages([second])
+    assert bool(loads) == bool(damaged)
+    notices = " ".join(reader.store.notices)
+    assert ("search index was damaged" in notices) == bool(damaged), notices
+    assert {h.key for h in reader.store.search_index().search("trumpeter")}

@@ -91,6 +91,7 @@ class Store:
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
+        self._search_files: SearchFiles | None = None
         self._meta: tuple[tuple[tuple[int, int, int] | None, tuple[int, int, int] | None], dict[str, Any]] | None = None
         self._links: tuple[tuple[int, int], dict[str, list[list[Any]]], int | None] | None = None  # links.json
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
@@ -668,9 +669,12 @@ class Store:
     # ---- the search index (its manifest lives in the index's meta, so one write commits both)
 
     def search_files(self) -> SearchFiles:
+        """The search folder (one object per store: it remembers what its last import wrote)."""
         from reader.search.ondisk import SearchFiles
 
-        return SearchFiles(self.search_dir)
+        if self._search_files is None:
+            self._search_files = SearchFiles(self.search_dir)
+        return self._search_files
 
     def search_index(self) -> SearchIndex:
         """The on-disk search index. An older or repaired database is indexed first; a damaged

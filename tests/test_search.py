@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reader.models import Article, Block, Comment
 from reader.search.engine import PREFIX_TERMS, SearchIndex
 from reader.search.fields import CODE_SEP, FIELD_SEP, StoryText
@@ -208,20 +210,33 @@ def _postings_by_term(segments, owner):
     return {t: sorted(p) for t, p in out.items()}
 
 
-def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kernel_copy", ["works", "a few bytes a call", "refused", "missing"])
+def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(tmp_path, monkeypatch, kernel_copy):
     """Fresh imports (stories of each part after the last) are merged by copying term blocks;
     re-imports (a later part holds new copies of earlier stories) are sorted again. Both give
     what a term-by-term merge of the live stories gives, also when blocks are copied a few
-    postings at a time."""
+    postings at a time. The stories' texts come through whole however the kernel copies (or
+    will not copy) them."""
+    import os
     import random
 
     import numpy as np
 
+    from reader.search import fields
     from reader.search import segments as sg
     from reader.search.fields import SearchPayload
     from reader.search.segments import Segment, Vocab, owner_map
 
     monkeypatch.setattr(sg, "SHORT_BLOCK", 2)
+    real_copy = os.copy_file_range
+    if kernel_copy == "a few bytes a call":
+        monkeypatch.setattr(os, "copy_file_range", lambda src, dst, count, offset: real_copy(src, dst, min(count, 5), offset))
+    elif kernel_copy == "refused":
+        def refuse(*args):
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    elif kernel_copy == "missing":
+        monkeypatch.delattr(os, "copy_file_range")
     rng = random.Random(3)
     words = [f"w{i}" for i in range(60)]
     for case in range(12):
@@ -239,7 +254,8 @@ def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(
                     continue
                 title = rng.sample(words, rng.randint(0, 3))
                 other = rng.sample(words, rng.randint(0, 20))
-                items.append((d, f"k{d}", SearchPayload(title, [w for w in other if w not in title], b"")))
+                blob = fields.pack(f"story {d} " .encode() * rng.randint(1, 9))
+                items.append((d, f"k{d}", SearchPayload(title, [w for w in other if w not in title], blob)))
             seg = Segment.build(sid, items, vocab)
             seg.write(folder)
             parts.append(Segment.load(folder, sid))
@@ -253,3 +269,5 @@ def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(
         live = sorted(int(d) for s in parts for d in s.docs if owner[int(d)] == s.sid)
         assert [int(d) for d in merged.docs] == live
         assert [merged.key(i) for i in range(len(merged.docs))] == [f"k{d}" for d in live]
+        texts = {int(d): s.story_text(i) for s in parts for i, d in enumerate(s.docs) if owner[int(d)] == s.sid}
+        assert [merged.story_text(i) for i in range(len(merged.docs))] == [texts[d] for d in live]

@@ -122,13 +122,19 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool, force:
 def _page_line_writer() -> Callable[[str, str], None]:
     """How an import's line per page is written: coloured by its status on a terminal, plain
     when piped (click.secho strips the colours again from each line: ~10 us a line, ~1 s of a
-    100,000-page import)."""
+    100,000-page import), flushed at least every 50 ms (a reader of the pipe sees the lines
+    as the pages are stored; the import flushes at its end)."""
     out = sys.stdout
     if out.isatty():
         return lambda line, status: click.secho(line, **IMPORT_LOOKS.get(status, {}))
+    flushed = time.perf_counter()
 
     def plain(line: str, status: str) -> None:
+        nonlocal flushed
         out.write(line + "\n")
+        if (now := time.perf_counter()) - flushed >= 0.05:
+            flushed = now
+            out.flush()
 
     return plain
 
@@ -193,6 +199,7 @@ def _run_import(run: Callable[..., list[ImportResult]], as_json: bool, verbose: 
     try:
         results = run(on_result=show, on_total=total, on_parsed=parsed)
     finally:
+        sys.stdout.flush()  # (the page lines before anything said on stderr)
         if progress is not None:
             progress.stop()
     counts = {s: sum(r.status == s for r in results) for s in IMPORT_LOOKS}

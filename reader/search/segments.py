@@ -245,13 +245,9 @@ class Segment:
         key >>= np.uint64(32)
         t = key.astype(np.int32)
         del key
-        same = t[1:] == t[:-1]
-        if len(t):
-            starts = np.concatenate(([0], np.flatnonzero(~same) + 1, [len(t)])).astype(np.int64)
-            tids = t[starts[:-1]]
-        else:
-            starts, tids = np.zeros(1, dtype=np.int64), t
-        return cls(sid, tids.astype(np.int32), starts, p, docs, keys, spans, text)
+        first = _run_starts(t)
+        starts = np.concatenate((first, [len(t)])).astype(np.int64)
+        return cls(sid, t[first].astype(np.int32), starts, p, docs, keys, spans, text)
 
     @classmethod
     def merge(cls, sid: int, parts: list[Segment], owner: np.ndarray, folder: Path) -> Segment:
@@ -398,6 +394,13 @@ class Segment:
 
 
 
+def _run_starts(t: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of the sorted `t` starts (none for an empty `t`)."""
+    if not len(t):
+        return np.empty(0, np.int64)
+    return np.concatenate(([0], np.flatnonzero(t[1:] != t[:-1]) + 1)).astype(np.int64)
+
+
 def _kept_runs(seg: Segment, live: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A segment's (term ids, term offsets, postings) without the stories not `live`."""
     p = np.asarray(seg.postings)
@@ -405,11 +408,8 @@ def _kept_runs(seg: Segment, live: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
         return np.asarray(seg.tids), np.asarray(seg.starts), p
     keep = np.isin(p >> 1, seg.docs[live])
     t = np.repeat(seg.tids, np.diff(seg.starts))[keep]
-    p = p[keep]
-    if not len(t):
-        return np.empty(0, np.int32), np.zeros(1, np.int64), p
-    first = np.concatenate(([0], np.flatnonzero(t[1:] != t[:-1]) + 1))
-    return t[first], np.concatenate((first, [len(t)])).astype(np.int64), p
+    first = _run_starts(t)
+    return t[first], np.concatenate((first, [len(t)])).astype(np.int64), p[keep]
 
 
 def _copy_texts(seg: Segment, spans: np.ndarray, out: BinaryIO, at: int) -> tuple[np.ndarray, int]:
@@ -493,9 +493,7 @@ def _concat_blocks(runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tup
             post[to : to + b - a] = p[a:b]
         row += n
     t_sorted = all_t[order]
-    if not len(t_sorted):
-        return t_sorted.astype(np.int32), np.zeros(1, np.int64), post
-    first = np.concatenate(([0], np.flatnonzero(t_sorted[1:] != t_sorted[:-1]) + 1))
+    first = _run_starts(t_sorted)
     starts = np.concatenate((dest[order][first], [total])).astype(np.int64)
     return t_sorted[first].astype(np.int32), starts, post
 

@@ -121,3 +121,14 @@ def test_no_spool_is_left_by_an_importing_process_that_was_killed(tmp_path, monk
     fresh = pipeline._spool_folder()
     assert not stale.exists() and fresh.exists()
     fresh.rmdir()
+
+
+def test_a_batch_is_at_most_a_quarter_of_a_big_archives_import():
+    """The last batch is stored while no page is being parsed: a small import into a big
+    archive is cut in four, a big import grows its batches with the archive."""
+    from reader.importer.pipeline import BATCH, BATCH_MAX, batch_size
+
+    assert batch_size(100_000) == BATCH_MAX == batch_size(100_000, 100_000)
+    assert batch_size(100_000, 10_000) == 2_500
+    assert batch_size(100_000, 3_000) == BATCH  # (never below the smallest batch)
+    assert batch_size(20_000, 40_000) == 4_000 < batch_size(30_000, 40_000) == 6_000

@@ -9,6 +9,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -67,14 +68,20 @@ def find_pages(paths: Iterable[str | os.PathLike[str]], skipped: list[ImportResu
 STDIN = "-"
 
 
-def batch_size(stored: int) -> int:
+def batch_size(stored: int, pages: int | None = None) -> int:
     """Pages per transaction into an archive of `stored` stories: 2,000, or a fifth of the
     archive up to 10,000. Every commit rewrites the whole index (45 MB at 100,000 stories) and
     may merge search segments, so fixed-size batches made a big import quadratic; a crash
     still loses only the pages of the batch being written (importing them again redoes them).
     (A tenth up to 6,000: 29 commits in a 100,000-page import, writing the index 11.8 times
-    over; now 19 commits, 6.9 times over.)"""
-    return max(BATCH, min(BATCH_MAX, stored // 5))
+    over; now 19 commits, 6.9 times over.)
+
+    Never more than a quarter of the import's `pages`, though: the last batch is stored after
+    the last page is parsed, on one core while the other waits, so a small import into a big
+    archive (10,000 changed pages into 100,000 stories) spent its last ~2.5 s storing 8,000
+    pages in one batch."""
+    size = max(BATCH, min(BATCH_MAX, stored // 5))
+    return size if pages is None else min(size, max(BATCH, -(-pages // 4)))
 
 
 _PARSING_DEPENDENCIES = ("selectolax", "rapidfuzz", "orjson", "isal")  # what parsing and preparing a page use
@@ -366,8 +373,8 @@ class _Batches:
     earlier; a commit for it rewrote the whole index, ~45 MB at 100,000 stories), and an
     earlier page of it found unchanged is settled first."""
 
-    def __init__(self, store: Store, emit: Callable[[ImportResult], None], force: bool) -> None:
-        self.store, self.emit, self.force = store, emit, force
+    def __init__(self, store: Store, emit: Callable[[ImportResult], None], force: bool, total: int) -> None:
+        self.store, self.emit, self.force, self.total = store, emit, force, total
         self.pages: list[tuple[str, PreparedStory]] = []
         self.keys: set[str] = set()  # the stories of `pages`
         self.held: list[tuple[str, PreparedStory]] = []  # later pages of stories in `pages`: the next batch's
@@ -427,7 +434,7 @@ class _Batches:
             pages, self.pages, self.keys = self.pages, [], set()
             for r in self.store.import_stories(pages):
                 self.emit(r)
-        self.limit = batch_size(len(self.store.raw_records()))
+        self.limit = batch_size(len(self.store.raw_records()), self.total)
         held, self.held, self.held_keys = self.held, [], set()
         for name, art in held:
             self.add(name, art)
@@ -465,6 +472,7 @@ def import_paths(
     `on_result` hears of each page once its batch is stored (or at once, for an error);
     `on_parsed` of each page as soon as it is parsed (a progress bar: a big archive's batches
     are stored several seconds apart)."""
+    started = time.perf_counter()
     skipped: list[ImportResult] = []
     names = [os.fspath(p) for p in paths]
     others = [p for p in names if p == STDIN or is_url(p)]
@@ -481,7 +489,7 @@ def import_paths(
     for r in skipped:
         emit(r)
 
-    batches = _Batches(store, emit, force)
+    batches = _Batches(store, emit, force, len(files) + len(others))
     # A page file that is the unchanged source of a stored story is not parsed again (re-importing
     # a folder where a few pages changed): the stored stories' source digests go to the workers,
     # and where each story is stored, for a changed page to be merged with it where it is parsed.
@@ -489,7 +497,10 @@ def import_paths(
     pages = parse_many(files, workers, force=force, known={} if force else known_sources, copies=copies)
     parsed = chain((_read_other(p, force, stdin) for p in others), pages)
     with closing(pages), store.columns_at_end(), _young_gc_only():  # (closing: its workers stop with an error)
+        first = True
         for name, art, err, seen in parsed:
+            if first:  # (`--timings`: the head and the tail, where the cores are not both parsing)
+                store.timings["first_parsed_s"], first = time.perf_counter() - started, False
             if on_parsed:
                 on_parsed()
             if seen is not None:
@@ -498,6 +509,7 @@ def import_paths(
                 emit(ImportResult(name, "error", detail=err))
             else:
                 batches.add(name, art)
+        store.timings["all_parsed_s"] = time.perf_counter() - started
         while batches:
             batches.flush()
     # In the order the pages were given (pages found unchanged unparsed are reported when they

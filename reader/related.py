@@ -359,9 +359,12 @@ class _Inverted:
         order = np.argsort(flat, kind="stable")
         order = order[flat[order] >= 0]
         terms = flat[order]
-        at = np.searchsorted(self.sorted_terms, terms, side="right")  # after the older rows' entries
-        self.sorted_terms = np.insert(self.sorted_terms, at, terms)
-        self.post_rows = np.insert(self.post_rows, at, order // FINGERPRINT_SIZE + self.rows)
+        if self.rows == 0:  # (the whole archive's rows, linking the first batch of an import: no insert, ~0.1 s at 100,000)
+            self.sorted_terms, self.post_rows = terms, order // FINGERPRINT_SIZE
+        else:
+            at = np.searchsorted(self.sorted_terms, terms, side="right")  # after the older rows' entries
+            self.sorted_terms = np.insert(self.sorted_terms, at, terms)
+            self.post_rows = np.insert(self.post_rows, at, order // FINGERPRINT_SIZE + self.rows)
         df = np.bincount(terms, minlength=n_terms)
         df[: len(self.df)] += self.df
         self.df = df

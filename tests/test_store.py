@@ -758,3 +758,22 @@ def test_a_folder_of_several_looks_at_each_story_is_not_a_transaction_a_page(tmp
     results = import_paths(Store(tmp_path / "db"), [folder])
     assert [r.status for r in results].count("new") == len(later) == 4
     assert calls == [4, 4]  # the first looks, then the later ones (merged with them)
+
+
+def test_index_shape_is_checked_only_when_no_columns_vouch_for_it(db_path, monkeypatch):
+    """Its columns (stamped with the index's mtime and size) say the index is one this program
+    wrote: its shape is not checked again. Edited since (a new stamp), it is, and damage shows."""
+    from reader.store import files
+
+    Reader.open(db_path)  # the seeds stored: the index and its columns written
+    checked: list[int] = []
+    real = files.shape_problem
+    monkeypatch.setattr(files, "shape_problem", lambda data, shape: checked.append(1) or real(data, shape))
+    assert Store(db_path).raw_records() and not checked
+    index = db_path / "index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    del next(iter(data["articles"].values()))["title"]
+    index.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"wrong shape.*'title'"):
+        Store(db_path).raw_records()
+    assert checked

@@ -27,6 +27,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ from tinydb.table import Document
 from reader.atomic import atomic_write
 from reader.errors import SearchIndexDamaged, StoreError
 from reader.models import Article, StoryEntry
-from reader.store.columns import KINDS, UNREAD, Columns, columns_file, read_columns, read_meta, write_columns
+from reader.store.columns import KINDS, UNREAD, Columns, columns_file, read_columns, read_meta, write_columns, written_for
 from reader.store.files import (
     DB,
     INDEX_SHAPE,
@@ -163,6 +164,8 @@ class Store:
         """Open one of the database's files. A damaged one is reported with what to run; its
         bytes are never changed (a copy is kept beside it, `NAME.corrupt-TIME`, for the record)."""
         db = open_db(path, self.shape_of(path))
+        if path == self.index_file:  # the index as this program wrote it (its columns file says so)
+            db.storage.vouch = partial(written_for, path)
         try:
             db.storage.read()
         except CorruptFile as exc:

@@ -143,9 +143,7 @@ def read_meta(index: Path) -> dict[str, Any] | None:
     """The index's meta record as the columns file has it (its header only: a few KB read), or
     None when the file is missing, damaged or behind `index`."""
     try:
-        with columns_file(index).open("rb") as fh:
-            head = fh.read(len(MAGIC) + 8)
-            header = _header(head + fh.read(int.from_bytes(head[len(MAGIC):], "little")))
+        header = _read_header(index)
         st = index.stat()
     except (OSError, ValueError, orjson.JSONDecodeError):
         return None
@@ -153,6 +151,22 @@ def read_meta(index: Path) -> dict[str, Any] | None:
         return None
     meta = header.get("meta")
     return meta if isinstance(meta, dict) else None
+
+
+def written_for(index: Path, st: tuple[int, int]) -> bool:
+    """Were the columns written for the index file stamped `st` ((mtime, size) of the copy just
+    read)? Then that copy is one this program wrote, of the shape it writes (its header only is read)."""
+    try:
+        header = _read_header(index)
+    except (OSError, ValueError, orjson.JSONDecodeError):
+        return False
+    return header is not None and header.get("stamp") == list(st)
+
+
+def _read_header(index: Path) -> dict[str, Any] | None:
+    with columns_file(index).open("rb") as fh:
+        head = fh.read(len(MAGIC) + 8)
+        return _header(head + fh.read(int.from_bytes(head[len(MAGIC):], "little")))
 
 
 def _header(raw: bytes) -> dict[str, Any] | None:

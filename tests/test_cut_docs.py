@@ -4,6 +4,7 @@ the whole file gives; anything unexpected makes it give up (None), never a wrong
 from __future__ import annotations
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,9 +71,15 @@ def test_any_text_cuts_out_right_or_not_at_all(texts, pick):
     assert got is not None  # the documents reader writes are always found
 
 
-def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("layout", ["members", "one-member", "plain"])
+def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_path, monkeypatch, layout):
+    """Its story read alone: from its own gzip member (store.packed), or cut out of the whole
+    file's JSON in a page file written before (one gzip member, or plain JSON)."""
+    from isal import igzip
+
     from reader.importer.pipeline import import_paths
     from reader.store import Store, archive
+    from reader.store.packed import PackedPage
 
     got: list[object] = []
 
@@ -80,13 +87,26 @@ def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_pa
         got.append(out := cut_docs(raw, wanted, spans))
         return out
 
+    real_docs = PackedPage.docs
+
+    def spy_members(self, wanted):
+        got.append(out := real_docs(self, wanted))
+        return out
+
     monkeypatch.setattr(archive, "cut_docs", spy)
+    monkeypatch.setattr(PackedPage, "docs", spy_members)
     page = tmp_path / "p.txt"
     vote = "\n\n3 ( +4 / -1 )\n\n"
     page.write_text("A title for the page\n\nThe article says a thing at some length, as they do.\n\n"
                     "Login to leave a comment\n\nFirst comment here, saying something.\n" + vote, encoding="utf-8")
     store = Store(tmp_path / "db")
     import_paths(store, [page])
+    [seg_file] = (tmp_path / "db" / "pages").glob("*.json")
+    unpacked = igzip.decompress(seg_file.read_bytes())
+    if layout != "members":  # as an older reader wrote it
+        seg_file.write_bytes(igzip.compress(unpacked, compresslevel=1) if layout == "one-member" else unpacked)
+    else:
+        assert PackedPage(seg_file.read_bytes()).listed
     page.write_text(page.read_text(encoding="utf-8") + "A second comment, later.\n" + vote.replace("3 ( +4", "5 ( +6")
                     .replace("-1 )", "-1 )"), encoding="utf-8")
     [r] = import_paths(store, [page])

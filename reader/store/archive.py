@@ -53,9 +53,11 @@ from reader.store.files import (
     identity,
     open_db,
     page_bytes,
+    read_packed,
     stamp,
 )
 from reader.store.migrations import SCHEMA_VERSION, migrate
+from reader.store.packed import PackedPage, member_docs
 from reader.store.records import ImportResult, PreparedStory
 
 if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
@@ -382,7 +384,15 @@ class Store:
         return db
 
     def article(self, entry: StoryEntry) -> Article:
-        """The whole story (body and comments), read from its page file."""
+        """The whole story (body and comments), read from its page file: its own gzip member
+        when the file lists it (store.packed), else the whole file."""
+        if entry.seg not in self._segments and (packed := read_packed(self.segment_file(entry.seg))) is not None:
+            got = member_docs(packed, {entry.key: entry.hash})
+            if got is not None:
+                try:
+                    return Article.from_dict(got[entry.key])
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    pass  # the whole file is read below, and its damage reported
         docs = self._segment(entry.seg).table("articles").search(Query().key == entry.key)
         doc = next((d for d in reversed(docs) if d.get("hash") == entry.hash), docs[-1] if docs else None)
         if doc is None:
@@ -397,6 +407,9 @@ class Store:
         if not path.exists():
             raise StoreError(f"{path}: missing; {REPAIR}")
         if wanted:
+            packed = read_packed(path)
+            if packed is not None and (got := member_docs(packed, wanted)) is not None:
+                return got
             try:
                 raw = AtomicJSONStorage(path, PAGE_SHAPE).raw_json()
             except CorruptFile:
@@ -1034,12 +1047,12 @@ class StoredCopies:
     of each page's document. Pages of a folder come in the order they were stored, so the last
     few page files read are kept unpacked."""
 
-    KEEP = 4  # page files kept unpacked (~4 MB each)
+    KEEP = 4  # page files kept (~0.4 MB each as stored; ~1 MB unpacked, written before store.packed)
 
     def __init__(self, db: Path, refs: dict[str, StoredRef]) -> None:
         self.db, self.refs = Path(db), refs
-        # unpacked, and its doc_spans
-        self._files: OrderedDict[int, tuple[bytes, dict[bytes, tuple[int, int]]] | None] = OrderedDict()
+        # as stored when laid out in members (store.packed), else unpacked with its doc_spans
+        self._files: OrderedDict[int, PackedPage | tuple[bytes, dict[bytes, tuple[int, int]]] | None] = OrderedDict()
 
     def merge(self, key: str, page: Article, page_hash: str) -> tuple[bytes, dict[str, Any], Article, str] | None:
         """The page (changed in place) merged into its stored story: document, record, merged
@@ -1068,13 +1081,21 @@ class StoredCopies:
                     self._files.popitem(last=False)
             self._files.move_to_end(seg)
             kept = self._files[seg]
-            if kept is not None and (got := cut_docs(kept[0], wanted, kept[1])) is not None:
+            if isinstance(kept, PackedPage):
+                got = kept.docs(wanted)
+            else:
+                got = None if kept is None else cut_docs(kept[0], wanted, kept[1])
+            if got is not None:
                 return got[key]
         return None
 
-    def _read(self, seg: int) -> tuple[bytes, dict[bytes, tuple[int, int]]] | None:
+    def _read(self, seg: int) -> PackedPage | tuple[bytes, dict[bytes, tuple[int, int]]] | None:
+        path = segment_path(self.db, seg)
+        packed = read_packed(path)
+        if packed is not None and (page := PackedPage(packed)).listed:
+            return page
         try:
-            raw = AtomicJSONStorage(segment_path(self.db, seg), PAGE_SHAPE).raw_json()
+            raw = AtomicJSONStorage(path, PAGE_SHAPE).raw_json()
         except (CorruptFile, StoreError):
             return None
         spans = doc_spans(raw) if raw is not None else None

@@ -16,7 +16,8 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "reimport_peak_rss_mb", "db_mb_before_reimport", "related_link_s", "related_link_share",
           "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
           "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s", "reimport_folder_pages",
-          "reimport_folder_s", "reimport_folder_pages_per_s", "reimport_folder_peak_rss_mb")
+          "reimport_folder_s", "reimport_folder_pages_per_s", "reimport_folder_peak_rss_mb",
+          "reimport_head_s", "reimport_tail_s")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -40,6 +41,9 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
         assert 0 < res["related_link_s"] < res["import_s"]  # linking is timed, and is part of the import
         assert 0 < res["related_link_share"] < 1 and res["related_mb_disk"] > 0
+        # the re-import's own timings: its head and tail are parts of it
+        assert res["reimport_head_s"] > 0 and res["reimport_tail_s"] > 0
+        assert res["reimport_head_s"] + res["reimport_tail_s"] < res["reimport_s"]
     # Five times the pages: a bigger database, and more time to import it.
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]

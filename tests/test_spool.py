@@ -70,14 +70,14 @@ def test_a_spool_that_cannot_be_written_falls_back_to_the_queue(tmp_path, monkey
 
 def _on_page(monkeypatch, name: str, action) -> None:
     """The parsing workers run `action` when they come to the page called `name`."""
-    real = pipeline._parse
+    real = pipeline._parsed
 
-    def parse(path, force=False, known=None, copies=None):
+    def parse(path, force, known):
         if path.name == name:
             action()
-        return real(path, force, known, copies)
+        return real(path, force, known)
 
-    monkeypatch.setattr(pipeline, "_parse", parse)
+    monkeypatch.setattr(pipeline, "_parsed", parse)
 
 
 def test_a_parsing_process_that_dies_stops_the_import_with_an_error(tmp_path, monkeypatch):
@@ -132,3 +132,33 @@ def test_a_batch_is_at_most_a_quarter_of_a_big_archives_import():
     assert batch_size(100_000, 10_000) == 2_500
     assert batch_size(100_000, 3_000) == BATCH  # (never below the smallest batch)
     assert batch_size(20_000, 40_000) == 4_000 < batch_size(30_000, 40_000) == 6_000
+
+
+def test_a_chunk_parsed_in_two_passes_gives_what_each_page_alone_gives(tmp_path, monkeypatch):
+    """Parsed, then prepared, a chunk at a time: the same outcome, page by page and in order,
+    with a missing file, an empty one, a known page and a page whose preparing fails
+    among good ones."""
+    from reader.importer import prepare as prepare_module
+
+    files = _pages(tmp_path)[:4]
+    (tmp_path / "empty.txt").write_bytes(b"")
+    odd = [tmp_path / "missing.txt", tmp_path / "empty.txt"]
+    chunk = [files[0], odd[0], files[1], odd[1], files[2], files[3]]
+    known = {source_digest(files[2].read_bytes()): "stored-key"}
+    alone = [pipeline._parse(f, False, known) for f in chunk]
+    assert _view(pipeline._parse_chunk(chunk, False, known, None)) == _view(alone)
+    assert [bool(g.prepared) for g in alone] == [True, False, True, False, False, True]
+    assert alone[1].error == "no such file" and alone[3].error and alone[4].known == (next(iter(known)), "stored-key")
+
+    real = prepare_module.prepare
+    boom = iter([False, True, False, False])
+
+    def flaky(art, copies=None):
+        if next(boom):
+            raise ValueError("boom")
+        return real(art, copies)
+
+    monkeypatch.setattr(pipeline, "prepare", flaky)
+    got = pipeline._parse_chunk(chunk, False, known, None)
+    assert [g.prepared is not None for g in got] == [True, False, False, False, False, True]
+    assert "ValueError: boom" in got[2].error and got[2].name == str(files[1])

@@ -82,15 +82,18 @@ def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_pa
     from reader.store.packed import PackedPage
 
     got: list[object] = []
+    served: list[str] = []  # which reader gave each story
 
     def spy(raw, wanted, spans=None):
         got.append(out := cut_docs(raw, wanted, spans))
+        served.append("cut_docs")
         return out
 
     real_docs = PackedPage.docs
 
     def spy_members(self, wanted):
         got.append(out := real_docs(self, wanted))
+        served.append("members")
         return out
 
     monkeypatch.setattr(archive, "cut_docs", spy)
@@ -112,5 +115,6 @@ def test_a_changed_page_is_merged_from_its_story_cut_out_of_the_page_file(tmp_pa
     [r] = import_paths(store, [page])
     assert r.status == "updated"
     assert got and all(isinstance(g, dict) for g in got)
+    assert set(served) == {"members" if layout == "members" else "cut_docs"}
     art = store.article(store.entries()[0])
     assert [c.first for c in art.comments] == [0, 1]

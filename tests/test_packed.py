@@ -98,3 +98,23 @@ def test_any_text_reads_back_right(texts, pick):
     assert igzip.decompress(raw) == orjson.dumps(tables)
     i = pick % len(made)
     assert member_docs(raw, {f"k{i}": made[i][0]}) == {f"k{i}": _whole(raw)[f"k{i}"]}
+
+
+def test_the_last_copy_of_one_hash_wins_across_members(monkeypatch):
+    """A story merged with its history keeps its page's hash: two copies with one hash, the
+    later (in a later member) is the stored one, as when the file is read whole."""
+    monkeypatch.setattr(packed, "MEMBER_DOCS", 1)  # a member a story
+    d = {"key": "a", "title": "T", "body": ["words"], "file": "a.txt", "comments": []}
+    h, first = serialise({**d, "hist": [1]}, digest="0123456789abcdef0123")
+    _, second = serialise({**d, "hist": [1, 2]}, digest=h)
+    raw = pack_page(_tables([first, _doc("b", "other")[1], second]))
+    assert raw.count(b"\x1f\x8b\x08\x04") == 4  # one a story, then the rest of the JSON
+    got = member_docs(raw, {"a": h})
+    assert got == {"a": _whole(raw)["a"]} and got["a"]["hist"] == [1, 2]
+
+
+def test_a_document_whose_hash_is_not_its_last_field_is_listed_too():
+    d = {"hash": "feedfacefeedfacefeed", "key": "a", "title": "T", "body": ["x"]}  # hash first
+    raw = pack_page({"articles": {"1": d}, "placed": {}})
+    assert PackedPage(raw).where is not None and b"feedfacefeedfacefeed" in PackedPage(raw).where
+    assert member_docs(raw, {"a": "feedfacefeedfacefeed"}) == {"a": d}

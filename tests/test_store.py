@@ -777,3 +777,26 @@ def test_index_shape_is_checked_only_when_no_columns_vouch_for_it(db_path, monke
     with pytest.raises(StoreError, match=r"wrong shape.*'title'"):
         Store(db_path).raw_records()
     assert checked
+
+
+def test_an_index_edited_in_place_with_its_times_put_back_is_checked(db_path, monkeypatch):
+    """Same size, mtime restored: its ctime still moved, so the columns vouch for it no more."""
+    import os
+
+    from reader.store import files
+
+    Reader.open(db_path)
+    index = db_path / "index.json"
+    st = index.stat()
+    raw = index.read_bytes()
+    at = raw.index(b'"title":"') + len(b'"title":"')
+    with index.open("r+b") as fh:  # in place: the same inode
+        fh.seek(at)
+        fh.write(b"X")
+    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (index.stat().st_mtime_ns, index.stat().st_size, index.stat().st_ino) == (st.st_mtime_ns, st.st_size, st.st_ino)
+    checked: list[int] = []
+    real = files.shape_problem
+    monkeypatch.setattr(files, "shape_problem", lambda data, shape: checked.append(1) or real(data, shape))
+    Store(db_path).raw_records()
+    assert checked

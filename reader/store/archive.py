@@ -91,6 +91,7 @@ class Store:
         self._index: DB | None = None
         self._user: DB | None = None
         self._segments: OrderedDict[int, DB] = OrderedDict()
+        self._packed: tuple[int, tuple[int, int, int] | None, PackedPage] | None = None  # (_packed_page)
         self._lock: FileLock | None = None
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
@@ -386,8 +387,8 @@ class Store:
     def article(self, entry: StoryEntry) -> Article:
         """The whole story (body and comments), read from its page file: its own gzip member
         when the file lists it (store.packed), else the whole file."""
-        if entry.seg not in self._segments and (packed := read_packed(self.segment_file(entry.seg))) is not None:
-            got = member_docs(packed, {entry.key: entry.hash})
+        if entry.seg not in self._segments and (page := self._packed_page(entry.seg)) is not None:
+            got = page.docs({entry.key: entry.hash})
             if got is not None:
                 try:
                     return Article.from_dict(got[entry.key])
@@ -398,6 +399,19 @@ class Store:
         if doc is None:
             raise StoreError(f"story {entry.key} is missing from its page file; run `reader doctor --rebuild`")
         return Article.from_dict(doc)
+
+    def _packed_page(self, seg: int) -> PackedPage | None:
+        """A page file laid out in members (store.packed), kept while it is the file on disk:
+        reading a file's stories one after another (iter_articles) reads it once."""
+        path = self.segment_file(seg)
+        ident = identity(path)
+        if self._packed is not None and self._packed[:2] == (seg, ident):
+            return self._packed[2]
+        packed = read_packed(path)
+        if packed is None or not (page := PackedPage(packed)).listed:
+            return None
+        self._packed = (seg, ident, page)
+        return page
 
     def _stored_docs(self, seg: int, wanted: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
         """The stories in a page file by key: the newest copy of each (later copies win); or

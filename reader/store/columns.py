@@ -19,6 +19,7 @@ values, histories, sections as [name, kind, offset, length]), then the sections.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from array import array
 from operator import itemgetter
@@ -64,7 +65,16 @@ def write_columns(index: Path, data: dict[str, Any], st: tuple[int, int]) -> Non
     Losing the file or failing to write it only costs start-up time."""
     target = columns_file(index)
     try:
-        raw = pack(data, st)
+        # The index file's whole identity too (inode and ctime: any write, rename or change of
+        # its times moves them), when it is still the file `st` stamps: what vouches for it
+        # (written_for). A later writer's file has another identity, and vouches for nothing.
+        now = os.stat(index)
+        same = (now.st_mtime_ns, now.st_size) == tuple(st)
+        ident = [now.st_mtime_ns, now.st_size, now.st_ino, now.st_ctime_ns] if same else None
+    except OSError:
+        ident = None
+    try:
+        raw = pack(data, st, ident)
     except (TypeError, ValueError, OverflowError):
         raw = None  # a value this format cannot hold: start-up reads the index itself
     try:
@@ -77,7 +87,7 @@ def write_columns(index: Path, data: dict[str, Any], st: tuple[int, int]) -> Non
             target.unlink()
 
 
-def pack(data: dict[str, Any], st: tuple[int, int]) -> bytes:
+def pack(data: dict[str, Any], st: tuple[int, int], ident: list[int] | None = None) -> bytes:
     records = data.get("articles", {})
     rows = list(records.values())
     n = len(rows)
@@ -114,8 +124,8 @@ def pack(data: dict[str, Any], st: tuple[int, int]) -> bytes:
     for name, kind, body in sections:
         offsets.append([name, kind, at, len(body)])
         at += len(body)
-    header = orjson.dumps({"version": VERSION, "stamp": list(st), "n": n, "meta": data.get("meta", {}).get("1", {}),
-                           "coded": coded, "hist": hist, "sections": offsets})
+    header = orjson.dumps({"version": VERSION, "stamp": list(st), "ident": ident, "n": n,
+                           "meta": data.get("meta", {}).get("1", {}), "coded": coded, "hist": hist, "sections": offsets})
     return b"".join([MAGIC, len(header).to_bytes(8, "little"), header, *(body for _, _, body in sections)])
 
 
@@ -145,7 +155,7 @@ def read_meta(index: Path) -> dict[str, Any] | None:
     try:
         header = _read_header(index)
         st = index.stat()
-    except (OSError, ValueError, orjson.JSONDecodeError):
+    except (OSError, ValueError, OverflowError, MemoryError, orjson.JSONDecodeError):
         return None
     if header is None or header.get("stamp") != [st.st_mtime_ns, st.st_size]:
         return None
@@ -153,20 +163,28 @@ def read_meta(index: Path) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) else None
 
 
-def written_for(index: Path, st: tuple[int, int]) -> bool:
-    """Were the columns written for the index file stamped `st` ((mtime, size) of the copy just
-    read)? Then that copy is one this program wrote, of the shape it writes (its header only is read)."""
+def written_for(index: Path, ident: list[int]) -> bool:
+    """Were the columns written for the very index file whose copy was just read (`ident`: its
+    mtime, size, inode and ctime, taken from the file read)? Then that copy is one this program
+    wrote, of the shape it writes. (The header is read: it holds the stories' vote histories,
+    ~10 ms at 100,000 stories.)"""
     try:
         header = _read_header(index)
-    except (OSError, ValueError, orjson.JSONDecodeError):
+    except (OSError, ValueError, OverflowError, MemoryError, orjson.JSONDecodeError):
         return False
-    return header is not None and header.get("stamp") == list(st)
+    return header is not None and header.get("ident") is not None and header.get("ident") == ident
 
 
 def _read_header(index: Path) -> dict[str, Any] | None:
+    """The columns file's header, or None when the file does not start as one of this version."""
     with columns_file(index).open("rb") as fh:
         head = fh.read(len(MAGIC) + 8)
-        return _header(head + fh.read(int.from_bytes(head[len(MAGIC):], "little")))
+        if len(head) < len(MAGIC) + 8 or not head.startswith(MAGIC):
+            return None
+        size = int.from_bytes(head[len(MAGIC):], "little")
+        if size > os.fstat(fh.fileno()).st_size:
+            return None
+        return _header(head + fh.read(size))
 
 
 def _header(raw: bytes) -> dict[str, Any] | None:

@@ -150,9 +150,11 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self._loaded = False
         self.after_flush: Callable[[dict[str, Any], tuple[int, int]], None] | None = None  # (data, stamp) written
-        # (mtime, size) of the copy read -> is it one this program wrote (then its shape is not
-        # checked again: ~0.25 s for a 100,000-story index, at each import and in the app)?
-        self.vouch: Callable[[tuple[int, int]], bool] | None = None
+        # the identity of the copy read (mtime, size, inode, ctime) -> is it one this program
+        # wrote (then its shape is not checked again: ~0.25 s for a 100,000-story index, at each
+        # import and in the app)?
+        self.vouch: Callable[[list[int]], bool] | None = None
+        self._read_ident: list[int] | None = None
 
     def read(self) -> dict[str, Any] | None:
         if not self._loaded:
@@ -173,6 +175,7 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from None
         self._id = st.st_mtime_ns, st.st_size, st.st_ino
+        self._read_ident = [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
         if not raw.strip():
             raise CorruptFile(self.path, "is empty (zero bytes)")
         if raw[:2] == GZIP_MAGIC:
@@ -195,7 +198,7 @@ class AtomicJSONStorage(Storage):
             raise CorruptFile(self.path, f"is {what} ({str(exc).split(':')[0]})") from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
             raise CorruptFile(self.path, "is JSON but not a reader database")
-        vouched = self.vouch is not None and self._id is not None and self.vouch((self._id[0], self._id[1]))
+        vouched = self.vouch is not None and self._read_ident is not None and self.vouch(self._read_ident)
         if self.shape is not None and not vouched and (problem := shape_problem(data, self.shape)):
             raise CorruptFile(self.path, f"is JSON of the wrong shape ({problem})")
         return data

@@ -77,12 +77,19 @@ def pack_page(tables: dict[str, Any]) -> bytes:
 
 
 def _hash_of(doc: bytes) -> bytes | None:
-    """A stored document's hash: its last field (records.serialise)."""
+    """A stored document's hash: its last field (records.serialise), or found by parsing a
+    document laid out otherwise (so a later copy is never missing from the list, which would
+    let an earlier one win). None: the document has no hash."""
     at = doc.rfind(_HASH_MARK)
-    if at < 0 or not doc.endswith(b'"}'):
+    if at >= 0 and doc.endswith(b'"}'):
+        digest = doc[at + len(_HASH_MARK) : -2]
+        if b'"' not in digest and b"\\" not in digest:
+            return digest
+    try:
+        value = orjson.loads(doc).get("hash")
+    except (orjson.JSONDecodeError, AttributeError):
         return None
-    digest = doc[at + len(_HASH_MARK) : -2]
-    return None if b'"' in digest or b"\\" in digest else digest
+    return value.encode() if isinstance(value, str) else None
 
 
 def member_docs(packed: bytes, wanted: dict[str, str]) -> dict[str, dict[str, Any]] | None:

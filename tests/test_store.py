@@ -800,3 +800,21 @@ def test_an_index_edited_in_place_with_its_times_put_back_is_checked(db_path, mo
     monkeypatch.setattr(files, "shape_problem", lambda data, shape: checked.append(1) or real(data, shape))
     Store(db_path).raw_records()
     assert checked
+
+
+@pytest.mark.parametrize("layout", ["one-member", "plain"])
+def test_page_files_written_before_read_the_same_stories(db_path, layout):
+    """Page files an older version wrote (one gzip member, or plain JSON) open every story as
+    the member layout does."""
+    from isal import igzip
+
+    store = Reader.open(db_path).store
+    entries = store.entries()
+    before = {e.key: store.article(e) for e in entries}
+    files = list((db_path / "pages").glob("*.json"))
+    for f in files:
+        unpacked = igzip.decompress(f.read_bytes())
+        assert f.read_bytes().count(b"\x1f\x8b\x08\x04") >= 1  # written in members now
+        f.write_bytes(igzip.compress(unpacked, compresslevel=1) if layout == "one-member" else unpacked)
+    again = Store(db_path)
+    assert {e.key: again.article(e) for e in again.entries()} == before

@@ -16,7 +16,7 @@ from tinydb.table import Table
 
 from reader.atomic import atomic_write
 from reader.errors import StoreError
-from reader.store.packed import pack_page
+from reader.store.packed import pack_page, story_at
 
 # What each kind of file must hold, table by table: the fields every record needs, with their types.
 # Checked when a file is read, so a record without its `key` is reported as damage, not a KeyError.
@@ -272,11 +272,8 @@ def cut_docs(raw: bytes, wanted: dict[str, str], spans: dict[bytes, tuple[int, i
         span = ends.get(digest.encode())
         if span is None:
             return None
-        try:
-            doc = orjson.loads(raw[span[0] : span[1]])
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(doc, dict) or doc.get("key") != key or doc.get("hash") != digest:
+        doc = story_at(raw, span[0], span[1], key, digest)
+        if doc is None:
             return None
         out[key] = doc
     return out

@@ -129,14 +129,22 @@ class PackedPage:
                 if body is None:
                     return None
                 self._bodies[member] = body
-            try:
-                doc = orjson.loads(body[offset : offset + length])
-            except orjson.JSONDecodeError:
-                return None
-            if not isinstance(doc, dict) or doc.get("key") != key or doc.get("hash") != digest:
+            doc = story_at(body, offset, offset + length, key, digest)
+            if doc is None:
                 return None
             out[key] = doc
         return out
+
+
+def story_at(raw: bytes, start: int, end: int, key: str, digest: str) -> dict[str, Any] | None:
+    """The stored story `raw[start:end]` when it parses and is the copy wanted (key and hash)."""
+    try:
+        doc = orjson.loads(raw[start:end])
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(doc, dict) or doc.get("key") != key or doc.get("hash") != digest:
+        return None
+    return doc
 
 
 def _listing(packed: bytes) -> dict[bytes, tuple[int, int, int]] | None:

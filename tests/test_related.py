@@ -510,3 +510,54 @@ def test_linking_batch_by_batch_finds_what_a_look_at_every_story_finds(seed, mon
         idx.add(list(batch.items()))
         keys += [k for k in batch if k not in keys]
     assert sum(checked) >= 5  # pairs were found, not only their absence checked
+
+
+def _add_spy(monkeypatch) -> list[list[str]]:
+    from reader.related import RelatedIndex
+
+    calls: list[list[str]] = []
+    real = RelatedIndex.add
+
+    def add(self, items):
+        calls.append([k for k, _ in items])
+        return real(self, items)
+
+    monkeypatch.setattr(RelatedIndex, "add", add)
+    return calls
+
+
+def test_a_page_whose_article_text_is_unchanged_keeps_its_row_and_is_not_linked_again(db_path, tmp_path, monkeypatch):
+    """Only comments and votes moved: its fingerprint is the stored story's, so it is not
+    fingerprinted nor linked again; the article text changed: it is."""
+    r, by_name = imported(db_path)
+    before = r.store.related_links()
+    name = "000_96de06f45ee66ae5.txt"
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    marker = "Login to leave a comment"
+    (tmp_path / "later").mkdir()
+    changed = tmp_path / "later" / name
+    changed.write_text(text.replace(marker, "A new comment, later.\n\n3 ( +4 / -1 )\n\n" + marker, 1), encoding="utf-8")
+    calls = _add_spy(monkeypatch)
+    assert [x.status for x in r.import_pages([str(changed)])] == ["updated"]
+    assert calls == [[]]  # nothing to link again
+    assert r.store.related_links() == before
+    # The article text changed: fingerprinted and linked again.
+    first_para = next(p for p in r.store.article(r.story(by_name[name].id)).body if len(p) > 40)
+    changed.write_text(text.replace(first_para, first_para + " A sentence added later to the article.", 1),
+                       encoding="utf-8")
+    assert [x.status for x in r.import_pages([str(changed)])] == ["updated"]
+    assert calls[-1] == [by_name[name].key]
+
+
+def test_a_story_merged_without_a_row_is_fingerprinted_from_its_document():
+    from reader.search.fields import SearchPayload
+    from reader.store.archive import _fingerprints
+    from reader.store.records import PreparedStory, serialise
+
+    d = {"key": "k", "title": "Tokyo Olympics budget", "body": ["The Tokyo Olympics budget grew again, Tokyo said."]}
+    h, doc = serialise(d)
+    art = Article(title=d["title"], body=d["body"], file="k.txt", layout="generic")
+    prep = PreparedStory("k", doc, h, {}, SearchPayload.of(art), None, "base", doc)
+    assert _fingerprints({"k": prep}, {"k": 0}) == []  # linked already: kept
+    assert _fingerprints({"k": prep}, {}) == [("k", fingerprint_text(d["title"], d["body"]))]
+    assert _fingerprints({"k": prep}, {})[0][1]  # (some words)

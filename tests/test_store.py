@@ -696,7 +696,8 @@ def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp
     third = parse_text(pages[2].read_text(encoding="utf-8"), pages[2].name)
     copies.refs.update(store.import_snapshot()[1])
     assert store.entries()[0].seg == next(e.seg for e in store.entries() if e.key == third.key)
-    _body, record, merged, base = copies.merge(third.key, third, "not its hash")
+    _body, record, merged, base, same_text = copies.merge(third.key, third, "not its hash")
+    assert same_text  # the same page: its title and article text are the stored story's
     assert base == next(e.hash for e in store.entries() if e.key == third.key)
     assert record["key"] == third.key and merged.versions and len(merged.versions) == 2
     assert copies.merge("no such story", third, "x") is None

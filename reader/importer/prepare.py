@@ -16,8 +16,9 @@ def prepare(article: Article, copies: StoredCopies | None = None) -> PreparedSto
     stored = article.to_dict(internal=True)
     digest, doc = serialise(stored)
     key = stored["key"]
-    related = fingerprint(article)  # (the page's own words: merging adds the stored story's)
     if copies is not None and (got := copies.merge(key, article, digest)) is not None:
-        body, record, merged, base = got
+        body, record, merged, base, same_text = got
+        # (merging changes the comments only: the fingerprint is of the title and article text)
+        related = None if same_text else fingerprint(article)
         return PreparedStory(key, body, digest, record, SearchPayload.of(merged), related, base, doc)
-    return PreparedStory(key, doc, digest, index_record(article, key), SearchPayload.of(article), related)
+    return PreparedStory(key, doc, digest, index_record(article, key), SearchPayload.of(article), fingerprint(article))

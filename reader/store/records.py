@@ -31,7 +31,9 @@ class PreparedStory:
     hash: str
     record: dict[str, Any]  # the index record (see `index_record`)
     search: SearchPayload
-    related: list[tuple[str, float]]  # the story's fingerprint (reader.related)
+    # the story's fingerprint (reader.related); None for a page merged where it was parsed whose
+    # title and article text are the stored story's (its fingerprint is the stored one)
+    related: list[tuple[str, float]] | None
     # Merged where it was parsed with the stored copy of this hash (archive.StoredCopies; None:
     # as parsed): doc, record and search are then the merged story's, and `page_doc` the page's own.
     base: str | None = None

@@ -36,6 +36,10 @@ THRESHOLD = 0.45  # cosine at or above which two stories are linked (seeds: 0.65
 MAX_LINKS = 12  # per story, the closest kept
 RARE = 100  # a word in more stories than this finds no candidates (it still counts in the cosine)
 BODY_CHARS = 6000  # the lead of the body is where a news story says what it is about
+# What makes a fingerprint (the words, weights and sizes above): raised when they change, so
+# the related index stored by an older version is made again, not kept for stories whose
+# title and text did not change (a re-import keeps their rows).
+FINGERPRINT_VERSION = 1
 
 
 _STOPWORDS = """

@@ -554,10 +554,27 @@ def test_a_story_merged_without_a_row_is_fingerprinted_from_its_document():
     from reader.store.archive import _fingerprints
     from reader.store.records import PreparedStory, serialise
 
-    d = {"key": "k", "title": "Tokyo Olympics budget", "body": ["The Tokyo Olympics budget grew again, Tokyo said."]}
-    h, doc = serialise(d)
+    d = {"title": "Tokyo Olympics budget", "body": ["The Tokyo Olympics budget grew again, Tokyo said."]}
     art = Article(title=d["title"], body=d["body"], file="k.txt", layout="generic")
+    h, doc = serialise({**art.to_dict(internal=True), "key": "k"})
     prep = PreparedStory("k", doc, h, {}, SearchPayload.of(art), None, "base", doc)
     assert _fingerprints({"k": prep}, {"k": 0}) == []  # linked already: kept
     assert _fingerprints({"k": prep}, {}) == [("k", fingerprint_text(d["title"], d["body"]))]
     assert _fingerprints({"k": prep}, {})[0][1]  # (some words)
+
+
+def test_a_related_index_of_another_fingerprint_version_is_made_again(db_path, monkeypatch):
+    """Stories kept with their rows (unchanged text) must not keep fingerprints an older version
+    made: its files are not taken; the next import links the archive again."""
+    from reader.store import related_files
+
+    imported(db_path)
+    folder = db_path / "related"
+    assert related_files.load(folder) is not None
+    meta = json.loads((folder / "related.json").read_text())
+    assert meta["fingerprint"] == related_files.FINGERPRINT_VERSION
+    del meta["fingerprint"]  # as round 10 wrote it: taken as version 1
+    (folder / "related.json").write_text(json.dumps(meta))
+    assert related_files.load(folder) is not None
+    monkeypatch.setattr(related_files, "FINGERPRINT_VERSION", 2)
+    assert related_files.load(folder) is None

@@ -1026,19 +1026,19 @@ def _merged_with_stored(stories: list[tuple[str, PreparedStory]], by_key: dict[s
 
 def _fingerprints(fresh: dict[str, PreparedStory], linked: dict[str, int]) -> list[tuple[str, list[tuple[str, float]]]]:
     """The stories' fingerprints for related linking. A story merged where it was parsed with
-    its title and article text unchanged (`related` None) keeps its row and links when it has
-    them (`linked`: the related index's rows): linking it again found the same stories
-    (~0.15 ms of a worker and the linking of every changed page, in a re-import where only
-    comments and votes moved). Without a row it is fingerprinted from its document."""
-    from reader.related import fingerprint_text
+    its title and article text unchanged (`related` None) has the fingerprint it had: it keeps
+    its row and links when it has them (`linked`: the related index's rows), as a story not
+    imported again does (~0.15 ms of a worker and the linking of every changed page, in a
+    re-import where only comments and votes moved). Without a row it is fingerprinted from
+    its document, as a rebuild would."""
+    from reader.related import fingerprint
 
     out: list[tuple[str, list[tuple[str, float]]]] = []
     for key, prep in fresh.items():
         if prep.related is not None:
             out.append((key, prep.related))
         elif key not in linked:
-            doc = orjson.loads(prep.doc)
-            out.append((key, fingerprint_text(doc.get("title") or "", doc.get("body") or [])))
+            out.append((key, fingerprint(Article.from_dict(orjson.loads(prep.doc)))))
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from reader.atomic import atomic_write
-from reader.related import FINGERPRINT_SIZE, RelatedIndex
+from reader.related import FINGERPRINT_SIZE, FINGERPRINT_VERSION, RelatedIndex
 
 
 class RelatedDamaged(Exception):
@@ -33,6 +33,8 @@ def load(folder: Path) -> tuple[RelatedIndex, int] | None:
         return None
     try:
         meta = orjson.loads(meta_p.read_bytes())
+        if isinstance(meta, dict) and meta.get("fingerprint", 1) != FINGERPRINT_VERSION:
+            return None  # fingerprints of another version: made again from the stories
         links = orjson.loads(links_p.read_bytes())
         with np.load(arr_p, allow_pickle=False) as z:
             fp, fw = z["fp"], z["fw"]
@@ -67,7 +69,8 @@ def save(folder: Path, index: RelatedIndex, seq: int) -> None:
     buf = io.BytesIO()
     np.savez(buf, fp=index.fp, fw=index.fw)
     atomic_write(folder / "related.npz", buf.getvalue())
-    meta = {"seq": seq, "rows": len(index.keys), "terms": index.terms, "keys": index.keys}
+    meta = {"seq": seq, "fingerprint": FINGERPRINT_VERSION, "rows": len(index.keys), "terms": index.terms,
+            "keys": index.keys}
     atomic_write(folder / "related.json", orjson.dumps(meta))
     atomic_write(folder / "links.json", orjson.dumps({"seq": seq, "links": index.links}))
 

@@ -53,11 +53,10 @@ from reader.store.files import (
     identity,
     open_db,
     page_bytes,
-    read_packed,
     stamp,
 )
 from reader.store.migrations import SCHEMA_VERSION, migrate
-from reader.store.packed import PackedPage, member_docs
+from reader.store.packed import PackedPage, read_page_file
 from reader.store.records import ImportResult, PreparedStory
 
 if TYPE_CHECKING:  # the search package pulls in numpy and rapidfuzz: keep them off the start-up path
@@ -407,10 +406,9 @@ class Store:
         ident = identity(path)
         if self._packed is not None and self._packed[:2] == (seg, ident):
             return self._packed[2]
-        packed = read_packed(path)
-        if packed is None or not (page := PackedPage(packed)).listed:
-            return None
-        self._packed = (seg, ident, page)
+        page = read_page_file(path)
+        if page is not None:
+            self._packed = (seg, ident, page)
         return page
 
     def _stored_docs(self, seg: int, wanted: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
@@ -421,8 +419,7 @@ class Store:
         if not path.exists():
             raise StoreError(f"{path}: missing; {REPAIR}")
         if wanted:
-            packed = read_packed(path)
-            if packed is not None and (got := member_docs(packed, wanted)) is not None:
+            if (page := self._packed_page(seg)) is not None and (got := page.docs(wanted)) is not None:
                 return got
             try:
                 raw = AtomicJSONStorage(path, PAGE_SHAPE).raw_json()
@@ -1084,8 +1081,7 @@ class StoredCopies:
 
     def __init__(self, db: Path, refs: dict[str, StoredRef]) -> None:
         self.db, self.refs = Path(db), refs
-        # as stored when laid out in members (store.packed), else unpacked with its doc_spans
-        self._files: OrderedDict[int, PackedPage | tuple[bytes, dict[bytes, tuple[int, int]]] | None] = OrderedDict()
+        self._files: OrderedDict[int, PackedPage | _Unpacked | None] = OrderedDict()
 
     def merge(self, key: str, page: Article, page_hash: str) -> tuple[bytes, dict[str, Any], Article, str, bool] | None:
         """The page (changed in place) merged into its stored story: document, record, merged
@@ -1117,25 +1113,34 @@ class StoredCopies:
                     self._files.popitem(last=False)
             self._files.move_to_end(seg)
             kept = self._files[seg]
-            if isinstance(kept, PackedPage):
-                got = kept.docs(wanted)
-            else:
-                got = None if kept is None else cut_docs(kept[0], wanted, kept[1])
-            if got is not None:
+            if kept is not None and (got := kept.docs(wanted)) is not None:
                 return got[key]
         return None
 
-    def _read(self, seg: int) -> PackedPage | tuple[bytes, dict[bytes, tuple[int, int]]] | None:
+    def _read(self, seg: int) -> PackedPage | _Unpacked | None:
+        """The page file as stored when laid out in members (store.packed), else unpacked."""
         path = segment_path(self.db, seg)
-        packed = read_packed(path)
-        if packed is not None and (page := PackedPage(packed)).listed:
+        if (page := read_page_file(path)) is not None:
             return page
         try:
             raw = AtomicJSONStorage(path, PAGE_SHAPE).raw_json()
         except (CorruptFile, StoreError):
             return None
         spans = doc_spans(raw) if raw is not None else None
-        return None if raw is None or spans is None else (raw, spans)
+        return None if raw is None or spans is None else _Unpacked(raw, spans)
+
+
+class _Unpacked:
+    """A page file written before store.packed, unpacked, and where its stories are: read as a
+    PackedPage is (cut_docs)."""
+
+    __slots__ = ("raw", "spans")
+
+    def __init__(self, raw: bytes, spans: dict[bytes, tuple[int, int]]) -> None:
+        self.raw, self.spans = raw, spans
+
+    def docs(self, wanted: dict[str, str]) -> dict[str, dict[str, Any]] | None:
+        return cut_docs(self.raw, wanted, self.spans)
 
 
 class _KeyMaps:

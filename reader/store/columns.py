@@ -172,7 +172,7 @@ def written_for(index: Path, ident: list[int]) -> bool:
         header = _read_header(index)
     except (OSError, ValueError, OverflowError, MemoryError, orjson.JSONDecodeError):
         return False
-    return header is not None and header.get("ident") is not None and header.get("ident") == ident
+    return header is not None and header.get("ident") == ident  # (None, for columns written without it)
 
 
 def _read_header(index: Path) -> dict[str, Any] | None:

@@ -55,14 +55,6 @@ def page_bytes(tables: dict[str, Any]) -> bytes:
     return pack_page(tables)
 
 
-def read_packed(path: Path) -> bytes | None:
-    """A page file's bytes as stored (not unpacked); None when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def shape_problem(data: dict[str, Any], shape: Shape) -> str | None:
     """Why `data` (a TinyDB file's tables) does not have `shape`, or None.
 

@@ -16,6 +16,7 @@ members: 6%, 64 KB: 2.6%, 0.17 ms a story), 0.45 ms more to pack a file (3.3 aga
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -97,8 +98,17 @@ def member_docs(packed: bytes, wanted: dict[str, str]) -> dict[str, dict[str, An
     from its own member; the last copy of a hash wins, as when the file is read whole. None
     when the file is not laid out so (written before, or plain JSON), or a story is not listed
     or does not check out (CRC, JSON, key and hash): the caller reads the whole file."""
-    page = PackedPage(packed)
-    return page.docs(wanted) if page.listed else None
+    return PackedPage(packed).docs(wanted)
+
+
+def read_page_file(path: Path) -> PackedPage | None:
+    """A page file laid out in members that list their stories; None when it cannot be read or
+    is not laid out so (written before: the caller reads it whole)."""
+    try:
+        page = PackedPage(path.read_bytes())
+    except OSError:
+        return None
+    return page if page.listed else None
 
 
 class PackedPage:

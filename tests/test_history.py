@@ -251,6 +251,51 @@ def test_merge_never_loses_a_comment_and_ids_stay_unique(before, after):
     assert all(c.first in (0, 1) for c in m.comments)
 
 
+def _match_by_fingerprints(old, new):
+    """match() as it was before its word-for-word prefix: every comment fingerprinted (the same
+    passes, with and without the writer). The edit pass is left out: both give it the same rest."""
+    from collections import defaultdict
+
+    from reader.history import fingerprint
+
+    pairs, taken = {}, set()
+    for with_author in (True, False):
+        buckets = defaultdict(list)
+        for o in old:
+            if o.id not in taken:
+                buckets[(o.author if with_author else None, fingerprint(o))].append(o)
+        for c in new:
+            if c.id in pairs:
+                continue
+            bucket = buckets.get((c.author if with_author else None, fingerprint(c)))
+            while bucket:
+                o = bucket.pop(0)
+                if o.id not in taken:
+                    pairs[c.id] = o
+                    taken.add(o.id)
+                    break
+    return pairs
+
+
+few_texts = st.sampled_from(["+1", "same words", "Same  words", "other", "a b c", "+1 "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(few_texts, st.sampled_from([None, "a", "b"])), max_size=8),
+       st.lists(st.tuples(few_texts, st.sampled_from([None, "a", "b"])), max_size=4),
+       st.lists(st.tuples(few_texts, st.sampled_from([None, "a", "b"])), max_size=4),
+       st.integers(0, 8))
+def test_pairing_the_unchanged_first_comments_as_they_stand_pairs_as_fingerprints_do(start, old_tail, new_tail, cut):
+    """The stored story's first comments, word for word on the page again (then others, often
+    duplicates of them or alike but for case and spaces): paired as the fingerprint passes pair
+    them, duplicates in page order."""
+    old = [_c(i, t, a) for i, (t, a) in enumerate(start + old_tail, 1)]
+    new = [_c(i, t, a) for i, (t, a) in enumerate(start[:cut] + new_tail + start[cut:], 1)]
+    pairs = {k: v.id for k, v in match(old, new).items()}
+    reference = {k: v.id for k, v in _match_by_fingerprints(old, new).items()}
+    assert {k: v for k, v in pairs.items() if k in reference} == reference
+
+
 def test_comment_lines_mark_new_gone_edited_and_vote_moves():
     from reader.render import comment_lines
     from reader.threads_view import Row

@@ -961,7 +961,96 @@ static PyTypeObject TermIdsType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* pluck(rows, names, defaults): one list per name of that field of every row (dicts), each row
+   visited once (its table in cache for all its fields), not once per name; a row without the
+   field gives that name's default. TypeError when a row is not a dict. */
+static PyObject *pluck(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *rows, *names, *defaults;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &rows, &PyTuple_Type, &names, &PyTuple_Type, &defaults))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(rows), k = PyTuple_GET_SIZE(names);
+    if (PyTuple_GET_SIZE(defaults) != k) {
+        PyErr_SetString(PyExc_ValueError, "one default for each name");
+        return NULL;
+    }
+    PyObject *out = PyTuple_New(k);
+    if (!out) return NULL;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *col = PyList_New(n);
+        if (!col) { Py_DECREF(out); return NULL; }
+        PyTuple_SET_ITEM(out, j, col);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyDict_Check(row)) {
+            PyErr_SetString(PyExc_TypeError, "a row that is not a dict");
+            Py_DECREF(out);
+            return NULL;
+        }
+        for (Py_ssize_t j = 0; j < k; j++) {
+            PyObject *name = PyTuple_GET_ITEM(names, j);
+            PyObject *v = PyDict_GetItemWithError(row, name);
+            if (!v) {
+                if (PyErr_Occurred()) {
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                v = PyTuple_GET_ITEM(defaults, j);
+            }
+            Py_INCREF(v);
+            PyList_SET_ITEM(PyTuple_GET_ITEM(out, j), i, v);
+        }
+    }
+    return out;
+}
+
+/* codes(values): (the native int64 number of each value in the list of its distinct values, as
+   bytes; that list, in order of first appearance). The values must be hashable. */
+static PyObject *codes(PyObject *Py_UNUSED(module), PyObject *values) {
+    if (!PyList_Check(values)) {
+        PyErr_SetString(PyExc_TypeError, "codes() takes a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(values);
+    PyObject *seen = PyDict_New(), *distinct = PyList_New(0);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+    if (!seen || !distinct || !out) goto fail;
+    int64_t *at = (int64_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyList_GET_ITEM(values, i);
+        PyObject *code = PyDict_GetItemWithError(seen, v);
+        if (code) {
+            at[i] = (int64_t)PyLong_AsLongLong(code);
+            continue;
+        }
+        if (PyErr_Occurred()) goto fail;
+        Py_ssize_t next = PyList_GET_SIZE(distinct);
+        PyObject *num = PyLong_FromSsize_t(next);
+        if (!num) goto fail;
+        int bad = PyDict_SetItem(seen, v, num) < 0 || PyList_Append(distinct, v) < 0;
+        Py_DECREF(num);
+        if (bad) goto fail;
+        at[i] = (int64_t)next;
+    }
+    Py_DECREF(seen);
+    PyObject *res = PyTuple_Pack(2, out, distinct);
+    Py_DECREF(out);
+    Py_DECREF(distinct);
+    return res;
+fail:
+    Py_XDECREF(seen);
+    Py_XDECREF(distinct);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
+    {"codes", codes, METH_O,
+     "codes(values): (each value's number in the list of distinct values, as native int64 bytes; that list, "
+     "in order of first appearance)"},
+    {"pluck", pluck, METH_VARARGS,
+     "pluck(rows, names, defaults): a tuple of lists, one per name, of that field of each row (a list of "
+     "dicts), or that name's default where a row lacks it"},
     {"word_counts", word_counts, METH_VARARGS,
      "word_counts(text, skip, wanted): ({word: occurrences} of text.casefold()'s words not in skip: every one "
      "if wanted is None, else those occurring more than once, not all letters, or in wanted; [those occurring "

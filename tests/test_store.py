@@ -236,6 +236,29 @@ def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
     assert by_key[keys[1]].read and not by_key[keys[1]].bookmarked
 
 
+def test_index_columns_packed_in_c_are_the_bytes_packed_in_python(db_path, monkeypatch):
+    """The C columns (each record read once; coded values numbered in C) are byte for byte the
+    Python ones, for records of this version, with a history, and older ones lacking fields."""
+    import orjson
+
+    from reader.store import columns
+
+    if not columns.NATIVE:
+        pytest.skip("built without the C part")
+    Reader.open(db_path)
+    data = orjson.loads((db_path / "index.json").read_bytes())
+    recs = data["articles"]
+    first, second = list(recs)[:2]
+    recs[first]["hist"] = [["2026-01-01T00:00:00+00:00", 3, 1, 2]]
+    for name in ("src", "url", "stated", "imported", "layout"):  # an older record: the defaults stand in
+        del recs[second][name]
+    in_c = columns.pack(data, (1, 2), [1, 2, 3, 4])
+    monkeypatch.setattr(columns, "NATIVE", False)
+    assert columns.pack(data, (1, 2), [1, 2, 3, 4]) == in_c
+    _ids, cols = columns.unpack(in_c)
+    assert cols.cols["layout"][1] == columns.DEFAULTS["layout"] and cols.cols["hist"][0] == recs[first]["hist"]
+
+
 def _split(raw):
     from reader.store.columns import MAGIC
 
@@ -649,6 +672,32 @@ def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that
         import_paths(Store(tmp_path / "seq"), [f])
     assert story(tmp_path / "one") == story(tmp_path / "seq")
     assert story(tmp_path / "one")[0] == 4
+
+
+def test_the_pages_waiting_are_stored_when_a_quarter_of_a_batch_is_left_to_parse(tmp_path, monkeypatch):
+    """The last batch is stored after the last page is parsed (one core busy): when the pages
+    still to parse are a quarter of a batch, those waiting are stored first, so the last batch
+    is small; every page is stored once, in order, and a page of an import too small to cut
+    waits for the one batch."""
+    import reader.importer.pipeline as pipeline
+    from benchmarks.corpus import generate
+    from reader.store import archive
+
+    generate(tmp_path / "v0", 24, seed=5)
+    (tmp_path / "v0" / "truth.json").unlink()
+    batches = []
+    real = archive.Store.import_stories
+    monkeypatch.setattr(archive.Store, "import_stories",
+                        lambda self, stories: (batches.append([n for n, _ in stories]), real(self, stories))[1])
+    monkeypatch.setattr(pipeline, "BATCH", 8)
+    results = import_paths(Store(tmp_path / "db"), [tmp_path / "v0"])
+    names = sorted(str(p) for p in (tmp_path / "v0").glob("*.txt"))
+    assert [n for b in batches for n in b] == names and all(r.status == "new" for r in results)
+    assert [len(b) for b in batches] == [8, 8, 6, 2]  # 2 = 8 // 4 pages left: the 6 waiting went first
+    batches.clear()
+    monkeypatch.setattr(pipeline, "BATCH", 40)
+    import_paths(Store(tmp_path / "db2"), [tmp_path / "v0"])
+    assert [len(b) for b in batches] == [24]  # fewer than half a batch waiting: not cut
 
 
 def test_a_damaged_stored_copy_stops_a_re_import_with_one_line_naming_it(tmp_path):

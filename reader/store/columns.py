@@ -30,6 +30,14 @@ import orjson
 
 from reader.atomic import atomic_write
 
+try:  # the columns of every record in one pass, each record's table read once (see _native.c)
+    from reader._native import codes as _codes
+    from reader._native import pluck as _pluck
+
+    NATIVE = True
+except ImportError:  # pragma: no cover - built without a C compiler
+    NATIVE = False
+
 MAGIC = b"reader index columns\n"
 VERSION = 4  # 4: the source digest (src)
 NONE_INT = -(2**63)  # a missing year or stated count
@@ -92,23 +100,17 @@ def pack(data: dict[str, Any], st: tuple[int, int], ident: list[int] | None = No
     rows = list(records.values())
     n = len(rows)
     names = [name for name in KINDS if name != "hist"]  # only a story imported again has a history
-    cols: dict[str, list[Any]] = {}
-    for name in names:
-        try:  # every record has the field (all this version writes): a column made in C
-            cols[name] = list(map(itemgetter(name), rows))
-        except KeyError:  # records from older versions lack it
-            cols[name] = [r.get(name, DEFAULTS[name]) for r in rows]
+    cols = _fields(rows, [*names, "hist"])
     sections: list[tuple[str, str, bytes]] = [("ids", "int", _ints([int(k) for k in records]))]
     coded: dict[str, list[Any]] = {}
     for name in names:
         kind, col = KINDS[name], cols[name]
         if kind == "coded":
-            values: dict[Any, int] = {}
-            codes = [values.setdefault(v, len(values)) for v in col]
-            if not all(isinstance(v, CODED_TYPES) for v in values):
+            body, distinct = _coded(col)
+            if not all(isinstance(v, CODED_TYPES) for v in distinct):
                 raise TypeError(name)
-            coded[name] = list(values)
-            sections.append((name, "int", _ints(codes)))
+            coded[name] = distinct
+            sections.append((name, "int", body))
         elif kind in ("int", "int?"):
             sections.append((name, "int", _ints([NONE_INT if v is None else v for v in col] if kind == "int?" else col)))
         elif kind == "float":
@@ -119,7 +121,7 @@ def pack(data: dict[str, Any], st: tuple[int, int], ident: list[int] | None = No
             sections.append((name, "str", _strs([NONE_STR if v is None else v for v in col] if kind == "str?" else col)))
     folded = list(map(str.casefold, cols["title"]))
     sections.append(("title_order", "int", _ints(sorted(range(n), key=folded.__getitem__))))
-    hist = {str(i): r["hist"] for i, r in enumerate(rows) if r.get("hist") is not None}
+    hist = {str(i): h for i, h in enumerate(cols["hist"]) if h is not None}
     offsets, at = [], 0
     for name, kind, body in sections:
         offsets.append([name, kind, at, len(body)])
@@ -267,6 +269,30 @@ def _histories(hist: dict[str, Any], n: int) -> list[Any]:
             raise ValueError("a history that is not a list, or of no story")
         col[int(pos)] = h
     return col
+
+
+def _fields(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+    """One list per field name of that field of each record (its default where it lacks it:
+    records from older versions). In C each record is read once for all its fields, not once a
+    field (~0.12 against ~0.35-0.55 s at 100,000 stories)."""
+    if NATIVE:
+        return dict(zip(names, _pluck(rows, tuple(names), tuple(DEFAULTS[name] for name in names)), strict=True))
+    cols: dict[str, list[Any]] = {}
+    for name in names:
+        try:  # every record has the field (all this version writes): a column made in C
+            cols[name] = list(map(itemgetter(name), rows))
+        except KeyError:
+            cols[name] = [r.get(name, DEFAULTS[name]) for r in rows]
+    return cols
+
+
+def _coded(col: list[Any]) -> tuple[bytes, list[Any]]:
+    """Each value's number in the list of the column's distinct values (int64s), and that list."""
+    if NATIVE and LITTLE:
+        return _codes(col)
+    values: dict[Any, int] = {}
+    numbers = [values.setdefault(v, len(values)) for v in col]
+    return _ints(numbers), list(values)
 
 
 def _ints(values: list[int]) -> bytes:

@@ -71,6 +71,7 @@ REPAIR = "run `reader doctor --rebuild` to repair it"
 SEGMENT_CAP = 256  # stories per page file
 SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
 HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
+SNAPSHOT_UNREAD = frozenset({"title", "published", "file", "url"})  # text columns import_snapshot never needs
 PARALLEL_MERGES = 400  # stories to merge here in a batch from which it is done on every core (most are merged where parsed)
 
 
@@ -514,7 +515,7 @@ class Store:
         unchanged, need not be parsed again), and each story's StoredRef (StoredCopies). Read
         from the index's columns when they are current (~0.3 s at 100,000 stories, against
         ~1.8 s for the JSON index, which the first batch reads while the workers parse)."""
-        got = self._index_columns(frozenset())
+        got = self._index_columns(SNAPSHOT_UNREAD)
         if got is not None:
             c = got.cols
             keys = c["key"]

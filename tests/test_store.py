@@ -544,6 +544,18 @@ def test_stories_stored_before_source_digests_get_theirs_on_the_next_import(db_p
     assert all(e.src is None for e in Store(db_path).entries())  # (the list does not read them)
 
 
+def test_the_import_snapshot_from_the_columns_is_the_one_from_the_index(db_path):
+    """What the workers are given (stories by source digest; where each is stored) read from
+    the five columns it needs is what the JSON index says; without columns, the index is read."""
+    import_paths(Store(db_path), [SEEDS])
+    from_columns = Store(db_path).import_snapshot()
+    recs = Store(db_path).raw_records().values()
+    assert from_columns == ({r["src"]: r["key"] for r in recs},
+                            {r["key"]: (r["seg"], r["hash"], r["imported"]) for r in recs})
+    (db_path / "index.columns").unlink()
+    assert Store(db_path).import_snapshot() == from_columns
+
+
 def test_pages_found_unchanged_unparsed_are_reported_as_they_add_up(db_path, monkeypatch):
     """A big folder gone over again reports its unchanged pages every KNOWN_BATCH of them
     (no index write), not only at the end."""

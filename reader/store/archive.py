@@ -71,7 +71,7 @@ REPAIR = "run `reader doctor --rebuild` to repair it"
 SEGMENT_CAP = 256  # stories per page file
 SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
 HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
-SNAPSHOT_UNREAD = frozenset({"title", "published", "file", "url"})  # text columns import_snapshot never needs
+SNAPSHOT_UNREAD = frozenset(KINDS) - {"key", "src", "seg", "hash", "imported"}  # columns import_snapshot never needs
 PARALLEL_MERGES = 400  # stories to merge here in a batch from which it is done on every core (most are merged where parsed)
 
 

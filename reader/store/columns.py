@@ -221,6 +221,9 @@ def unpack(raw: bytes, unread: frozenset[str] = frozenset()) -> tuple[list[int],
         if kind == "hist":
             continue
         col = parts[name]
+        if name in unread:
+            cols[name] = col  # (None each: not read)
+            continue
         if kind == "coded":
             values = coded.get(name)
             if (not isinstance(values, list) or not all(isinstance(v, CODED_TYPES) for v in values)
@@ -236,8 +239,8 @@ def unpack(raw: bytes, unread: frozenset[str] = frozenset()) -> tuple[list[int],
 def _sections(body: memoryview, sections: list[list[Any]], n: int, unread: frozenset[str] = frozenset()
               ) -> dict[str, list[Any]] | None:
     """Each section's values, checked to follow one another, fill the body and hold n values.
-    A text section in `unread` is only counted (its values are the missing mark): 100,000
-    digests are ~8 MB of strings the app's list never looks at."""
+    A section in `unread` is only counted (None each): 100,000 digests are ~8 MB of strings the
+    app's list never looks at, and an import's snapshot needs 5 of the 20 columns."""
     parts: dict[str, list[Any]] = {}
     end = 0
     for name, kind, offset, length in sections:
@@ -245,14 +248,18 @@ def _sections(body: memoryview, sections: list[list[Any]], n: int, unread: froze
             return None
         end = offset + length
         chunk = body[offset:end]
-        if kind in ("int", "float"):
+        if name in unread and kind in ("int", "float"):
+            if length % 8:
+                return None
+            parts[name] = [None] * (length // 8)
+        elif kind in ("int", "float"):
             arr = array("q" if kind == "int" else "d")
             arr.frombytes(chunk)
             if not LITTLE:
                 arr.byteswap()
             parts[name] = arr.tolist()
         elif kind == "str" and name in unread:
-            parts[name] = [NONE_STR] * (bytes(chunk).count(0) + 1 if n else 0)
+            parts[name] = [None] * (bytes(chunk).count(0) + 1 if n else 0)
         elif kind == "str":
             parts[name] = bytes(chunk).decode("utf-8").split("\x00") if n else []
         else:

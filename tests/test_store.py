@@ -689,8 +689,8 @@ def test_a_merge_made_where_parsed_is_not_taken_when_the_story_came_back_to_that
 def test_the_pages_waiting_are_stored_when_a_quarter_of_a_batch_is_left_to_parse(tmp_path, monkeypatch):
     """The last batch is stored after the last page is parsed (one core busy): when the pages
     still to parse are a quarter of a batch, those waiting are stored first, so the last batch
-    is small; every page is stored once, in order, and a page of an import too small to cut
-    waits for the one batch."""
+    is small; every page is stored once, in order, and an import with never half a batch
+    waiting is stored in one batch."""
     import reader.importer.pipeline as pipeline
     from benchmarks.corpus import generate
     from reader.store import archive
@@ -709,7 +709,11 @@ def test_the_pages_waiting_are_stored_when_a_quarter_of_a_batch_is_left_to_parse
     batches.clear()
     monkeypatch.setattr(pipeline, "BATCH", 40)
     import_paths(Store(tmp_path / "db2"), [tmp_path / "v0"])
-    assert [len(b) for b in batches] == [24]  # fewer than half a batch waiting: not cut
+    assert [len(b) for b in batches] == [20, 4]  # half a batch waited once a quarter was left
+    batches.clear()
+    monkeypatch.setattr(pipeline, "BATCH", 100)
+    import_paths(Store(tmp_path / "db3"), [tmp_path / "v0"])
+    assert [len(b) for b in batches] == [24]  # never half a batch waiting: not cut
 
 
 def test_a_damaged_stored_copy_stops_a_re_import_with_one_line_naming_it(tmp_path):

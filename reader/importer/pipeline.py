@@ -29,7 +29,7 @@ from reader.store.archive import StoredCopies
 from reader.text import MAX_PAGE_BYTES, size_error
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
-BATCH = 2000  # pages per transaction; a folder smaller than this is written once
+BATCH = 2000  # pages per transaction (a folder of up to 1,000 pages is written once: see _Batches.arrived)
 BATCH_MAX = 10000  # a big archive's transactions grow to this (batch_size)
 PARALLEL_FROM = 200  # below this many files, a process pool costs more than it saves
 KNOWN_BATCH = 20000  # pages found unchanged unparsed, reported together (they write nothing)
@@ -418,6 +418,7 @@ class _Batches:
         self.known_keys: set[str] = set()
         self.limit = BATCH  # grown after each commit, from the index then in memory
         self.left = total  # pages not back from parsing yet
+        self.cut = False  # the pages waiting were stored early, once, for a small last batch (arrived)
 
     def __bool__(self) -> bool:
         return bool(self.pages or self.held or self.known)
@@ -444,7 +445,8 @@ class _Batches:
         stored their last 2,450 pages in ~1 s there; now ~450, with one commit more.)"""
         self.left -= 1
         tail = self.limit // 4
-        if tail and self.left == tail and len(self.pages) >= 2 * tail:
+        if not self.cut and tail and self.left <= tail and len(self.pages) >= 2 * tail:
+            self.cut = True
             self.flush()
             gc.collect(1)
 

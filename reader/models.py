@@ -60,37 +60,22 @@ class Comment:
     def to_dict(self, *, internal: bool = False) -> dict[str, Any]:
         if internal:
             return self._stored()
-        d: dict[str, Any] = {
-            "id": self.id,
-            "parent": self.parent,
-            "revision_of": self.revision_of,
-            "author": self.author,
-            "posted": self.posted,
-            "posted_at": self.posted_at,
-            "score": self.score,
-            "up": self.up,
-            "down": self.down,
-            "text": self.text,
-            "quotes": self.quotes,
-        }
+        d = self._head()
+        d["text"] = self.text
+        d["quotes"] = self.quotes
         return d
+
+    def _head(self) -> dict[str, Any]:
+        return {"id": self.id, "parent": self.parent, "revision_of": self.revision_of, "author": self.author,
+                "posted": self.posted, "posted_at": self.posted_at, "score": self.score, "up": self.up,
+                "down": self.down}
 
     def _stored(self) -> dict[str, Any]:
         """What the store keeps: blocks only (text and quotes are derived from them, and not
         made here: ~40% of this on a page of the benchmark)."""
-        d: dict[str, Any] = {
-            "id": self.id,
-            "parent": self.parent,
-            "revision_of": self.revision_of,
-            "author": self.author,
-            "posted": self.posted,
-            "posted_at": self.posted_at,
-            "score": self.score,
-            "up": self.up,
-            "down": self.down,
-            "blocks": [[b.text, b.quote, b.of] for b in self.blocks],
-            "header": self.header,
-        }
+        d = self._head()
+        d["blocks"] = [[b.text, b.quote, b.of] for b in self.blocks]
+        d["header"] = self.header
         # History only where there is some: a page imported once stores what it always did.
         if self.first:
             d["first"] = self.first

@@ -181,11 +181,25 @@ def related_memory(db: Path) -> dict:
     return {"related_index_mb": d["rss"], "related_linked_stories": d["linked"]}
 
 
+def cpu_probe_ms() -> float:
+    """The machine's speed at this moment: the CPU time of a fixed pure-Python loop (ms, best of
+    three; lower is quicker). On this shared 2-core machine the same code ran 30-50% slower in
+    some spells of an hour than in others (round 12): an import rate is read beside it."""
+    def once() -> float:
+        t, s = time.process_time(), 0
+        for i in range(1_000_000):
+            s += i * i % 7
+        return time.process_time() - t
+
+    return min(once() for _ in range(3)) * 1e3
+
+
 def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     from reader.listing import LIST_SORTS, sort_entries
     from reader.store import Store
 
     size_mb = dir_size(pages) / 2**20
+    probe_start = cpu_probe_ms()
     elapsed, peak, linking = timed_import(pages, db)
     out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
                  "import_peak_rss_mb": peak, "db_mb_before_reimport": dir_size(db) / 2**20,
@@ -206,7 +220,9 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     shutil.rmtree(db_whole, ignore_errors=True)
     out.update(reimport_folder_pages=total, reimport_folder_s=elapsed, reimport_folder_pages_per_s=total / elapsed,
                reimport_folder_peak_rss_mb=peak)
+    probe_reimport = cpu_probe_ms()
     elapsed, peak, linking = timed_import(later, db, fresh=False)
+    out.update(cpu_probe_ms=probe_start, cpu_probe_reimport_ms=probe_reimport)
     out.update(reimport_pages=m, reimport_s=elapsed, reimport_pages_per_s=m / elapsed, reimport_peak_rss_mb=peak,
                reimport_related_link_s=linking, db_mb=dir_size(db) / 2**20,
                # where the cores were not both parsing: before the first page came back, after the last
@@ -356,6 +372,7 @@ def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
 # --------------------------------------------------------------------------- report
 
 ROWS = [
+    ("cpu_probe_ms", "machine CPU probe before the import (ms; lower is quicker)", "{:.0f}"),
     ("import_pages_per_s", "import (pages/s)", "{:,.0f}"),
     ("import_mb_per_s", "import (MB/s)", "{:,.1f}"),
     ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}"),
@@ -364,6 +381,7 @@ ROWS = [
     ("related_index_mb", "related index in memory (MB)", "{:,.1f}"),
     ("related_mb_disk", "related index on disk (MB)", "{:,.1f}"),
     ("reimport_folder_pages_per_s", "re-import of the whole folder, 10% changed (pages/s)", "{:,.0f}"),
+    ("cpu_probe_reimport_ms", "machine CPU probe before the changed pages' re-import (ms)", "{:.0f}"),
     ("reimport_pages_per_s", "re-import 10% changed (pages/s)", "{:,.0f}"),
     ("reimport_head_s", "re-import 10% changed: before the first page is parsed (s)", "{:.2f}"),
     ("reimport_tail_s", "re-import 10% changed: after the last page is parsed (s)", "{:.2f}"),

@@ -17,7 +17,7 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
           "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s", "reimport_folder_pages",
           "reimport_folder_s", "reimport_folder_pages_per_s", "reimport_folder_peak_rss_mb",
-          "reimport_head_s", "reimport_tail_s")
+          "reimport_head_s", "reimport_tail_s", "cpu_probe_ms", "cpu_probe_reimport_ms")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -44,6 +44,8 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         # the re-import's own timings: its head and tail are parts of it
         assert res["reimport_head_s"] > 0 and res["reimport_tail_s"] > 0
         assert res["reimport_head_s"] + res["reimport_tail_s"] < res["reimport_s"]
+        # the machine's speed beside the imports: a fixed loop's CPU time, measured (not zero)
+        assert 1 < res["cpu_probe_ms"] < 60_000 and 1 < res["cpu_probe_reimport_ms"] < 60_000
     # Five times the pages: a bigger database, and more time to import it.
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]
@@ -51,3 +53,4 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert (small["reimport_folder_pages"], big["reimport_folder_pages"]) == (40, 200)  # the whole folder again
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
     assert "| import (pages/s) |" in r.stdout and "| first paint / floor |" in r.stdout
+    assert "| machine CPU probe before the import (ms; lower is quicker) |" in r.stdout

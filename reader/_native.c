@@ -731,10 +731,16 @@ done:
 
 typedef struct {
     uint64_t h;        /* 0: empty */
+    uint64_t pre;      /* a term of chars < 256: its first (up to) 8 chars as bytes, zero-padded;
+                          WIDE_PRE otherwise (then, or when a term's bytes make WIDE_PRE, the chars
+                          are compared). A one-byte term of up to 8 chars is matched without
+                          reading `chars`: one memory access a lookup, not two. */
+    Py_ssize_t off;    /* in chars */
     int32_t id;
     int32_t len;
-    Py_ssize_t off;    /* in chars */
 } IdSlot;
+
+#define WIDE_PRE UINT64_MAX
 
 typedef struct {
     PyObject_HEAD
@@ -766,18 +772,38 @@ static IdSlot *ids_probe(TermIds *t, int kind, const void *data, Py_ssize_t star
     }
 }
 
-/* ids_probe for a term of one-byte chars (most text): no kind switch a char. */
+/* ids_probe for a term of one-byte chars (most text): no kind switch a char, and the first 8
+   chars compared as one word (IdSlot.pre). */
 static IdSlot *ids_probe1(TermIds *t, const Py_UCS1 *s, Py_ssize_t len, uint64_t h) {
+    uint64_t pre = 0;
+    memcpy(&pre, s, (size_t)(len < 8 ? len : 8));
     for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
         IdSlot *e = &t->slots[i];
         if (!e->h) return e;
         if (e->h == h && e->len == len) {
-            const Py_UCS4 *c = t->chars + e->off;
             Py_ssize_t k = 0;
+            if (e->pre != WIDE_PRE) {
+                if (e->pre != pre) continue;
+                if (len <= 8) return e;
+                k = 8;
+            }
+            const Py_UCS4 *c = t->chars + e->off;
             while (k < len && c[k] == s[k]) k++;
             if (k == len) return e;
         }
     }
+}
+
+/* IdSlot.pre of a term (kind/data, len chars). */
+static uint64_t term_pre(int kind, const void *data, Py_ssize_t len) {
+    uint64_t pre = 0;
+    unsigned char *b = (unsigned char *)&pre;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+        if (ch > 0xFF) return WIDE_PRE;
+        if (k < 8) b[k] = (unsigned char)ch;
+    }
+    return pre;
 }
 
 static uint64_t span_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t len) {
@@ -831,6 +857,7 @@ static PyObject *TermIds_add(TermIds *self, PyObject *args) {
         }
         for (Py_ssize_t k = 0; k < len; k++) self->chars[self->nchars + k] = PyUnicode_READ(kind, data, k);
         e->h = h; e->id = self->next_id++; e->len = (int32_t)len; e->off = self->nchars;
+        e->pre = term_pre(kind, data, len);
         self->nchars += len;
         self->used++;
     }

@@ -249,6 +249,30 @@ def test_a_vocabulary_holding_a_word_twice_is_damage(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
+@given(known=st.lists(st.text(alphabet="ab\xff\u0416", max_size=12), unique=True, max_size=12),
+       parts=st.lists(st.lists(st.text(alphabet="ab\xff\u0416", max_size=12), max_size=6), max_size=6))
+def test_the_c_term_ids_compare_long_terms_past_their_first_eight_chars(known, parts):
+    """A one-byte term's first 8 chars are compared as one word, the rest char by char; a term
+    whose first 8 bytes are all 0xff (the mark of a wide term) is compared char by char. (Each
+    part's width is its widest char: parts of one word each take both paths.)"""
+    inner = test_the_c_term_ids_give_what_a_dictionary_gives_for_text_of_every_width.hypothesis.inner_test
+    inner(known, parts)
+    inner(known, [[w] for p in parts for w in p])
+
+
+def test_the_c_term_ids_tell_apart_terms_alike_in_their_first_eight_chars():
+    ids = _c.TermIds()
+    words = ["abcdefgh", "abcdefghi", "abcdefghj", "\xff" * 8, "\xff" * 9, "\xff" * 8 + "a", "abcdefg\u0416x"]
+    ids.add(words, 0)
+    # one term a part: a part of one-byte chars takes the one-byte path (IdSlot.pre)
+    got, _counts, unknown = ids.lookup([*words, "abcdefgi", "abcdefghk", "\xff" * 7 + "a"])
+    assert list(memoryview(got).cast("i")) == [0, 1, 2, 3, 4, 5, 6, -1, -2, -3]
+    assert unknown == ["abcdefgi", "abcdefghk", "\xff" * 7 + "a"]
+    got, _counts, _unknown = ids.lookup(["\0".join(words[:6])])  # several in one one-byte part
+    assert list(memoryview(got).cast("i")) == [0, 1, 2, 3, 4, 5]
+
+
+@settings(max_examples=300, deadline=None)
 @given(known=st.lists(st.text(alphabet="ab\xe9\u0416\u65e5\U0001f600", max_size=4), unique=True, max_size=12),
        parts=st.lists(st.lists(st.text(alphabet="ab\xe9\u0416\u65e5\U0001f600", max_size=4), max_size=6), max_size=6))
 def test_the_c_term_ids_give_what_a_dictionary_gives_for_text_of_every_width(known, parts):

@@ -309,7 +309,7 @@ async def test_picks_up_stories_imported_by_another_process(db_path, tmp_path):
         from reader.importer import import_paths
 
         import_paths(Store(db_path), [page])
-        for _ in range(30):  # the app looks for other processes' writes every watch_interval
+        for _ in range(100):  # the app looks for other processes' writes every watch_interval (a slow spell: up to ~10 s)
             await pilot.pause(0.1)
             await settle(pilot)
             if "A brand new story" in [e.title for e in app.screen.query_one(StoryList).entries]:

@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from isal import igzip
 
 from reader.store import packed
-from reader.store.packed import PackedPage, member_docs, pack_page
+from reader.store.packed import PackedPage, pack_page
 from reader.store.records import serialise
+
+
+def member_docs(packed, wanted):
+    """The wanted stories (key -> hash) of a page file's bytes, each read from its own member."""
+    return PackedPage(packed).docs(wanted)
 
 
 def _doc(key: str, text: str, n: int = 0) -> tuple[str, bytes]:

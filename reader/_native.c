@@ -452,7 +452,86 @@ static void norm_end_word(Norm *m) {
     m->wlen = 0;
 }
 
-static PyObject *norm_hashes(PyObject *Py_UNUSED(module), PyObject *text) {
+/* norm_hashes of ASCII text (most paragraphs): case folded, apostrophes dropped and words read
+   in one pass over the bytes, the normalised text written as bytes (one-byte str): ~3x quicker
+   than the general path below, which reads and writes 4-byte characters. The same words, text
+   and hashes (a test compares the two). */
+static PyObject *norm_hashes_ascii(PyObject *text) {
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    /* at most len / 2 + 1 words and as many gaps (6 characters with a space each) */
+    Py_UCS1 *chars = PyMem_Malloc(7 * len + 8);
+    uint64_t *hashes = PyMem_Malloc(sizeof(uint64_t) * (len + 1));
+    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (len + 1));
+    PyObject *result = NULL;
+    if (!chars || !hashes || !starts) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t nchars = 0, nwords = 0, wlen = 0;
+    int pending_gap = 0, dots = 0;
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i <= len; i++) {
+        Py_UCS1 ch = i < len ? s[i] : ' ';
+        if (ch == '\'' || ch == '`') continue;  /* dropped: "don't" is "dont", ".'.." is an ellipsis */
+        if (ch >= 'A' && ch <= 'Z') ch |= 0x20;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') {
+            if (dots >= 3) pending_gap++;
+            dots = 0;
+            if (!wlen) {
+                for (; pending_gap && nwords; pending_gap--) {  /* (a gap before the first word is dropped) */
+                    starts[nwords] = nchars;
+                    hashes[nwords++] = GAP_HASH;
+                    memcpy(chars + nchars, "_gap_ ", 6);
+                    nchars += 6;
+                }
+                pending_gap = 0;
+                starts[nwords] = nchars;
+                h = FNV_OFFSET;
+            }
+            chars[nchars++] = ch;
+            h = hash_step(h, ch);
+            wlen++;
+            continue;
+        }
+        if (wlen) {
+            hashes[nwords++] = hash_done(h);
+            chars[nchars++] = ' ';
+            wlen = 0;
+        }
+        if (ch == '.') {
+            dots++;
+        } else {
+            if (dots >= 3) pending_gap++;
+            dots = 0;
+        }
+    }
+    /* no `_gap_` word (a literal one of the text's own included) at either end */
+    Py_ssize_t lo = 0, hi = nwords;
+    while (lo < hi && hashes[lo] == GAP_HASH) lo++;
+    while (hi > lo && hashes[hi - 1] == GAP_HASH) hi--;
+    Py_ssize_t size = 0;
+    for (Py_ssize_t k = lo; k < hi; k++) size += hashes[k] != GAP_HASH;
+    Py_ssize_t from = lo < hi ? starts[lo] : 0, to = lo < hi ? (hi < nwords ? starts[hi] : nchars) - 1 : 0;
+    PyObject *norm = PyUnicode_New(to - from, 127);
+    if (norm) memcpy(PyUnicode_1BYTE_DATA(norm), chars + from, to - from);
+    PyObject *hb = PyBytes_FromStringAndSize((const char *)(hashes + lo), (hi - lo) * (Py_ssize_t)sizeof(uint64_t));
+    if (norm && hb) result = Py_BuildValue("(OOnO)", norm, hb, size, size < hi - lo ? Py_True : Py_False);
+    Py_XDECREF(norm);
+    Py_XDECREF(hb);
+done:
+    PyMem_Free(chars);
+    PyMem_Free(hashes);
+    PyMem_Free(starts);
+    return result;
+}
+
+static PyObject *norm_hashes_wide(PyObject *Py_UNUSED(module), PyObject *text);
+
+static PyObject *norm_hashes(PyObject *module, PyObject *text) {
+    if (PyUnicode_Check(text) && PyUnicode_IS_ASCII(text)) return norm_hashes_ascii(text);
+    return norm_hashes_wide(module, text);
+}
+
+/* The general path: any text, as 4-byte characters. */
+static PyObject *norm_hashes_wide(PyObject *Py_UNUSED(module), PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be a str");
         return NULL;
@@ -1084,6 +1163,7 @@ static PyMethodDef module_methods[] = {
      "more than once or not all letters]) (skip, wanted: words joined by NUL)"},
     {"unique_terms", unique_terms, METH_VARARGS,
      "unique_terms(text, skip): the distinct words of text.casefold() not in skip, joined by NUL (skip: the same form)"},
+    {"_norm_hashes_wide", norm_hashes_wide, METH_O, "norm_hashes by its general path, for any text (tests)"},
     {"norm_hashes", norm_hashes, METH_O,
      "norm_hashes(text): (the words joined by spaces, their 64-bit hashes as bytes, words less gaps, any gap)"},
     {NULL, NULL, 0, NULL},

@@ -104,6 +104,26 @@ def test_the_c_tokeniser_matches_the_python_one(text):
     assert size == sum(w != "_gap_" for w in words) and gapped == ("_gap_" in words)
 
 
+_ASCII = st.lists(st.sampled_from([*"abcAZ xyz09._-'`,!?[]\n", "...", "..", "....", ".'..", "_gap_", "Don't"]),
+                  max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_ASCII)
+def test_the_ascii_path_gives_what_the_general_path_gives(text):
+    """ASCII text takes a one-byte path (norm_hashes_ascii): the same text, hashes, size and gaps
+    as the general path, which any text can take."""
+    assert text.isascii()
+    assert _c.norm_hashes(text) == _c._norm_hashes_wide(text)
+
+
+def test_the_ascii_path_folds_case_drops_apostrophes_and_marks_gaps():
+    norm, hashes, size, gapped = _c.norm_hashes("Don't STOP... now, [...] 'OK' .'.. end.")
+    assert norm == "dont stop _gap_ now _gap_ ok _gap_ end" and (size, gapped) == (5, True)
+    assert hashes == _c._norm_hashes_wide("Don’t STOP… now, […] ‘OK’ … end.")[1]  # (the same words in Unicode)
+    assert _c.norm_hashes("... a ...") == ("a", _c.norm_hashes("a")[1], 1, False)  # no gap at either end
+
+
 def test_equal_words_hash_equal_and_different_words_differ():
     _, a, _, _ = _c.norm_hashes("Tokyo tokyo TOKYO osaka")
     assert a[0:8] == a[8:16] == a[16:24] != a[24:32]

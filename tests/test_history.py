@@ -306,3 +306,40 @@ def test_reimporting_a_deleted_story_says_restored_and_rm_with_a_bad_id_deletes_
     out = run("import", now).output
     assert "restored" in out and "1 restored" in out
     assert run("show", sid, "--comments-sort", "oldest").exit_code == 0
+
+
+def _hist_by_version(article):
+    """story_hist as it reads: each version asks each comment (present_in, votes_at)."""
+    out = []
+    for v, at in enumerate(article.versions):
+        added = score = votes = 0
+        for c in article.comments:
+            added += c.first == v
+            if c.present_in(v):
+                s, up, down = c.votes_at(v) or (None, None, None)
+                score += s or 0
+                votes += (up or 0) + (down or 0)
+        out.append([at, added, score, votes])
+    return out
+
+
+maybe_int = st.one_of(st.none(), st.integers(-20, 20))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 5), st.lists(st.tuples(
+    st.integers(0, 5), st.one_of(st.none(), st.integers(0, 6)), maybe_int, maybe_int, maybe_int,
+    st.one_of(st.none(), st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 5)), maybe_int, maybe_int, maybe_int),
+                                  min_size=1, max_size=4))), max_size=8))
+def test_the_index_history_of_a_story_is_what_each_version_had(n, specs):
+    """story_hist (one pass over the comments) gives what asking each comment of each version
+    gives: comments added, score and votes per version, with removed comments, vote histories
+    in any order and missing vote counts."""
+    from reader.history import story_hist
+
+    comments = [Comment(i, [Block("x")], score, up, down, first=first, removed=removed,
+                        vh=[list(r) for r in vh] if vh else None)
+                for i, (first, removed, score, up, down, vh) in enumerate(specs, 1)]
+    article = Article(file=None, layout="generic", title="t", comments=comments, versions=[f"t{v}" for v in range(n)])
+    assert story_hist(article) == _hist_by_version(article)
+    assert story_hist(Article(file=None, layout="generic", title="t", comments=comments, versions=["t0"])) is None

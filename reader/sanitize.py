@@ -43,19 +43,26 @@ def clean_text(text: str) -> str:
     Newlines are normalised to ``\\n``; odd spaces become spaces; escape sequences, control,
     bidi and zero-width characters are removed (a ZWJ inside an emoji sequence is kept).
     """
+    return clean_text_checked(text)[0]
+
+
+def clean_text_checked(text: str) -> tuple[str, bool]:
+    """clean_text's result, and whether every character of it but the newline is printable as
+    it came (then no line of it holds a tab, an odd space or a control: `page_lines` need not
+    look at each line again)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     if text.replace("\n", "").isprintable():
         # Every character this removes or replaces is unprintable (a control, format or
         # separator character other than the space): one scan in C says there is none.
-        return text
+        return text, True
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ANSI.sub("", text)
     text = _DROP.sub("", _SPACES.sub(" ", text))
     if "\u200d" in text:
         text = _ZWJ_NOT_IN_EMOJI.sub("", text)
-    return text
+    return text, False
 
 
 def clean_line(text: str) -> str:

@@ -128,6 +128,14 @@ def test_page_lines_fold_every_kind_of_space(text):
     from reader.parsing.common import page_lines
 
     assert page_lines(text) == [" ".join(w) for line in text.split("\n") if (w := line.split())]
+    from reader.sanitize import clean_text_checked
+
+    cleaned, printable = clean_text_checked(text)
+    assert cleaned == clean_text(text)
+    # A cleaned text known to be printable (but for newlines) has the same lines by either path.
+    assert page_lines(cleaned, printable=printable) == page_lines(cleaned)
+    if printable:
+        assert cleaned.replace("\n", "").isprintable()
 
 
 _FLAT_PIECES = st.sampled_from(["Long overdue.", "12 ( +14 / -2 )", "-3 ( +1 / -4 )", "5 Comments", "Login to comment",

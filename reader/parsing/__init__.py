@@ -15,7 +15,7 @@ from reader.parsing.common import page_lines
 from reader.parsing.detect import detect_layout
 from reader.parsing.evidence import resolve_relative
 from reader.parsing.refuse import looks_like_html, not_news
-from reader.sanitize import DecodeError, clean_line, clean_text, decode_page
+from reader.sanitize import DecodeError, clean_line, clean_text_checked, decode_page
 from reader.text import MAX_PAGE_BYTES, size_error
 
 __all__ = ["PageError", "detect_layout", "parse_bytes", "parse_file", "parse_text", "read_page"]
@@ -62,7 +62,8 @@ def parse_text(text: str, file: str | None = None, *, force: bool = False, saved
     """Parse a page's text. Never raises on odd text when `force`d: the worst case is a generic
     article. Otherwise a file that is plainly not a news page (a configuration file, source code,
     a CSV table, ...) or has no article text is refused with the reason."""
-    lines = page_lines(clean_text(text))
+    cleaned, printable = clean_text_checked(text)
+    lines = page_lines(cleaned, printable=printable)
     if not lines:
         raise PageError("no text on the page")
     if len(lines) <= 3 and max(map(len, lines)) > 400:

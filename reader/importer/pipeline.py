@@ -111,8 +111,12 @@ def source_digest(data: bytes) -> str:
     """A page file's bytes, digested with the code's own digest. The same bytes parse to the
     same story (whatever the file is called), so a file whose digest is stored is not parsed
     again. (Its time resolves relative times like "Today 07:12": a byte-identical copy saved
-    later keeps the times the first one gave.)"""
-    return hashlib.blake2b(data, digest_size=10, key=_code_salt()).hexdigest()
+    later keeps the times the first one gave.) SHA-256 (the code's digest, then the bytes), cut
+    to 80 bits: 24 us a 30 KB page against 38-52 us for blake2b, on this machine's SHA
+    instructions; every page of a folder is digested, changed or not."""
+    h = hashlib.sha256(_code_salt())
+    h.update(data)
+    return h.hexdigest()[:20]
 
 
 class Parsed(NamedTuple):

@@ -221,3 +221,29 @@ def test_a_japanese_date_without_its_year_takes_the_year_the_page_was_saved():
     assert resolve_relative("6/12(木) 19:03", datetime(2025, 6, 13, tzinfo=UTC)) == "2025-06-12T19:03:00+09:00"
     assert resolve_relative("12/30(月) 19:03", datetime(2025, 1, 3, tzinfo=UTC)) == "2024-12-30T19:03:00+09:00"
     assert resolve_relative("2/30(月) 19:03", datetime(2025, 1, 3, tzinfo=UTC)) is None  # no such day
+
+
+def test_the_first_letters_looked_at_before_a_pattern_are_all_it_can_start_with():
+    """is_expired, is_removed_notice and is_footer look at a line's first character before their
+    pattern: every character that the letters a match of the pattern can start with match
+    (ignoring case, as `re` does, over all of Unicode) is in the set looked for, so no line the
+    pattern matches is passed by. (The letters: each alternative's first, read off the pattern.)"""
+    import re
+    import sys
+
+    from reader.parsing import common
+
+    for letters, first in (("t", common.EXPIRED_FIRST),
+                           ("tcp", common.REMOVED_FIRST), ("lfa", common.FOOTER_FIRST)):
+        starts = re.compile(f"[{letters}]", re.IGNORECASE)
+        matched = {chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000 and starts.match(chr(c))}
+        assert matched <= set(first), matched - set(first)
+    assert common.is_expired("The requested article has expired, and is no longer available")
+    assert common.is_removed_notice("POST WAS DELETED") and common.is_removed_notice("Comment has been removed.")
+    assert common.is_footer("Facebook users") and common.is_footer("A mix of what's trending on our other sites")
+    assert not common.is_footer("") and not common.is_expired("Expired: the requested article has expired")
+    lines = [x for p in SEEDS.glob("*") for x in p.read_text(encoding="utf-8", errors="replace").splitlines()]
+    for x in [*lines, "THE REQUESTED ARTICLE HAS EXPIRED", "post was removed", "login to leave a comment"]:
+        assert common.is_expired(x) == bool(common.EXPIRED.match(x))
+        assert common.is_removed_notice(x) == bool(common.REMOVED.match(x))
+        assert common.is_footer(x) == bool(common.FOOTER.match(x))

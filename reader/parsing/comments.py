@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from reader.parsing.common import FOOTER, REMOVED, SITE_NOTICE, is_boilerplate, parse_vote
+from reader.parsing.common import SITE_NOTICE, is_boilerplate, is_footer, is_removed_notice, parse_vote
 from reader.parsing.evidence import parse_date, resolve_relative
 from reader.parsing.threads import RawComment, is_time_line, is_writer_line, own_writer
 from reader.parsing.threads import writer_header as writer_line
@@ -30,7 +30,7 @@ def split_by_writer(lines: list[str]) -> list[RawComment] | None:
     out: list[RawComment] = []
     for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
         author, posted = writer_line(lines[a]) or (None, None)
-        paras = [x for x in lines[a + 1 : b] if not FOOTER.match(x) and not is_boilerplate(x)]
+        paras = [x for x in lines[a + 1 : b] if not is_footer(x) and not is_boilerplate(x)]
         if paras:
             out.append(RawComment(paras, None, author, posted))
     return out
@@ -137,7 +137,7 @@ def _split(lines: list[str], notes: list[str]) -> list[RawComment]:
     for k, line in enumerate(lines):
         if k + 1 in moderated:
             continue  # `Moderator` over its note
-        if k in moderated or REMOVED.match(line):
+        if k in moderated or is_removed_notice(line):
             if paras:
                 unvoted(paras)
             unvoted([line], "Moderator" if k in moderated else None)
@@ -157,7 +157,7 @@ def _split(lines: list[str], notes: list[str]) -> list[RawComment]:
             if None in (votes.score, votes.up, votes.down):
                 notes.append(f"comment {len(out)}: unreadable vote line {line!r}")
             continue
-        if FOOTER.match(line):
+        if is_footer(line):
             break
         if (is_boilerplate(line) or (not paras and len(line) <= 90 and SITE_NOTICE.match(line))) and not (
                 not paras and over_vote(lines, k)):

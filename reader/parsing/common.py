@@ -53,6 +53,28 @@ SITE_NOTICE = re.compile(
     r"|get the day(?:'s|’s) top stories delivered to your inbox(?: every morning)?\.?"
     r"|find your next job in japan with gaijinpot jobs|get your ticket to gaijinpot expo.*)$", re.IGNORECASE)
 EXPIRED = re.compile(r"^(?:the requested article has expired|this article has expired)", re.IGNORECASE)
+# The first letters these patterns can match a line's first character to: a test against every
+# character (re.IGNORECASE matches `t` only to `t` and `T`, unlike `s`, `k` and `i`). Looking
+# at the first character before the pattern spares the call of the pattern for most lines: they
+# are tried on every line of a page (~160 calls a page, ~4% of parsing one).
+EXPIRED_FIRST = "tT"
+REMOVED_FIRST = "tTcCpP"
+FOOTER_FIRST = "lLfFaA"
+
+
+def is_expired(line: str) -> bool:
+    """`The requested article has expired…` (EXPIRED)."""
+    return line[:1] in EXPIRED_FIRST and EXPIRED.match(line) is not None
+
+
+def is_removed_notice(line: str) -> bool:
+    """`This comment has been removed by a moderator.` (REMOVED)."""
+    return line[:1] in REMOVED_FIRST and REMOVED.match(line) is not None
+
+
+def is_footer(line: str) -> bool:
+    """`Login to leave a comment`, `Facebook users`, … (FOOTER)."""
+    return line[:1] in FOOTER_FIRST and FOOTER.match(line) is not None
 COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?"
                            r"|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件)(?:\d[\d,]*件)?)$", re.IGNORECASE)
 LOGIN_TO_COMMENT = re.compile(r"^login to comment$", re.IGNORECASE)

@@ -215,6 +215,8 @@ _ODD_CASE = ("\u017f", "\u212a", "\u0131", "\u0130")  # ſ K ı İ
 def _lower(line: str) -> str | None:
     """`line` lower-cased, where that is how `re.IGNORECASE` matches it to lower-case ASCII
     keywords (None when the line holds a letter it treats otherwise)."""
+    if line.isascii():  # (most lines: none of the four is ASCII, and the flag is kept with the str)
+        return line.lower()
     return None if any(c in line for c in _ODD_CASE) else line.lower()
 
 

@@ -9,11 +9,11 @@ from reader.models import Article
 from reader.parsing.comments import first_vote_index, over_vote, split_comments
 from reader.parsing.common import (
     COMMENT_COUNT,
-    EXPIRED,
     GPLUS,
     LOGIN_TO_COMMENT,
     credit_name,
     is_boilerplate,
+    is_expired,
     parse_vote,
     split_glued_copyright,
 )
@@ -124,9 +124,9 @@ def _trailer(lines: list[str], end: int) -> tuple[str | None, int | None, int | 
 def parse(lines: list[str], file: str | None) -> Article:
     notes: list[str] = []
     lines = split_glued_copyright(lines)
-    if any(EXPIRED.match(x) for x in lines[:HEADER_SPAN]):
+    if any(is_expired(x) for x in lines[:HEADER_SPAN]):
         notes.append("the article has expired; only its comments remain")
-    lines = [x for x in lines if not EXPIRED.match(x)]
+    lines = [x for x in lines if not is_expired(x)]
     if len(menu := menu_lines(lines)) >= 8:  # the mobile site's menu and weather (`Menu`, `Tokyo`, `14°C`, `National`, …)
         lines = [x for j, x in enumerate(lines) if j not in menu]
     i, image = _site_and_photo(lines)

@@ -659,7 +659,129 @@ static int terms_load(Terms *t, int src) {
     return 0;
 }
 
-static PyObject *unique_terms(PyObject *Py_UNUSED(module), PyObject *args) {
+/* unique_terms of ASCII text and skip (most stories): the text lower-cased into a byte buffer
+   (casefold is lower for ASCII), words read and compared as bytes, a slot of 16 bytes a term,
+   the result a one-byte str: ~2.5x quicker than the general path below, which reads 4-byte
+   characters through their kind and starts from the casefolded str. The same terms, in the
+   same order (a test compares the two). */
+typedef struct {
+    uint64_t h;      /* 0: empty */
+    uint64_t pre;    /* the term's first 8 bytes (zero-padded) */
+    uint32_t start;  /* in the lowered text, or in skip when `len` has its top bit */
+    uint32_t len;
+} ATerm;
+
+#define ATERM_SKIP 0x80000000u
+
+static inline uint64_t load_pre(const Py_UCS1 *w, uint32_t n) {
+    uint64_t x = 0;
+    for (uint32_t k = 0; k < n && k < 8; k++) x |= (uint64_t)w[k] << (8 * k);
+    return x;
+}
+
+/* The same, from a buffer with 8 bytes to spare after the word (the lowered text): one load. */
+static inline uint64_t load_pre_padded(const Py_UCS1 *w, uint32_t n) {
+    uint64_t x;
+    memcpy(&x, w, 8);
+    return n >= 8 ? x : x & ((1ULL << (8 * n)) - 1);
+}
+
+/* A term's hash from its bytes 8 at a time (its first 8 are `pre`). Never 0. */
+static inline uint64_t aterm_hash(const Py_UCS1 *w, uint32_t n, uint64_t pre, int padded) {
+    uint64_t h = (FNV_OFFSET ^ n) * FNV_PRIME;
+    h = (h ^ pre) * 0x9E3779B97F4A7C15ULL;
+    for (uint32_t k = 8; k < n; k += 8)
+        h = (h ^ (padded ? load_pre_padded(w + k, n - k) : load_pre(w + k, n - k))) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+static int aterm_add(ATerm **slots, size_t *mask, size_t *used, const Py_UCS1 *text, const Py_UCS1 *skip,
+                     uint32_t start, uint32_t len) {
+    /* 1: added, 0: there already, -1: no memory */
+    if ((*used + 1) * 4 > (*mask + 1) * 3) {  /* (at most 3/4 full) */
+        ATerm *grown = rehash(*slots, mask, sizeof(ATerm), 0);
+        if (!grown) return -1;
+        *slots = grown;
+    }
+    int padded = !(len & ATERM_SKIP);
+    const Py_UCS1 *word = padded ? text + start : skip + start;
+    uint32_t n = len & ~ATERM_SKIP;
+    uint64_t pre = padded ? load_pre_padded(word, n) : load_pre(word, n), h = aterm_hash(word, n, pre, padded);
+    for (size_t i = (size_t)h & *mask;; i = (i + 1) & *mask) {
+        ATerm *e = &(*slots)[i];
+        if (!e->h) {
+            e->h = h; e->pre = pre; e->start = start; e->len = len;
+            (*used)++;
+            return 1;
+        }
+        if (e->h == h && e->pre == pre && (e->len & ~ATERM_SKIP) == n
+            && (n <= 8 || memcmp((e->len & ATERM_SKIP) ? skip + e->start + 8 : text + e->start + 8, word + 8, n - 8) == 0))
+            return 0;
+    }
+}
+
+static unsigned char ASCII_WORD[256];  /* 1 for [a-z0-9_] (the text is lowered first) */
+
+static PyObject *unique_terms_ascii(PyObject *text, PyObject *skip) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), ns = PyUnicode_GET_LENGTH(skip);
+    const Py_UCS1 *raw = PyUnicode_1BYTE_DATA(text), *sk = PyUnicode_1BYTE_DATA(skip);
+    Py_UCS1 *low = PyMem_Malloc(n + 8), *out = PyMem_Malloc(n + 1);
+    ATerm *slots = NULL;
+    size_t mask = 0, used = 0;
+    PyObject *result = NULL;
+    Py_ssize_t nout = 0;
+    /* room for ~1 distinct term in 12 characters (news text: ~1 in 18) before the table grows */
+    mask = 63;
+    while ((mask + 1) * 12 < (size_t)n) mask = mask * 2 + 1;
+    slots = PyMem_Calloc(mask + 1, sizeof(ATerm));
+    if (!low || !out || !slots) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS1 ch = raw[i];
+        low[i] = (ch >= 'A' && ch <= 'Z') ? ch | 0x20 : ch;
+    }
+    memset(low + n, 0, 8);
+    for (Py_ssize_t i = 0, start = 0; i <= ns; i++) {  /* the skip terms, joined by NUL */
+        if (i < ns && sk[i] != 0) continue;
+        if (i > start && aterm_add(&slots, &mask, &used, low, sk, (uint32_t)start, (uint32_t)(i - start) | ATERM_SKIP) < 0)
+            goto done;
+        start = i + 1;
+    }
+    for (Py_ssize_t i = 0; i < n;) {
+        while (i < n && !ASCII_WORD[low[i]]) i++;
+        Py_ssize_t start = i;
+        while (i < n && ASCII_WORD[low[i]]) i++;
+        if (i == start) break;
+        int added = aterm_add(&slots, &mask, &used, low, sk, (uint32_t)start, (uint32_t)(i - start));
+        if (added < 0) goto done;
+        if (added) {
+            if (nout) out[nout++] = 0;
+            memcpy(out + nout, low + start, i - start);
+            nout += i - start;
+        }
+    }
+    result = PyUnicode_New(nout, 127);
+    if (result) memcpy(PyUnicode_1BYTE_DATA(result), out, nout);
+done:
+    PyMem_Free(low);
+    PyMem_Free(out);
+    PyMem_Free(slots);
+    return result;
+}
+
+static PyObject *unique_terms_wide(PyObject *Py_UNUSED(module), PyObject *args);
+
+static PyObject *unique_terms(PyObject *module, PyObject *args) {
+    PyObject *text, *skip;
+    if (PyTuple_GET_SIZE(args) == 2 && PyUnicode_Check(text = PyTuple_GET_ITEM(args, 0))
+        && PyUnicode_Check(skip = PyTuple_GET_ITEM(args, 1)) && PyUnicode_IS_ASCII(text) && PyUnicode_IS_ASCII(skip)
+        && PyUnicode_GET_LENGTH(text) < 0x7fffffff && PyUnicode_GET_LENGTH(skip) < 0x7fffffff)
+        return unique_terms_ascii(text, skip);
+    return unique_terms_wide(module, args);
+}
+
+/* The general path: any text. */
+static PyObject *unique_terms_wide(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *text, *skip;
     if (!PyArg_ParseTuple(args, "UU:unique_terms", &text, &skip)) return NULL;
     PyObject *folded = PyObject_CallMethod(text, "casefold", NULL);
@@ -1161,6 +1283,7 @@ static PyMethodDef module_methods[] = {
      "word_counts(text, skip, wanted): ({word: occurrences} of text.casefold()'s words not in skip: every one "
      "if wanted is None, else those occurring more than once, not all letters, or in wanted; [those occurring "
      "more than once or not all letters]) (skip, wanted: words joined by NUL)"},
+    {"_unique_terms_wide", unique_terms_wide, METH_VARARGS, "unique_terms by its general path, for any text (tests)"},
     {"unique_terms", unique_terms, METH_VARARGS,
      "unique_terms(text, skip): the distinct words of text.casefold() not in skip, joined by NUL (skip: the same form)"},
     {"_norm_hashes_wide", norm_hashes_wide, METH_O, "norm_hashes by its general path, for any text (tests)"},
@@ -1203,6 +1326,8 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__native(void) {
     if (PyType_Ready(&GramIndexType) < 0 || PyType_Ready(&TermIdsType) < 0) return NULL;
+    for (int ch = 0; ch < 256; ch++)
+        ASCII_WORD[ch] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
     uint64_t h = FNV_OFFSET;
     for (const char *c = "_gap_"; *c; c++) h = hash_step(h, (Py_UCS4)*c);
     GAP_HASH = hash_done(h);

@@ -156,6 +156,23 @@ def test_the_c_search_terms_are_the_python_ones(text, skip):
     assert set(terms) == set(words(text)) - set(words(skip))
 
 
+_ASCII_TERMS = st.lists(st.sampled_from([*"abcAZ xyz09_.-'\n", "Tokyo", "TOKYO", "tokyo", "abcdefgh", "abcdefghi",
+                                       "Internationalisation", "internationalisation", "x" * 17]),
+                       max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_ASCII_TERMS, skip=_ASCII_TERMS)
+def test_the_ascii_search_terms_are_the_general_paths(text, skip):
+    """ASCII text and skip take a one-byte path (unique_terms_ascii): the same terms in the same
+    order as the general path, whatever the words' lengths (8 bytes are compared at a time)."""
+    leave_out = _c.unique_terms(skip, "")
+    assert leave_out == _c._unique_terms_wide(skip, "")
+    assert _c.unique_terms(text, leave_out) == _c._unique_terms_wide(text, leave_out)
+    many = " ".join(f"w{i % 3000}" for i in range(9000)) + " " + text  # (the table grows)
+    assert _c.unique_terms(many, leave_out) == _c._unique_terms_wide(many, leave_out)
+
+
 def test_a_storys_search_payload_is_the_same_made_in_c_or_in_python(monkeypatch, tmp_path):
     from reader.search import fields
 

@@ -24,6 +24,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1272,7 +1273,82 @@ fail:
     return NULL;
 }
 
+/* instances(cls, names, columns, consts, n): n instances of `cls` (a class with __slots__ and no
+   __init__ logic of its own, such as a slots dataclass), each slot `names[k]` set to columns[k][i]
+   when columns[k] is a list, else to consts[k]; every slot of the class must be named. The
+   story list's 100,000 rows at start-up: ~0.13 s through the dataclass's __init__ (29 keyword
+   assignments a row), a fraction of that here. */
+static PyObject *instances(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyTypeObject *cls;
+    PyObject *names, *columns, *consts;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!n:instances", &PyType_Type, &cls, &PyTuple_Type, &names, &PyTuple_Type,
+                          &columns, &PyTuple_Type, &consts, &n))
+        return NULL;
+    Py_ssize_t k = PyTuple_GET_SIZE(names);
+    if (PyTuple_GET_SIZE(columns) != k || PyTuple_GET_SIZE(consts) != k || n < 0) {
+        PyErr_SetString(PyExc_ValueError, "one column and one constant for each name, and n >= 0");
+        return NULL;
+    }
+    if (cls->tp_dictoffset != 0) {
+        PyErr_SetString(PyExc_TypeError, "the class must have __slots__ and no __dict__");
+        return NULL;
+    }
+    /* every slot of the class (and its bases) named once, each an object slot */
+    Py_ssize_t *offsets = PyMem_Calloc(k ? k : 1, sizeof(Py_ssize_t));
+    PyObject *result = NULL;
+    if (!offsets) return PyErr_NoMemory();
+    Py_ssize_t slots = 0;
+    for (PyTypeObject *t = cls; t && t != &PyBaseObject_Type; t = t->tp_base) {
+        for (PyMemberDef *m = t->tp_members; m && m->name; m++) {
+            if (m->type != T_OBJECT_EX || (m->flags & READONLY)) continue;
+            slots++;
+            Py_ssize_t j = 0;
+            for (; j < k; j++) {
+                const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, j));
+                if (!name) goto done;
+                if (strcmp(name, m->name) == 0) break;
+            }
+            if (j == k || offsets[j]) {
+                PyErr_Format(PyExc_ValueError, "slot %s is not named once", m->name);
+                goto done;
+            }
+            offsets[j] = m->offset;
+        }
+    }
+    if (slots != k) {
+        PyErr_SetString(PyExc_ValueError, "a name that is no slot of the class");
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < k; j++) {
+        PyObject *col = PyTuple_GET_ITEM(columns, j);
+        if (col != Py_None && (!PyList_Check(col) || PyList_GET_SIZE(col) != n)) {
+            PyErr_SetString(PyExc_ValueError, "each column: a list of n values, or None");
+            goto done;
+        }
+    }
+    result = PyList_New(n);
+    if (!result) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *obj = cls->tp_alloc(cls, 0);
+        if (!obj) { Py_CLEAR(result); goto done; }
+        for (Py_ssize_t j = 0; j < k; j++) {
+            PyObject *col = PyTuple_GET_ITEM(columns, j);
+            PyObject *v = col == Py_None ? PyTuple_GET_ITEM(consts, j) : PyList_GET_ITEM(col, i);
+            Py_INCREF(v);
+            *(PyObject **)((char *)obj + offsets[j]) = v;
+        }
+        PyList_SET_ITEM(result, i, obj);
+    }
+done:
+    PyMem_Free(offsets);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"instances", instances, METH_VARARGS,
+     "instances(cls, names, columns, consts, n): n instances of a __slots__ class made without calling it, "
+     "slot names[k] of the i-th set to columns[k][i], or to consts[k] where columns[k] is None"},
     {"codes", codes, METH_O,
      "codes(values): (each value's number in the list of distinct values, as native int64 bytes; that list, "
      "in order of first appearance)"},

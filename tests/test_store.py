@@ -248,7 +248,17 @@ def test_list_rows_made_in_c_are_the_rows_the_dataclass_makes(db_path, monkeypat
 
     store = Reader.open(db_path).store
     store.set_bookmark(store.entries()[0].key, True)
+    made: list[int] = []
+    real = archive._instances
+
+    def counted(*args):
+        made.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(archive, "_instances", counted)
+    assert (db_path / "index.columns").exists()
     in_c = Store(db_path).entries()
+    assert made == [5]  # (the rows came from the columns, made in C)
     monkeypatch.setattr(archive, "NATIVE_ROWS", False)
     in_python = Store(db_path).entries()
     assert len(in_c) == 5 and [type(e) for e in in_c] == [StoryEntry] * 5
@@ -262,6 +272,10 @@ def test_list_rows_made_in_c_are_the_rows_the_dataclass_makes(db_path, monkeypat
         _native.instances(StoryEntry, names, ([1, 2],) + (None,) * (len(names) - 1), consts, 3)
     with pytest.raises(TypeError):  # a class with a __dict__
         _native.instances(type("D", (), {}), (), (), (), 1)
+    with pytest.raises(TypeError):  # a built-in type, or a class over one (C state this would not make)
+        _native.instances(str, (), (), (), 1)
+    with pytest.raises(TypeError):
+        _native.instances(type("S", (str,), {"__slots__": ()}), (), (), (), 1)
     rows = _native.instances(StoryEntry, names, ([7, 8],) + (None,) * (len(names) - 1), consts, 2)
     assert [r.id for r in rows] == [7, 8] and rows[1].title == consts[names.index("title")]
 

@@ -138,6 +138,17 @@ def test_page_lines_fold_every_kind_of_space(text):
         assert cleaned.replace("\n", "").isprintable()
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=80) | st.text(max_size=80))
+@settings(max_examples=500, deadline=None)
+def test_the_printable_check_says_what_str_isprintable_says(text):
+    """sanitize._printable (one-byte text: the printable bytes deleted from a copy) answers as
+    str.isprintable does of the text without its newlines, for one-byte text and any other."""
+    from reader.sanitize import _printable
+
+    assert _printable(text) == text.replace("\n", "").isprintable()
+    assert _printable(text + "\x85") is False and _printable(text + "\xad") is False  # (NEL, soft hyphen)
+
+
 _FLAT_PIECES = st.sampled_from(["Long overdue.", "12 ( +14 / -2 )", "-3 ( +1 / -4 )", "5 Comments", "Login to comment",
                                 "© KYODO", "©2025 GPlusMedia Inc.", "Japan Today", "national", "word", "(", ")", "+3",
                                 "Comments", "1,000 yen", "Login to leave a comment"])

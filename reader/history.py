@@ -102,12 +102,10 @@ def merge(old: Article, new: Article, at: str, first_at: str | None) -> Article:
             ids[c.id] = pairs[c.id].id
         else:
             ids[c.id], next_id = next_id, next_id + 1
-    same_ids = all(page_id == kept for page_id, kept in ids.items())  # (most often: the stored comments first, in order)
     for c in new.comments:
         o = pairs.get(c.id)
         c.id = ids[c.id]
-        if not same_ids or not _refers_within(c, ids):
-            _renumber(c, ids)
+        _renumber(c, ids)
         if o is None:
             c.first, c.vh, c.removed, c.edits = v, None, None, None
             continue
@@ -131,18 +129,16 @@ def merge(old: Article, new: Article, at: str, first_at: str | None) -> Article:
     return new
 
 
-def _refers_within(c: Comment, ids: dict[int, int]) -> bool:
-    """Does the comment refer only to comments of the page (which an unchanged numbering keeps)?"""
-    return ((c.parent is None or c.parent in ids) and (c.revision_of is None or c.revision_of in ids)
-            and all(b.of in ids for b in c.blocks if isinstance(b.of, int)))
-
-
 def _renumber(c: Comment, ids: dict[int, int]) -> None:
+    """The comment's references under the stored ids. Its blocks are made again only when a
+    quote's reference changes (most re-imports keep every id: the stored comments first, in
+    order, then the new ones)."""
     if c.parent is not None:
         c.parent = ids.get(c.parent)
     if c.revision_of is not None:
         c.revision_of = ids.get(c.revision_of)
-    c.blocks = [Block(b.text, b.quote, ids.get(b.of) if isinstance(b.of, int) else b.of) for b in c.blocks]
+    if any(isinstance(b.of, int) and ids.get(b.of) != b.of for b in c.blocks):
+        c.blocks = [Block(b.text, b.quote, ids.get(b.of) if isinstance(b.of, int) else b.of) for b in c.blocks]
 
 
 # ---- what the reader sees of it

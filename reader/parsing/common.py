@@ -56,25 +56,10 @@ EXPIRED = re.compile(r"^(?:the requested article has expired|this article has ex
 # The first letters these patterns can match a line's first character to: a test against every
 # character (re.IGNORECASE matches `t` only to `t` and `T`, unlike `s`, `k` and `i`). Looking
 # at the first character before the pattern spares the call of the pattern for most lines: they
-# are tried on every line of a page (~160 calls a page, ~4% of parsing one).
+# are tried on every line of a page (~160 calls a page, ~4% of parsing one). See is_expired.
 EXPIRED_FIRST = "tT"
 REMOVED_FIRST = "tTcCpP"
 FOOTER_FIRST = "lLfFaA"
-
-
-def is_expired(line: str) -> bool:
-    """`The requested article has expired…` (EXPIRED)."""
-    return line[:1] in EXPIRED_FIRST and EXPIRED.match(line) is not None
-
-
-def is_removed_notice(line: str) -> bool:
-    """`This comment has been removed by a moderator.` (REMOVED)."""
-    return line[:1] in REMOVED_FIRST and REMOVED.match(line) is not None
-
-
-def is_footer(line: str) -> bool:
-    """`Login to leave a comment`, `Facebook users`, … (FOOTER)."""
-    return line[:1] in FOOTER_FIRST and FOOTER.match(line) is not None
 COMMENT_COUNT = re.compile(r"^(?:(\d[\d,]*|no)\s+comments?"
                            r"|(?:コメント\s*)?(\d[\d,]*)\s*(?:件のコメント|コメント|件)(?:\d[\d,]*件)?)$", re.IGNORECASE)
 LOGIN_TO_COMMENT = re.compile(r"^login to comment$", re.IGNORECASE)
@@ -124,6 +109,21 @@ def parse_vote(line: str) -> Votes | None:
     return None
 
 
+def is_expired(line: str) -> bool:
+    """`The requested article has expired…` (EXPIRED)."""
+    return line[:1] in EXPIRED_FIRST and EXPIRED.match(line) is not None
+
+
+def is_removed_notice(line: str) -> bool:
+    """`This comment has been removed by a moderator.` (REMOVED)."""
+    return line[:1] in REMOVED_FIRST and REMOVED.match(line) is not None
+
+
+def is_footer(line: str) -> bool:
+    """`Login to leave a comment`, `Facebook users`, … (FOOTER)."""
+    return line[:1] in FOOTER_FIRST and FOOTER.match(line) is not None
+
+
 def is_boilerplate(line: str) -> bool:
     return len(line) < 200 and BOILERPLATE.match(line) is not None
 
@@ -161,7 +161,5 @@ def page_lines(text: str, *, printable: bool = False) -> list[str]:
     # A stripped line with no double space that is all printable (so no whitespace but the
     # space: most lines) is already folded; only the others are split into words and joined.
     # (The scan is ~18 instructions a character: ~3% of parsing a page, done twice before.)
-    if printable:
-        return [x if "  " not in x else " ".join(x.split()) for line in text.split("\n") if (x := line.strip())]
-    return [x if "  " not in x and x.isprintable() else " ".join(x.split())
+    return [x if "  " not in x and (printable or x.isprintable()) else " ".join(x.split())
             for line in text.split("\n") if (x := line.strip())]

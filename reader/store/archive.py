@@ -951,7 +951,7 @@ def _story_entries(got: Columns) -> list[StoryEntry]:
     fields = dataclass_fields(StoryEntry)
     columns: list[list[Any] | None] = [got.ids]
     columns += [got.cols.get(f.name) if i <= _LAST_RECORD_FIELD else None for i, f in enumerate(fields) if i]
-    if NATIVE_ROWS and all(c is None or isinstance(c, list) for c in columns):
+    if NATIVE_ROWS:
         return _instances(StoryEntry, tuple(f.name for f in fields), tuple(columns),
                           tuple(f.default for f in fields), len(got.ids))
     args = [c if c is not None else repeat(f.default) for c, f in zip(columns, fields, strict=True)]

@@ -1359,7 +1359,136 @@ done:
     return result;
 }
 
+/* ---- Search postings (reader/search/engine.py): a posting is a little-endian uint32, a story's
+   number shifted left by one with the low bit set where the term is in its title; a term's
+   postings are in ascending order. */
+
+ALWAYS_INLINE uint32_t posting_at(const unsigned char *p, Py_ssize_t i) {
+    p += 4 * i;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The owner map (int64, a story's current segment) as a buffer, or none for None. */
+static int owner_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t stories) {
+    if (obj == Py_None) {
+        view->obj = NULL;
+        view->buf = NULL;
+        return 0;
+    }
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) return -1;
+    if (view->len != stories * (Py_ssize_t)sizeof(int64_t)) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "the owner map is not one int64 a story");
+        return -1;
+    }
+    return 0;
+}
+
+/* mark(postings, score, best, title, owner, sid): for each story of `postings` (skipping those
+   whose owner[story] is not sid, unless owner is None): best[story] = max(best[story], score),
+   and title[story] = 1 where the posting says the term is in its title. best: float32, title:
+   uint8, owner: int64, one each a story. ValueError for a posting past the last story. */
+static PyObject *mark(PyObject *Py_UNUSED(module), PyObject *args) {
+    Py_buffer post, best, title, owner;
+    float score;
+    PyObject *owner_obj;
+    long long sid;
+    if (!PyArg_ParseTuple(args, "y*fw*w*OL:mark", &post, &score, &best, &title, &owner_obj, &sid)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t stories = title.len;
+    if (owner_buffer(owner_obj, &owner, stories) < 0) goto done;
+    if (post.len % 4 || best.len != stories * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "postings of whole uint32s, and one float32 a story");
+        goto release;
+    }
+    const unsigned char *p = post.buf;
+    float *b = best.buf;
+    unsigned char *t = title.buf;
+    const int64_t *o = owner.buf;
+    Py_ssize_t n = post.len / 4, bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t v = posting_at(p, i);
+        Py_ssize_t d = (Py_ssize_t)(v >> 1);
+        if (d >= stories) {
+            bad = 1;
+            break;
+        }
+        if (o && o[d] != sid) continue;
+        if (score > b[d]) b[d] = score;
+        if (v & 1) t[d] = 1;
+    }
+    Py_END_ALLOW_THREADS
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "a posting past the last story");
+        goto release;
+    }
+    result = Py_NewRef(Py_None);
+release:
+    if (owner.obj) PyBuffer_Release(&owner);
+done:
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&best);
+    PyBuffer_Release(&title);
+    return result;
+}
+
+/* holds(postings, docs, out, owner, sid): out[i] = 1 where `postings` hold story docs[i] (and
+   owner[docs[i]] is sid, unless owner is None); out[i] is left as it is elsewhere. docs: int64,
+   out: uint8, one each; owner: int64, one a story. Each story found by bisection. */
+static PyObject *holds(PyObject *Py_UNUSED(module), PyObject *args) {
+    Py_buffer post, docs, out, owner;
+    PyObject *owner_obj;
+    long long sid;
+    if (!PyArg_ParseTuple(args, "y*y*w*OL:holds", &post, &docs, &out, &owner_obj, &sid)) return NULL;
+    PyObject *result = NULL;
+    owner.obj = NULL;
+    if (post.len % 4 || docs.len != out.len * (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "postings of whole uint32s, and one int64 story a flag");
+        goto done;
+    }
+    const int64_t *d = docs.buf;
+    Py_ssize_t m = out.len, n = post.len / 4;
+    if (owner_obj != Py_None) {
+        if (PyObject_GetBuffer(owner_obj, &owner, PyBUF_SIMPLE) < 0) goto done;
+        if (owner.len % (Py_ssize_t)sizeof(int64_t)) {
+            PyErr_SetString(PyExc_ValueError, "the owner map is not one int64 a story");
+            goto done;
+        }
+    }
+    const unsigned char *p = post.buf;
+    unsigned char *o = out.buf;
+    const int64_t *own = owner.obj ? owner.buf : NULL;
+    Py_ssize_t stories = owner.obj ? owner.len / (Py_ssize_t)sizeof(int64_t) : 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int64_t doc = d[i];
+        if (doc < 0 || doc > (int64_t)(UINT32_MAX >> 1)) continue;
+        if (own && (doc >= stories || own[doc] != sid)) continue;
+        uint32_t want = (uint32_t)doc << 1;
+        Py_ssize_t lo = 0, hi = n;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (posting_at(p, mid) < want) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < n && (posting_at(p, lo) >> 1) == (uint32_t)doc) o[i] = 1;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    if (owner.obj) PyBuffer_Release(&owner);
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&docs);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"mark", mark, METH_VARARGS,
+     "mark(postings, score, best, title, owner, sid): each story of the postings (of segment sid, where owner "
+     "says so) scored at least score in best (float32), flagged in title (uint8) where in its title"},
+    {"holds", holds, METH_VARARGS,
+     "holds(postings, docs, out, owner, sid): out[i] = 1 (uint8) where the postings hold story docs[i] (int64) "
+     "of segment sid (where owner says so)"},
     {"instances", instances, METH_VARARGS,
      "instances(cls, names, columns, consts, n): n instances of a __slots__ class made without calling it, "
      "slot names[k] of the i-th set to columns[k][i], or to consts[k] where columns[k] is None"},

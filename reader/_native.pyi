@@ -1,5 +1,7 @@
 from typing import TypeVar
 
+import numpy as np
+
 _T = TypeVar("_T")
 
 class GramIndex:
@@ -25,3 +27,8 @@ class TermIds:
 
 def instances(cls: type[_T], names: tuple[str, ...], columns: tuple[list[object] | None, ...],
               consts: tuple[object, ...], n: int, /) -> list[_T]: ...
+
+def mark(postings: bytes | np.ndarray, score: float, best: np.ndarray, title: np.ndarray,
+         owner: np.ndarray | None, sid: int, /) -> None: ...
+def holds(postings: bytes | np.ndarray, docs: np.ndarray, out: np.ndarray, owner: np.ndarray | None,
+          sid: int, /) -> None: ...

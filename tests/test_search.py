@@ -271,3 +271,96 @@ def test_merging_segments_keeps_exactly_each_terms_live_postings_in_story_order(
         assert [merged.key(i) for i in range(len(merged.docs))] == [f"k{d}" for d in live]
         texts = {int(d): s.story_text(i) for s in parts for i, d in enumerate(s.docs) if owner[int(d)] == s.sid}
         assert [merged.story_text(i) for i in range(len(merged.docs))] == [texts[d] for d in live]
+
+
+def test_a_story_reimported_is_found_by_its_new_words_only_across_loaded_segments(tmp_path):
+    """Two loaded segments (postings read from disk), the older holding a story's old text."""
+    from reader.search.segments import Segment, Vocab
+
+    vocab = Vocab([])
+    Segment.build(1, [(1, "a", story("alpha news", "x")), (2, "b", story("alpha more", "beta"))], vocab).write(tmp_path)
+    Segment.build(2, [(1, "a", story("alpha edited", "beta"))], vocab).write(tmp_path)
+    idx = SearchIndex([Segment.load(tmp_path, 1), Segment.load(tmp_path, 2)], vocab)
+    assert {h.key for h in idx.search("alpha ")} == {"a", "b"}
+    assert idx.search("news ") == [] and {h.key for h in idx.search("edit")} == {"a"}
+    assert {h.key for h in idx.search("alpha bet")} == {"a", "b"}
+    assert sorted(idx.story_keys("alpha beta")) == ["a", "b"] and idx.story_keys("alpha x") == []
+
+
+def _postings(draw_docs: list[int], titles: list[bool]) -> bytes:
+    import numpy as np
+
+    docs = sorted(set(draw_docs))
+    return np.array([d << 1 | int(t) for d, t in zip(docs, titles, strict=False)], dtype="<u4").tobytes()
+
+
+def test_marking_postings_in_c_agrees_with_numpy():
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from reader.search import engine
+
+    if engine._mark is engine._mark_py:
+        pytest.skip("built without the C part")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(st.lists(st.integers(0, 63), max_size=40), st.lists(st.booleans(), min_size=40, max_size=40),
+                              st.floats(0.5, 100, width=32)), max_size=6),
+           st.lists(st.integers(1, 3), min_size=64, max_size=64), st.sampled_from([None, 1, 2]))
+    def check(terms, owner_list, sid):
+        owner = None if sid is None else np.array(owner_list, dtype=np.int64)
+        got = [(np.zeros(64, np.float32), np.zeros(64, np.uint8)) for _ in range(2)]
+        for docs, titles, score in terms:
+            p = _postings(docs, titles)
+            engine._mark(p, score, *got[0], owner, sid or 0)
+            engine._mark_py(p, score, *got[1], owner, sid or 0)
+        assert np.array_equal(got[0][0], got[1][0]) and np.array_equal(got[0][1], got[1][1])
+        wanted = np.array([5, 0, 63, 33, 1, 2], dtype=np.int64)  # in no order, as the top stories are
+        for docs, titles, _ in terms:
+            p = _postings(docs, titles)
+            out = [np.zeros(len(wanted), np.uint8) for _ in range(2)]
+            engine._holds(p, wanted, out[0], owner, sid or 0)
+            engine._holds_py(p, wanted, out[1], owner, sid or 0)
+            assert np.array_equal(out[0], out[1])
+            if owner is None:
+                assert [bool(x) for x in out[0]] == [int(d) in set(docs) for d in wanted]
+
+    check()
+
+
+def test_marking_refuses_a_posting_past_the_last_story_and_buffers_of_the_wrong_size():
+    import numpy as np
+
+    from reader.search import engine
+
+    for mark in {engine._mark, engine._mark_py}:
+        best, title = np.zeros(4, np.float32), np.zeros(4, np.uint8)
+        with pytest.raises(ValueError):
+            mark(np.array([2, 9], dtype="<u4").tobytes(), 1.0, best, title, None, 0)  # story 4 of 0..3
+    if engine._mark is not engine._mark_py:
+        with pytest.raises(ValueError):
+            engine._mark(b"\x02\x00\x00", 1.0, np.zeros(4, np.float32), np.zeros(4, np.uint8), None, 0)
+        with pytest.raises(ValueError):
+            engine._mark(b"", 1.0, np.zeros(3, np.float32), np.zeros(4, np.uint8), None, 0)
+        with pytest.raises(ValueError):
+            engine._mark(b"", 1.0, np.zeros(4, np.float32), np.zeros(4, np.uint8), np.zeros(3, np.int64), 1)
+        with pytest.raises(ValueError):
+            engine._holds(b"", np.zeros(2, np.int64), np.zeros(3, np.uint8), None, 0)
+        out = np.zeros(2, np.uint8)  # a story past the owner map is nobody's
+        engine._holds(np.array([2, 6], dtype="<u4").tobytes(), np.array([1, 3], np.int64), out, np.ones(2, np.int64), 1)
+        assert list(out) == [1, 0]
+
+
+def test_a_damaged_posting_is_a_damaged_index_not_a_crash(tmp_path):
+    import numpy as np
+
+    from reader.errors import SearchIndexDamaged
+    from reader.search.segments import Segment, Vocab
+
+    vocab = Vocab([])
+    seg = Segment.build(1, [(1, "a", story("alpha news")), (2, "b", story("alpha more"))], vocab)
+    seg.postings = np.asarray(seg.postings).copy()
+    seg.postings[seg.postings >> 1 == 2] = 7 << 1  # story 7: past the index's last
+    with pytest.raises(SearchIndexDamaged):
+        SearchIndex([seg], vocab, owner=np.array([0, 1, 1], dtype=np.int64)).search("alpha ")

@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from reader.errors import SearchIndexDamaged
 from reader.models import Article
 from reader.search.fields import CODE_SEP, StoryText
 from reader.search.hits import Hit, StoryHits, make_snippet
@@ -229,32 +230,29 @@ class SearchIndex:
         matched = np.zeros(size, dtype=np.int32)
         in_title = np.zeros(size, dtype=np.int32)
         ids = self.vocab.ids
-        postings: dict[str, list[tuple[Segment, np.ndarray]]] = defaultdict(list)
+        postings: dict[str, list[tuple[Segment, np.ndarray | bytes]]] = defaultdict(list)
         for exp in expansions:
             best = np.zeros(size, dtype=np.float32)
-            title = np.zeros(size, dtype=bool)
-            terms = [(t, sc, tid) for t, sc in sorted(exp.items(), key=lambda kv: kv[1])  # ascending: the best wins
-                     if (tid := ids.get(t)) is not None]
+            title = np.zeros(size, dtype=np.uint8)
+            terms = [(t, sc, tid) for t, sc in exp.items() if (tid := ids.get(t)) is not None]
             wanted = np.array([tid for _, _, tid in terms], dtype=np.int64)
-            rows = [seg.rows_of(wanted) for seg in self.segments]  # one search of each segment's terms
-            for j, (term, score, _tid) in enumerate(terms):
-                for seg, at in zip(self.segments, rows, strict=True):
-                    p = seg.postings_at(int(at[j])) if at[j] >= 0 else None
+            for seg in self.segments:
+                # A story's score for the word is its best term's; each story is counted in the
+                # segment holding its current text only.
+                own = None if seg.sid in self._whole else self.owner
+                for (term, score, _tid), p in zip(terms, seg.postings_of(seg.rows_of(wanted)), strict=True):
                     if p is None:
                         continue
                     postings[term].append((seg, p))
-                    p = np.asarray(p)
-                    docs = (p >> 1).astype(np.int64)
-                    if seg.sid not in self._whole:
-                        own = self.owner[docs] == seg.sid
-                        docs, p = docs[own], p[own]
-                    best[docs] = score
-                    title[docs[(p & 1).astype(bool)]] = True
+                    try:
+                        _mark(p, score, best, title, own, seg.sid)
+                    except ValueError:
+                        raise SearchIndexDamaged(f"s{seg.sid:06d}.post.npy: a story past the index's last") from None
             if cancelled():
                 return None
             total += best
             matched += best > 0
-            in_title += title
+            in_title += title.astype(bool)
         n = len(qwords)
         candidates = np.flatnonzero(matched == n)
         if not len(candidates):
@@ -267,22 +265,16 @@ class SearchIndex:
         present = self._terms_present(order, postings)
         return order, n, tw, present, len(candidates)
 
-    def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray]]]) -> dict[str, np.ndarray]:
+    def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray | bytes]]]
+                       ) -> dict[str, np.ndarray]:
         """For each matched term, which of the top stories hold it (bisecting its postings)."""
-        docs = np.asarray(order, dtype=np.int64)
-        wanted = (docs << 1).astype(np.uint32)  # the postings dtype: no conversion of the postings
+        docs = np.ascontiguousarray(order, dtype=np.int64)
         out: dict[str, np.ndarray] = {}
         for term, parts in postings.items():
-            has = np.zeros(len(docs), dtype=bool)
+            has = np.zeros(len(docs), dtype=np.uint8)
             for seg, p in parts:
-                if not len(p):
-                    continue
-                at = np.minimum(np.searchsorted(p, wanted), len(p) - 1)
-                hit = (np.asarray(p[at]) >> 1).astype(np.int64) == docs
-                if seg.sid not in self._whole:
-                    hit &= self.owner[docs] == seg.sid
-                has |= hit
-            out[term] = has
+                _holds(p, docs, has, None if seg.sid in self._whole else self.owner, seg.sid)
+            out[term] = has.view(bool)
         return defaultdict(lambda: np.zeros(len(docs), dtype=bool), out)
 
     @staticmethod
@@ -437,6 +429,43 @@ class SearchIndex:
             with contextlib.suppress(KeyError):  # another search thread may have just evicted it
                 self._texts.move_to_end(ck)
         return got
+
+
+def _mark_py(postings: np.ndarray | bytes, score: float, best: np.ndarray, title: np.ndarray,
+             owner: np.ndarray | None, sid: int) -> None:
+    """_native.mark in numpy: each story of `postings` (of segment `sid`, where `owner` says
+    so) scored at least `score` in `best`, flagged in `title` where the term is in its title."""
+    p = np.frombuffer(postings, dtype="<u4") if isinstance(postings, bytes) else np.asarray(postings)
+    docs = (p >> 1).astype(np.int64)
+    if len(docs) and int(docs[-1]) >= len(best):
+        raise ValueError("a posting past the last story")
+    if owner is not None:
+        own = owner[docs] == sid
+        docs, p = docs[own], p[own]
+    np.maximum.at(best, docs, np.float32(score))
+    title[docs[(p & 1).astype(bool)]] = 1
+
+
+def _holds_py(postings: np.ndarray | bytes, docs: np.ndarray, out: np.ndarray, owner: np.ndarray | None,
+              sid: int) -> None:
+    """_native.holds in numpy: out[i] = 1 where `postings` hold story docs[i] (of segment `sid`,
+    where `owner` says so)."""
+    p = np.frombuffer(postings, dtype="<u4") if isinstance(postings, bytes) else np.asarray(postings)
+    if not len(p) or not len(docs):
+        return
+    at = np.minimum(np.searchsorted(p, (docs << 1).astype(np.uint32)), len(p) - 1)
+    hit = (p[at] >> 1).astype(np.int64) == docs
+    if owner is not None:
+        inside = docs < len(owner)
+        hit &= inside & (owner[np.where(inside, docs, 0)] == sid)
+    out[hit] = 1
+
+
+try:  # the C part (see _native.c): a term's postings marked in one pass, no array made per term
+    from reader._native import holds as _holds
+    from reader._native import mark as _mark
+except ImportError:  # pragma: no cover - built without a C compiler
+    _mark, _holds = _mark_py, _holds_py
 
 
 def _by_word(tw: dict[str, list[tuple[int, float]]], n: int) -> list[list[str]]:

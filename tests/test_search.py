@@ -70,6 +70,9 @@ def test_completions_sharing_a_start_are_each_found_in_their_own_fields():
     assert got == {"lin": [2], "line": [3], "linen": [1, 3], "lines": [0], "berlin": [1], "東北": [4],
                    "東西": [], "café": [5], "cafè": [5], "caf": []}
     assert text.fields_with_all(["lin", "linen"], within=[3]) == {"lin": [], "linen": [3]}
+    # words of several first letters, each looked for in its own pass, fields in order
+    assert text.fields_with_all(["line", "berlin", "linen", "café"], within=[1, 3, 5]) == {
+        "line": [3], "berlin": [1], "linen": [1, 3], "café": [5]}
 
 
 def test_every_word_must_match_and_prefix_only_on_the_last():

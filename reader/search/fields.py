@@ -143,11 +143,11 @@ class StoryText:
         (of the whole story, or of the fields `within` only)."""
         low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
         out: dict[str, list[int]] = {t: [] for t in terms}
-        pattern = _terms_pattern(tuple(sorted(terms)))
+        patterns = _terms_patterns(tuple(sorted(terms)))
         if within is None:
-            matches: Iterable[re.Match[bytes]] = pattern.finditer(low)
+            matches: Iterable[re.Match[bytes]] = (m for p in patterns for m in p.finditer(low))
         else:
-            matches = (m for k in within for m in pattern.finditer(low, text_at[k], ends[k]))
+            matches = (m for p in patterns for k in within for m in p.finditer(low, text_at[k], ends[k]))
         for m in matches:
             pos, end = m.span()
             k = bisect.bisect_right(starts, pos) - 1
@@ -162,25 +162,30 @@ class StoryText:
 
 
 @functools.lru_cache(maxsize=256)
-def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[bytes]:
-    """Any of `terms` (UTF-8) with no ASCII word character on either side, checked in C.
+def _terms_patterns(terms: tuple[str, ...]) -> list[re.Pattern[bytes]]:
+    """Any of `terms` (UTF-8) with no ASCII word character on either side, checked in C: one
+    pattern for each first byte, scanned one after another.
 
-    Alternatives are grouped by first byte, and the check before a word comes right after its
-    first byte, so `re` skips to candidate bytes and drops a match inside a longer word at once.
+    A pattern whose words start with one byte and share a start (the completions of a word
+    being typed: "lin") has `re` look for that literal, at ~1 ns a byte. One pattern over words
+    with different first bytes ("rishi", "shi": a typo's) has it try every branch at each
+    byte that starts one: ~12 ns a byte, so two passes are six times quicker than one. The
+    check before a word comes right after its start, so `re` drops a match inside a longer
+    word at once.
     """
     by_first: dict[bytes, list[bytes]] = defaultdict(list)
     for t in terms:
         b = t.encode()
         by_first[b[:1]].append(b[1:])
-    branches = []
+    out = []
     for first, rests in by_first.items():
         # The group's whole common start, checked first: a word being typed ("lin") has
         # completions that all share it, and `re` then looks for that literal, not each "l".
         common = _common_start(rests)
         f = re.escape(first + common)
         alts = b"|".join(re.escape(r[len(common):]) for r in sorted(rests, key=len, reverse=True))
-        branches.append(f + rb"(?<![A-Za-z0-9_]" + f + rb")(?:" + alts + rb")")
-    return re.compile(rb"(?:" + b"|".join(branches) + rb")(?![A-Za-z0-9_])")
+        out.append(re.compile(f + rb"(?<![A-Za-z0-9_]" + f + rb")(?:" + alts + rb")(?![A-Za-z0-9_])"))
+    return out
 
 
 def _common_start(items: list[bytes]) -> bytes:

@@ -1482,7 +1482,63 @@ done:
     return result;
 }
 
+/* story_fields(raw, lower): a story's searchable text (fields joined by 0x1e, each a code, 0x1f,
+   its text) ready to scan, in one pass: (the text with ASCII letters lower-cased, or raw itself
+   when lower is false; where each field starts; where each ends; where each field's text starts,
+   after its code's 0x1f, or the field's start when it has none). As search/fields.StoryText
+   makes them with bytes.lower() and a find() a separator: ~0.8 ms for a 430 KB story. */
+static PyObject *story_fields(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *raw;
+    int lower;
+    if (!PyArg_ParseTuple(args, "Sp:story_fields", &raw, &lower)) return NULL;
+    Py_ssize_t n = PyBytes_GET_SIZE(raw);
+    const unsigned char *src = (const unsigned char *)PyBytes_AS_STRING(raw);
+    PyObject *low = NULL, *starts = NULL, *ends = NULL, *text_at = NULL, *result = NULL;
+    if (lower) {
+        low = PyBytes_FromStringAndSize(NULL, n);
+        if (!low) return NULL;
+        unsigned char *dst = (unsigned char *)PyBytes_AS_STRING(low);
+        for (Py_ssize_t i = 0; i < n; i++) {  /* branch-free, so the compiler can vectorise it */
+            unsigned char c = src[i];
+            dst[i] = (unsigned char)(c + ((unsigned char)(c - 'A') < 26u ? 32 : 0));
+        }
+    } else {
+        low = Py_NewRef(raw);
+    }
+    starts = PyList_New(0);
+    ends = PyList_New(0);
+    text_at = PyList_New(0);
+    if (!starts || !ends || !text_at) goto done;
+    /* Fields and codes found by memchr, which skips a field's text many bytes at a time. */
+    Py_ssize_t start = 0;
+    for (;;) {
+        const unsigned char *sep = memchr(src + start, 0x1e, (size_t)(n - start));
+        Py_ssize_t end = sep ? sep - src : n;
+        const unsigned char *code = memchr(src + start, 0x1f, (size_t)(end - start));
+        PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end),
+                 *t = PyLong_FromSsize_t(code ? code - src + 1 : start);
+        int bad = !a || !b || !t || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0 ||
+                  PyList_Append(text_at, t) < 0;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(t);
+        if (bad) goto done;
+        if (!sep) break;
+        start = end + 1;
+    }
+    result = PyTuple_Pack(4, low, starts, ends, text_at);
+done:
+    Py_XDECREF(low);
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    Py_XDECREF(text_at);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"story_fields", story_fields, METH_VARARGS,
+     "story_fields(raw, lower): (raw with ASCII letters lower-cased, or raw; where each field (joined by 0x1e) "
+     "starts; where each ends; where each one's text starts, after its first 0x1f, or its start)"},
     {"mark", mark, METH_VARARGS,
      "mark(postings, score, best, title, owner, sid): each story of the postings (of segment sid, where owner "
      "says so) scored at least score in best (float32), flagged in title (uint8) where in its title"},

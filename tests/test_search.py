@@ -367,3 +367,23 @@ def test_a_damaged_posting_is_a_damaged_index_not_a_crash(tmp_path):
     seg.postings[seg.postings >> 1 == 2] = 7 << 1  # story 7: past the index's last
     with pytest.raises(SearchIndexDamaged):
         SearchIndex([seg], vocab, owner=np.array([0, 1, 1], dtype=np.int64)).search("alpha ")
+
+
+def test_a_story_text_is_split_into_fields_in_c_as_in_python():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from reader.search import fields
+
+    if not fields.NATIVE:
+        pytest.skip("built without the C part")
+    pieces = st.sampled_from([b"\x1e", b"\x1f", b"A", b"z", b"Q", b"7", b" ", "É".encode(), "東".encode(), b"\xff"])
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=60).map(b"".join), st.booleans())
+    def check(raw, lower):
+        assert fields._story_fields(raw, lower) == fields._story_fields_py(raw, lower)
+
+    check()
+    low, starts, ends, text_at = fields._story_fields(b"T\x1fHello\x1e12\x1fA \x1fB\x1eno code", True)
+    assert (low, starts, ends, text_at) == (b"t\x1fhello\x1e12\x1fa \x1fb\x1eno code", [0, 8, 16], [7, 15, 23], [2, 11, 16])

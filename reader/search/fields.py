@@ -15,6 +15,7 @@ from reader.models import Article
 from reader.text import words
 
 try:  # the search terms in one pass in C (optional: see setup.py)
+    from reader._native import story_fields as _story_fields
     from reader._native import unique_terms as _unique_terms
 
     NATIVE = True
@@ -127,16 +128,10 @@ class StoryText:
         self.raw = raw
         # ASCII lowering (fast): exact for every word already in lower case; the caller falls
         # back to a casefolded copy for a term this does not find.
-        low = self.low = raw.lower() if lower else raw
-        sep, code_sep = FIELD_SEP.encode(), CODE_SEP.encode()
-        starts = [0]
-        at = low.find(sep)
-        while at >= 0:
-            starts.append(at + 1)
-            at = low.find(sep, at + 1)
-        self.starts = starts
-        self.ends = [x - 1 for x in starts[1:]] + [len(low)]
-        self.text_at = [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, self.ends, strict=False)]
+        if NATIVE:  # in one pass in C: ~0.8 -> ~0.2 ms for a 430 KB story of 500 comments
+            self.low, self.starts, self.ends, self.text_at = _story_fields(raw, lower)
+        else:
+            self.low, self.starts, self.ends, self.text_at = _story_fields_py(raw, lower)
 
     def fields_with_all(self, terms: list[str], within: list[int] | None = None) -> dict[str, list[int]]:
         """term -> indexes of the fields holding it as a whole word, for all `terms` in one scan
@@ -159,6 +154,20 @@ class StoryText:
             if not fields or fields[-1] != k:
                 fields.append(k)
         return out
+
+
+def _story_fields_py(raw: bytes, lower: bool) -> tuple[bytes, list[int], list[int], list[int]]:
+    """_native.story_fields in Python: (the text lower-cased (ASCII), where each field starts,
+    where each ends, where each one's text starts: after its code's CODE_SEP, if it has one)."""
+    low = raw.lower() if lower else raw
+    sep, code_sep = FIELD_SEP.encode(), CODE_SEP.encode()
+    starts = [0]
+    at = low.find(sep)
+    while at >= 0:
+        starts.append(at + 1)
+        at = low.find(sep, at + 1)
+    ends = [x - 1 for x in starts[1:]] + [len(low)]
+    return low, starts, ends, [(low.find(code_sep, s, e) + 1) or s for s, e in zip(starts, ends, strict=True)]
 
 
 @functools.lru_cache(maxsize=256)

@@ -341,18 +341,45 @@ def test_marking_refuses_a_posting_past_the_last_story_and_buffers_of_the_wrong_
         best, title = np.zeros(4, np.float32), np.zeros(4, np.uint8)
         with pytest.raises(ValueError):
             mark(np.array([2, 9], dtype="<u4").tobytes(), 1.0, best, title, None, 0)  # story 4 of 0..3
+        with pytest.raises(ValueError):  # out of order: the last posting is in range
+            mark(np.array([9, 2], dtype="<u4").tobytes(), 1.0, best, title, None, 0)
     if engine._mark is not engine._mark_py:
-        with pytest.raises(ValueError):
-            engine._mark(b"\x02\x00\x00", 1.0, np.zeros(4, np.float32), np.zeros(4, np.uint8), None, 0)
-        with pytest.raises(ValueError):
-            engine._mark(b"", 1.0, np.zeros(3, np.float32), np.zeros(4, np.uint8), None, 0)
-        with pytest.raises(ValueError):
-            engine._mark(b"", 1.0, np.zeros(4, np.float32), np.zeros(4, np.uint8), np.zeros(3, np.int64), 1)
-        with pytest.raises(ValueError):
+        bad_calls = [  # the wrong sizes, types or element types: refused, nothing read or written
+            (b"\x02\x00\x00", np.zeros(4, np.float32), np.zeros(4, np.uint8), None),
+            (b"", np.zeros(3, np.float32), np.zeros(4, np.uint8), None),
+            (b"", np.zeros(4, np.float32), np.zeros(4, np.uint8), np.zeros(3, np.int64)),
+            (b"", np.zeros(2, np.float64), np.zeros(4, np.uint8), None),
+            (b"", np.zeros(4, np.float32), np.zeros(4, np.uint8), np.zeros(8, np.int32)),
+            (b"", np.zeros(4, np.float32), np.zeros(4, np.uint8)[::-1], None),
+            (b"", np.zeros(4, np.float32), b"\x00" * 4, None),
+        ]
+        for post, best, title, owner in bad_calls:
+            with pytest.raises(TypeError):
+                engine._mark(post, 1.0, best, title, owner, 1)
+        with pytest.raises(TypeError):
             engine._holds(b"", np.zeros(2, np.int64), np.zeros(3, np.uint8), None, 0)
+        with pytest.raises(TypeError):
+            engine._holds(b"", np.zeros(2, np.int32), np.zeros(2, np.uint8), None, 0)
+        big = np.arange(1 << 17, dtype="<u4") << 1  # enough postings to mark with the GIL released
+        best, title = np.zeros(1 << 17, np.float32), np.zeros(1 << 17, np.uint8)
+        engine._mark(big.tobytes(), 2.0, best, title, None, 0)
+        assert bool((best == 2.0).all()) and not title.any()
         out = np.zeros(2, np.uint8)  # a story past the owner map is nobody's
         engine._holds(np.array([2, 6], dtype="<u4").tobytes(), np.array([1, 3], np.int64), out, np.ones(2, np.int64), 1)
         assert list(out) == [1, 0]
+
+
+def test_a_segment_without_terms_beside_others_is_searched(tmp_path):
+    from reader.search.segments import Segment, Vocab
+
+    vocab = Vocab([])
+    Segment.build(1, [(1, "a", story("alpha news"))], vocab).write(tmp_path)
+    Segment.build(2, [(2, "b", story(""))], vocab).write(tmp_path)  # a story with no words
+    Segment.build(3, [], vocab).write(tmp_path)
+    for segs in ([Segment.load(tmp_path, i) for i in (1, 2, 3)],
+                 [Segment.build(1, [(1, "a", story("alpha news"))], vocab), Segment.build(3, [], vocab)]):
+        idx = SearchIndex(segs, vocab)
+        assert [h.key for h in idx.search("alpha ")] == ["a"] and idx.story_keys("alp") == ["a"]
 
 
 def test_a_damaged_posting_is_a_damaged_index_not_a_crash(tmp_path):
@@ -375,7 +402,7 @@ def test_a_story_text_is_split_into_fields_in_c_as_in_python():
 
     from reader.search import fields
 
-    if not fields.NATIVE:
+    if fields._story_fields is fields._story_fields_py:
         pytest.skip("built without the C part")
     pieces = st.sampled_from([b"\x1e", b"\x1f", b"A", b"z", b"Q", b"7", b" ", "É".encode(), "東".encode(), b"\xff"])
 

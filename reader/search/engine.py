@@ -438,7 +438,7 @@ def _mark_py(postings: np.ndarray | bytes, score: float, best: np.ndarray, title
     so) scored at least `score` in `best`, flagged in `title` where the term is in its title."""
     p = np.frombuffer(postings, dtype="<u4") if isinstance(postings, bytes) else np.asarray(postings)
     docs = (p >> 1).astype(np.int64)
-    if len(docs) and int(docs[-1]) >= len(best):
+    if len(docs) and int(docs.max()) >= len(best):  # (max: damaged postings need not be in order)
         raise ValueError("a posting past the last story")
     if owner is not None:
         own = owner[docs] == sid

@@ -390,22 +390,24 @@ class Segment:
         """The postings of each row of `rows` in the term table (None for -1): a loaded
         segment's as little-endian bytes, one read each (postings_at's checks and array cost
         ~8 us a term, and a word being typed has up to 40 terms in each segment)."""
-        if not len(rows):
-            return []
-        found = rows >= 0
-        at = np.where(found, rows, 0)
+        got: list[np.ndarray | bytes | None] = [None] * len(rows)
+        where = np.flatnonzero(rows >= 0)
+        if not len(where):  # (none here: a segment may hold no terms at all)
+            return got
         starts = np.asarray(self.starts)
-        a, b = starts[at].tolist(), starts[at + 1].tolist()
+        found = rows[where]
+        a, b = starts[found].tolist(), starts[found + 1].tolist()
         if self._post_file is None:
             post = self.postings
-            return [np.asarray(post[x:y], dtype="<u4") if ok else None
-                    for ok, x, y in zip(found.tolist(), a, b, strict=True)]
+            for i, x, y in zip(where.tolist(), a, b, strict=True):
+                got[i] = np.asarray(post[x:y], dtype="<u4")
+            return got
         f, offset = self._post_file
         fd = f.fd
-        got: list[np.ndarray | bytes | None] = [os.pread(fd, 4 * (y - x), offset + 4 * x) if ok else None
-               for ok, x, y in zip(found.tolist(), a, b, strict=True)]
-        if any(g is not None and len(g) != 4 * (y - x) for g, x, y in zip(got, a, b, strict=True)):
-            raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
+        for i, x, y in zip(where.tolist(), a, b, strict=True):
+            data = got[i] = os.pread(fd, 4 * (y - x), offset + 4 * x)
+            if len(data) != 4 * (y - x):
+                raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
         return got
 
     def slot(self, doc: int) -> int:

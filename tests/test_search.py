@@ -414,3 +414,33 @@ def test_a_story_text_is_split_into_fields_in_c_as_in_python():
     check()
     low, starts, ends, text_at = fields._story_fields(b"T\x1fHello\x1e12\x1fA \x1fB\x1eno code", True)
     assert (low, starts, ends, text_at) == (b"t\x1fhello\x1e12\x1fa \x1fb\x1eno code", [0, 8, 16], [7, 15, 23], [2, 11, 16])
+
+
+def test_snippet_matches_in_ascii_text_are_those_of_the_case_insensitive_pattern():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from reader.search import hits
+    from reader.text import word_pattern
+
+    pieces = st.sampled_from(["Li", "lin", "LINE", "e", "s", " ", "-", "_", "1", "x", "K", "I", "i", ".", "ne"])
+    vocab = st.sampled_from(["li", "lin", "line", "lines", "line_", "lie", "x", "k", "i", "ı", "é", "東京", "1",
+                             "e", "sline"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=30).map("".join), st.lists(vocab, min_size=1, max_size=6, unique=True),
+           st.lists(vocab, max_size=6, unique=True))
+    def check(text, terms, more):
+        flat = " ".join(text.split())
+        termset, every = set(terms), set(terms) | set(more)
+        pattern = word_pattern(sorted(every))
+        want = [(m.start(), m.end()) for m in pattern.finditer(flat) if m.group().casefold() in termset]
+        if hits._may_match_ascii(every):  # ("ı" matches "I" and "i": the pattern is used then)
+            assert "ı" in every
+            return
+        got = hits._ascii_matches(flat, termset, tuple(sorted(t for t in every if t.isascii())))
+        assert got == want
+
+    check()
+    snippet, spans = hits.make_snippet("The LINE was long, a line-up", ["line"], query_terms={"lines": 1, "line": 1})
+    assert [snippet[a:b] for a, b in spans] == ["LINE", "line"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reader.search.fields import _terms_patterns
 from reader.text import WORD, word_pattern
 
 
@@ -54,12 +57,16 @@ def make_snippet(text: str, terms: list[str], width: int = 100, *,
     keeping `terms`' matches) makes one pattern serve every snippet of a search."""
     flat = " ".join(text.split())
     termset = set(terms)
-    # The matched words, found by one case-insensitive pattern (a long comment is not split
-    # into words); confirmed by casefolding, and by splitting after all if that finds none
-    # (a word such as "Straße" casefolds to a different length).
-    pattern = word_pattern(sorted(termset if query_terms is None else termset.union(query_terms)))
-    matches = [(m.start(), m.end()) for m in pattern.finditer(flat)
-               if m.group().casefold() in termset] if pattern is not None else []
+    every = termset if query_terms is None else termset.union(query_terms)
+    if flat.isascii() and not _may_match_ascii(every):
+        matches = _ascii_matches(flat, termset, tuple(sorted(t for t in every if t.isascii())))
+    else:
+        # The matched words, found by one case-insensitive pattern (a long comment is not split
+        # into words); confirmed by casefolding, and by splitting after all if that finds none
+        # (a word such as "Straße" casefolds to a different length).
+        pattern = word_pattern(sorted(every))
+        matches = [(m.start(), m.end()) for m in pattern.finditer(flat)
+                   if m.group().casefold() in termset] if pattern is not None else []
     if not matches:
         matches = [(m.start(), m.end()) for m in WORD.finditer(flat) if m.group().casefold() in termset]
     start = max(0, matches[0][0] - width // 3) if matches else 0
@@ -80,3 +87,30 @@ def make_snippet(text: str, terms: list[str], width: int = 100, *,
     spans = [(s + off, e + off) for s, e in matches if s >= start and e <= end]
     return snippet, spans
 
+
+
+def _ascii_matches(flat: str, termset: set[str], terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the words of `termset` are in `flat`, an ASCII text, in any case: what the
+    case-insensitive pattern finds there, found by the search's own scan patterns in the
+    lower-cased text (each looks for its words' shared start, where the case-insensitive one
+    tried each of its ~40 words at every character: ~60 ns a character). `terms`: the ASCII
+    words of the search (its patterns are the same for each snippet)."""
+    low = flat.lower().encode()
+    found = [(m.start(), m.end()) for p in _terms_patterns(terms) for m in p.finditer(low)
+             if m.group().decode() in termset]
+    found.sort()
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _may_match_ascii_one(term: str) -> bool:
+    """Can a word that is not ASCII match ASCII text case-insensitively (`re` matches "ı" to
+    "I", "K" (the Kelvin sign) to "k")? The ASCII path then does not stand in for the pattern."""
+    return not term.isascii() and all(_ASCII_IGNORECASE.fullmatch(ch) for ch in term)
+
+
+def _may_match_ascii(terms: Iterable[str]) -> bool:
+    return any(_may_match_ascii_one(t) for t in terms if not t.isascii())
+
+
+_ASCII_IGNORECASE = re.compile(r"[\x00-\x7f]", re.IGNORECASE)

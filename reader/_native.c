@@ -14,6 +14,11 @@
  * For the search index (reader/search/fields.py):
  *   unique_terms(text, skip)        a story's distinct words (text.words()), less skip's, joined
  *                                   by NUL: the form they travel in to the importing process
+ *   story_fields(raw, lower)        a story's scan-ready text: lower-cased, its fields' bounds
+ *
+ * For the query engine (reader/search/engine.py), on each keystroke:
+ *   mark(postings, score, ...)      a term's postings: each story's best score and title flag
+ *   holds(postings, docs, ...)      which of the top stories a term's postings hold
  *
  * For the search index's vocabulary (reader/search/segments.py), in the importing process:
  *   TermIds.lookup(parts)           the ids of terms joined by NUL, with no str made per term

@@ -322,7 +322,7 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Fuzzy search titles, bodies and comments: one line per story, its best match first."""
     from reader.render import hit_text
 
-    total, found = _reader(ctx).search_stories(query, limit)
+    total, found = _reader(ctx).search_stories(query, limit, as_typed=False)  # (given whole: "vitamin d")
     if as_json:
         _json([{"id": e.id, **h.to_dict()} for e, h in found])
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 WORD = re.compile(r"\w+")
 MAX_PAGE_BYTES = 16 * 1024 * 1024  # a page larger than this is refused, whatever its kind
@@ -63,6 +64,15 @@ def word_set(text: str) -> set[str]:
 # Japanese and Chinese write no spaces: a "word" of `\w+` is a whole run of a sentence, and a
 # search word is found inside one.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def fold_accents(word: str) -> str:
+    """`word` without its accents ("café" -> "cafe"), for words of no Japanese or Chinese (a
+    kana's voicing mark is part of the letter: "ガ" is not "カ")."""
+    if word.isascii() or has_cjk(word):
+        return word
+    return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", word)
+                                                if not unicodedata.combining(ch)))
 
 
 def has_cjk(text: str) -> bool:

@@ -390,31 +390,36 @@ class Reader:
         """The search index rebuilt from the stories after a search met `damage` in it."""
         return self.store.rebuilt_search_index(damage)
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[StoryEntry | None, Hit]]:
-        """Hits for `query`, best first, each with its story's list row."""
+    def search(self, query: str, limit: int = 20, *, as_typed: bool = True) -> list[tuple[StoryEntry | None, Hit]]:
+        """Hits for `query`, best first, each with its story's list row. `as_typed`: the query
+        is being typed (a one-letter last word waits for its second letter); False for a query
+        given whole, as on the command line."""
         deleted = self.store.deleted_keys()
+        want = limit + len(deleted) if deleted else limit
         try:
-            hits = self.search_index().search(query, limit + len(deleted) if deleted else limit)
+            hits = self.search_index().search(query, want, as_typed=as_typed)
         except SearchIndexDamaged as exc:  # found in a story's text: rebuilt, and asked again
-            hits = self.rebuilt_search_index(exc).search(query, limit + len(deleted) if deleted else limit)
+            hits = self.rebuilt_search_index(exc).search(query, want, as_typed=as_typed)
         by_key = {e.key: e for e in self.store.entries()}
         return [(by_key.get(h.key), h) for h in hits if h.key not in deleted][:limit]
 
-    def search_stories(self, query: str, limit: int = 20) -> tuple[int, list[tuple[StoryEntry, Hit]]]:
+    def search_stories(self, query: str, limit: int = 20, *, as_typed: bool = True
+                       ) -> tuple[int, list[tuple[StoryEntry, Hit]]]:
         """One row per story (its best hit; `Hit.comments` says how many comments matched), best
-        first, and how many stories match in all (deleted ones are not counted)."""
+        first, and how many stories match in all (deleted ones are not counted). `as_typed`: as
+        for search()."""
         deleted = self.store.deleted_keys()
         index = self.search_index()
         try:
-            found = index.search_stories(query, limit + len(deleted))
+            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed)
         except SearchIndexDamaged as exc:  # found in a story's text: rebuilt, and asked again
             index = self.rebuilt_search_index(exc)
-            found = index.search_stories(query, limit + len(deleted))
+            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed)
         by_key = {e.key: e for e in self.store.entries()}
         rows = [(by_key[h.key], h) for h in found.hits if h.key in by_key][:limit]
         total = found.stories
         if deleted:  # deleted stories are still in the index: take out those that match
-            total -= sum(1 for k in index.story_keys(query) if k in deleted)
+            total -= sum(1 for k in index.story_keys(query, as_typed=as_typed) if k in deleted)
         return max(total, len(rows)), rows
 
     # ---- getting pages in, and health

@@ -287,7 +287,7 @@ def test_a_story_reimported_is_found_by_its_new_words_only_across_loaded_segment
     assert {h.key for h in idx.search("alpha ")} == {"a", "b"}
     assert idx.search("news ") == [] and {h.key for h in idx.search("edit")} == {"a"}
     assert {h.key for h in idx.search("alpha bet")} == {"a", "b"}
-    assert sorted(idx.story_keys("alpha beta")) == ["a", "b"] and idx.story_keys("alpha x") == []
+    assert sorted(idx.story_keys("alpha beta")) == ["a", "b"] and idx.story_keys("alpha x ") == []
 
 
 def _postings(draw_docs: list[int], titles: list[bool]) -> bytes:
@@ -444,3 +444,42 @@ def test_snippet_matches_in_ascii_text_are_those_of_the_case_insensitive_pattern
     check()
     snippet, spans = hits.make_snippet("The LINE was long, a line-up", ["line"], query_terms={"lines": 1, "line": 1})
     assert [snippet[a:b] for a, b in spans] == ["LINE", "line"]
+
+
+def test_a_one_letter_word_being_typed_after_others_waits_for_its_second_letter():
+    idx = index(story("Prime minister speaks", "The prime minister spoke."),
+                story("Prime time", "I'm told prime time TV is back."),
+                story("Ministry news", "The ministry said more."))
+    prime = {h.key for h in idx.search("prime ")}
+    assert prime == {"k0", "k1"}
+    # "prime m": the "m" alone would match only the "m" of "I'm" (story k1); it waits instead
+    assert {h.key for h in idx.search("prime m")} == prime
+    assert sorted(idx.story_keys("prime m")) == sorted(prime)
+    assert {h.key for h in idx.search("prime mi")} == {"k0"}  # then completes
+    # a query given whole (the command line) means its one-letter word, as does one typed past
+    assert {h.key for h in idx.search("prime m", as_typed=False)} == {"k1"}
+    assert {h.key for h in idx.search("prime m ")} == {"k1"}
+    assert idx.search_stories("prime m", as_typed=False).stories == 1
+    # a lone letter, and a Japanese one, are looked for as they are
+    assert {h.key for h in idx.search("m")} == {"k1"}
+
+
+def test_a_word_is_found_with_or_without_its_accents():
+    idx = index(story("Café culture", "The café opened."), story("Cafe society", "A cafe again."),
+                story("Case closed", "A case."), story("ガス", "ガス料金"))
+    for q in ("cafe ", "café ", "CAFÉ ", "cafe", "Café"):
+        assert {h.key for h in idx.search(q)} == {"k0", "k1"}, q  # both spellings; not "case"
+    hit = next(h for h in idx.search("cafe ") if h.key == "k0")
+    assert [hit.snippet[a:b] for a, b in hit.spans] == ["Café"]
+    assert {h.key for h in idx.search("カス ")} == set()  # a kana's voicing mark is not an accent
+
+
+def test_a_short_limit_gives_the_best_stories_of_a_pool_not_the_first_ranked():
+    # Every story holds both words (the same rank), but only the last holds them in one field:
+    # its hit is the best, though it is ranked last.
+    spread = [story(f"Story {i}", "alpha news", [f"beta {i}"]) for i in range(9)]
+    idx = index(*spread, story("Story z", "alpha beta together"))
+    assert idx.search_stories("alpha beta ", limit=10).hits[0].key == "k9"
+    best = idx.search_stories("alpha beta ", limit=1)
+    assert best.stories == 10 and [h.key for h in best.hits] == ["k9"]
+    assert idx.search("alpha beta ", limit=1)[0].key == "k9"

@@ -19,7 +19,7 @@ from reader.models import Article
 from reader.search.fields import CODE_SEP, StoryText
 from reader.search.hits import Hit, StoryHits, make_snippet
 from reader.search.segments import Segment, Vocab, owner_map
-from reader.text import has_cjk, words
+from reader.text import fold_accents, has_cjk, words
 
 TITLE_WEIGHT = 1.25
 STORY_TEXTS_KEPT = 48  # stories' scan-ready texts kept between keystrokes (two screens of hits)
@@ -45,6 +45,8 @@ class SearchIndex:
         self._runs: tuple[int, str, list[int], list[int]] = (-1, "", [], [])  # see _holding
         self._cjk_words()  # (~7 ms at 100k: with the load, in its worker, not on a keystroke)
         self._by_length()  # (~5 ms at 100k, likewise: made on the first typo, it was ~6-9 ms of that keystroke)
+        self._folded: tuple[int, dict[str, list[str]]] = (-1, {})
+        self._same_letters("")  # the words with accents by their letters (in the load worker too)
         _ = self.df  # (~3 ms at 100k, likewise: made on the first completion, it was in that keystroke)
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
@@ -82,6 +84,8 @@ class SearchIndex:
             out[q] = 100.0
         if has_cjk(q):
             out.update(self._holding(q))
+        for term in self._same_letters(q):  # "cafe" is "café", and "café" "cafe"
+            out.setdefault(term, 100.0)
         if prefix and len(q) >= 2:
             # The word being typed: its completions, the most common first (not the first in
             # alphabetical order, which for "be" would be "bebe…" rather than "because").
@@ -161,6 +165,22 @@ class SearchIndex:
             self._runs = (len(terms), joined, starts, tids)
         return self._runs
 
+    def _same_letters(self, q: str) -> list[str]:
+        """The vocabulary's words that are `q` but for accents (other than `q`)."""
+        size, folded = self._folded
+        if size != len(self.vocab.terms):
+            terms = self.vocab.terms
+            folded = defaultdict(list)
+            for i in itertools.compress(range(len(terms)), map(operator.not_, map(str.isascii, terms))):
+                if (f := fold_accents(terms[i])) != terms[i]:
+                    folded[f].append(terms[i])
+            self._folded = (len(terms), folded)
+        key = fold_accents(q)
+        same = [t for t in folded.get(key, ()) if t != q]
+        if key != q and key in self.vocab.ids:
+            same.append(key)
+        return same
+
     def _by_length(self) -> dict[int, list[str]]:
         """The vocabulary's words that are not plain numbers, by length (made again as it grows)."""
         size, pool = self._typo_pool
@@ -172,8 +192,10 @@ class SearchIndex:
             self._typo_pool = (len(self.vocab.terms), pool)
         return pool
 
-    def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False) -> list[Hit]:
-        ranked = self._rank(query, limit, cancelled)
+    def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] = lambda: False,
+               as_typed: bool = True) -> list[Hit]:
+        """Hits for `query`, best first. `as_typed`: the query is being typed (see _query_words)."""
+        ranked = self._rank(query, limit, cancelled, as_typed)
         if ranked is None:
             return []
         order, n, tw, present, _total = ranked
@@ -183,47 +205,50 @@ class SearchIndex:
             if cancelled():
                 return []
             hits += self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw, scans)
-            if len(hits) >= limit:
+            # (and not before MIN_POOL stories: the ranking does not know which field holds a
+            # word, so the best hit of a few may be in a story ranked below them)
+            if len(hits) >= limit and j + 1 >= MIN_POOL:
                 break
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits[:limit]
 
-    def story_keys(self, query: str) -> list[str]:
+    def story_keys(self, query: str, *, as_typed: bool = True) -> list[str]:
         """Every story matching all the words of `query`, best first (to filter the list by)."""
-        ranked = self._rank(query, len(self.owner) or 1, lambda: False)
+        ranked = self._rank(query, len(self.owner) or 1, lambda: False, as_typed)
         if ranked is None:
             return []
         order = ranked[0]
         return [self.by_sid[int(self.owner[d])].key(self.by_sid[int(self.owner[d])].slot(int(d))) for d in order]
 
-    def search_stories(self, query: str, limit: int = 25, *,
-                       cancelled: Callable[[], bool] = lambda: False) -> StoryHits:
+    def search_stories(self, query: str, limit: int = 25, *, cancelled: Callable[[], bool] = lambda: False,
+                       as_typed: bool = True) -> StoryHits:
         """One row per story (its best hit, with how many of its fields and comments matched),
-        best stories first, and how many stories match in all."""
-        ranked = self._rank(query, limit, cancelled)
+        best stories first, and how many stories match in all. The best `limit` of the first
+        max(limit, MIN_POOL) stories ranked: the ranking does not know which field holds a
+        word, so the best hit of a few may be in a story ranked below them."""
+        ranked = self._rank(query, limit, cancelled, as_typed)
         if ranked is None:
             return StoryHits(0, [])
         order, n, tw, present, total = ranked
         scans = _scans(tw, n)
         hits: list[Hit] = []
-        for j, doc in enumerate(order[:limit]):
+        for j, doc in enumerate(order[: max(limit, MIN_POOL)]):
             if cancelled():
                 return StoryHits(0, [])
             found = self._field_hits(int(doc), n, {t: v for t, v in tw.items() if present[t][j]}, tw, scans)
             if found:
                 hits.append(found[0])
         hits.sort(key=lambda h: (-h.score, h.title))
-        return StoryHits(total, hits)
+        return StoryHits(total, hits[:limit])
 
-    def _rank(self, query: str, limit: int, cancelled: Callable[[], bool]
+    def _rank(self, query: str, limit: int, cancelled: Callable[[], bool], as_typed: bool = True
               ) -> tuple[np.ndarray, int, dict[str, list[tuple[int, float]]], dict[str, np.ndarray], int] | None:
         """The best stories for `query` (at least `limit`, best first), the number of query words,
         the matched terms, which of those stories hold each term, and how many stories match."""
-        qwords = words(query)
+        qwords, typing = _query_words(query, as_typed)
         if not qwords or not self.segments:
             return None
-        expansions = [self.expand(q, prefix=(i == len(qwords) - 1 and not query.endswith(" ")))
-                      for i, q in enumerate(qwords)]
+        expansions = [self.expand(q, prefix=(i == len(qwords) - 1 and typing)) for i, q in enumerate(qwords)]
         if cancelled() or not all(expansions):
             return None
         size = len(self.owner)
@@ -467,6 +492,23 @@ try:  # the C part (see _native.c): a term's postings marked in one pass, no arr
     from reader._native import mark as _mark
 except ImportError:  # pragma: no cover - built without a C compiler
     _mark, _holds = _mark_py, _holds_py
+
+
+MIN_POOL = 10  # stories whose hits are made before the best few are picked
+
+
+def _query_words(query: str, as_typed: bool) -> tuple[list[str], bool]:
+    """The query's words, and whether the last is being typed (it completes to longer words).
+
+    A last word of one letter being typed after others ("prime m") waits for its second: as
+    a word it matches only that letter standing alone (the "m" of "I'm"), so the results would
+    shrink, then grow again as the word is typed. A query given whole (`as_typed` False: the
+    command line) means it as it is."""
+    qwords = words(query)
+    typing = not query[-1:].isspace()
+    if as_typed and typing and len(qwords) > 1 and len(qwords[-1]) == 1 and not has_cjk(qwords[-1]):
+        return qwords[:-1], False
+    return qwords, typing
 
 
 def _by_word(tw: dict[str, list[tuple[int, float]]], n: int) -> list[list[str]]:

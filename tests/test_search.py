@@ -460,8 +460,16 @@ def test_a_one_letter_word_being_typed_after_others_waits_for_its_second_letter(
     assert {h.key for h in idx.search("prime m", as_typed=False)} == {"k1"}
     assert {h.key for h in idx.search("prime m ")} == {"k1"}
     assert idx.search_stories("prime m", as_typed=False).stories == 1
-    # a lone letter, and a Japanese one, are looked for as they are
+    # a lone letter is looked for as it is; so is a letter that is part of a word ("I'm"), a
+    # digit, and a Japanese letter
     assert {h.key for h in idx.search("m")} == {"k1"}
+    assert {h.key for h in idx.search("prime I'm")} == {"k1"}
+    assert {h.key for h in idx.search("prime m.")} == {"k1"}
+    words = index(story("AT&T and U.S. news"), story("Meeting at noon in the US"), story("World War 2"),
+                  story("World War II"), story("東京 都 知事"), story("東京 タワー"))
+    assert {h.key for h in words.search("AT&T")} == {"k0"} and {h.key for h in words.search("U.S.")} == {"k0"}
+    assert {h.key for h in words.search("world war 2")} == {"k2"}
+    assert {h.key for h in words.search("東京 都")} == {"k4"}
 
 
 def test_a_word_is_found_with_or_without_its_accents():
@@ -472,6 +480,12 @@ def test_a_word_is_found_with_or_without_its_accents():
     hit = next(h for h in idx.search("cafe ") if h.key == "k0")
     assert [hit.snippet[a:b] for a, b in hit.spans] == ["Café"]
     assert {h.key for h in idx.search("カス ")} == set()  # a kana's voicing mark is not an accent
+    exact = idx.search_stories("cafe ")  # the word as typed first, then the same letters accented
+    assert [h.key for h in exact.hits] == ["k1", "k0"]
+    # the word being typed completes by its letters too: "resum" is on its way to "résumé"
+    cv = index(story("My résumé", "Sent the résumé."), story("Resume play", "Play will resume."))
+    assert {h.key for h in cv.search("resum")} == {"k0", "k1"}
+    assert {h.key for h in cv.search("résum")} == {"k0", "k1"}
 
 
 def test_a_short_limit_gives_the_best_stories_of_a_pool_not_the_first_ranked():

@@ -26,6 +26,8 @@ STORY_TEXTS_KEPT = 48  # stories' scan-ready texts kept between keystrokes (two 
 PREFIX_TERMS = 40  # completions of the word being typed, the most common first
 TYPO_TERMS = 10  # words a mistyped query word stands for, the closest first
 INSIDE_TERMS = 100  # runs of Japanese or Chinese holding a query word, the most common first
+ACCENTED = 95.0  # the score of a word that is the query word but for accents
+ACCENTED_TERMS = 10  # completions of the word being typed found by its letters alone ("resum": "résumé")
 
 
 class SearchIndex:
@@ -45,9 +47,9 @@ class SearchIndex:
         self._runs: tuple[int, str, list[int], list[int]] = (-1, "", [], [])  # see _holding
         self._cjk_words()  # (~7 ms at 100k: with the load, in its worker, not on a keystroke)
         self._by_length()  # (~5 ms at 100k, likewise: made on the first typo, it was ~6-9 ms of that keystroke)
-        self._folded: tuple[int, dict[str, list[str]]] = (-1, {})
-        self._same_letters("")  # the words with accents by their letters (in the load worker too)
         _ = self.df  # (~3 ms at 100k, likewise: made on the first completion, it was in that keystroke)
+        self._folded: tuple[int, dict[str, list[str]], list[str]] = (-1, {}, [])
+        self._same_letters("")  # the words with accents by their letters (in the load worker too)
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
         self._texts: OrderedDict[tuple[int, int], StoryText] = OrderedDict()  # (segment, slot) -> text
@@ -84,8 +86,11 @@ class SearchIndex:
             out[q] = 100.0
         if has_cjk(q):
             out.update(self._holding(q))
-        for term in self._same_letters(q):  # "cafe" is "café", and "café" "cafe"
-            out.setdefault(term, 100.0)
+        for term, score in self._same_letters(q, prefix=prefix).items():  # "cafe" is "café", and "café" "cafe"
+            out.setdefault(term, score)
+        if (plain := fold_accents(q)) != q:  # "résum": what "resum" finds too, just under its own
+            for term, score in self.expand(plain, prefix=prefix).items():
+                out.setdefault(term, min(score, ACCENTED))
         if prefix and len(q) >= 2:
             # The word being typed: its completions, the most common first (not the first in
             # alphabetical order, which for "be" would be "bebe…" rather than "because").
@@ -165,21 +170,38 @@ class SearchIndex:
             self._runs = (len(terms), joined, starts, tids)
         return self._runs
 
-    def _same_letters(self, q: str) -> list[str]:
-        """The vocabulary's words that are `q` but for accents (other than `q`)."""
-        size, folded = self._folded
-        if size != len(self.vocab.terms):
-            terms = self.vocab.terms
-            folded = defaultdict(list)
-            for i in itertools.compress(range(len(terms)), map(operator.not_, map(str.isascii, terms))):
+    def _same_letters(self, q: str, *, prefix: bool = False) -> dict[str, float]:
+        """The vocabulary's words that are `q` but for accents (other than `q`), scored just
+        under `q` itself; and, for the word being typed, the completions of its letters ("resum":
+        "résumé"), scored as completions, the most common first."""
+        size, folded, keys = self._folded
+        terms = self.vocab.terms
+        if size != len(terms):
+            # Words are only ever added at the end: only the new ones are looked at.
+            folded = folded if size >= 0 else defaultdict(list)
+            start = max(size, 0)
+            fresh = []
+            for i in itertools.compress(range(start, len(terms)), map(operator.not_, map(str.isascii, terms[start:]))):
                 if (f := fold_accents(terms[i])) != terms[i]:
+                    if f not in folded:
+                        fresh.append(f)
                     folded[f].append(terms[i])
-            self._folded = (len(terms), folded)
+            keys = sorted(keys + fresh) if fresh else keys
+            self._folded = (len(terms), folded, keys)
         key = fold_accents(q)
-        same = [t for t in folded.get(key, ()) if t != q]
+        out = {t: ACCENTED for t in folded.get(key, ()) if t != q}
         if key != q and key in self.vocab.ids:
-            same.append(key)
-        return same
+            out[key] = ACCENTED
+        if prefix and len(key) >= 2:
+            i = bisect.bisect_right(keys, key)
+            j = bisect.bisect_left(keys, key + "\U0010ffff", i)
+            found = [t for k in keys[i:j] for t in folded[k]]
+            if len(found) > ACCENTED_TERMS:
+                ids = self.vocab.ids
+                found = sorted(found, key=lambda t: -int(self.df[ids[t]]))[:ACCENTED_TERMS]
+            for t in found:
+                out.setdefault(t, 90.0 - min(10, len(fold_accents(t)) - len(key)))
+        return out
 
     def _by_length(self) -> dict[int, list[str]]:
         """The vocabulary's words that are not plain numbers, by length (made again as it grows)."""
@@ -498,15 +520,20 @@ MIN_POOL = 10  # stories whose hits are made before the best few are picked
 
 
 def _query_words(query: str, as_typed: bool) -> tuple[list[str], bool]:
-    """The query's words, and whether the last is being typed (it completes to longer words).
+    """The query's words, and whether the last is being typed (it completes to longer words):
+    the query ends in a letter or digit of it, not in a space or punctuation.
 
     A last word of one letter being typed after others ("prime m") waits for its second: as
     a word it matches only that letter standing alone (the "m" of "I'm"), so the results would
-    shrink, then grow again as the word is typed. A query given whole (`as_typed` False: the
-    command line) means it as it is."""
+    shrink, then grow again as the word is typed. Only a letter standing alone after a space:
+    "I'm", "AT&T" and "U.S." keep theirs, as do a digit ("world war 2": no completions to wait
+    for), a Japanese or Chinese letter, and a query given whole (`as_typed` False: the command
+    line, "vitamin d")."""
     qwords = words(query)
-    typing = not query[-1:].isspace()
-    if as_typed and typing and len(qwords) > 1 and len(qwords[-1]) == 1 and not has_cjk(qwords[-1]):
+    typing = bool(query) and (query[-1].isalnum() or query[-1] == "_")
+    last = qwords[-1] if qwords else ""
+    if (as_typed and typing and len(qwords) > 1 and len(last) == 1 and last.isalpha() and not has_cjk(last)
+            and query[-2:-1].isspace()):
         return qwords[:-1], False
     return qwords, typing
 

@@ -49,7 +49,7 @@ class SearchIndex:
         self._by_length()  # (~5 ms at 100k, likewise: made on the first typo, it was ~6-9 ms of that keystroke)
         _ = self.df  # (~3 ms at 100k, likewise: made on the first completion, it was in that keystroke)
         self._folded: tuple[int, dict[str, list[str]], list[str]] = (-1, {}, [])
-        self._same_letters("")  # the words with accents by their letters (in the load worker too)
+        self._accented("")  # the words with accents by their letters (in the load worker too)
         self._expansions: OrderedDict[tuple[str, bool], dict[str, float]] = OrderedDict()
         self._located: OrderedDict[tuple[int, str], list[int]] = OrderedDict()  # (doc, term) -> fields
         self._texts: OrderedDict[tuple[int, int], StoryText] = OrderedDict()  # (segment, slot) -> text
@@ -86,9 +86,10 @@ class SearchIndex:
             out[q] = 100.0
         if has_cjk(q):
             out.update(self._holding(q))
-        for term, score in self._same_letters(q, prefix=prefix).items():  # "cafe" is "café", and "café" "cafe"
-            out.setdefault(term, score)
-        if (plain := fold_accents(q)) != q:  # "résum": what "resum" finds too, just under its own
+        if (plain := fold_accents(q)) == q:  # "cafe" is "café" too
+            for term, score in self._accented(q, prefix=prefix).items():
+                out.setdefault(term, score)
+        else:  # "café" is "cafe" too, and "résum" finds what "resum" does, just under its own
             for term, score in self.expand(plain, prefix=prefix).items():
                 out.setdefault(term, min(score, ACCENTED))
         if prefix and len(q) >= 2:
@@ -170,10 +171,10 @@ class SearchIndex:
             self._runs = (len(terms), joined, starts, tids)
         return self._runs
 
-    def _same_letters(self, q: str, *, prefix: bool = False) -> dict[str, float]:
-        """The vocabulary's words that are `q` but for accents (other than `q`), scored just
-        under `q` itself; and, for the word being typed, the completions of its letters ("resum":
-        "résumé"), scored as completions, the most common first."""
+    def _accented(self, plain: str, *, prefix: bool = False) -> dict[str, float]:
+        """The vocabulary's words that are `plain` (a word with no accents) with accents, scored
+        just under it; and, for the word being typed, the accented completions of its letters
+        ("resum": "résumé"), scored as completions, the most common first."""
         size, folded, keys = self._folded
         terms = self.vocab.terms
         if size != len(terms):
@@ -188,19 +189,16 @@ class SearchIndex:
                     folded[f].append(terms[i])
             keys = sorted(keys + fresh) if fresh else keys
             self._folded = (len(terms), folded, keys)
-        key = fold_accents(q)
-        out = {t: ACCENTED for t in folded.get(key, ()) if t != q}
-        if key != q and key in self.vocab.ids:
-            out[key] = ACCENTED
-        if prefix and len(key) >= 2:
-            i = bisect.bisect_right(keys, key)
-            j = bisect.bisect_left(keys, key + "\U0010ffff", i)
+        out = dict.fromkeys(folded.get(plain, ()), ACCENTED)
+        if prefix and len(plain) >= 2:
+            i = bisect.bisect_right(keys, plain)
+            j = bisect.bisect_left(keys, plain + "\U0010ffff", i)
             found = [t for k in keys[i:j] for t in folded[k]]
             if len(found) > ACCENTED_TERMS:
                 ids = self.vocab.ids
                 found = sorted(found, key=lambda t: -int(self.df[ids[t]]))[:ACCENTED_TERMS]
             for t in found:
-                out.setdefault(t, 90.0 - min(10, len(fold_accents(t)) - len(key)))
+                out.setdefault(t, 90.0 - min(10, len(fold_accents(t)) - len(plain)))
         return out
 
     def _by_length(self) -> dict[int, list[str]]:
@@ -300,7 +298,7 @@ class SearchIndex:
                 return None
             total += best
             matched += best > 0
-            in_title += title.astype(bool)
+            in_title += title  # (0 or 1 each)
         n = len(qwords)
         candidates = np.flatnonzero(matched == n)
         if not len(candidates):

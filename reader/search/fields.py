@@ -135,7 +135,7 @@ class StoryText:
         (of the whole story, or of the fields `within` only)."""
         low, starts, ends, text_at = self.low, self.starts, self.ends, self.text_at
         out: dict[str, list[int]] = {t: [] for t in terms}
-        patterns = _terms_patterns(tuple(sorted(terms)))
+        patterns = terms_patterns(tuple(sorted(terms)))
         if within is None:
             matches: Iterable[re.Match[bytes]] = (m for p in patterns for m in p.finditer(low))
         else:
@@ -174,7 +174,7 @@ except ImportError:  # pragma: no cover - a build without a C compiler
 
 
 @functools.lru_cache(maxsize=256)
-def _terms_patterns(terms: tuple[str, ...]) -> list[re.Pattern[bytes]]:
+def terms_patterns(terms: tuple[str, ...]) -> list[re.Pattern[bytes]]:
     """Any of `terms` (UTF-8) with no ASCII word character on either side, checked in C: one
     pattern for each first byte, scanned one after another.
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.search.fields import _terms_patterns
+from reader.search.fields import terms_patterns
 from reader.text import WORD, word_pattern
 
 
@@ -88,7 +88,6 @@ def make_snippet(text: str, terms: list[str], width: int = 100, *,
     return snippet, spans
 
 
-
 def _ascii_matches(flat: str, termset: set[str], terms: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the words of `termset` are in `flat`, an ASCII text, in any case: what the
     case-insensitive pattern finds there, found by the search's own scan patterns in the
@@ -96,7 +95,7 @@ def _ascii_matches(flat: str, termset: set[str], terms: tuple[str, ...]) -> list
     tried each of its ~40 words at every character: ~60 ns a character). `terms`: the ASCII
     words of the search (its patterns are the same for each snippet)."""
     low = flat.lower().encode()
-    found = [(m.start(), m.end()) for p in _terms_patterns(terms) for m in p.finditer(low)
+    found = [(m.start(), m.end()) for p in terms_patterns(terms) for m in p.finditer(low)
              if m.group().decode() in termset]
     found.sort()
     return found
@@ -106,7 +105,7 @@ def _ascii_matches(flat: str, termset: set[str], terms: tuple[str, ...]) -> list
 def _may_match_ascii_one(term: str) -> bool:
     """Can a word that is not ASCII match ASCII text case-insensitively (`re` matches "ı" to
     "I", "K" (the Kelvin sign) to "k")? The ASCII path then does not stand in for the pattern."""
-    return not term.isascii() and all(_ASCII_IGNORECASE.fullmatch(ch) for ch in term)
+    return all(_ASCII_IGNORECASE.fullmatch(ch) for ch in term)
 
 
 def _may_match_ascii(terms: Iterable[str]) -> bool:

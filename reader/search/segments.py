@@ -375,21 +375,10 @@ class Segment:
         found = self.tids[np.minimum(rows, len(self.tids) - 1)] == tids
         return np.where(found, rows, -1)
 
-    def postings_at(self, row: int) -> np.ndarray:
-        """The postings of the term in row `row` of the term table."""
-        a, b = int(self.starts[row]), int(self.starts[row + 1])
-        if self._post_file is None:
-            return self.postings[a:b]
-        f, at = self._post_file
-        got = np.frombuffer(f[at + a * 4 : at + b * 4], dtype="<u4")
-        if len(got) != b - a:
-            raise SearchIndexDamaged(f"s{self.sid:06d}.post.npy: shorter than its offsets say")
-        return got
-
     def postings_of(self, rows: np.ndarray) -> list[np.ndarray | bytes | None]:
         """The postings of each row of `rows` in the term table (None for -1): a loaded
-        segment's as little-endian bytes, one read each (postings_at's checks and array cost
-        ~8 us a term, and a word being typed has up to 40 terms in each segment)."""
+        segment's as little-endian bytes, one read each (an array and its checks made for each
+        term cost ~8 us, and a word being typed has up to 40 terms in each segment)."""
         got: list[np.ndarray | bytes | None] = [None] * len(rows)
         where = np.flatnonzero(rows >= 0)
         if not len(where):  # (none here: a segment may hold no terms at all)

@@ -18,12 +18,12 @@ from rich.console import Console, Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 
-from reader.history import Version
 from reader.models import Article, Comment, StoryEntry
 from reader.text import word_pattern
 from reader.threads_view import Row
 
 if TYPE_CHECKING:
+    from reader.history import Version
     from reader.search.hits import Hit
 
 _NULL_CONSOLE = Console(width=200, file=io.StringIO(), color_system=None, legacy_windows=False)

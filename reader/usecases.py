@@ -15,7 +15,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader import history
 from reader.errors import SearchIndexDamaged, StoreError
 from reader.listing import DEFAULT_SORT, LIST_SORTS, SortedViews, sort_entries
 from reader.models import Article, StoryEntry
@@ -25,6 +24,7 @@ from reader.threads_view import COMMENT_SORTS
 
 if TYPE_CHECKING:
     from reader.compare import Comparison
+    from reader.history import Version
     from reader.search.engine import SearchIndex
     from reader.search.hits import Hit
     from reader.stats import ArchiveStats, StoryStats
@@ -244,16 +244,20 @@ class Reader:
         with either (a story imported once has none)."""
         if entry.versions < 2:
             return {}
+        from reader.history import is_new, vote_delta  # (here: reader.history is off the start-up path)
+
         out = {}
         for c in article.comments:
-            new = history.is_new(c, entry.seen)
-            delta = None if new else history.vote_delta(c, entry.seen)
+            new = is_new(c, entry.seen)
+            delta = None if new else vote_delta(c, entry.seen)
             if new or delta:
                 out[c.id] = (new, delta)
         return out
 
     def story_json(self, entry: StoryEntry, article: Article, thread: list[tuple[int, int]]) -> dict[str, Any]:
         """`reader show --json`: the story, each comment with its history, and the thread order."""
+        from reader import history
+
         d = article.to_dict()
         d.update(id=entry.id, key=entry.key, bookmarked=entry.bookmarked, read=entry.read, unread=not entry.read,
                  versions=entry.versions, new_comments=entry.new_comments,
@@ -268,9 +272,11 @@ class Reader:
             cd["edits"] = [{"at": history.version_time(article, v, None), "text": t} for v, t in (c.edits or [])]
         return d
 
-    def history(self, entry: StoryEntry) -> list[history.Version]:
+    def history(self, entry: StoryEntry) -> list[Version]:
         """How the story changed, import by import."""
-        return history.timeline(self.store.article(entry), entry.imported)
+        from reader.history import timeline
+
+        return timeline(self.store.article(entry), entry.imported)
 
     # ---- related coverage, and what the votes say
 

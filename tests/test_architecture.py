@@ -53,6 +53,18 @@ def test_cli_fast_path_does_not_import_textual_or_numpy():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
+def test_app_start_up_leaves_what_the_first_paint_does_not_need():
+    """What the `reader` command imports before it opens the app: none of the modules only an
+    import, a story's history, a page file or the seed pages need (each was 1-2 ms of every
+    start, before the first paint), and the CJK pattern is not compiled yet (~2 ms)."""
+    code = ("import sys, reader.launch, reader.ui.app, reader.usecases, reader.text\n"
+            "late = ('isal', 'reader.history', 'importlib.resources', 'reader.parsing')\n"
+            "print(sorted(m for m in late if m in sys.modules), reader.text.cjk_pattern.cache_info().currsize)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["[]", "0"]
+
+
 def test_one_seeds_folder_shipped_inside_the_package():
     from reader.locations import seed_files
 

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
-from reader.text import CJK
+from reader.text import cjk_pattern
+
+CJK = cjk_pattern()
 
 # ---- furniture: lines that are never title, body or comment text
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from isal import igzip
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -171,6 +170,8 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise CorruptFile(self.path, "is empty (zero bytes)")
         if raw[:2] == GZIP_MAGIC:
+            from isal import igzip  # (here: off the app's start-up path)
+
             try:
                 raw = igzip.decompress(raw)  # type: ignore[no-untyped-call]
             except EOFError:

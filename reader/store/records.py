@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from reader.history import story_hist
 from reader.models import Article
 
 if TYPE_CHECKING:  # numpy and rapidfuzz stay off the start-up path
@@ -60,7 +59,8 @@ def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]
 
 def index_record(article: Article, key: str) -> dict[str, Any]:
     """The index's record of a story: what the list shows and sorts by (no body, no comments)."""
-    from reader.stats import controversy  # here: the stats module stays off the app's start-up path
+    from reader.history import story_hist  # (both here: off the app's start-up path)
+    from reader.stats import controversy
 
     rec: dict[str, Any] = {
         "key": key,

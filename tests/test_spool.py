@@ -72,10 +72,10 @@ def _on_page(monkeypatch, name: str, action) -> None:
     """The parsing workers run `action` when they come to the page called `name`."""
     real = pipeline._parsed
 
-    def parse(path, force, known):
+    def parse(path, force, known, copies=None):
         if path.name == name:
             action()
-        return real(path, force, known)
+        return real(path, force, known, copies)
 
     monkeypatch.setattr(pipeline, "_parsed", parse)
 
@@ -153,10 +153,10 @@ def test_a_chunk_parsed_in_two_passes_gives_what_each_page_alone_gives(tmp_path,
     real = prepare_module.prepare
     boom = iter([False, True, False, False])
 
-    def flaky(art, copies=None):
+    def flaky(art, copies=None, threads=None):
         if next(boom):
             raise ValueError("boom")
-        return real(art, copies)
+        return real(art, copies, threads)
 
     monkeypatch.setattr(pipeline, "prepare", flaky)
     got = pipeline._parse_chunk(chunk, False, known, None)

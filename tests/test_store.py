@@ -558,7 +558,7 @@ def test_a_page_whose_story_changed_since_the_import_began_is_parsed_after_all(d
     # every page's digest, but each said to be the source of another story: all stale
     stale = {rec["src"]: keys[(keys.index(rec["key"]) + 1) % 5] for rec in store.raw_records().values()}
     real = Store.import_snapshot
-    monkeypatch.setattr(Store, "import_snapshot", lambda self: (stale, real(self)[1]))
+    monkeypatch.setattr(Store, "import_snapshot", lambda self: (stale, *real(self)[1:]))
     parsed = _count_parses(monkeypatch)
     for every in (20000, 1):  # reported at the end, or one by one while the pages are still being read
         monkeypatch.setattr(pipeline, "KNOWN_BATCH", every)
@@ -589,13 +589,16 @@ def test_stories_stored_before_source_digests_get_theirs_on_the_next_import(db_p
 
 
 def test_the_import_snapshot_from_the_columns_is_the_one_from_the_index(db_path):
-    """What the workers are given (stories by source digest; where each is stored) read from
-    the five columns it needs is what the JSON index says; without columns, the index is read."""
+    """What the workers are given (stories by source digest; where each is stored; stories by
+    page file name) read from the six columns it needs is what the JSON index says; without
+    columns, the index is read."""
     import_paths(Store(db_path), [SEEDS])
     from_columns = Store(db_path).import_snapshot()
     recs = Store(db_path).raw_records().values()
     assert from_columns == ({r["src"]: r["key"] for r in recs},
-                            {r["key"]: (r["seg"], r["hash"], r["imported"]) for r in recs})
+                            {r["key"]: (r["seg"], r["hash"], r["imported"]) for r in recs},
+                            {r["file"]: r["key"] for r in recs})
+    assert len(from_columns[2]) == 5
     (db_path / "index.columns").unlink()
     assert Store(db_path).import_snapshot() == from_columns
 

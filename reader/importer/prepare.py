@@ -9,14 +9,17 @@ from reader.store.archive import StoredCopies
 from reader.store.records import PreparedStory, index_record, serialise
 
 
-def prepare(article: Article, copies: StoredCopies | None = None) -> PreparedStory:
+def prepare(article: Article, copies: StoredCopies | None = None, threads: str | None = None) -> PreparedStory:
     """Serialise the story, hash it, make its index record, its search terms and its fingerprint
     (in a worker). A changed page of a stored story (`copies`: the stories stored when the import
-    began) is folded into that story here too, its search terms made once, for the merged story."""
+    began) is folded into that story here too, its search terms made once, for the merged story.
+    `threads`: the page's threads tag (importer.pipeline), kept in the document as `tb`."""
     stored = article.to_dict(internal=True)
+    if threads is not None:
+        stored["tb"] = threads
     digest, doc = serialise(stored)
     key = stored["key"]
-    if copies is not None and (got := copies.merge(key, article, digest)) is not None:
+    if copies is not None and (got := copies.merge(key, article, digest, threads)) is not None:
         body, record, merged, base, same_text = got
         # (merging changes the comments only: the fingerprint is of the title and article text)
         related = None if same_text else fingerprint(article)

@@ -10,8 +10,10 @@ lists, so a page with 20,000 comments or a 5,000-deep reply chain costs linear-i
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections import Counter, defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -405,20 +407,121 @@ def _quote_blocks(paras: list[str], normed: list[str], ps: list[_P], header_of: 
     return blocks
 
 
+class Reuse:
+    """What the importer offers build_threads, for a changed page of a stored story: the threads
+    its earlier version was built into (`comments`: ids 1..n in page order, by this same code)
+    and the key of what they were built from (threads_key). build_threads leaves in `built_key`
+    the key of what it was given (stored with the story, for the next import)."""
+
+    __slots__ = ("built_key", "comments", "key")
+
+    def __init__(self, comments: list[Comment] | None = None, key: str | None = None) -> None:
+        self.comments, self.key = comments, key
+        self.built_key: str | None = None
+
+
+# Set by the importer around parsing one page (reader.importer.pipeline); None elsewhere.
+REUSE: ContextVar[Reuse | None] = ContextVar("reader_threads_reuse", default=None)
+
+
+def threads_key(texts: list[str], raw: list[RawComment]) -> str:
+    """A digest of all that threading comments depends on: the article texts, and each
+    comment's writer, time and paragraphs (not its votes), in order."""
+    h = hashlib.blake2b(_texts_bytes(texts), digest_size=12)
+    h.update(_comments_bytes(raw))
+    return h.hexdigest()
+
+
+# What threads_key digests (control characters never reach page text: sanitising removes them).
+def _texts_bytes(texts: list[str]) -> bytes:
+    return ("\x00".join(texts) + "\x02").encode("utf-8", "surrogatepass")
+
+
+def _comments_bytes(raw: list[RawComment]) -> bytes:
+    """Each comment as its writer, time (\\x01: none) and paragraphs, ended by \\x03: the bytes of
+    several comments are those of each, one after another."""
+    return "".join(["\x00".join([rc.author if rc.author is not None else "\x01",
+                                 rc.posted if rc.posted is not None else "\x01", *rc.paragraphs]) + "\x03"
+                    for rc in raw]).encode("utf-8", "surrogatepass")
+
+
+def _offered(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
+    """The earlier version's threaded comments (REUSE), as the page's (copies, with its votes),
+    when the page starts with exactly the comments they were built from: the same article
+    texts and the same comments, writers, times and words, in the same order (votes may
+    differ). Else [].
+
+    Threading is deterministic, and a comment is threaded by the comments before it only (a
+    quote header may give an earlier comment with no writer one: that too is the same when
+    the comments are). So those comments are threaded as before: only the new ones below
+    them are threaded, against the state the earlier ones leave."""
+    offer = REUSE.get()
+    if offer is None:
+        return []
+    earlier = offer.comments or []
+    n = len(earlier)
+    h = hashlib.blake2b(_texts_bytes(article_texts), digest_size=12)  # (the first n comments' key, then all's)
+    h.update(_comments_bytes(raw[:n]))
+    fits = bool(n) and len(raw) >= n and offer.key is not None and h.hexdigest() == offer.key
+    h.update(_comments_bytes(raw[n:]))
+    offer.built_key = h.hexdigest()
+    if not fits or any(c.id != i or c.removed is not None for i, c in enumerate(earlier, start=1)):
+        return []
+    return [_again(old, rc) for old, rc in zip(earlier, raw, strict=False)]
+
+
+def _again(old: Comment, rc: RawComment) -> Comment:
+    """A reused comment, threaded as before, with the page's votes (a copy: the earlier
+    version's comment is the stored story's, which a merge reads)."""
+    c = Comment(id=old.id, blocks=[Block(b.text, b.quote, b.of) for b in old.blocks], author=old.author,
+                posted=old.posted, parent=old.parent, revision_of=old.revision_of, header=old.header)
+    if rc.votes is not None:
+        c.score, c.up, c.down = rc.votes.score, rc.votes.up, rc.votes.down
+    return c
+
+
+def _replay(comments: list[Comment], own: _Corpus, all_paras: dict[int, list[str]],
+            by_opening: dict[bytes | tuple[str, ...], list[int]], family_root: dict[int, int],
+            family: dict[int, list[int]], by_author: dict[str, list[int]]) -> None:
+    """The state build_threads's loop leaves after `comments` (reused, none the last), made with
+    its steps but without its searches."""
+    for idx, c in enumerate(comments, start=1):
+        family_root[idx] = idx
+        family[idx].append(idx)
+        if c.revision_of is not None:
+            root = family_root[c.revision_of]
+            family_root[idx] = root
+            family[root].append(idx)
+        ps = [_P(b.text) for b in c.blocks]
+        if c.author:
+            by_author[c.author].append(idx)
+        own.add(idx, [pp for b, pp in zip(c.blocks, ps, strict=False) if not b.quote])
+        all_paras[idx] = normed = [p.norm for p in ps]
+        if normed and normed[0]:
+            by_opening[ps[0].opening].append(idx)
+
+
 def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
-    """Turn raw comments into Comments with quotes, parents, revisions and authors."""
+    """Turn raw comments into Comments with quotes, parents, revisions and authors.
+
+    A changed page of a stored story usually keeps the earlier version's comments and adds new
+    ones under them: those are taken as they were threaded (REUSE, _offered), and only the new
+    ones are threaded, against them."""
     if not raw:
         return []
     article = _LazyCorpus(article_texts)
     own = _Corpus()
-    comments: list[Comment] = []
+    comments = _offered(raw, article_texts)  # the comments reused from the earlier version, if any
     all_paras: dict[int, list[str]] = {}  # every paragraph (normalised), for revision checks
     by_opening: dict[bytes | tuple[str, ...], list[int]] = defaultdict(list)  # first words -> comments
     family_root: dict[int, int] = {}  # comment -> the original it (indirectly) revises
     family: dict[int, list[int]] = defaultdict(list)  # original -> itself and all its revisions
     by_author: dict[str, list[int]] = defaultdict(list)  # writer -> their comments, in order
 
-    for idx, rc in enumerate(raw, start=1):
+    if comments and len(raw) > len(comments):  # the comments after them are threaded against the state they left
+        _replay(comments, own, all_paras, by_opening, family_root, family, by_author)
+
+    for idx, rc in enumerate(raw[len(comments):], start=len(comments) + 1):
         family_root[idx] = idx
         family[idx].append(idx)
         paras = list(rc.paragraphs)

@@ -38,7 +38,7 @@ from tinydb.table import Document
 
 from reader.atomic import atomic_write
 from reader.errors import SearchIndexDamaged, StoreError
-from reader.models import Article, StoryEntry
+from reader.models import Article, Comment, StoryEntry
 from reader.store.columns import KINDS, UNREAD, Columns, columns_file, read_columns, read_meta, write_columns, written_for
 from reader.store.files import (
     DB,
@@ -71,7 +71,7 @@ REPAIR = "run `reader doctor --rebuild` to repair it"
 SEGMENT_CAP = 256  # stories per page file
 SEGMENT_BYTES = 1 << 20  # and about this much JSON: opening any story parses a small file
 HEAD_ROWS = 200  # rows of the list's first screen kept in head.json
-SNAPSHOT_UNREAD = frozenset(KINDS) - {"key", "src", "seg", "hash", "imported"}  # columns import_snapshot never needs
+SNAPSHOT_UNREAD = frozenset(KINDS) - {"key", "src", "seg", "hash", "imported", "file"}  # columns import_snapshot never needs
 PARALLEL_MERGES = 400  # stories to merge here in a batch from which it is done on every core (most are merged where parsed)
 
 
@@ -509,21 +509,25 @@ class Store:
                     self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
             return results, rest
 
-    def import_snapshot(self) -> tuple[dict[str, str], dict[str, StoredRef]]:
+    def import_snapshot(self) -> tuple[dict[str, str], dict[str, StoredRef], dict[str, str]]:
         """What an import's parsing workers are given: the stored stories by the source digest of
         the page file each was last made from (importer.pipeline.source_digest: such a file,
-        unchanged, need not be parsed again), and each story's StoredRef (StoredCopies). Read
-        from the index's columns when they are current (~0.3 s at 100,000 stories, against
-        ~1.8 s for the JSON index, which the first batch reads while the workers parse)."""
+        unchanged, need not be parsed again), each story's StoredRef (StoredCopies), and the
+        stories by the name of the page file they came from (the last one of each name: a
+        changed page's earlier version, whose threads it may reuse). Read from the index's
+        columns when they are current (~0.3 s at 100,000 stories, against ~1.8 s for the JSON
+        index, which the first batch reads while the workers parse)."""
         got = self._index_columns(SNAPSHOT_UNREAD)
         if got is not None:
             c = got.cols
             keys = c["key"]
             return ({src: key for key, src in zip(keys, c["src"], strict=True) if src},
-                    dict(zip(keys, zip(c["seg"], c["hash"], c["imported"], strict=True), strict=True)))
+                    dict(zip(keys, zip(c["seg"], c["hash"], c["imported"], strict=True), strict=True)),
+                    {file: key for key, file in zip(keys, c["file"], strict=True) if file})
         recs = self.raw_records().values()
         return ({src: rec["key"] for rec in recs if (src := rec.get("src"))},
-                {rec["key"]: (rec["seg"], rec["hash"], rec.get("imported")) for rec in recs})
+                {rec["key"]: (rec["seg"], rec["hash"], rec.get("imported")) for rec in recs},
+                {file: rec["key"] for rec in recs if (file := rec.get("file"))})
 
     def unchanged_sources(self, pages: list[tuple[str, str, str]]) -> tuple[list[ImportResult], list[str]]:
         """Results for page files found to be the unchanged sources of stored stories ((page,
@@ -991,24 +995,30 @@ _Update = tuple[str, str, bytes, str, str | None]  # key, stored copy's hash, pa
 _Merged = tuple[str, bytes, dict[str, Any], "SearchPayload | None"]  # key, document, record, search (None: as parsed)
 
 
-def merge_page(doc: dict[str, Any], page: Article, page_hash: str, now: str, imported: str | None
+def merge_page(doc: dict[str, Any], page: Article, page_hash: str, now: str, imported: str | None,
+               *, stored: Article | None = None, threads: str | None = None
                ) -> tuple[bytes, dict[str, Any], Article, bool]:
-    """A changed page (`page`, changed in place) folded into its stored story (`doc`, as stored):
-    the merged story's document and index record, the story, and whether its comments kept the
-    page's ids (the page's search terms then hold)."""
+    """A changed page (`page`, changed in place) folded into its stored story (`doc`, as stored;
+    `stored`: the same, already made into an Article): the merged story's document and index
+    record, the story, and whether its comments kept the page's ids (the page's search terms
+    then hold). `threads`: the page's threads tag (importer.pipeline), kept in the document
+    only when the comments kept the page's ids (then they are the page's threads as built)."""
     from reader.history import merge
     from reader.store.records import index_record, serialise
 
-    try:
-        stored = Article.from_dict(doc)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise StoreError(f"story {doc.get('key')} is damaged in its page file; {REPAIR}") from None
+    if stored is None:
+        try:
+            stored = Article.from_dict(doc)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise StoreError(f"story {doc.get('key')} is damaged in its page file; {REPAIR}") from None
     before = [c.id for c in page.comments]
     merged = merge(stored, page, now, imported)
+    same_ids = [c.id for c in merged.comments] == before
     d = merged.to_dict(internal=True)
     d["file"] = page.file
-    return (serialise(d, digest=page_hash)[1], index_record(merged, merged.key), merged,
-            [c.id for c in merged.comments] == before)
+    if threads is not None and same_ids:
+        d["tb"] = threads
+    return serialise(d, digest=page_hash)[1], index_record(merged, merged.key), merged, same_ids
 
 
 def _merge_file_docs(docs: dict[str, dict[str, Any]], items: list[_Update], now: str) -> list[_Merged]:
@@ -1097,12 +1107,40 @@ class StoredCopies:
     few page files read are kept unpacked."""
 
     KEEP = 4  # page files kept (~0.4 MB each as stored; ~1 MB unpacked, written before store.packed)
+    MADE = 128  # stories earlier() made, kept for their merge
 
-    def __init__(self, db: Path, refs: dict[str, StoredRef]) -> None:
-        self.db, self.refs = Path(db), refs
+    def __init__(self, db: Path, refs: dict[str, StoredRef], names: dict[str, str] | None = None) -> None:
+        self.db, self.refs, self.names = Path(db), refs, names or {}
         self._files: OrderedDict[int, PackedPage | _Unpacked | None] = OrderedDict()
+        # Stories earlier() made (key -> stored hash, document, story), for the merge after it
+        # (a worker parses a chunk of pages, then prepares them: ~32 at a time).
+        self._made: dict[str, tuple[str, dict[str, Any], Article]] = {}
 
-    def merge(self, key: str, page: Article, page_hash: str) -> tuple[bytes, dict[str, Any], Article, str, bool] | None:
+    def earlier(self, name: str, tag: str) -> tuple[str, list[Comment]] | None:
+        """The stored story last made from a page file of this name, if its document says its
+        comments are threads built by the code of `tag` (its `tb`: the tag, then the key of what
+        they were threaded from, parsing.threads.threads_key): that key and the comments. None
+        otherwise (no such story, or threads built by other code, or not kept as built)."""
+        key = self.names.get(name)
+        ref = self.refs.get(key) if key is not None else None
+        if key is None or ref is None:
+            return None
+        seg, stored_hash, _imported = ref
+        doc = self._doc(seg, key, stored_hash)
+        built = doc.get("tb") if doc is not None else None
+        if doc is None or not isinstance(built, str) or not built.startswith(tag) or len(built) == len(tag):
+            return None
+        try:
+            story = Article.from_dict(doc)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        self._made[key] = (stored_hash, doc, story)
+        while len(self._made) > self.MADE:
+            del self._made[next(iter(self._made))]
+        return built[len(tag):], story.comments
+
+    def merge(self, key: str, page: Article, page_hash: str, threads: str | None = None
+              ) -> tuple[bytes, dict[str, Any], Article, str, bool] | None:
         """The page (changed in place) merged into its stored story: document, record, merged
         story, the stored copy's hash, and whether its title and article text are the stored
         story's (then so is its related-stories fingerprint). None when the story is not stored,
@@ -1112,13 +1150,19 @@ class StoredCopies:
         if ref is None or ref[1] == page_hash:
             return None
         seg, stored_hash, imported = ref
-        doc = self._doc(seg, key, stored_hash)
+        made = self._made.pop(key, None)
+        stored: Article | None = None
+        doc: dict[str, Any] | None
+        if made is not None and made[0] == stored_hash:  # (made by earlier(): not read nor made again)
+            doc, stored = made[1], made[2]
+        else:
+            doc = self._doc(seg, key, stored_hash)
         if doc is None:
             return None
         now = datetime.now(UTC).isoformat(timespec="seconds")
         same_text = doc.get("title") == page.title and doc.get("body") == page.body
         try:
-            body, record, merged, _same = merge_page(doc, page, page_hash, now, imported)
+            body, record, merged, _same = merge_page(doc, page, page_hash, now, imported, stored=stored, threads=threads)
         except Exception:  # a damaged stored copy: the importing process merges it, or says what is wrong
             return None
         return body, record, merged, stored_hash, same_text

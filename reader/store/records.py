@@ -40,19 +40,22 @@ class PreparedStory:
 
 
 def serialise(d: dict[str, Any], digest: str | None = None) -> tuple[str, bytes]:
-    """The story's content hash (its JSON without `file`, keys sorted) and its stored JSON.
+    """The story's content hash (its JSON without `file` and `tb`, keys sorted) and its stored JSON.
 
-    The stored document is that same JSON with `file` and `hash` added: serialised once, in
+    The stored document is that same JSON with `file`, `tb` (when given) and `hash` added: serialised once, in
     the worker that parsed the page, and spliced into its page file as is. A story merged with
     its history keeps the hash of the page as parsed (`digest`): the next import of the same
     page is then seen to be unchanged.
     """
-    body = {k: v for k, v in d.items() if k not in ("file", "hash")}
+    body = {k: v for k, v in d.items() if k not in ("file", "hash", "tb")}
     data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     import hashlib  # here: loading it (OpenSSL) took ~3 ms of every start of the app
 
     digest = digest or hashlib.blake2b(data, digest_size=10).hexdigest()
-    extra = b'"file":' + orjson.dumps(d.get("file")) + b',"hash":"' + digest.encode() + b'"'
+    extra = b'"file":' + orjson.dumps(d.get("file"))
+    if (threads := d.get("tb")) is not None:  # (importer.pipeline: which code threaded its comments)
+        extra += b',"tb":' + orjson.dumps(threads)
+    extra += b',"hash":"' + digest.encode() + b'"'
     doc = data[:-1] + (b"," if len(data) > 2 else b"") + extra + b"}"
     return digest, doc
 

@@ -193,3 +193,66 @@ def test_a_page_seen_again_with_new_comments_reuses_the_stored_threads(tmp_path,
     # (a reused comment quotes; a new one answers the first comment, under a header naming its writer)
     assert any(b.quote for c in grown.comments[: len(parts) - 4] for b in c.blocks)
     assert [c.parent for c in grown.comments[len(parts) - 4:]] == [None, None, 1, None]
+
+
+def _imported(tmp_path, versions: list[tuple[str, str | bytes]], *, reuse: bool, monkeypatch) -> list:
+    """Import each (file name, content) in turn into a fresh database; the one story's comments.
+    Without `reuse`, no earlier version is ever offered (every page threaded whole)."""
+    from reader.importer.pipeline import import_paths
+    from reader.store import Store
+    from reader.store.archive import StoredCopies
+
+    root = tmp_path / ("reuse" if reuse else "whole")
+    store = Store(root / "db")
+    with monkeypatch.context() as m:
+        if not reuse:
+            m.setattr(StoredCopies, "earlier", lambda self, name, tag: None)
+        for i, (name, content) in enumerate(versions):
+            f = root / str(i) / name
+            f.parent.mkdir(parents=True)
+            f.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            assert [r.status for r in import_paths(store, [f])] in (["new"], ["updated"])
+    [(_, story)] = list(store.iter_articles())
+    return [(c.id, c.author, c.text, c.triple, c.parent, [(b.text, b.quote, b.of) for b in c.blocks], c.vh)
+            for c in story.comments]
+
+
+def test_a_page_that_reordered_its_comments_is_threaded_whole_next_time(tmp_path, monkeypatch):
+    """A page showing the stored comments in another order (nothing new, nothing gone) keeps the
+    stored ids, sorted; its threads are not the stored list's. The next page, with one comment
+    more, must not pair the stored comments' threads with the page's votes (a review's repro:
+    the scores of the first two were swapped)."""
+    from apphelpers import SEED, chunks, revote
+
+    head, parts = chunks(SEED.read_text(encoding="utf-8"))
+    tail = parts.pop()
+    p = [revote(x, 10 + i, 0) for i, x in enumerate(parts)]  # each comment its own votes
+    versions = [(SEED.name, head + "".join(p[:5]) + tail),
+                (SEED.name, head + p[1] + p[0] + "".join(p[2:5]) + tail),
+                (SEED.name, head + p[1] + p[0] + "".join(p[2:6]) + tail)]
+    got = _imported(tmp_path, versions, reuse=True, monkeypatch=monkeypatch)
+    assert got == _imported(tmp_path, versions, reuse=False, monkeypatch=monkeypatch)
+    assert [c[3][0] for c in got[:2]] == [10, 11]
+
+
+def test_an_html_page_s_comments_are_not_reused(tmp_path, monkeypatch):
+    """The HTML parser changes the threaded comments (a markup quote, the writer from the
+    markup): they are not threading's to reuse. A review's repro: a reply quoting words the
+    first comment had in a <blockquote> lost its parent."""
+    head = (b"<html><head><title>Ferry news</title></head><body><article><h1>Ferry news</h1>"
+            b"<p>The island council met on Tuesday to talk about the harbour and its budget for next year.</p>"
+            b"<p>Officials said the new pier would open in the spring after some delays with contractors.</p>"
+            b"</article><ol class=\"comment-list\">")
+
+    def li(author: str, inner: str) -> bytes:
+        return (f'<li class="comment"><cite class="fn">{author}</cite>'
+                f'<div class="comment-content">{inner}</div></li>').encode()
+
+    quoted = "Some words from a blog somewhere else that nobody here wrote themselves"
+    first = li("alice", f"<blockquote><p>{quoted}</p></blockquote><p>My own reply text is this one here.</p>")
+    second = li("bob", f"<p>{quoted}</p><p>Bob adds his own words here too for good measure.</p>")
+    versions = [("p.html", head + first + b"</ol></body></html>"), ("p.html", head + first + second + b"</ol></body></html>")]
+    counts = reused(monkeypatch)
+    got = _imported(tmp_path, versions, reuse=True, monkeypatch=monkeypatch)
+    assert got == _imported(tmp_path, versions, reuse=False, monkeypatch=monkeypatch)
+    assert got[1][4] == 1 and counts and not any(counts)  # (nothing reused, each time)

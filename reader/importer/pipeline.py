@@ -172,7 +172,10 @@ def _parse_threaded(data: bytes, name: str, copies: StoredCopies | None, **kwarg
         article = parse_bytes(data, name, **kwargs)
     finally:
         REUSE.reset(token)
-    return article, None if offer.built_key is None else tag + offer.built_key
+    # (kept only when the story's comments are the list threading built: a parser that made its
+    # comments otherwise, or threaded twice and kept the first, has nothing to reuse next time)
+    kept = offer.built_key is not None and article.comments is offer.built
+    return article, tag + offer.built_key if kept and offer.built_key is not None else None
 
 
 def _parsed(path: str | os.PathLike[str], force: bool, known: dict[str, str],

@@ -28,7 +28,7 @@ from reader.parsing.evidence import (
     title_score,
 )
 from reader.parsing.hackernews import is_hn, parse_hn
-from reader.parsing.threads import RawComment, build_threads, norm_words
+from reader.parsing.threads import RawComment, build_threads, no_reuse, norm_words
 from reader.sanitize import clean_line, clean_text, decode_html
 
 # Elements that are never the story: page furniture.
@@ -326,7 +326,8 @@ def read_comments(tree: HTMLParser) -> tuple[list[Comment], list[str]]:
         c.paragraphs = [p for p, _ in paras if parse_vote(p) is None]
         c.quoted = [q for p, q in paras if parse_vote(p) is None]
         raw.append(RawComment(c.paragraphs or ["(empty)"], votes))
-    comments = build_threads(raw, [])
+    with no_reuse():  # (the markup changes the threaded comments below: they are not build_threads's to reuse)
+        comments = build_threads(raw, [])
     for c, com in zip(items, comments, strict=True):
         com.author = c.author or com.author
         com.posted = c.posted or com.posted

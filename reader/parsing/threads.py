@@ -13,6 +13,8 @@ import bisect
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -413,11 +415,26 @@ class Reuse:
     and the key of what they were built from (threads_key). build_threads leaves in `built_key`
     the key of what it was given (stored with the story, for the next import)."""
 
-    __slots__ = ("built_key", "comments", "key")
+    __slots__ = ("built", "built_key", "comments", "key")
 
     def __init__(self, comments: list[Comment] | None = None, key: str | None = None) -> None:
         self.comments, self.key = comments, key
         self.built_key: str | None = None
+        self.built: list[Comment] | None = None  # the list build_threads returned with built_key
+
+
+@contextmanager
+def no_reuse() -> Iterator[None]:
+    """build_threads offered nothing and keeping no key: for a parser that changes the threaded
+    comments afterwards (what it stores is then not what threading built)."""
+    offer = REUSE.get()
+    token = REUSE.set(None)
+    try:
+        yield
+    finally:
+        REUSE.reset(token)
+        if offer is not None:
+            offer.built_key = offer.built = None
 
 
 # Set by the importer around parsing one page (reader.importer.pipeline); None elsewhere.
@@ -465,9 +482,15 @@ def _offered(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
     fits = bool(n) and len(raw) >= n and offer.key is not None and h.hexdigest() == offer.key
     h.update(_comments_bytes(raw[n:]))
     offer.built_key = h.hexdigest()
-    if not fits or any(c.id != i or c.removed is not None for i, c in enumerate(earlier, start=1)):
-        return []
+    if not fits or not all(c.id == i and c.removed is None and _words(c) == rc.paragraphs
+                           for i, (c, rc) in enumerate(zip(earlier, raw, strict=False), start=1)):
+        return []  # (the words too: a stored story whose key went with other comments is not reused)
     return [_again(old, rc) for old, rc in zip(earlier, raw, strict=False)]
+
+
+def _words(c: Comment) -> list[str]:
+    """The paragraphs a threaded comment was made from."""
+    return [c.header, *(b.text for b in c.blocks)] if c.header is not None else [b.text for b in c.blocks]
 
 
 def _again(old: Comment, rc: RawComment) -> Comment:
@@ -507,6 +530,13 @@ def build_threads(raw: list[RawComment], article_texts: list[str]) -> list[Comme
     A changed page of a stored story usually keeps the earlier version's comments and adds new
     ones under them: those are taken as they were threaded (REUSE, _offered), and only the new
     ones are threaded, against them."""
+    comments = _threaded(raw, article_texts)
+    if (offer := REUSE.get()) is not None:
+        offer.built = comments  # (what the key is of: the importer keeps it only for these comments)
+    return comments
+
+
+def _threaded(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
     if not raw:
         return []
     article = _LazyCorpus(article_texts)

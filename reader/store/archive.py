@@ -1011,9 +1011,12 @@ def merge_page(doc: dict[str, Any], page: Article, page_hash: str, now: str, imp
             stored = Article.from_dict(doc)
         except (KeyError, TypeError, ValueError, AttributeError):
             raise StoreError(f"story {doc.get('key')} is damaged in its page file; {REPAIR}") from None
-    before = [c.id for c in page.comments]
+    shown = list(page.comments)  # (the page's comments in page order: merge renumbers them in place)
+    before = [c.id for c in shown]
     merged = merge(stored, page, now, imported)
-    same_ids = [c.id for c in merged.comments] == before
+    # Each of the page's comments kept its id, and no stored comment was added beside them (merge
+    # sorts the comments by id: a page that only reordered stored comments still lists 1..n).
+    same_ids = [c.id for c in shown] == before and len(merged.comments) == len(before)
     d = merged.to_dict(internal=True)
     d["file"] = page.file
     if threads is not None and same_ids:

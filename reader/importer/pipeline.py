@@ -174,8 +174,9 @@ def _parse_threaded(data: bytes, name: str, copies: StoredCopies | None, **kwarg
         REUSE.reset(token)
     # (kept only when the story's comments are the list threading built: a parser that made its
     # comments otherwise, or threaded twice and kept the first, has nothing to reuse next time)
-    kept = offer.built_key is not None and article.comments is offer.built
-    return article, tag + offer.built_key if kept and offer.built_key is not None else None
+    if offer.built_key is None or article.comments is not offer.built:
+        return article, None
+    return article, tag + offer.built_key
 
 
 def _parsed(path: str | os.PathLike[str], force: bool, known: dict[str, str],

@@ -425,16 +425,14 @@ class Reuse:
 
 @contextmanager
 def no_reuse() -> Iterator[None]:
-    """build_threads offered nothing and keeping no key: for a parser that changes the threaded
-    comments afterwards (what it stores is then not what threading built)."""
-    offer = REUSE.get()
+    """build_threads offered nothing and leaving no key: for a parser that changes the threaded
+    comments afterwards (what it stores is then not what threading built; the importer keeps
+    a key only for the very list a build with an offer returned)."""
     token = REUSE.set(None)
     try:
         yield
     finally:
         REUSE.reset(token)
-        if offer is not None:
-            offer.built_key = offer.built = None
 
 
 # Set by the importer around parsing one page (reader.importer.pipeline); None elsewhere.
@@ -444,9 +442,14 @@ REUSE: ContextVar[Reuse | None] = ContextVar("reader_threads_reuse", default=Non
 def threads_key(texts: list[str], raw: list[RawComment]) -> str:
     """A digest of all that threading comments depends on: the article texts, and each
     comment's writer, time and paragraphs (not its votes), in order."""
+    return _keyed(texts, raw).hexdigest()
+
+
+def _keyed(texts: list[str], raw: list[RawComment]) -> hashlib.blake2b:
+    """threads_key's digest, open: more comments may be fed to it (_comments_bytes)."""
     h = hashlib.blake2b(_texts_bytes(texts), digest_size=12)
     h.update(_comments_bytes(raw))
-    return h.hexdigest()
+    return h
 
 
 # What threads_key digests (control characters never reach page text: sanitising removes them).
@@ -477,8 +480,7 @@ def _offered(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
         return []
     earlier = offer.comments or []
     n = len(earlier)
-    h = hashlib.blake2b(_texts_bytes(article_texts), digest_size=12)  # (the first n comments' key, then all's)
-    h.update(_comments_bytes(raw[:n]))
+    h = _keyed(article_texts, raw[:n])  # (the first n comments' key, then all's)
     fits = bool(n) and len(raw) >= n and offer.key is not None and h.hexdigest() == offer.key
     h.update(_comments_bytes(raw[n:]))
     offer.built_key = h.hexdigest()

@@ -1115,9 +1115,9 @@ class StoredCopies:
     def __init__(self, db: Path, refs: dict[str, StoredRef], names: dict[str, str] | None = None) -> None:
         self.db, self.refs, self.names = Path(db), refs, names or {}
         self._files: OrderedDict[int, PackedPage | _Unpacked | None] = OrderedDict()
-        # Stories earlier() made (key -> stored hash, document, story), for the merge after it
-        # (a worker parses a chunk of pages, then prepares them: ~32 at a time).
-        self._made: dict[str, tuple[str, dict[str, Any], Article]] = {}
+        # Stories earlier() read (key -> stored hash, document, story if made), for the merge after
+        # it (a worker parses a chunk of pages, then prepares them: ~32 at a time).
+        self._made: dict[str, tuple[str, dict[str, Any], Article | None]] = {}
 
     def earlier(self, name: str, tag: str) -> tuple[str, list[Comment]] | None:
         """The stored story last made from a page file of this name, if its document says its
@@ -1130,17 +1130,18 @@ class StoredCopies:
             return None
         seg, stored_hash, _imported = ref
         doc = self._doc(seg, key, stored_hash)
-        built = doc.get("tb") if doc is not None else None
-        if doc is None or not isinstance(built, str) or not built.startswith(tag) or len(built) == len(tag):
+        if doc is None:
             return None
-        try:
-            story = Article.from_dict(doc)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
-        self._made[key] = (stored_hash, doc, story)
+        built = doc.get("tb")
+        threaded = built[len(tag):] if isinstance(built, str) and built.startswith(tag) else ""
+        story: Article | None = None
+        if threaded:
+            with suppress(KeyError, TypeError, ValueError, AttributeError):
+                story = Article.from_dict(doc)
+        self._made[key] = (stored_hash, doc, story)  # (read once: the merge after takes it)
         while len(self._made) > self.MADE:
             del self._made[next(iter(self._made))]
-        return built[len(tag):], story.comments
+        return None if story is None else (threaded, story.comments)
 
     def merge(self, key: str, page: Article, page_hash: str, threads: str | None = None
               ) -> tuple[bytes, dict[str, Any], Article, str, bool] | None:
@@ -1150,13 +1151,13 @@ class StoredCopies:
         is unchanged, or its stored copy cannot be read here (the importing process then does
         it, or reports it)."""
         ref = self.refs.get(key)
+        made = self._made.pop(key, None)
         if ref is None or ref[1] == page_hash:
             return None
         seg, stored_hash, imported = ref
-        made = self._made.pop(key, None)
         stored: Article | None = None
         doc: dict[str, Any] | None
-        if made is not None and made[0] == stored_hash:  # (made by earlier(): not read nor made again)
+        if made is not None and made[0] == stored_hash:  # (read, and made, by earlier(): not again)
             doc, stored = made[1], made[2]
         else:
             doc = self._doc(seg, key, stored_hash)

@@ -55,7 +55,13 @@ def _reader(ctx: click.Context, seed: bool = False, check: bool = True) -> Reade
     reader = Reader.open(path, seed=seed, check=check, on_wait=lambda: click.echo(
         f"reader: waiting for another reader process to finish writing to {path} …", err=True))
     ctx.find_root().obj["reader"] = reader
+    if _HOLD:
+        _HELD.append(reader)
     return reader
+
+
+_HOLD = False  # (main) keep what commands open to the end of the process: see main
+_HELD: list[Reader] = []
 
 
 class ReaderGroup(click.Group):
@@ -581,4 +587,30 @@ def _size(path: Path) -> int:
 
 
 def main() -> None:
-    cli(prog_name="reader")
+    """The `reader` command. Its process ends at once when the command is done, its output
+    flushed (os._exit): freeing what the command held, one object at a time, took ~0.4 s after
+    an import into 100,000 stories (the index's records), and nothing is left to write by then
+    (every file the store writes is written whole, flushed and closed by the command itself).
+    An unexpected error still ends the usual way, with its traceback."""
+    global _HOLD
+    _HOLD = True
+    try:
+        cli(prog_name="reader")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`reader list | head`): nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The status sys.exit(code) would leave the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    with contextlib.suppress(OSError, ValueError):
+        print(code, file=sys.stderr)
+    return 1

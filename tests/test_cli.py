@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
@@ -157,6 +159,82 @@ def test_the_command_opens_the_app_without_loading_the_cli_and_hands_anything_el
                        timeout=60, check=False)
     assert r.stdout.split() == ["1", "False"]
     assert r.stderr.strip().splitlines() == [f"reader: {not_a_folder}: is a file; a reader database is a folder"]
+    # A command ends its process as soon as it is done (reader.cli.main: os._exit, its output
+    # flushed), with the status sys.exit would have left: nothing after it runs.
     r = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, text=True, timeout=60,
                        check=False)
-    assert "reader, version" in r.stdout and r.stdout.split()[-2:] == ["0", "True"]
+    assert r.returncode == 0 and r.stdout.startswith("reader, version") and "True" not in r.stdout
+    r = subprocess.run([sys.executable, "-c", probe, "--db", str(tmp_path / "db"), "import", str(tmp_path / "gone.txt")],
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert (r.returncode, r.stdout.split()) == (1, ["error", str(tmp_path / "gone.txt") + ":", "no", "such", "file",
+                                                     "1", "error"])
+    assert r.stderr == ""
+    r = subprocess.run([sys.executable, "-c", probe, "no-such-command"], capture_output=True, text=True, timeout=60,
+                       check=False)
+    assert r.returncode == 2 and "No such command 'no-such-command'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_command_leaves_quietly_when_its_reader_stops_listening(tmp_path):
+    """`reader list | head -1`: the pipe closes under the listing; no traceback, and the status
+    of a listing that was cut short is still success (as for `seq 1000000 | head -1`)."""
+    db = tmp_path / "db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "import", *map(str, sorted(SEEDS.glob("*.txt")))]).exit_code == 0
+    probe = "import sys, reader.launch as launch\nsys.argv = ['reader', *sys.argv[1:]]\nlaunch.main()\n"
+    # the reader of the pipe is gone before the listing is written (its end closed at once)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run([sys.executable, "-c", probe, "--db", str(db), "list"], stdout=write, stderr=subprocess.PIPE,
+                           text=True, timeout=60, check=False)
+    finally:
+        os.close(write)
+    assert r.returncode == 0 and r.stderr == ""
+
+
+def test_the_exit_status_is_the_one_sys_exit_would_leave(capsys):
+    from reader.cli import _exit_code
+
+    assert [_exit_code(None), _exit_code(0), _exit_code(3), _exit_code(130), _exit_code(-1)] == [0, 0, 3, 130, 255]
+    assert _exit_code("reader: went wrong") == 1
+    assert capsys.readouterr().err == "reader: went wrong\n"
+
+
+def test_main_flushes_what_is_left_and_ends_with_the_commands_status(monkeypatch, tmp_path):
+    """reader.cli.main: output still buffered is flushed before the process ends (os._exit skips
+    Python's own flush); a pipe closed by then is no error."""
+    import io
+
+    import reader.cli as cli_module
+
+    class Ended(Exception):
+        pass
+
+    def exit_now(code: int) -> None:
+        raise Ended(code)
+
+    class ClosedPipe(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli_module.os, "_exit", exit_now)
+    monkeypatch.setattr(cli_module, "_HELD", [])
+    out = io.StringIO()
+    flushed: list[str] = []
+    monkeypatch.setattr(out, "flush", lambda: flushed.append(out.getvalue()))
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "argv", ["reader", "--db", str(tmp_path / "db"), "import", str(tmp_path / "gone.txt")])
+    with pytest.raises(Ended) as ended:
+        cli_module.main()
+    assert ended.value.args == (1,) and flushed and flushed[-1].endswith("1 error\n")
+    # the command's database stays open to the end (freeing it is what the quick exit skips)
+    assert len(cli_module._HELD) == 1 and cli_module._HELD[0].path == tmp_path / "db"
+
+    def command(**_: object) -> None:
+        sys.stdout.write("left in the buffer\n")
+        sys.exit(3)
+
+    monkeypatch.setattr(cli_module, "cli", command)
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    with pytest.raises(Ended) as ended:
+        cli_module.main()
+    assert ended.value.args == (3,)

@@ -111,6 +111,7 @@ def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, f
     (`--timings`) are kept in LAST_TIMINGS."""
     if fresh:
         shutil.rmtree(db, ignore_errors=True)
+    steal0, cpu0 = host_steal(), children_cpu_s()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "reader", "--db", str(db), "import", "--timings", str(pages)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
@@ -118,6 +119,9 @@ def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, f
     _, err = proc.communicate()
     elapsed = time.perf_counter() - t0
     peak = rss.stop()
+    steal1 = host_steal()
+    LAST_MACHINE.update(cpu_s=children_cpu_s() - cpu0,
+                        steal=(steal1[0] - steal0[0]) / max(1, steal1[1] - steal0[1]) if steal0 and steal1 else float("nan"))
     if proc.returncode != 0:
         raise SystemExit(f"reader import failed: {err.decode()[-500:]}")
     LAST_TIMINGS.clear()
@@ -126,6 +130,26 @@ def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, f
 
 
 LAST_TIMINGS: dict[str, float] = {}  # the last timed_import's `--timings` (seconds from the import's start)
+LAST_MACHINE: dict[str, float] = {}  # the last timed_import's CPU seconds (all its processes), and the host's steal
+
+
+def host_steal() -> tuple[int, int] | None:
+    """(steal, all) CPU ticks so far (/proc/stat): the time the hypervisor ran something else
+    while this machine's CPUs had work. None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (ticks[7], sum(ticks[:8])) if len(ticks) >= 8 else None
+
+
+def children_cpu_s() -> float:
+    """CPU seconds of this process's finished children (and theirs), user and system."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 VOTE_LINE = re.compile(r"^(-?\d+) \( \+(\d+) / -(\d+) \)$", re.M)
@@ -201,7 +225,8 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     size_mb = dir_size(pages) / 2**20
     probe_start = cpu_probe_ms()
     elapsed, peak, linking = timed_import(pages, db)
-    out: dict = {"import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
+    out: dict = {"import_cpu_s": LAST_MACHINE["cpu_s"], "import_steal": LAST_MACHINE["steal"],
+                 "import_s": elapsed, "import_pages_per_s": n / elapsed, "import_mb_per_s": size_mb / elapsed,
                  "import_peak_rss_mb": peak, "db_mb_before_reimport": dir_size(db) / 2**20,
                  "related_link_s": linking, "related_link_share": linking / elapsed,
                  "related_mb_disk": dir_size(db / "related") / 2**20 if (db / "related").exists() else 0.0}
@@ -223,6 +248,9 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     probe_reimport = cpu_probe_ms()
     elapsed, peak, linking = timed_import(later, db, fresh=False)
     out.update(cpu_probe_ms=probe_start, cpu_probe_reimport_ms=probe_reimport)
+    out["import_cpu_ms_per_page"] = out["import_cpu_s"] / n * 1e3
+    out.update(reimport_cpu_s=LAST_MACHINE["cpu_s"], reimport_steal=LAST_MACHINE["steal"],
+               reimport_cpu_ms_per_page=LAST_MACHINE["cpu_s"] / m * 1e3)
     out.update(reimport_pages=m, reimport_s=elapsed, reimport_pages_per_s=m / elapsed, reimport_peak_rss_mb=peak,
                reimport_related_link_s=linking, db_mb=dir_size(db) / 2**20,
                # where the cores were not both parsing: before the first page came back, after the last
@@ -374,6 +402,8 @@ def bench_naive(pages: Path, work: Path, n: int, quick: bool) -> dict:
 ROWS = [
     ("cpu_probe_ms", "machine CPU probe before the import (ms; lower is quicker)", "{:.0f}"),
     ("import_pages_per_s", "import (pages/s)", "{:,.0f}"),
+    ("import_cpu_ms_per_page", "import: CPU a page, all processes (ms)", "{:.2f}"),
+    ("import_steal", "import: CPU time the host took (steal)", "{:.1%}"),
     ("import_mb_per_s", "import (MB/s)", "{:,.1f}"),
     ("import_peak_rss_mb", "import peak RSS (MB)", "{:,.0f}"),
     ("related_link_s", "related linking during import (s)", "{:.2f}"),
@@ -383,6 +413,8 @@ ROWS = [
     ("reimport_folder_pages_per_s", "re-import of the whole folder, 10% changed (pages/s)", "{:,.0f}"),
     ("cpu_probe_reimport_ms", "machine CPU probe before the changed pages' re-import (ms)", "{:.0f}"),
     ("reimport_pages_per_s", "re-import 10% changed (pages/s)", "{:,.0f}"),
+    ("reimport_cpu_ms_per_page", "re-import 10% changed: CPU a changed page, all processes (ms)", "{:.2f}"),
+    ("reimport_steal", "re-import 10% changed: CPU time the host took (steal)", "{:.1%}"),
     ("reimport_head_s", "re-import 10% changed: before the first page is parsed (s)", "{:.2f}"),
     ("reimport_tail_s", "re-import 10% changed: after the last page is parsed (s)", "{:.2f}"),
     ("reimport_peak_rss_mb", "re-import peak RSS (MB)", "{:,.0f}"),

@@ -17,7 +17,8 @@ FIELDS = ("import_s", "import_pages_per_s", "import_peak_rss_mb", "db_mb", "firs
           "related_index_mb", "related_mb_disk", "related_linked_stories", "reimport_related_link_s", "sort_controversy_ms",
           "first_paint_floor_s", "first_paint_vs_floor", "list_idle_s", "reimport_folder_pages",
           "reimport_folder_s", "reimport_folder_pages_per_s", "reimport_folder_peak_rss_mb",
-          "reimport_head_s", "reimport_tail_s", "cpu_probe_ms", "cpu_probe_reimport_ms")
+          "reimport_head_s", "reimport_tail_s", "cpu_probe_ms", "cpu_probe_reimport_ms", "import_cpu_s",
+          "import_cpu_ms_per_page", "import_steal", "reimport_cpu_s", "reimport_cpu_ms_per_page", "reimport_steal")
 
 
 def test_benchmark_runs_and_reports_sane_figures(tmp_path):
@@ -46,6 +47,10 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         assert res["reimport_head_s"] + res["reimport_tail_s"] < res["reimport_s"]
         # the machine's speed beside the imports: a fixed loop's CPU time, measured (not zero)
         assert 1 < res["cpu_probe_ms"] < 60_000 and 1 < res["cpu_probe_reimport_ms"] < 60_000
+        # the CPU the imports' processes used, and the host's share of the machine meanwhile
+        assert res["import_cpu_s"] > 0 and res["reimport_cpu_s"] > 0
+        assert abs(res["reimport_cpu_ms_per_page"] - res["reimport_cpu_s"] / res["reimport_pages"] * 1e3) < 1e-9
+        assert 0 <= res["import_steal"] < 1 and 0 <= res["reimport_steal"] < 1  # (this machine has /proc/stat)
     # Five times the pages: a bigger database, and more time to import it.
     assert big["db_mb"] > 2 * small["db_mb"]
     assert big["import_s"] > small["import_s"]
@@ -54,3 +59,4 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
     assert "| import (pages/s) |" in r.stdout and "| first paint / floor |" in r.stdout
     assert "| machine CPU probe before the import (ms; lower is quicker) |" in r.stdout
+    assert "| re-import 10% changed: CPU time the host took (steal) |" in r.stdout

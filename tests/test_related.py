@@ -226,6 +226,73 @@ def test_reimporting_a_changed_page_keeps_its_links(db_path, tmp_path):
     assert all(after[k] == pytest.approx(before[k], abs=1e-3) for k in before)
 
 
+def test_an_import_that_links_nothing_anew_says_the_files_hold_rather_than_writing_them(db_path, tmp_path, monkeypatch):
+    """Only comments and votes moved: the three files stay as they are and seq.json says they
+    hold for the new import too; the next import that links anew writes them whole again."""
+    from reader.store import related_files
+    from reader.store.repair import check
+
+    r, by_name = imported(db_path)
+    folder = db_path / "related"
+    written = {p.name: p.read_bytes() for p in folder.iterdir()}
+    seq = r.store.meta()["seq"]
+    name = "000_96de06f45ee66ae5.txt"
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    (tmp_path / "later").mkdir()
+    changed = tmp_path / "later" / name
+    changed.write_text(text.replace("Login to leave a comment", "One more look at it.\n\n2 ( +2 / -0 )\n\n"
+                                    "Login to leave a comment", 1), encoding="utf-8")
+    assert [x.status for x in r.import_pages([str(changed)])] == ["updated"]
+    assert r.store.meta()["seq"] == seq + 1
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "seq.json"} == written
+    assert json.loads((folder / "seq.json").read_bytes()) == {"seq": seq + 1, "of": seq}
+
+    def never(self):
+        raise AssertionError("the files hold: nothing is linked again")
+
+    monkeypatch.setattr(Store, "_compute_related", never)
+    fresh = Reader(Store(db_path))
+    assert related_names(fresh, fresh.story(by_name[name].id)) == (set(SEED_FILES) | {FOLLOWUP}) - {name}
+    assert fresh.notices() == []
+    assert related_files.load(folder)[1] == seq + 1 and related_files.links_of(folder)[1] == seq + 1
+    assert not [n for n in check(fresh.store).notes if "related" in n]
+    monkeypatch.undo()
+    # Again: seq.json moves on, still of the files' import.
+    changed.write_text(changed.read_text(encoding="utf-8").replace("2 ( +2 / -0 )", "5 ( +5 / -0 )"), encoding="utf-8")
+    assert [x.status for x in Reader(Store(db_path)).import_pages([str(changed)])] == ["updated"]
+    assert json.loads((folder / "seq.json").read_bytes()) == {"seq": seq + 2, "of": seq}
+    # A story that links anew: the files are written whole, and seq.json goes.
+    other = tmp_path / "other.txt"
+    other.write_text((SEEDS / name).read_text(encoding="utf-8").replace("Ishiba", "Kishida"), encoding="utf-8")
+    Reader(Store(db_path)).import_pages([str(other)])
+    assert not (folder / "seq.json").exists()
+    assert json.loads((folder / "links.json").read_bytes())["seq"] == seq + 3
+
+
+def test_a_seq_file_of_other_files_is_not_believed(db_path):
+    """seq.json speaks only for the files of its `of`: otherwise (or unreadable) the files are
+    as old as they say, behind the index, and linked again."""
+    from reader.store import related_files
+
+    r, _ = imported(db_path)
+    folder = db_path / "related"
+    seq = r.store.meta()["seq"]
+    for bad in ({"seq": seq, "of": seq - 1}, {"seq": seq, "of": True}, [seq], "not json"):
+        (folder / "seq.json").write_bytes(bad.encode() if isinstance(bad, str) else json.dumps(bad).encode())
+        assert related_files.links_of(folder)[1] == seq  # (the files' own)
+    # files written at an earlier import, and a seq.json of yet earlier ones: behind, linked again
+    links = json.loads((folder / "links.json").read_bytes())
+    (folder / "links.json").write_bytes(json.dumps({**links, "seq": seq - 1}).encode())
+    (folder / "seq.json").write_bytes(json.dumps({"seq": seq, "of": seq - 2}).encode())
+    fresh = Reader(Store(db_path))
+    assert fresh.store.related_links()
+    assert any("linked the stories again" in n for n in fresh.notices())
+    # advance() needs the files to say which import wrote them
+    (folder / "links.json").unlink()
+    with pytest.raises(related_files.RelatedDamaged):
+        related_files.advance(folder, seq + 1)
+
+
 # ---- fingerprints
 
 

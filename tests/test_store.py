@@ -806,7 +806,7 @@ def test_stored_copies_read_a_page_file_again_when_it_grew_since_it_was_kept(tmp
     assert copies.merge(first.key, first, "not its hash") is not None  # (its page file now kept)
     import_paths(store, pages[2:3])  # appended to the same page file
     third = parse_text(pages[2].read_text(encoding="utf-8"), pages[2].name)
-    copies.refs.update(store.import_snapshot()[1])
+    copies.refs = store.import_snapshot()[1]
     assert store.entries()[0].seg == next(e.seg for e in store.entries() if e.key == third.key)
     _body, record, merged, base, same_text = copies.merge(third.key, third, "not its hash")
     assert same_text  # the same page: its title and article text are the stored story's
@@ -931,3 +931,14 @@ def test_page_files_written_before_read_the_same_stories(db_path, layout):
         f.write_bytes(igzip.compress(unpacked, compresslevel=1) if layout == "one-member" else unpacked)
     again = Store(db_path)
     assert {e.key: again.article(e) for e in again.entries()} == before
+
+
+def test_the_snapshot_maps_from_the_columns_skip_missing_names_and_make_refs_when_asked():
+    from reader.store.archive import StoredRefs, _given
+
+    keys = ["a", "b", "c", "d"]
+    assert _given(["x", None, "", "x"], keys) == {"x": "d"}  # (the last story of a name wins, as the index's order)
+    refs = StoredRefs(keys, [1, 1, 2, 3], ["ha", "hb", "hc", "hd"], ["t1", None, "t3", "t4"])
+    assert len(refs) == 4 and list(refs) == keys
+    assert refs["b"] == (1, "hb", None) and refs.get("c") == (2, "hc", "t3") and refs.get("z") is None
+    assert refs == {k: refs[k] for k in keys} and "d" in refs and "z" not in refs

@@ -5,6 +5,9 @@ damaged or behind the index.
     related.json   {"seq", "rows", "terms", "keys"}: `rows` must match the arrays
     links.json     {"seq", "links"}: each story key's closest related stories, [[key, score]]
                    (what the app reads); written last. All three carry the import they reflect.
+    seq.json       {"seq", "of"}: the three files, written at import `of`, hold for import `seq`
+                   too (imports since linked nothing anew: only comments and votes moved). Not
+                   there, or of other files (its `of` is not theirs): they hold for their own.
 """
 
 from __future__ import annotations
@@ -42,7 +45,35 @@ def load(folder: Path) -> tuple[RelatedIndex, int] | None:
         raise RelatedDamaged(f"{folder.name}/: unreadable ({type(exc).__name__})") from None
     if not _well_formed(meta, links, fp, fw):
         raise RelatedDamaged(f"{folder.name}/: its files do not match")
-    return RelatedIndex(meta["terms"], meta["keys"], fp, fw, links["links"]), int(meta["seq"])
+    return RelatedIndex(meta["terms"], meta["keys"], fp, fw, links["links"]), _holds_for(folder, int(meta["seq"]))
+
+
+SEQ_FILE = "seq.json"
+
+
+def _holds_for(folder: Path, written: Any) -> Any:
+    """The import the files written at import `written` hold for (seq.json: a later one)."""
+    try:
+        data = orjson.loads((folder / SEQ_FILE).read_bytes())
+    except (OSError, ValueError):
+        return written
+    if (isinstance(data, dict) and isinstance(of := data.get("of"), int) and isinstance(seq := data.get("seq"), int)
+            and not isinstance(of, bool) and of == written and seq >= of):
+        return seq
+    return written
+
+
+def advance(folder: Path, seq: int) -> None:
+    """Say that the files as they are hold for import `seq` too (it linked nothing anew): a
+    small file written rather than the three (~0.06-0.12 s a batch at 100,000 stories).
+    RelatedDamaged when the files do not say which import wrote them (then save them whole)."""
+    try:
+        written = orjson.loads((folder / "links.json").read_bytes()).get("seq")
+    except (OSError, ValueError, AttributeError):
+        raise RelatedDamaged(f"{folder.name}/links.json: unreadable") from None
+    if not isinstance(written, int) or isinstance(written, bool) or written > seq:
+        raise RelatedDamaged(f"{folder.name}/links.json: no import number")
+    atomic_write(folder / SEQ_FILE, orjson.dumps({"seq": seq, "of": written}))
 
 
 def _well_formed(meta: Any, links: Any, fp: Any, fw: Any) -> bool:
@@ -66,6 +97,7 @@ def _link_rows(rows: Any) -> bool:
 def save(folder: Path, index: RelatedIndex, seq: int) -> None:
     import numpy as np
 
+    (folder / SEQ_FILE).unlink(missing_ok=True)  # (first: it spoke of the files replaced here)
     buf = io.BytesIO()
     np.savez(buf, fp=index.fp, fw=index.fw)
     atomic_write(folder / "related.npz", buf.getvalue())
@@ -85,4 +117,4 @@ def links_of(folder: Path) -> tuple[dict[str, list[list[Any]]], int | None]:
         return {}, None
     if not all(_link_rows(v) for v in data["links"].values()):
         return {}, None  # damaged: seen as missing, so it is made again
-    return data["links"], data.get("seq")
+    return data["links"], _holds_for(folder, data.get("seq"))

@@ -269,6 +269,31 @@ def test_an_import_that_links_nothing_anew_says_the_files_hold_rather_than_writi
     assert json.loads((folder / "links.json").read_bytes())["seq"] == seq + 3
 
 
+def test_a_batch_that_links_nothing_anew_over_damaged_files_makes_them_again(db_path, tmp_path):
+    """The files cannot say they hold (links.json gone, or related.json unreadable): the
+    import links the stories again and writes them whole."""
+    r, _ = imported(db_path)
+    before = pairs(r.store.related_links())
+    folder = db_path / "related"
+    name = "000_96de06f45ee66ae5.txt"
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    (tmp_path / "later").mkdir()
+    changed = tmp_path / "later" / name
+    for k, damage in enumerate(("links.json", "related.json")):
+        if damage == "links.json":
+            (folder / damage).unlink()
+        else:
+            (folder / damage).write_bytes(b"{not json")
+        changed.write_text(text.replace("Login to leave a comment", f"Look number {k}.\n\n{k} ( +{k} / -0 )\n\n"
+                                        "Login to leave a comment", 1), encoding="utf-8")
+        fresh = Reader(Store(db_path))
+        assert [x.status for x in fresh.import_pages([str(changed)])] == ["updated"]
+        seq = fresh.store.meta()["seq"]
+        assert json.loads((folder / "links.json").read_bytes())["seq"] == seq
+        assert json.loads((folder / "related.json").read_bytes())["seq"] == seq and not (folder / "seq.json").exists()
+        assert pairs(Reader(Store(db_path)).store.related_links()) == pytest.approx(before, abs=1e-3)
+
+
 def test_a_seq_file_of_other_files_is_not_believed(db_path):
     """seq.json speaks only for the files of its `of`: otherwise (or unreadable) the files are
     as old as they say, behind the index, and linked again."""
@@ -593,6 +618,20 @@ def _add_spy(monkeypatch) -> list[list[str]]:
     return calls
 
 
+def _load_spy(monkeypatch) -> list[Path]:
+    from reader.store import related_files
+
+    loads: list[Path] = []
+    real = related_files.load
+
+    def load(folder):
+        loads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(related_files, "load", load)
+    return loads
+
+
 def test_a_page_whose_article_text_is_unchanged_keeps_its_row_and_is_not_linked_again(db_path, tmp_path, monkeypatch):
     """Only comments and votes moved: its fingerprint is the stored story's, so it is not
     fingerprinted nor linked again; the article text changed: it is."""
@@ -605,8 +644,10 @@ def test_a_page_whose_article_text_is_unchanged_keeps_its_row_and_is_not_linked_
     changed = tmp_path / "later" / name
     changed.write_text(text.replace(marker, "A new comment, later.\n\n3 ( +4 / -1 )\n\n" + marker, 1), encoding="utf-8")
     calls = _add_spy(monkeypatch)
+    loads = _load_spy(monkeypatch)
     assert [x.status for x in r.import_pages([str(changed)])] == ["updated"]
-    assert calls == [[]]  # nothing to link again
+    # nothing to link again: the index was not even loaded (which stories it links: related.json)
+    assert calls == [] and loads == []
     assert r.store.related_links() == before
     # The article text changed: fingerprinted and linked again.
     first_para = next(p for p in r.store.article(r.story(by_name[name].id)).body if len(p) > 40)

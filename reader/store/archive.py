@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
@@ -96,6 +96,7 @@ class Store:
         self.notices: list[str] = []  # things done on the user's behalf that they should hear of
         self._related: tuple[RelatedIndex, int] | None = None  # the related index and its import number
         self._related_saved: int | None = None  # the import number the related files hold `_related` for
+        self._related_keys: tuple[int, Container[str]] | None = None  # (import, the stories the files link) read alone
         self._search_files: SearchFiles | None = None
         self._meta: tuple[tuple[tuple[int, int, int] | None, tuple[int, int, int] | None], dict[str, Any]] | None = None
         # links.json as last read: (its stamp and seq.json's, the links, the import they hold for)
@@ -493,11 +494,19 @@ class Store:
             with self._timed("pages_s"):
                 placed = self._place(info, list(fresh.values()), doc_ids)
             with self._timed("related_s"):
-                related = self._related_for_import(info["seq"] - 1)
-                on_disk = self._related_saved == info["seq"] - 1  # (the files hold it as it was loaded)
-                self._related = self._related_saved = None  # changed in place below: not the state of any import until saved
-                linked = _fingerprints(fresh, related.rows)
-                related.add(linked)
+                # Stories to link anew? Asked first of the stories the files link (related.json
+                # alone): a batch where only comments and votes moved needs nothing more.
+                rows = self._related_rows(info["seq"] - 1)
+                linked = _fingerprints(fresh, rows) if rows is not None else None
+                related: RelatedIndex | None = None
+                on_disk = False
+                if linked is None or linked:
+                    related = self._related_for_import(info["seq"] - 1)
+                    on_disk = self._related_saved == info["seq"] - 1  # (the files hold it as it was loaded)
+                    self._related = self._related_saved = None  # changed in place below: not the state of any import until saved
+                    self._related_keys = None
+                    linked = _fingerprints(fresh, related.rows)
+                    related.add(linked)
             try:
                 with self._timed("index_s"):
                     self._commit(info, fresh, placed, by_key, doc_ids, now, sources)
@@ -508,9 +517,13 @@ class Store:
                 self.search_files().drop_unlisted(info["search"])
             with self._timed("related_s"):
                 try:
-                    self._save_related(related, info["seq"], changed=bool(linked) or not on_disk)
+                    if related is None:
+                        self._advance_related(info["seq"])
+                    else:
+                        self._save_related(related, info["seq"], changed=bool(linked) or not on_disk)
                 except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
-                    self._related = (related, info["seq"])
+                    if related is not None:
+                        self._related = (related, info["seq"])
                     self.notices.append(f"could not save the related-stories index ({exc}); it is made again when needed")
             return results, rest
 
@@ -807,6 +820,36 @@ class Store:
         index.add(batch)
         return index
 
+    def _related_rows(self, seq: int) -> Container[str] | None:
+        """The stories the related files link (have a fingerprint row for), when the files hold
+        for import `seq`: from the index in memory, or from related.json alone (not its arrays
+        and links: ~0.2 s at 100,000 stories). None when they do not hold for it, or cannot be
+        read so (the whole index is loaded, or made again, then)."""
+        from reader.store import related_files
+
+        if self._related is not None and self._related[1] == seq:
+            return self._related[0].rows if self._related_saved == seq else None
+        if self._related_keys is None or self._related_keys[0] != seq:
+            got = related_files.keys_of(self.related_dir)
+            self._related_keys = None if got is None or got[1] != seq else (seq, got[0])
+        return None if self._related_keys is None else self._related_keys[1]
+
+    def _advance_related(self, seq: int) -> None:
+        """Import `seq` linked nothing anew: the related files, which held for the import before,
+        are said to hold for it too. Files that cannot say so are made again from the stories."""
+        from reader.store import related_files
+
+        try:
+            related_files.advance(self.related_dir, seq)
+        except related_files.RelatedDamaged:
+            self._related = self._related_saved = self._related_keys = None
+            self._save_related(self._compute_related(), seq)
+            return
+        if self._related is not None and self._related[1] == seq - 1 and self._related_saved == seq - 1:
+            self._related, self._related_saved = (self._related[0], seq), seq
+        if self._related_keys is not None and self._related_keys[0] == seq - 1:
+            self._related_keys = (seq, self._related_keys[1])
+
     def _save_related(self, index: RelatedIndex, seq: int, *, changed: bool = True) -> None:
         """Save the related index as of import `seq`. Not `changed` (the files hold it as of the
         import before): the files are said to hold for this one too (related_files.advance)."""
@@ -822,6 +865,7 @@ class Store:
             related_files.save(self.related_dir, index, seq)
         self._related = (index, seq)
         self._related_saved = seq
+        self._related_keys = None  # (the index in memory says which stories it links)
 
     def rebuild_related(self) -> int:
         """Link every stored story again (doctor --rebuild, damage); the number of linked stories."""
@@ -1068,7 +1112,7 @@ def _merged_with_stored(stories: list[tuple[str, PreparedStory]], by_key: dict[s
     return [(name, prep if prep.base is None or still(prep) else _as_parsed(prep)) for name, prep in stories]
 
 
-def _fingerprints(fresh: dict[str, PreparedStory], linked: dict[str, int]) -> list[tuple[str, list[tuple[str, float]]]]:
+def _fingerprints(fresh: dict[str, PreparedStory], linked: Container[str]) -> list[tuple[str, list[tuple[str, float]]]]:
     """The stories' fingerprints for related linking. A story merged where it was parsed with
     its title and article text unchanged (`related` None) has the fingerprint it had: it keeps
     its row and links when it has them (`linked`: the related index's rows), as a story not

@@ -51,6 +51,19 @@ def load(folder: Path) -> tuple[RelatedIndex, int] | None:
 SEQ_FILE = "seq.json"
 
 
+def keys_of(folder: Path) -> tuple[set[str], int] | None:
+    """The stories the index links (those with a fingerprint row) and the import the files hold
+    for, from related.json alone (not the arrays or the links); None when it cannot be read so."""
+    try:
+        meta = orjson.loads((folder / "related.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(meta, dict) or meta.get("fingerprint", 1) != FINGERPRINT_VERSION
+            or not isinstance(keys := meta.get("keys"), list) or not isinstance(seq := meta.get("seq"), int)):
+        return None
+    return {k for k in keys if isinstance(k, str)}, _holds_for(folder, seq)
+
+
 def _holds_for(folder: Path, written: Any) -> Any:
     """The import the files written at import `written` hold for (seq.json: a later one)."""
     try:

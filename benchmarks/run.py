@@ -130,6 +130,7 @@ def timed_import(pages: Path, db: Path, *, fresh: bool = True) -> tuple[float, f
 
 
 LAST_TIMINGS: dict[str, float] = {}  # the last timed_import's `--timings` (seconds from the import's start)
+REIMPORT_RUNS = 3  # the changed pages' re-import, timed this many times (the median run is reported)
 LAST_MACHINE: dict[str, float] = {}  # the last timed_import's CPU seconds (all its processes), and the host's steal
 
 
@@ -177,6 +178,24 @@ def changed_pages(pages: Path, out: Path, share: float = 0.1, seed: int = 7) -> 
             text = text.replace("Login to leave a comment", extra + "Login to leave a comment", 1)
         (out / name).write_text(text, encoding="utf-8")
     return len(picked)
+
+
+def copy_archive(src: Path, dst: Path) -> None:
+    """A copy of the archive that is read as the original is. The copy's index is another file
+    (its inode and change time), and an index's columns vouch only for the file they were
+    written for: without this, reading the copy's JSON index checks the shape of every record
+    (what an index no columns vouch for gets), and the import snapshot reads the index rather
+    than the columns. So the copy's columns are written again, for its own index."""
+    import orjson
+
+    from reader.store.columns import write_columns
+    from reader.store.files import stamp
+
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+    index = dst / "index.json"
+    if (st := stamp(index)) is not None and (dst / "index.columns").exists():
+        write_columns(index, orjson.loads(index.read_bytes()), st)
 
 
 def whole_folder(pages: Path, later: Path, out: Path) -> int:
@@ -239,23 +258,37 @@ def bench_reader(pages: Path, db: Path, n: int, quick: bool) -> dict:
     # unchanged source of a stored story), into a copy of the archive.
     whole, db_whole = pages.parent / f"{pages.name}-whole", db.parent / f"{db.name}-whole"
     total = whole_folder(pages, later, whole)
-    shutil.rmtree(db_whole, ignore_errors=True)
-    shutil.copytree(db, db_whole)
+    copy_archive(db, db_whole)
     elapsed, peak, _ = timed_import(whole, db_whole, fresh=False)
     shutil.rmtree(db_whole, ignore_errors=True)
     out.update(reimport_folder_pages=total, reimport_folder_s=elapsed, reimport_folder_pages_per_s=total / elapsed,
                reimport_folder_peak_rss_mb=peak)
-    probe_reimport = cpu_probe_ms()
-    elapsed, peak, linking = timed_import(later, db, fresh=False)
-    out.update(cpu_probe_ms=probe_start, cpu_probe_reimport_ms=probe_reimport)
+    # The changed pages alone, REIMPORT_RUNS times: each into a copy of the archive as the import
+    # left it, the last into the archive itself (start-up, search and memory are measured on it
+    # after). The median run is reported, each run's rate and probe beside it: one run decided
+    # the figure before, and on this shared machine one run may fall in a slow spell.
+    runs = []
+    for k in range(REIMPORT_RUNS):
+        last = k == REIMPORT_RUNS - 1
+        into = db if last else db.parent / f"{db.name}-again"
+        if not last:
+            copy_archive(db, into)
+        probe = cpu_probe_ms()
+        elapsed, peak, linking = timed_import(later, into, fresh=False)
+        runs.append({"s": elapsed, "probe": probe, "peak": peak, "linking": linking, **LAST_MACHINE,
+                     # where the cores were not both parsing: before the first page came back, after the last
+                     "head": LAST_TIMINGS.get("first_parsed_s", float("nan")),
+                     "tail": LAST_TIMINGS.get("total_s", float("nan")) - LAST_TIMINGS.get("all_parsed_s", float("nan"))})
+        if not last:
+            shutil.rmtree(into, ignore_errors=True)
+    mid = sorted(runs, key=lambda r: r["s"])[len(runs) // 2]
+    out.update(cpu_probe_ms=probe_start, cpu_probe_reimport_ms=mid["probe"])
     out["import_cpu_ms_per_page"] = out["import_cpu_s"] / n * 1e3
-    out.update(reimport_cpu_s=LAST_MACHINE["cpu_s"], reimport_steal=LAST_MACHINE["steal"],
-               reimport_cpu_ms_per_page=LAST_MACHINE["cpu_s"] / m * 1e3)
-    out.update(reimport_pages=m, reimport_s=elapsed, reimport_pages_per_s=m / elapsed, reimport_peak_rss_mb=peak,
-               reimport_related_link_s=linking, db_mb=dir_size(db) / 2**20,
-               # where the cores were not both parsing: before the first page came back, after the last
-               reimport_head_s=LAST_TIMINGS.get("first_parsed_s", float("nan")),
-               reimport_tail_s=LAST_TIMINGS.get("total_s", float("nan")) - LAST_TIMINGS.get("all_parsed_s", float("nan")))
+    out.update(reimport_cpu_s=mid["cpu_s"], reimport_steal=mid["steal"], reimport_cpu_ms_per_page=mid["cpu_s"] / m * 1e3)
+    out.update(reimport_pages=m, reimport_s=mid["s"], reimport_pages_per_s=m / mid["s"], reimport_peak_rss_mb=mid["peak"],
+               reimport_related_link_s=mid["linking"], db_mb=dir_size(db) / 2**20,
+               reimport_head_s=mid["head"], reimport_tail_s=mid["tail"],
+               reimport_runs_pages_per_s=[m / r["s"] for r in runs], reimport_runs_probe_ms=[r["probe"] for r in runs])
 
     # Start-up is measured with the package's bytecode compiled, as `pip install` leaves it (this
     # machine sets PYTHONDONTWRITEBYTECODE, so an editable checkout would compile on every start).
@@ -411,8 +444,9 @@ ROWS = [
     ("related_index_mb", "related index in memory (MB)", "{:,.1f}"),
     ("related_mb_disk", "related index on disk (MB)", "{:,.1f}"),
     ("reimport_folder_pages_per_s", "re-import of the whole folder, 10% changed (pages/s)", "{:,.0f}"),
-    ("cpu_probe_reimport_ms", "machine CPU probe before the changed pages' re-import (ms)", "{:.0f}"),
-    ("reimport_pages_per_s", "re-import 10% changed (pages/s)", "{:,.0f}"),
+    ("reimport_runs_probe_ms", "machine CPU probe before each changed pages' re-import (ms)", "{:.0f}"),
+    ("reimport_runs_pages_per_s", "re-import 10% changed, each run (pages/s)", "{:,.0f}"),
+    ("reimport_pages_per_s", "re-import 10% changed (pages/s; the median run)", "{:,.0f}"),
     ("reimport_cpu_ms_per_page", "re-import 10% changed: CPU a changed page, all processes (ms)", "{:.2f}"),
     ("reimport_steal", "re-import 10% changed: CPU time the host took (steal)", "{:.1%}"),
     ("reimport_head_s", "re-import 10% changed: before the first page is parsed (s)", "{:.2f}"),
@@ -434,7 +468,9 @@ ROWS = [
 ]
 
 
-def fmt(v: float | None, f: str) -> str:
+def fmt(v: float | list[float] | None, f: str) -> str:
+    if isinstance(v, list):  # several runs' figures
+        return " / ".join(fmt(x, f) for x in v)
     if v is None or v != v:
         return "–"
     if f == "ms":

@@ -181,7 +181,7 @@ def changed_pages(pages: Path, out: Path, share: float = 0.1, seed: int = 7) -> 
 
 
 def copy_archive(src: Path, dst: Path) -> None:
-    """A copy of the archive that is read as the original is. The copy's index is another file
+    """A copy of the archive that is read as the original is, on disk. The copy's index is another file
     (its inode and change time), and an index's columns vouch only for the file they were
     written for: without this, reading the copy's JSON index checks the shape of every record
     (what an index no columns vouch for gets), and the import snapshot reads the index rather
@@ -196,6 +196,7 @@ def copy_archive(src: Path, dst: Path) -> None:
     index = dst / "index.json"
     if (st := stamp(index)) is not None and (dst / "index.columns").exists():
         write_columns(index, orjson.loads(index.read_bytes()), st)
+    os.sync()  # the copy's ~1 GB on disk now, not written back during the timed import after it
 
 
 def whole_folder(pages: Path, later: Path, out: Path) -> int:

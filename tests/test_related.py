@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.compare import compare
+from reader.importer import import_paths
 from reader.models import Article, Block, Comment, StoryEntry
 from reader.parsing import parse_file
 from reader.related import FINGERPRINT_SIZE, THRESHOLD, fingerprint, fingerprint_text, stop_words
@@ -294,6 +295,47 @@ def test_a_batch_that_links_nothing_anew_over_damaged_files_makes_them_again(db_
         assert pairs(Reader(Store(db_path)).store.related_links()) == pytest.approx(before, abs=1e-3)
 
 
+def test_a_save_cut_short_is_never_taken_for_files_that_hold(db_path, tmp_path, monkeypatch):
+    """Found by review: a save that wrote related.json but not links.json (a full disk, a kill)
+    left files of two imports; the next comments-only import took the old links.json for the
+    new import's. A save now removes links.json first (written last, when the others are whole),
+    and advance() checks that links.json holds for the import related.json said."""
+    from reader.store import related_files
+
+    store = Store(db_path)
+    import_paths(store, [SEEDS / "000_96de06f45ee66ae5.txt"])
+    real = related_files.atomic_write
+
+    def no_links(path, data):
+        if path.name == "links.json":
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(related_files, "atomic_write", no_links)
+    r = Reader(Store(db_path))
+    assert [x.status for x in r.import_pages([str(PAGES / FOLLOWUP)])] == ["new"]  # linked with it; links.json not written
+    assert any("could not save the related-stories index" in n for n in r.notices())
+    monkeypatch.undo()
+    folder = db_path / "related"
+    assert not (folder / "links.json").exists()  # (not the first import's)
+    # A comments-only page of the first story: the files do not hold, so they are made again.
+    text = (SEEDS / "000_96de06f45ee66ae5.txt").read_text(encoding="utf-8")
+    (tmp_path / "later").mkdir()
+    changed = tmp_path / "later" / "000_96de06f45ee66ae5.txt"
+    changed.write_text(text.replace("Login to leave a comment", "Later.\n\n1 ( +1 / -0 )\n\nLogin to leave a comment", 1),
+                       encoding="utf-8")
+    fresh = Reader(Store(db_path))
+    assert [x.status for x in fresh.import_pages([str(changed)])] == ["updated"]
+    seq = fresh.store.meta()["seq"]
+    assert related_files.links_of(folder)[1] == seq and not (folder / "seq.json").exists()
+    links = Reader(Store(db_path)).store.related_links()
+    assert len(links) == 2 and all(links.values())  # the two stories linked with each other
+    # advance() itself: links.json of another import than the one the caller read is refused
+    (folder / "links.json").write_bytes(json.dumps({"seq": seq - 1, "links": links}).encode())
+    with pytest.raises(related_files.RelatedDamaged):
+        related_files.advance(folder, seq + 1, seq)
+
+
 def test_a_seq_file_of_other_files_is_not_believed(db_path):
     """seq.json speaks only for the files of its `of`: otherwise (or unreadable) the files are
     as old as they say, behind the index, and linked again."""
@@ -315,7 +357,7 @@ def test_a_seq_file_of_other_files_is_not_believed(db_path):
     # advance() needs the files to say which import wrote them
     (folder / "links.json").unlink()
     with pytest.raises(related_files.RelatedDamaged):
-        related_files.advance(folder, seq + 1)
+        related_files.advance(folder, seq + 1, seq)
 
 
 # ---- fingerprints

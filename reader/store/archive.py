@@ -100,7 +100,7 @@ class Store:
         self._search_files: SearchFiles | None = None
         self._meta: tuple[tuple[tuple[int, int, int] | None, tuple[int, int, int] | None], dict[str, Any]] | None = None
         # links.json as last read: (its stamp and seq.json's, the links, the import they hold for)
-        self._links: tuple[tuple[tuple[int, int], tuple[int, int] | None], dict[str, list[list[Any]]], int | None] | None
+        self._links: tuple[tuple[tuple[int, int], tuple[int, int, int] | None], dict[str, list[list[Any]]], int | None] | None
         self._links = None
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
@@ -840,7 +840,7 @@ class Store:
         from reader.store import related_files
 
         try:
-            related_files.advance(self.related_dir, seq)
+            related_files.advance(self.related_dir, seq, seq - 1)
         except related_files.RelatedDamaged:
             self._related = self._related_saved = self._related_keys = None
             self._save_related(self._compute_related(), seq)
@@ -859,7 +859,7 @@ class Store:
         saved = False
         if not changed:
             with suppress(related_files.RelatedDamaged):
-                related_files.advance(self.related_dir, seq)
+                related_files.advance(self.related_dir, seq, seq - 1)
                 saved = True
         if not saved:
             related_files.save(self.related_dir, index, seq)
@@ -881,7 +881,7 @@ class Store:
         the links only). Missing, damaged or behind the index: rebuilt first."""
         from reader.store import related_files
 
-        at_links, at_seq = stamp(self.related_dir / "links.json"), stamp(self.related_dir / related_files.SEQ_FILE)
+        at_links, at_seq = stamp(self.related_dir / "links.json"), _identity(self.related_dir / related_files.SEQ_FILE)
         at = None if at_links is None else (at_links, at_seq)
         if at is not None and self._links is not None and self._links[0] == at:
             links, seq = self._links[1], self._links[2]  # read once per change, not on every story opened
@@ -1155,6 +1155,16 @@ def _wanted(items: list[_Update]) -> dict[str, str]:
 
 
 StoredRef = tuple[int, str, "str | None"]  # a stored story's page file, hash and first import time
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A small file's (mtime, size, inode): two writes of the same size in one clock tick are
+    told apart by the inode (each is a new file, renamed into place)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _given(names: list[str | None], keys: list[str]) -> dict[str, str]:

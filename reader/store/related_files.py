@@ -76,16 +76,17 @@ def _holds_for(folder: Path, written: Any) -> Any:
     return written
 
 
-def advance(folder: Path, seq: int) -> None:
-    """Say that the files as they are hold for import `seq` too (it linked nothing anew): a
-    small file written rather than the three (~0.06-0.12 s a batch at 100,000 stories).
-    RelatedDamaged when the files do not say which import wrote them (then save them whole)."""
+def advance(folder: Path, seq: int, held: int) -> None:
+    """Say that the files, which hold for import `held` (as the caller read them: related.json,
+    keys_of), hold for import `seq` too (it linked nothing anew): a small file written rather
+    than the three (~0.06-0.12 s a batch at 100,000 stories). RelatedDamaged when links.json
+    does not hold for `held` too (missing, unreadable, or of another save: then save them whole)."""
     try:
         written = orjson.loads((folder / "links.json").read_bytes()).get("seq")
     except (OSError, ValueError, AttributeError):
         raise RelatedDamaged(f"{folder.name}/links.json: unreadable") from None
-    if not isinstance(written, int) or isinstance(written, bool) or written > seq:
-        raise RelatedDamaged(f"{folder.name}/links.json: no import number")
+    if not isinstance(written, int) or isinstance(written, bool) or _holds_for(folder, written) != held or seq < held:
+        raise RelatedDamaged(f"{folder.name}/links.json: not of the import the other files hold for")
     atomic_write(folder / SEQ_FILE, orjson.dumps({"seq": seq, "of": written}))
 
 
@@ -110,7 +111,11 @@ def _link_rows(rows: Any) -> bool:
 def save(folder: Path, index: RelatedIndex, seq: int) -> None:
     import numpy as np
 
-    (folder / SEQ_FILE).unlink(missing_ok=True)  # (first: it spoke of the files replaced here)
+    # First: seq.json spoke of the files replaced here, and links.json (written last) is missing
+    # until the other two are whole, so a save cut short (a full disk, a kill) never leaves files
+    # of two saves that advance() could take for one.
+    (folder / SEQ_FILE).unlink(missing_ok=True)
+    (folder / "links.json").unlink(missing_ok=True)
     buf = io.BytesIO()
     np.savez(buf, fp=index.fp, fw=index.fw)
     atomic_write(folder / "related.npz", buf.getvalue())

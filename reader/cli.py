@@ -55,13 +55,12 @@ def _reader(ctx: click.Context, seed: bool = False, check: bool = True) -> Reade
     reader = Reader.open(path, seed=seed, check=check, on_wait=lambda: click.echo(
         f"reader: waiting for another reader process to finish writing to {path} …", err=True))
     ctx.find_root().obj["reader"] = reader
-    if _HOLD:
+    if _HELD is not None:
         _HELD.append(reader)
     return reader
 
 
-_HOLD = False  # (main) keep what commands open to the end of the process: see main
-_HELD: list[Reader] = []
+_HELD: list[Reader] | None = None  # (main) what commands open, kept to the end of the process: see main
 
 
 class ReaderGroup(click.Group):
@@ -592,8 +591,8 @@ def main() -> None:
     an import into 100,000 stories (the index's records), and nothing is left to write by then
     (every file the store writes is written whole, flushed and closed by the command itself).
     An unexpected error still ends the usual way, with its traceback."""
-    global _HOLD
-    _HOLD = True
+    global _HELD
+    _HELD = []
     try:
         cli(prog_name="reader")
         code = 0

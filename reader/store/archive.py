@@ -99,9 +99,8 @@ class Store:
         self._related_keys: tuple[int, Container[str]] | None = None  # (import, the stories the files link) read alone
         self._search_files: SearchFiles | None = None
         self._meta: tuple[tuple[tuple[int, int, int] | None, tuple[int, int, int] | None], dict[str, Any]] | None = None
-        # links.json as last read: (its stamp and seq.json's, the links, the import they hold for)
-        self._links: tuple[tuple[tuple[int, int], tuple[int, int, int] | None], dict[str, list[list[Any]]], int | None] | None
-        self._links = None
+        # links.json as last read: (its identity and seq.json's, the links, the import they hold for)
+        self._links: tuple[tuple[Ident, Ident | None], dict[str, list[list[Any]]], int | None] | None = None
         self._columns_later, self._columns_owed = 0, False  # inside columns_at_end(); an index write since
         self.timings: dict[str, float] = {"related_s": 0.0}  # seconds spent linking related stories (benchmark)
         self._maps: _KeyMaps | None = None  # the index's stories by key (and address, title) between batches
@@ -517,10 +516,10 @@ class Store:
                 self.search_files().drop_unlisted(info["search"])
             with self._timed("related_s"):
                 try:
-                    if related is None:
-                        self._advance_related(info["seq"])
+                    if related is None or (not linked and on_disk):  # the files as they are hold for it
+                        self._advance_related(info["seq"], related)
                     else:
-                        self._save_related(related, info["seq"], changed=bool(linked) or not on_disk)
+                        self._save_related(related, info["seq"])
                 except (OSError, StoreError) as exc:  # derived data: the stories are stored; linked again later
                     if related is not None:
                         self._related = (related, info["seq"])
@@ -834,35 +833,30 @@ class Store:
             self._related_keys = None if got is None or got[1] != seq else (seq, got[0])
         return None if self._related_keys is None else self._related_keys[1]
 
-    def _advance_related(self, seq: int) -> None:
-        """Import `seq` linked nothing anew: the related files, which held for the import before,
-        are said to hold for it too. Files that cannot say so are made again from the stories."""
+    def _advance_related(self, seq: int, index: RelatedIndex | None = None) -> None:
+        """Import `seq` linked nothing anew: the related files, which held for the import before
+        (`index`, when it was loaded: as they hold it), are said to hold for it too. Files that
+        cannot say so are saved again (made from the stories when not loaded)."""
         from reader.store import related_files
 
         try:
             related_files.advance(self.related_dir, seq, seq - 1)
         except related_files.RelatedDamaged:
             self._related = self._related_saved = self._related_keys = None
-            self._save_related(self._compute_related(), seq)
+            self._save_related(index if index is not None else self._compute_related(), seq)
             return
-        if self._related is not None and self._related[1] == seq - 1 and self._related_saved == seq - 1:
-            self._related, self._related_saved = (self._related[0], seq), seq
+        if index is None and self._related is not None and self._related[1] == seq - 1 and self._related_saved == seq - 1:
+            index = self._related[0]
+        if index is not None:
+            self._related, self._related_saved = (index, seq), seq
         if self._related_keys is not None and self._related_keys[0] == seq - 1:
             self._related_keys = (seq, self._related_keys[1])
 
-    def _save_related(self, index: RelatedIndex, seq: int, *, changed: bool = True) -> None:
-        """Save the related index as of import `seq`. Not `changed` (the files hold it as of the
-        import before): the files are said to hold for this one too (related_files.advance)."""
+    def _save_related(self, index: RelatedIndex, seq: int) -> None:
         from reader.store import related_files
 
         self.related_dir.mkdir(exist_ok=True)
-        saved = False
-        if not changed:
-            with suppress(related_files.RelatedDamaged):
-                related_files.advance(self.related_dir, seq, seq - 1)
-                saved = True
-        if not saved:
-            related_files.save(self.related_dir, index, seq)
+        related_files.save(self.related_dir, index, seq)
         self._related = (index, seq)
         self._related_saved = seq
         self._related_keys = None  # (the index in memory says which stories it links)
@@ -881,7 +875,8 @@ class Store:
         the links only). Missing, damaged or behind the index: rebuilt first."""
         from reader.store import related_files
 
-        at_links, at_seq = stamp(self.related_dir / "links.json"), _identity(self.related_dir / related_files.SEQ_FILE)
+        # (identities: each write is a new file, so two of the same size in one clock tick differ)
+        at_links, at_seq = identity(self.related_dir / "links.json"), identity(self.related_dir / related_files.SEQ_FILE)
         at = None if at_links is None else (at_links, at_seq)
         if at is not None and self._links is not None and self._links[0] == at:
             links, seq = self._links[1], self._links[2]  # read once per change, not on every story opened
@@ -1154,17 +1149,8 @@ def _wanted(items: list[_Update]) -> dict[str, str]:
     return {key: stored_hash for key, stored_hash, *_ in items}
 
 
+Ident = tuple[int, int, int]  # a file's (mtime, size, inode): files.identity
 StoredRef = tuple[int, str, "str | None"]  # a stored story's page file, hash and first import time
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    """A small file's (mtime, size, inode): two writes of the same size in one clock tick are
-    told apart by the inode (each is a new file, renamed into place)."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _given(names: list[str | None], keys: list[str]) -> dict[str, str]:

@@ -23,6 +23,9 @@ async def main(db: Path, launched: float, searches: int) -> dict:
     # (the settings the probe needs, start on the list and not grouped, are set by run.py before
     # this process starts; psutil is imported after the first paint: the floor pays for neither)
     import reader.launch  # noqa: F401  (what the `reader` command imports before it opens the app)
+    from reader.heap import start_up
+
+    start_up()  # as reader.launch.main does before it imports the app
     from reader.ui.app import make_app
     from reader.ui.widgets.comment_tree import CommentTree
     from reader.ui.widgets.story_list import StoryList

@@ -25,6 +25,10 @@ def main() -> None:
 
         cli_main()
         return
+    # The collector waits for the first paint (it made a ~20 ms pause in the first frame).
+    from reader.heap import start_up
+
+    start_up()
     try:
         from reader.ui.app import open_app
     except KeyboardInterrupt:  # Ctrl+C while the app loads: as the CLI says it

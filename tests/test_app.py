@@ -445,3 +445,46 @@ async def test_a_small_archive_is_listed_before_the_first_paint_and_a_big_one_by
         await settle(pilot)
         assert first_frame == [0]  # painted while the worker loaded the list
         assert len(app.screen.all_entries) == 5 and len(app.screen.query_one(StoryList).entries) == 5
+
+
+async def test_the_collector_is_off_from_the_app_made_to_its_first_paint_and_on_after(db_path):
+    import gc
+
+    from reader.ui.widgets.story_list import StoryList as _List
+
+    app = seeded_app(db_path)
+    assert not gc.isenabled()  # made: start-up runs without cyclic collections
+    painted: list[bool] = []
+    render_line = _List.render_line
+
+    def spy(self, y):
+        if not painted:
+            painted.append(gc.isenabled())
+        return render_line(self, y)
+
+    _List.render_line = spy
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert painted == [False]  # the first frame painted with the collector still off
+            assert gc.isenabled()  # and it is back on once that frame is out
+    finally:
+        _List.render_line = render_line
+    assert gc.isenabled()
+    gc.unfreeze()
+
+
+async def test_an_app_that_ends_before_its_first_paint_turns_the_collector_back_on(db_path, monkeypatch):
+    import gc
+
+    import reader.ui.screens.main as main_screen
+
+    monkeypatch.setattr(main_screen, "started_up", lambda: None)  # the first paint's callback never comes
+    app = seeded_app(db_path)
+    assert not gc.isenabled()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not gc.isenabled()
+        app.exit()
+    assert gc.isenabled()  # leaving the app ended start-up
+    gc.unfreeze()

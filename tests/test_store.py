@@ -206,6 +206,28 @@ def test_long_lived_load_keeps_the_collector_off_until_the_outer_load_ends():
     gc.unfreeze()
 
 
+def test_start_up_keeps_the_collector_off_until_started_up_and_a_load_in_between_ends():
+    import gc
+
+    from reader.heap import long_lived_load, start_up, started_up
+
+    assert gc.isenabled()
+    started_up()  # without start_up: nothing to end
+    assert gc.isenabled()
+    start_up()
+    start_up()  # a second call (reader.launch, then the app) is one window
+    assert not gc.isenabled()
+    with long_lived_load():  # the archive's load begins before the first paint ends start-up
+        started_up()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    started_up()  # twice: still on, the depth never goes below zero
+    with long_lived_load():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.unfreeze()
+
+
 def _rows(entries):
     return [e.to_cache() for e in entries]
 

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.errors import ReaderError, SearchIndexDamaged
-from reader.heap import long_lived_load
+from reader.heap import long_lived_load, start_up, started_up
 from reader.locations import config_dir, database_path
 from reader.models import StoryEntry
 from reader.ui.host import ReaderHost
@@ -46,6 +46,7 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(self, reader: Reader, *, blink: bool = True, watch_interval: float | None = 2.0) -> None:
+        start_up()  # no cyclic collection until the first paint (MainScreen ends it; so does leaving)
         super().__init__()
         self.reader = reader
         self.blink = blink
@@ -155,6 +156,9 @@ class ReaderApp(App[None]):
         self.push_screen(MainScreen())
         if self.watch_interval:
             self.set_interval(self.watch_interval, self._poll_store)
+
+    def on_unmount(self) -> None:
+        started_up()  # an app that never painted its first screen still turns the collector back on
 
     def _load_keymap(self) -> None:
         path = config_dir() / "keymap.json"

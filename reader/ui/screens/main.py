@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.errors import ReaderError
-from reader.heap import long_lived_load
+from reader.heap import long_lived_load, started_up
 from reader.listing import LIST_SORTS, SortedViews
 from reader.models import Article, StoryEntry
 from reader.render import date_label
@@ -155,6 +155,7 @@ class MainScreen(Screen[None]):
         self._layout(self.size.width)
         self._apply_layout()  # the mode watcher does not fire when the first mode is the default
         self.set_focus(self.query_one("#list"))  # at once (focus() is deferred: a key could come first)
+        self.call_after_refresh(started_up)  # the first screen is painted: the collector is back on
         # A big archive: paint the list's first screen from the cached head, then load it all.
         head = self.reader_app.with_reader(lambda r: r.cached_head(self.sort, self.bookmarked_only))
         if head:

@@ -83,8 +83,9 @@ class LineView(ScrollView, can_focus=True):
             base = self._base = self.rich_style  # walks every ancestor: once per style change, not per line
         count = self.line_count()
         if count == 0:
-            text = self.empty_text() if y == 1 else Text("")
-            return Strip(self._segments(text)).crop_extend(0, width, None).apply_style(base)
+            if y != 1:
+                return Strip.blank(width, base)  # (cached: an empty pane's lines are one strip)
+            return Strip(self._segments(self.empty_text())).crop_extend(0, width, None).apply_style(base)
         if index >= count:
             return Strip.blank(width, base)
         key = self.line_key(index, width)

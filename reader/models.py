@@ -19,6 +19,9 @@ class Block:
 
 @dataclass(slots=True)
 class Comment:
+    """One reader's comment: its words (as blocks), its votes, who wrote it and when, and where it
+    stands in the thread (`parent`; `revision_of` when it is an edited copy of an earlier one)."""
+
     id: int
     blocks: list[Block]
     score: int | None = None
@@ -132,6 +135,8 @@ class Comment:
 
 @dataclass(slots=True)
 class Article:
+    """A story as parsed from one page: its title, body and source, and its comments."""
+
     file: str | None
     layout: str
     title: str

@@ -39,6 +39,10 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         # the bare Textual app's first paint, measured beside ours; the ratio is of the two
         assert 0 < res["first_paint_floor_s"] < 30
         assert abs(res["first_paint_vs_floor"] - res["first_paint_s"] / res["first_paint_floor_s"]) < 1e-9
+        # ...and each pair's own ratio (two pairs in a quick run), with their median
+        pairs = res["first_paint_pair_ratios"]
+        assert len(pairs) == 2 and all(r > 0 for r in pairs)
+        assert abs(res["first_paint_vs_floor_paired"] - (pairs[0] + pairs[1]) / 2) < 1e-9
         assert res["app_rss_start_mb"] > 20  # a Python process with Textual loaded, measured
         assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
         assert 0 < res["related_link_s"] < res["import_s"]  # linking is timed, and is part of the import
@@ -64,6 +68,7 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert (small["reimport_folder_pages"], big["reimport_folder_pages"]) == (40, 200)  # the whole folder again
     assert "naive" in sizes["40"] and "naive" not in sizes["200"]  # --naive-max is honoured
     assert "| import (pages/s) |" in r.stdout and "| first paint / floor |" in r.stdout
+    assert "| first paint / floor, the median pair's own ratio |" in r.stdout
     assert "| machine CPU probe before the import (ms; lower is quicker) |" in r.stdout
     assert "| re-import 10% changed: CPU time the host took (steal) |" in r.stdout
     assert "| re-import 10% changed, each run (pages/s) |" in r.stdout

@@ -3,7 +3,8 @@
 
     python -m benchmarks.floor LAUNCH_EPOCH
 
-Prints one JSON line: seconds from process launch to the first paint of the Static's text.
+Prints one JSON line: seconds from process launch to the first paint of the Static's text, and
+to the end of the frame it is in.
 """
 
 from __future__ import annotations
@@ -15,10 +16,21 @@ import time
 
 
 async def main(launched: float) -> dict:
+    from textual._compositor import Compositor
     from textual.app import App, ComposeResult
     from textual.widgets import Footer, Header, Static
 
     painted: list[float] = []
+    composed: list[float] = []  # when the frame holding the first paint was composed
+    render_update = Compositor.render_update
+
+    def frame_spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = render_update(self, *args, **kwargs)
+        if painted and not composed:
+            composed.append(time.time())
+        return result
+
+    Compositor.render_update = frame_spy  # type: ignore[method-assign]
 
     class Body(Static):
         def render_line(self, y: int):  # type: ignore[no-untyped-def]
@@ -35,9 +47,9 @@ async def main(launched: float) -> dict:
             yield Footer()
 
     async with Bare().run_test(size=(160, 48)):
-        while not painted:
+        while not composed:
             await asyncio.sleep(0.002)
-    return {"first_paint_s": painted[0] - launched}
+    return {"first_paint_s": painted[0] - launched, "first_frame_s": composed[0] - launched}
 
 
 if __name__ == "__main__":

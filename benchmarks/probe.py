@@ -3,8 +3,8 @@
     python -m benchmarks.probe DB LAUNCH_EPOCH [--searches 20]
 
 Prints one JSON line: seconds from process launch to the first paint with the story list filled
-(from the cached first screen when the archive is big), to the first frame painting the list with the
-whole archive in it (and to the app idle after it),
+(from the cached first screen when the archive is big) and to the end of that first frame, to
+the first frame painting the list with the whole archive in it (and to the app idle after it),
 RSS after start, time to open the story with the most comments until the first frame with its
 comment tree is painted (and until the rest of the tree is laid out in the background), and RSS after
 20 searches through the app's own search index.
@@ -60,9 +60,13 @@ async def main(db: Path, launched: float, searches: int) -> dict:
             in_frame["tree"] = True
         return tree_render_line(self, y)
 
+    first_frame: list[float] = []  # when the frame holding the first paint was composed
+
     def frame_spy(self, *args, **kwargs):
         in_frame["tree"] = in_frame["list"] = False
         result = render_update(self, *args, **kwargs)
+        if painted and not first_frame:
+            first_frame.append(time.time())
         if in_frame["tree"]:
             tree_frames.append(time.perf_counter())
         if in_frame["list"] and not list_frames:
@@ -79,6 +83,9 @@ async def main(db: Path, launched: float, searches: int) -> dict:
         while not painted:
             await asyncio.sleep(0.002)
         out["first_paint_s"] = painted[0] - launched
+        while not first_frame:
+            await asyncio.sleep(0.002)
+        out["first_frame_s"] = first_frame[0] - launched
         import psutil
         while not list_frames:  # the first frame painting the list once the whole archive is in it
             await asyncio.sleep(0.02)

@@ -43,6 +43,9 @@ def test_benchmark_runs_and_reports_sane_figures(tmp_path):
         pairs = res["first_paint_pair_ratios"]
         assert len(pairs) == 2 and all(r > 0 for r in pairs)
         assert abs(res["first_paint_vs_floor_paired"] - (pairs[0] + pairs[1]) / 2) < 1e-9
+        # the end of the first frame comes after its first paint (the list's first line drawn)
+        assert res["first_paint_s"] <= res["first_frame_s"] and res["first_paint_floor_s"] <= res["first_frame_floor_s"]
+        assert abs(res["first_frame_vs_floor"] - res["first_frame_s"] / res["first_frame_floor_s"]) < 1e-9
         assert res["app_rss_start_mb"] > 20  # a Python process with Textual loaded, measured
         assert res["db_mb"] > res["db_mb_before_reimport"]  # the re-import kept each story's history
         assert 0 < res["related_link_s"] < res["import_s"]  # linking is timed, and is part of the import

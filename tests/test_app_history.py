@@ -163,6 +163,30 @@ async def test_delete_and_undo(db_path):
     assert len(Reader.open(db_path).stories()) == 4  # and it does not come back as a seed
 
 
+async def test_search_counts_only_stories_the_list_holds_after_a_delete(db_path):
+    from reader.ui.screens.search import SearchScreen
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ishiba")
+        await settle(pilot)
+        status = str(app.screen.query_one("#search-status").render())
+        assert status.startswith("5 stories match")
+        await pilot.press("escape")
+        await settle(pilot)
+        lst = story_list(app)
+        lst.focus()
+        await pilot.press("d")  # deleted: still in the search index, no longer in the list
+        await settle(pilot)
+        await pilot.press("slash", *"ishiba")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        status = str(app.screen.query_one("#search-status").render())
+        assert status.startswith("4 stories match"), status
+        assert len(app.screen.hits) == 4
+
+
 async def test_deleting_the_open_story_clears_the_panes(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

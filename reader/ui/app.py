@@ -208,7 +208,8 @@ class ReaderApp(App[None]):
                 main.apply_search(*result)
 
         self.push_screen(SearchScreen(lambda: self.search_index, main.search_query or "", blink=self.blink,
-                                      listed=lambda key: key in main.by_key or not main.all_entries), done)
+                                      listed=lambda key: key in main.by_key or not main.all_entries,
+                                      listed_count=lambda: len(main.by_key) if main.all_entries else None), done)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every key's action, made from the same bindings as the help screen,

@@ -48,10 +48,12 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
     """
 
     def __init__(self, index_provider: Callable[[], SearchIndex | None], query: str = "", *, blink: bool = True,
-                 listed: Callable[[str], bool] = lambda key: True) -> None:
+                 listed: Callable[[str], bool] = lambda key: True,
+                 listed_count: Callable[[], int | None] = lambda: None) -> None:
         super().__init__()
         self.index_provider = index_provider
         self.listed = listed  # is a story (by key) in the list: deleted ones are not shown
+        self.listed_count = listed_count  # how many stories the list holds (None: not known yet)
         self.initial = query
         self.blink = blink
         self.hits: list[Hit] = []
@@ -96,8 +98,12 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
             self.app.call_from_thread(self._damaged, exc, query)
             return
         hits = [h for h in found.hits if self.listed(h.key)][:25] if found else []
+        total = found.stories if found else 0
+        if total and (listed := self.listed_count()) is not None and len(index) > listed:
+            # deleted stories are still in the index: the matches the list does not hold are not counted
+            total -= sum(1 for key in index.story_keys(query) if not self.listed(key))
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, query, hits, found.stories if found else 0)
+            self.app.call_from_thread(self._show, query, hits, total)
 
     def _damaged(self, damage: SearchIndexDamaged, query: str) -> None:
         host = cast("ReaderHost", self.app)

@@ -303,8 +303,13 @@ def test_reimporting_a_deleted_story_says_restored_and_rm_with_a_bad_id_deletes_
     assert bad.exit_code == 1 and "nothing was deleted" in bad.output
     assert len(as_json("list")) == 1
     run("rm", sid)
+    # doctor and compact count it (it is still stored), and say it is a deleted one
+    assert "index: 1 stories (1 of them deleted: kept, and back in the list if its page is imported again)" \
+        in run("doctor").output
+    assert "kept 1 current stories (1 of them deleted" in run("compact").output
     out = run("import", now).output
     assert "restored" in out and "1 restored" in out
+    assert "of them deleted" not in run("doctor").output
     assert run("show", sid, "--comments-sort", "oldest").exit_code == 0
 
 

@@ -161,7 +161,7 @@ def _check_index(store: Store, report: Report, newest: dict[str, _Copy]) -> dict
     extra = set(newest) - {r["key"] for r in raw.values()}
     if extra:
         report.problems.append(f"{len(extra)} stories in the page files are missing from the index")
-    report.notes.append(f"index: {len(raw)} stories, schema {meta.get('schema', 0)}")
+    report.notes.append(f"index: {len(raw)} stories{_deleted_note(store, raw)}, schema {meta.get('schema', 0)}")
     return meta
 
 
@@ -344,9 +344,23 @@ def compact(store: Store) -> Report:
         for p in temps:
             p.unlink(missing_ok=True)
         store.reload()
-    report.done.append(f"kept {moved} current stories in {len(new_files)} page files (from {len(segs)}); "
-                       f"removed {len(temps)} temporary files")
+    report.done.append(f"kept {moved} current stories{_deleted_note(store, raw)} in {len(new_files)} page files "
+                       f"(from {len(segs)}); removed {len(temps)} temporary files")
     return report
+
+
+def _deleted_note(store: Store, raw: dict[str, Any]) -> str:
+    """` (N deleted: kept for …)` when some of the stored stories were deleted (`reader rm`, `d`
+    in the app): they leave the list and search, but stay stored until their page comes again."""
+    try:
+        deleted = store.deleted_keys()
+    except StoreError:  # (a damaged user.json: the check of it says so, and doctor --rebuild mends it)
+        return ""
+    n = sum(1 for r in raw.values() if r.get("key") in deleted) if deleted else 0
+    if not n:
+        return ""
+    pages = "its page is" if n == 1 else "their pages are"
+    return f" ({n} of them deleted: kept, and back in the list if {pages} imported again)"
 
 
 def _readable(path: Path, shape: Any) -> bool:

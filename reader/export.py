@@ -128,9 +128,13 @@ def _comment_html(c: Comment) -> Iterator[str]:
             yield f"<p>{_h(para)}</p>"
 
 
+# What marks a file as one of these exports (reader.parsing refuses to import it as a page).
+GENERATOR = '<meta name="generator" content="reader">'
+
+
 def to_html(a: Article, sort: str = "score") -> str:
     """One self-contained, inert HTML file: no scripts, nothing fetched, every page string escaped."""
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", f'<html lang="en"><head><meta charset="utf-8">{GENERATOR}',
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_h(a.title)}</title><style>{_CSS}</style></head><body><article>",

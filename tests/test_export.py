@@ -3,6 +3,7 @@ and stays inert with a hostile page; the CLI and the app's keys."""
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 from click.testing import CliRunner
@@ -125,6 +126,28 @@ def test_cli_export_md_html_and_to_a_file(tmp_path):
     bad = runner.invoke(cli, ["--db", db, "export", "1", "-o", str(tmp_path / "a-file" / "x.md")])
     assert bad.exit_code == 1 and "cannot write" in bad.output and "Traceback" not in bad.output
     assert runner.invoke(cli, ["--db", db, "export", "99"]).exit_code == 1
+
+
+def test_an_html_export_imported_again_is_refused_not_a_new_story(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "db")
+    assert runner.invoke(cli, ["--db", db, "import", str(SEED4)]).exit_code == 0
+    out = tmp_path / "pages" / "story.html"
+    assert runner.invoke(cli, ["--db", db, "export", "1", "--format", "html", "-o", str(out)]).exit_code == 0
+    (tmp_path / "pages" / "seed.txt").write_bytes(SEED4.read_bytes())
+    r = runner.invoke(cli, ["--db", db, "import", str(tmp_path / "pages")])  # a folder holding an export
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "story.html: an HTML export made by reader (`reader export`)" in r.output
+    assert "unchanged" in r.output
+    assert len(json.loads(runner.invoke(cli, ["--db", db, "list", "--json"]).output)) == 1  # no copy of story 1
+    # an export made before exports carried the generator tag: known by its content policy
+    old = out.read_text(encoding="utf-8").replace('<meta name="generator" content="reader">', "")
+    out.write_text(old, encoding="utf-8")
+    r = runner.invoke(cli, ["--db", db, "import", str(out)])
+    assert r.exit_code == 1 and "an HTML export made by reader" in r.output
+    # --force takes it all the same
+    assert runner.invoke(cli, ["--db", db, "import", "--force", str(out)]).exit_code == 0
+    assert len(json.loads(runner.invoke(cli, ["--db", db, "list", "--json"]).output)) == 2
 
 
 async def test_app_export_and_copy_keys(db_path, tmp_path, monkeypatch):

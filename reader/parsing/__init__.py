@@ -31,6 +31,10 @@ _PARSERS = {"japantoday": japantoday.parse, "japannews": japannews.parse, "discu
 _URL_LINE = re.compile(r"^(?:(?:url|source|link|original(?: article)?|read (?:it|more) at)\s*:\s*)?(https?://\S{4,2000})$",
                        re.IGNORECASE)
 FORCE_HINT = " (`--force` imports it anyway)"
+# The head of reader's own HTML export (reader.export.to_html): its generator tag, and the
+# content policy every export has carried (exports made before the tag have only that).
+_EXPORT_MARKS = (b'<meta name="generator" content="reader">',
+                 b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
 
 # Where a page that lost its line breaks (pasted as one line) broke: before and after each vote
 # line, comment count, login prompt and copyright line.
@@ -98,6 +102,9 @@ def parse_bytes(data: bytes, file: str | None = None, *, force: bool = False, sa
                 url: str | None = None) -> Article:
     """Parse a page's bytes: HTML (by its content, whatever the file is called) or text."""
     if looks_like_html(data):
+        if not force and any(mark in data[:4096] for mark in _EXPORT_MARKS):
+            raise PageError("an HTML export made by reader (`reader export`), not a page as saved from the web: "
+                            "its story is in the archive it was exported from" + FORCE_HINT)
         from reader.parsing.html import parse_html
 
         article = parse_html(data, file, url=url)

@@ -120,6 +120,10 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool, force:
         total = time.perf_counter() - started
         t = reader.store.timings
         click.echo("timings: " + " ".join(f"{k}={v:.3f}" for k, v in {"total_s": total, **t}.items()), err=True)
+    if all(r.status == "skipped" for r in results):  # nothing found that could be a page: a wrong path?
+        where = ", ".join(clean_line(str(p)) for p in paths)
+        _fail(f"{where}: no pages to import (a page is a .txt, .html or .htm file, an http(s) URL, or - for "
+              "standard input)")
     if sum(r.status == "error" for r in results):
         sys.exit(1)
 
@@ -207,15 +211,19 @@ def _run_import(run: Callable[..., list[ImportResult]], as_json: bool, verbose: 
         sys.stdout.flush()  # (the page lines before anything said on stderr)
         if progress is not None:
             progress.stop()
+    _import_summary(con, results, as_json, time.perf_counter() - started)
+    return results
+
+
+def _import_summary(con: Console, results: list[ImportResult], as_json: bool, elapsed: float) -> None:
+    """How many pages came out each way (JSON: every page's result too); nothing when no page
+    was found at all (the caller says why)."""
     counts = {s: sum(r.status == s for r in results) for s in IMPORT_LOOKS}
     if as_json:
         _json({"results": [{"file": r.name, "status": r.status, "key": r.key, "detail": r.detail or None}
                            for r in results], "summary": counts})
-    else:
-        elapsed = time.perf_counter() - started
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import"
+    elif summary := ", ".join(f"{n} {s}" for s, n in counts.items() if n):
         con.print(f"{summary}" + (f" in {elapsed:.1f} s" if elapsed >= 1 else ""), markup=False)
-    return results
 
 
 @cli.command()

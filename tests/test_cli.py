@@ -131,6 +131,23 @@ def test_import_reports_each_page_and_fails_on_bad_one(tmp_path):
     assert {"A fine title", "Café title"} <= titles and len(titles) == 2  # importing never adds the demo seeds
 
 
+def test_a_folder_with_no_pages_is_a_one_line_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run("import", str(empty), ok=False)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.output.strip().splitlines() == [f"reader: {empty}: no pages to import (a page is a .txt, .html or .htm "
+                                             "file, an http(s) URL, or - for standard input)"]
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "readme.md").write_text("# not a page", encoding="utf-8")
+    r = run("import", str(notes), ok=False)
+    assert r.exit_code == 1 and "readme.md: not a page" in r.output and f"reader: {notes}: no pages to import" in r.output
+    (notes / "page.txt").write_text("A fine title\nA fine body", encoding="utf-8")
+    assert run("import", str(notes)).exit_code == 0  # a page beside it: the note is only skipped
+    assert run("import", str(notes)).exit_code == 0  # and found unchanged the next time
+
+
 def test_list_limit_and_piped_full_titles():
     rows = json.loads(run("list", "--limit", "2", "--json").output)
     assert len(rows) == 2 and rows[0]["votes"] == 258  # the app's order: votes

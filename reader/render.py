@@ -48,9 +48,10 @@ def votes_text(score: int | None, up: int | None, down: int | None) -> Text:
                          (f"▼{'?' if down is None else down}", "red"))
 
 
-def story_meta(e: StoryEntry) -> Text:
-    """A story's second line, most important first and labelled: net score, votes up and down,
-    comments (and new ones), score movement since the last look, source, date."""
+def story_meta(e: StoryEntry, *, counts: bool = True, tail: bool = True) -> Text:
+    """A story's second line, most important first and labelled: net score, votes up and down
+    (not when `counts` is False), comments (and new ones), score movement since the last look,
+    source, date (not when `tail` is False)."""
     up, down = e.up, e.votes - e.up  # (not from the net: a forum mixes scores alone with up-and-down votes)
     net = Text.assemble(("net ", "dim"), (f"{e.score:+d}" if e.score else "0",
                                           "green" if e.score > 0 else "red" if e.score < 0 else "dim"))
@@ -59,14 +60,15 @@ def story_meta(e: StoryEntry) -> Text:
     sep = (" · ", "dim")
     n = e.comments
     parts: list[Text | tuple[str, str] | str] = [net, sep]
-    if e.votes or not e.score:  # (a site that shows only scores: the net says it all)
+    if counts and (e.votes or not e.score):  # (a site that shows only scores: the net says it all)
         parts += [(f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"), sep]
     parts.append((f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"))
     if e.new_comments:
         parts += [" ", (f"+{e.new_comments} new", "bold magenta")]
-    parts += [sep, (e.source or "web", "dim")]
-    if date := date_label(e):
-        parts += [sep, (date, "dim")]
+    if tail:
+        parts += [sep, (e.source or "web", "dim")]
+        if date := date_label(e):
+            parts += [sep, (date, "dim")]
     return Text.assemble("    ", *parts)
 
 
@@ -83,6 +85,10 @@ def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = Fal
     title = e.title or "(untitled)"
     inner = max(8, width - 4)
     meta = story_meta(e)
+    if meta.cell_len > width and story_meta(e, tail=False).cell_len > width:
+        # the source and date are cut first; then the votes up and down go, so that the
+        # comments and the new ones show whole
+        meta = story_meta(e, counts=False)
     meta.truncate(width, overflow="ellipsis")
     if rows < 3 or cell_len(title) <= inner:
         first = Text(title, style=style)

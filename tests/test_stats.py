@@ -312,3 +312,15 @@ def test_a_storys_line_counts_up_and_down_from_the_comments_that_have_them():
 
     text = story_meta(StoryEntry(id=1, key="f", title="F", comments=5, votes=4, up=3, score=44)).plain
     assert "net +44" in text and "▲3 ▼1" in text
+
+
+def test_a_narrow_row_drops_the_up_and_down_votes_before_the_new_comments():
+    from reader.render import story_lines
+
+    e = StoryEntry(id=1, key="f", title="F", comments=20, votes=278, up=95, score=-88, source="Japan Today",
+                   hist=[["2026-11-24T10:00:00+00:00", 19, -92, 270], ["2026-11-25T10:00:00+00:00", 1, -88, 278]], seen=1)
+    assert e.new_comments == 1
+    wide = story_lines(e, 100)[1].plain
+    assert "▲95 ▼183" in wide and "20 comments +1 new" in wide
+    narrow = story_lines(e, 44)[1].plain
+    assert "▲95" not in narrow and "20 comments +1 new" in narrow and len(narrow) <= 44

@@ -164,6 +164,7 @@ def archive_stats_lines(st: ArchiveStats, width: int, days: int = 14) -> list[Te
     label = f"Per day (the last {len(recent)} days with stories)" if len(st.days) > days else "Per day"
     out.append(Text(""))
     out.append(heading(f"{label}: stories", w))
+    out.append(Text("   a story's day is when it was published, else when it was first imported", style="dim"))
     out += bar_rows([(d, float(s)) for d, s, _, _ in recent + undated], w, "cyan")
     out.append(Text(""))
     out.append(heading("Comments per day", w))

@@ -152,6 +152,19 @@ async def test_search_whom_opens_comment(db_path):
         assert app.screen.search_query is None
 
 
+async def test_a_search_on_is_said_whole_in_a_narrow_status_line(db_path):
+    app = seeded_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"whom")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert "search 'whom' 1 in comments (n/N)" in status, status
+        assert len(status) <= 118 and "…" in status  # what came before it was cut to make room
+
+
 async def test_search_no_hits_and_escape(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -305,15 +305,25 @@ class MainScreen(Screen[None]):
         if self.mode != "narrow" or self.active == "comments":
             text.append(" · comments " if self.mode != "narrow" or self.active == "list" else " comments ", style="dim")
             text.append(SORT_LABELS[tree.sort], style="bold")
-        if self.search_query:
-            text.append(" · search ", style="dim")
-            text.append(repr(self.search_query), style="bold yellow")
-            if self.search_keys is not None and self.active == "list":
-                text.append(" only matching stories (Esc: all)", style="dim")
-            else:
-                text.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
-        text.truncate(max(10, self.size.width - 2), overflow="ellipsis")
+        room = max(10, self.size.width - 2)
+        if (search := self._search_status(tree, room)) is not None:
+            if text.cell_len + search.cell_len > room:  # a search on is said whole: the rest is cut
+                text.truncate(room - search.cell_len - 1, overflow="ellipsis")
+            text.append_text(search)
+        text.truncate(room, overflow="ellipsis")
         self._show_status(text)
+
+    def _search_status(self, tree: CommentTree, room: int) -> Text | None:
+        """The status line's part for a search on (None: no search)."""
+        if not self.search_query:
+            return None
+        search = Text.assemble((" · search ", "dim"), (repr(self.search_query), "bold yellow"))
+        if self.search_keys is not None and self.active == "list":
+            search.append(" only matching stories (Esc: all)", style="dim")
+        else:
+            search.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
+        search.truncate(room - 10, overflow="ellipsis")
+        return search
 
     def _show_status(self, text: Text) -> None:
         """(No status line while the screen is torn down: a reload from another process's write

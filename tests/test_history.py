@@ -44,8 +44,12 @@ def test_older_snapshot_then_current_marks_exactly_the_added_comments_new(pages,
     before = as_json("show", sid)
     assert len(before["comments"]) == 16
     run("show", sid)  # looking at the story (as leaving it in the app does)
-    assert "updated" in run("import", now).output
+    net_then = as_json("list")[0]["score"]
+    out = run("import", now).output
     after = as_json("show", sid)
+    # the page's line says what it brought: the comments added, and how the net moved
+    net_now = as_json("list")[0]["score"]
+    assert f"updated   {now}: 3 new comments; net {net_then:+d} → {net_now:+d}" in out, out
     assert len(after["comments"]) == 19
     truth = parse_text(SEED.read_text(encoding="utf-8"), SEED.name).comments
     added = {" ".join(truth[i].text.split())[:60] for i in DROPPED}

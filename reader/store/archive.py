@@ -1378,9 +1378,26 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
             if old is not None and key not in fresh and (src := prep.record.get("src")) and old[1].get("src") != src:
                 sources[old[0]] = src  # this file, unchanged, need not be parsed next time
             continue
-        results.append(ImportResult(name, "updated" if old is not None else "new", key))
+        results.append(ImportResult(name, "updated", key, _what_moved(prep.record)) if old is not None
+                       else ImportResult(name, "new", key))
         fresh[key] = prep
     return results, fresh, sources, []
+
+
+def _what_moved(record: dict[str, Any]) -> str:
+    """What an updated story's page brought, from its history's last two versions (each
+    [when, comments added, net score, votes]): `2 new comments; net -92 → -88`."""
+    hist = record.get("hist")
+    if not isinstance(hist, list) or len(hist) < 2:
+        return ""
+    try:
+        (_, added, net, _), (_, _, before, _) = hist[-1], hist[-2]
+        said = [f"{int(added)} new comment{'' if added == 1 else 's'}"] if added else []
+        if net != before:
+            said.append(f"net {int(before):+d} → {int(net):+d}")
+    except (TypeError, ValueError):
+        return ""
+    return "; ".join(said)
 
 
 def _stored_key(prep: PreparedStory, by_key: dict[str, tuple[int, dict[str, Any]]], by_url: dict[str, str],

@@ -300,6 +300,22 @@ async def test_help_lists_every_key(db_path):
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_scrolls_to_its_ends_with_g_and_G(db_path):
+    from textual.containers import VerticalScroll
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        scroll = app.screen.query_one(VerticalScroll)
+        await pilot.press("G")  # the bottom, as in the list and the comments; g the top
+        await pilot.pause()
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+
+
 async def test_theme_is_remembered(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,6 +18,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Scroll up", id="help.up", show=False),
         Binding("space,pagedown", "scroll(10)", "Page down", id="help.page_down", show=False),
         Binding("pageup", "scroll(-10)", "Page up", id="help.page_up", show=False),
+        Binding("g,home", "ends(0)", "Top", id="help.top", show=False),
+        Binding("G,end", "ends(1)", "Bottom", id="help.bottom", show=False),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -64,6 +66,14 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, lines: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_ends(self, end: int) -> None:
+        """To the top (0) or the bottom (1), as in the list and the comments."""
+        scroll = self.query_one(VerticalScroll)
+        if end:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
 
     def plain_text(self, width: int = 120) -> str:
         from rich.console import Console

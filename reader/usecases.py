@@ -416,17 +416,18 @@ class Reader:
         for search()."""
         deleted = self.store.deleted_keys()
         index = self.search_index()
-        try:
-            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed)
+        try:  # (deleted stories are still in the index: left out of the count, and their hits dropped)
+            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed, uncounted=index.docs_of(deleted))
         except SearchIndexDamaged as exc:  # found in a story's text: rebuilt, and asked again
             index = self.rebuilt_search_index(exc)
-            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed)
+            found = index.search_stories(query, limit + len(deleted), as_typed=as_typed, uncounted=index.docs_of(deleted))
         by_key = {e.key: e for e in self.store.entries()}
         rows = [(by_key[h.key], h) for h in found.hits if h.key in by_key][:limit]
-        total = found.stories
-        if deleted:  # deleted stories are still in the index: take out those that match
-            total -= sum(1 for k in index.story_keys(query, as_typed=as_typed) if k in deleted)
-        return max(total, len(rows)), rows
+        return max(found.stories, len(rows)), rows
+
+    def deleted_keys(self) -> set[str]:
+        """The stories deleted (kept, out of the list and search until their page comes again)."""
+        return self.store.deleted_keys()
 
     # ---- getting pages in, and health
 

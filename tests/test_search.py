@@ -497,3 +497,14 @@ def test_a_short_limit_gives_the_best_stories_of_a_pool_not_the_first_ranked():
     best = idx.search_stories("alpha beta ", limit=1)
     assert best.stories == 10 and [h.key for h in best.hits] == ["k9"]
     assert idx.search("alpha beta ", limit=1)[0].key == "k9"
+
+
+def test_stories_left_uncounted_are_out_of_the_total_and_only_those():
+    idx = index(story("Harbour news one"), story("Harbour news two"), story("Harbour news three"), story("Other"))
+    assert idx.search_stories("harbour").stories == 3
+    gone = idx.docs_of({"k1", "k3", "nope"})  # k3 does not match; "nope" is in no segment
+    assert len(gone) == 2
+    assert idx.search_stories("harbour", uncounted=gone).stories == 2
+    assert len(idx.search_stories("harbour", uncounted=gone).hits) == 3  # hits are the caller's to drop
+    assert idx.search_stories("other", uncounted=gone).stories == 0
+    assert len(idx.docs_of(set())) == 0

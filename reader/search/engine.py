@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import operator
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import numpy as np
@@ -241,12 +241,14 @@ class SearchIndex:
         return [self.by_sid[int(self.owner[d])].key(self.by_sid[int(self.owner[d])].slot(int(d))) for d in order]
 
     def search_stories(self, query: str, limit: int = 25, *, cancelled: Callable[[], bool] = lambda: False,
-                       as_typed: bool = True) -> StoryHits:
+                       as_typed: bool = True, uncounted: np.ndarray | None = None) -> StoryHits:
         """One row per story (its best hit, with how many of its fields and comments matched),
         best stories first, and how many stories match in all. The best `limit` of the first
         max(limit, MIN_POOL) stories ranked: the ranking does not know which field holds a
-        word, so the best hit of a few may be in a story ranked below them."""
-        ranked = self._rank(query, limit, cancelled, as_typed)
+        word, so the best hit of a few may be in a story ranked below them. `uncounted`: story
+        numbers (docs_of) left out of the total, as deleted stories are (their hits are not
+        left out: the caller drops them)."""
+        ranked = self._rank(query, limit, cancelled, as_typed, uncounted)
         if ranked is None:
             return StoryHits(0, [])
         order, n, tw, present, total = ranked
@@ -261,10 +263,12 @@ class SearchIndex:
         hits.sort(key=lambda h: (-h.score, h.title))
         return StoryHits(total, hits[:limit])
 
-    def _rank(self, query: str, limit: int, cancelled: Callable[[], bool], as_typed: bool = True
+    def _rank(self, query: str, limit: int, cancelled: Callable[[], bool], as_typed: bool = True,
+              uncounted: np.ndarray | None = None
               ) -> tuple[np.ndarray, int, dict[str, list[tuple[int, float]]], dict[str, np.ndarray], int] | None:
         """The best stories for `query` (at least `limit`, best first), the number of query words,
-        the matched terms, which of those stories hold each term, and how many stories match."""
+        the matched terms, which of those stories hold each term, and how many stories match
+        (those in `uncounted` left out)."""
         qwords, typing = _query_words(query, as_typed)
         if not qwords or not self.segments:
             return None
@@ -309,7 +313,22 @@ class SearchIndex:
         order = top[np.argsort(-(total[top] / n + 10.0 * (in_title[top] / n)), kind="stable")]
         tw = self._term_words(expansions)
         present = self._terms_present(order, postings)
-        return order, n, tw, present, len(candidates)
+        counted = len(candidates)
+        if uncounted is not None and len(uncounted):
+            counted -= int(np.count_nonzero(matched[uncounted] == n))  # (a handful of stories: no scan)
+        return order, n, tw, present, counted
+
+    def docs_of(self, keys: Collection[str]) -> np.ndarray:
+        """The story numbers of those of `keys` the index holds (in the segment holding each
+        one's current text): what `uncounted` takes."""
+        if not keys:
+            return np.empty(0, dtype=np.int64)
+        want = np.array(sorted(k.encode() for k in keys), dtype="S16")
+        found = []
+        for seg in self.segments:
+            docs = np.asarray(seg.docs)[np.isin(np.asarray(seg.keys), want)].astype(np.int64)
+            found.append(docs[self.owner[docs] == seg.sid])
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
     def _terms_present(self, order: np.ndarray, postings: dict[str, list[tuple[Segment, np.ndarray | bytes]]]
                        ) -> dict[str, np.ndarray]:

@@ -209,7 +209,7 @@ class ReaderApp(App[None]):
 
         self.push_screen(SearchScreen(lambda: self.search_index, main.search_query or "", blink=self.blink,
                                       listed=lambda key: key in main.by_key or not main.all_entries,
-                                      listed_count=lambda: len(main.by_key) if main.all_entries else None), done)
+                                      deleted=lambda: self.with_reader(lambda r: r.deleted_keys())), done)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every key's action, made from the same bindings as the help screen,

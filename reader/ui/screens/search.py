@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -49,11 +50,12 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
 
     def __init__(self, index_provider: Callable[[], SearchIndex | None], query: str = "", *, blink: bool = True,
                  listed: Callable[[str], bool] = lambda key: True,
-                 listed_count: Callable[[], int | None] = lambda: None) -> None:
+                 deleted: Callable[[], set[str]] = set) -> None:
         super().__init__()
         self.index_provider = index_provider
         self.listed = listed  # is a story (by key) in the list: deleted ones are not shown
-        self.listed_count = listed_count  # how many stories the list holds (None: not known yet)
+        self.deleted = deleted  # the deleted stories' keys (still in the index: not counted)
+        self._uncounted: tuple[object, frozenset[str], np.ndarray] | None = None  # (index, keys, their docs)
         self.initial = query
         self.blink = blink
         self.hits: list[Hit] = []
@@ -92,18 +94,23 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
             self.app.call_from_thread(self.set_timer, 0.25, lambda: self._retry(query))
             return
         try:
-            found = (index.search_stories(query, limit=40, cancelled=lambda: worker.is_cancelled)
+            found = (index.search_stories(query, limit=40, cancelled=lambda: worker.is_cancelled,
+                                          uncounted=self._uncounted_docs(index))
                      if query.strip() else None)
         except SearchIndexDamaged as exc:  # a story's packed text: rebuild the index, then ask again
             self.app.call_from_thread(self._damaged, exc, query)
             return
         hits = [h for h in found.hits if self.listed(h.key)][:25] if found else []
-        total = found.stories if found else 0
-        if total and (listed := self.listed_count()) is not None and len(index) > listed:
-            # deleted stories are still in the index: the matches the list does not hold are not counted
-            total -= sum(1 for key in index.story_keys(query) if not self.listed(key))
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, query, hits, total)
+            self.app.call_from_thread(self._show, query, hits, found.stories if found else 0)
+
+    def _uncounted_docs(self, index: SearchIndex) -> np.ndarray:
+        """The deleted stories' numbers in `index` (worked out again only when either changes)."""
+        keys = frozenset(self.deleted())
+        got = self._uncounted
+        if got is None or got[0] is not index or got[1] != keys:
+            got = self._uncounted = (index, keys, index.docs_of(keys))
+        return got[2]
 
     def _damaged(self, damage: SearchIndexDamaged, query: str) -> None:
         host = cast("ReaderHost", self.app)

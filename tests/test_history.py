@@ -74,6 +74,18 @@ def after_score(d):
     return sum(c["score"] or 0 for c in d["comments"] if not c["removed"])
 
 
+def test_an_update_from_standard_input_says_what_it_brought_too(pages):
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    old, now = pages
+    run("import", old)
+    r = CliRunner().invoke(cli, ["import", "-"], input=Path(now).read_text(encoding="utf-8"))
+    assert r.exit_code == 0, r.output
+    assert "updated   (stdin): 3 new comments; net " in r.output, r.output
+
+
 def test_a_third_unchanged_import_changes_nothing(pages):
     old, now = pages
     run("import", old)

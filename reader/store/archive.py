@@ -484,6 +484,9 @@ class Store:
             now = datetime.now(UTC).isoformat(timespec="seconds")
             with self._timed("history_s"):
                 fresh = self._merge_updates(fresh, by_key, now)
+            for r in results:  # what each updated page brought, from its merged history
+                if r.status == "updated" and r.key in fresh:
+                    r.detail = _what_moved(fresh[r.key].record)
             info = self.meta() or {"schema": SCHEMA_VERSION, "seg": 0, "seg_count": 0}
             info["seq"] = info.get("seq", 0) + 1  # this import's number: rebuild keeps the newest copy
             doc_ids = _assign_ids(fresh, by_key, info)
@@ -1378,8 +1381,7 @@ def _classify(stories: list[tuple[str, PreparedStory]], maps: _KeyMaps
             if old is not None and key not in fresh and (src := prep.record.get("src")) and old[1].get("src") != src:
                 sources[old[0]] = src  # this file, unchanged, need not be parsed next time
             continue
-        results.append(ImportResult(name, "updated", key, _what_moved(prep.record)) if old is not None
-                       else ImportResult(name, "new", key))
+        results.append(ImportResult(name, "updated" if old is not None else "new", key))
         fresh[key] = prep
     return results, fresh, sources, []
 

@@ -85,7 +85,7 @@ def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = Fal
     title = e.title or "(untitled)"
     inner = max(8, width - 4)
     meta = story_meta(e)
-    if meta.cell_len > width and story_meta(e, tail=False).cell_len > width:
+    if meta.cell_len > width and story_meta(e, tail=False).cell_len >= width:  # (= : the ellipsis takes a cell)
         # the source and date are cut first; then the votes up and down go, so that the
         # comments and the new ones show whole
         meta = story_meta(e, counts=False)

@@ -163,6 +163,10 @@ async def test_a_search_on_is_said_whole_in_a_narrow_status_line(db_path):
         status = str(app.screen.query_one("#status").render())
         assert "search 'whom' 1 in comments (n/N)" in status, status
         assert len(status) <= 118 and "…" in status  # what came before it was cut to make room
+        app.screen.search_query = "whom " + "and so on " * 8  # a long query gives way inside its quotes
+        app.screen._update_status()
+        status = str(app.screen.query_one("#status").render())
+        assert "…' 1 in comments (n/N)" in status and len(status) <= 118, status
 
 
 async def test_search_no_hits_and_escape(db_path):

@@ -315,7 +315,7 @@ def test_a_storys_line_counts_up_and_down_from_the_comments_that_have_them():
 
 
 def test_a_narrow_row_drops_the_up_and_down_votes_before_the_new_comments():
-    from reader.render import story_lines
+    from reader.render import story_lines, story_meta
 
     e = StoryEntry(id=1, key="f", title="F", comments=20, votes=278, up=95, score=-88, source="Japan Today",
                    hist=[["2026-11-24T10:00:00+00:00", 19, -92, 270], ["2026-11-25T10:00:00+00:00", 1, -88, 278]], seen=1)
@@ -324,3 +324,6 @@ def test_a_narrow_row_drops_the_up_and_down_votes_before_the_new_comments():
     assert "▲95 ▼183" in wide and "20 comments +1 new" in wide
     narrow = story_lines(e, 44)[1].plain
     assert "▲95" not in narrow and "20 comments +1 new" in narrow and len(narrow) <= 44
+    # exactly as wide as the net, the votes and the comments: the ellipsis would take the badge's last cell
+    edge = len(story_meta(e, tail=False).plain)
+    assert "20 comments +1 new" in story_lines(e, edge)[1].plain

@@ -317,11 +317,16 @@ class MainScreen(Screen[None]):
         """The status line's part for a search on (None: no search)."""
         if not self.search_query:
             return None
-        search = Text.assemble((" · search ", "dim"), (repr(self.search_query), "bold yellow"))
         if self.search_keys is not None and self.active == "list":
-            search.append(" only matching stories (Esc: all)", style="dim")
+            hint = " only matching stories (Esc: all)"
         else:
-            search.append(f" {len(tree.matches)} in comments (n/N)", style="dim")
+            hint = f" {len(tree.matches)} in comments (n/N)"
+        query = repr(self.search_query)
+        # The query gives way first (cut inside its quotes), then the hint: the count and the keys stay
+        fits = max(5, room - 10 - len(" · search ") - len(hint))
+        if len(query) > fits:
+            query = query[: max(2, fits - 2)] + "…" + query[-1]
+        search = Text.assemble((" · search ", "dim"), (query, "bold yellow"), (hint, "dim"))
         search.truncate(room - 10, overflow="ellipsis")
         return search
 

@@ -22,7 +22,7 @@ from reader.errors import PageError, ReaderError
 from reader.importer.fetch import fetch, is_url
 from reader.importer.prepare import prepare
 from reader.models import Article
-from reader.parsing import parse_bytes, read_page
+from reader.parsing import EXPORTED, parse_bytes, read_page
 from reader.parsing.threads import REUSE, Reuse
 from reader.sanitize import clean_line
 from reader.store import ImportResult, PreparedStory, Store
@@ -593,8 +593,8 @@ def import_paths(
                 on_parsed()
             if seen is not None:
                 batches.add_known(name, seen)
-            elif art is None:
-                emit(ImportResult(name, "error", detail=err))
+            elif art is None:  # (reader's own export, met in a folder: passed over like a file of another kind)
+                emit(ImportResult(name, "skipped" if err.startswith(EXPORTED) else "error", detail=err))
             else:
                 batches.add(name, art)
             batches.arrived()

@@ -33,6 +33,7 @@ _URL_LINE = re.compile(r"^(?:(?:url|source|link|original(?: article)?|read (?:it
 FORCE_HINT = " (`--force` imports it anyway)"
 # The head of reader's own HTML export (reader.export.to_html): its generator tag, and the
 # content policy every export has carried (exports made before the tag have only that).
+EXPORTED = "an HTML export made by reader (`reader export`)"  # (a folder's are skipped, not errors)
 _EXPORT_MARKS = (b'<meta name="generator" content="reader">',
                  b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
 
@@ -103,8 +104,7 @@ def parse_bytes(data: bytes, file: str | None = None, *, force: bool = False, sa
     """Parse a page's bytes: HTML (by its content, whatever the file is called) or text."""
     if looks_like_html(data):
         if not force and any(mark in data[:4096] for mark in _EXPORT_MARKS):
-            raise PageError("an HTML export made by reader (`reader export`), not a page as saved from the web: "
-                            "its story is in the archive it was exported from" + FORCE_HINT)
+            raise PageError(EXPORTED + ", not a page as saved from the web" + FORCE_HINT)
         from reader.parsing.html import parse_html
 
         article = parse_html(data, file, url=url)

@@ -46,8 +46,8 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(self, reader: Reader, *, blink: bool = True, watch_interval: float | None = 2.0) -> None:
-        start_up()  # no cyclic collection until the first paint (MainScreen ends it; so does leaving)
         super().__init__()
+        start_up()  # no cyclic collection until the first paint (MainScreen ends it; so does leaving)
         self.reader = reader
         self.blink = blink
         self.watch_interval = watch_interval

@@ -98,3 +98,10 @@ def grown_db(db_path: Path, tmp_path: Path) -> Reader:
     r.import_pages([then / SEED.name, *[p for p in sorted(SEEDS.glob("*.txt")) if p.name != SEED.name]])
     r.import_pages([SEED])
     return r
+
+
+async def search_for(pilot, query: str) -> str:
+    """Open the search screen, type `query`, wait for the answer: the status line it shows."""
+    await pilot.press("slash", *query)
+    await settle(pilot)
+    return str(pilot.app.screen.query_one("#search-status").render())

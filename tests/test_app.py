@@ -11,7 +11,7 @@ from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.story_list import StoryList
 from reader.usecases import Reader
 
-from apphelpers import current, open_file, seeded_app, settle, tree
+from apphelpers import current, open_file, search_for, seeded_app, settle, tree
 
 SIZE = (160, 48)
 
@@ -202,10 +202,7 @@ async def test_search_enter_filters_the_list_and_esc_clears(db_path):
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"whom")
-        await settle(pilot)
-        status = str(app.screen.query_one("#search-status").render())
-        assert "1 story matches" in status
+        assert "1 story matches" in await search_for(pilot, "whom")
         await pilot.press("enter")
         await settle(pilot)
         lst = app.screen.query_one(StoryList)

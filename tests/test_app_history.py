@@ -7,7 +7,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.story_list import StoryList
 from reader.usecases import Reader
 
-from apphelpers import SEED, current, grown_db, older_snapshot, open_file, seeded_app, settle, tree
+from apphelpers import SEED, current, grown_db, older_snapshot, open_file, search_for, seeded_app, settle, tree
 
 SIZE = (160, 48)
 
@@ -169,20 +169,15 @@ async def test_search_counts_only_stories_the_list_holds_after_a_delete(db_path)
     app = seeded_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"ishiba")
-        await settle(pilot)
-        status = str(app.screen.query_one("#search-status").render())
-        assert status.startswith("5 stories match")
+        assert (await search_for(pilot, "ishiba")).startswith("5 stories match")
         await pilot.press("escape")
         await settle(pilot)
         lst = story_list(app)
         lst.focus()
         await pilot.press("d")  # deleted: still in the search index, no longer in the list
         await settle(pilot)
-        await pilot.press("slash", *"ishiba")
-        await settle(pilot)
+        status = await search_for(pilot, "ishiba")
         assert isinstance(app.screen, SearchScreen)
-        status = str(app.screen.query_one("#search-status").render())
         assert status.startswith("4 stories match"), status
         assert len(app.screen.hits) == 4
 

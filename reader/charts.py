@@ -130,9 +130,9 @@ def story_stats_lines(st: StoryStats, width: int, title: str | None = None) -> l
                          "(none: no comment has votes)" if not st.voted else
                          "(none: no comment has both up and down votes)")
     out.append(Text(""))
-    out.append(heading("Most replied-to threads", w))
-    out += comment_table(st.threads, [f"{c.replies} repl{'y' if c.replies == 1 else 'ies'}" for c in st.threads], w,
-                         "(no replies)")
+    out.append(heading("Most replied-to threads (every reply below, at any depth)", w))
+    below = [f"{c.replies} repl{'y' if c.replies == 1 else 'ies'} below" for c in st.threads]
+    out += comment_table(st.threads, below, w, "(no replies)")
     if st.writers:
         out.append(Text(""))
         out.append(heading("Most active writers", w))

@@ -449,7 +449,8 @@ def unbookmark(ctx: click.Context, ref: str) -> None:
 
 @cli.command()
 @click.argument("ref")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "markdown", "html"]), default="md", show_default=True,
+              callback=lambda _c, _p, v: "md" if v == "markdown" else v, help="markdown is md, as bookmarks names it")
 @click.option("--comments-sort", type=click.Choice(COMMENT_SORT_CHOICES), default="score", show_default=True,
               callback=lambda _c, _p, v: SORT_ALIASES.get(v, v), help="oldest/newest are old/new, as the app names them")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout).")
@@ -505,7 +506,8 @@ def history(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--export", "fmt", type=click.Choice(["markdown", "json"]), help="Export instead of listing.")
+@click.option("--export", "fmt", type=click.Choice(["markdown", "md", "json"]),
+              callback=lambda _c, _p, v: "markdown" if v == "md" else v, help="Export instead of listing (md is markdown).")
 @click.pass_context
 def bookmarks(ctx: click.Context, fmt: str | None) -> None:
     """List (or export) bookmarked stories, newest bookmark first."""

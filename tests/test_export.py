@@ -119,6 +119,11 @@ def test_cli_export_md_html_and_to_a_file(tmp_path):
     assert runner.invoke(cli, ["--db", db, "import", str(SEED4)]).exit_code == 0
     md = runner.invoke(cli, ["--db", db, "export", "1"])
     assert md.exit_code == 0 and md.output.startswith("# ")
+    # the two export options take either name of Markdown
+    assert runner.invoke(cli, ["--db", db, "export", "1", "--format", "markdown"]).output == md.output
+    runner.invoke(cli, ["--db", db, "bookmark", "1"])
+    both = [runner.invoke(cli, ["--db", db, "bookmarks", "--export", name]) for name in ("markdown", "md")]
+    assert both[0].exit_code == 0 and both[0].output.startswith("# Bookmarks") and both[0].output == both[1].output
     out = tmp_path / "story.html"
     r = runner.invoke(cli, ["--db", db, "export", "1", "--format", "html", "-o", str(out)])
     assert r.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

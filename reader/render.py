@@ -52,24 +52,36 @@ def story_meta(e: StoryEntry, *, counts: bool = True, tail: bool = True) -> Text
     """A story's second line, most important first and labelled: net score, votes up and down
     (not when `counts` is False), comments (and new ones), score movement since the last look,
     source, date (not when `tail` is False)."""
+    core = _meta_core(e, counts)
+    return Text.assemble(core, *_meta_tail(e)) if tail else core
+
+
+def _meta_core(e: StoryEntry, counts: bool = True) -> Text:
+    """The second line up to its comments (and new ones): what a narrow row keeps whole."""
     up, down = e.up, e.votes - e.up  # (not from the net: a forum mixes scores alone with up-and-down votes)
     net = Text.assemble(("net ", "dim"), (f"{e.score:+d}" if e.score else "0",
                                           "green" if e.score > 0 else "red" if e.score < 0 else "dim"))
     if e.moved:
         net.append_text(Text.assemble(" (", delta_text(e.moved), ")"))
-    sep = (" · ", "dim")
     n = e.comments
-    parts: list[Text | tuple[str, str] | str] = [net, sep]
+    parts: list[Text | tuple[str, str] | str] = [net, _SEP]
     if counts and (e.votes or not e.score):  # (a site that shows only scores: the net says it all)
-        parts += [(f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"), sep]
+        parts += [(f"▲{up} ▼{down}", "dim") if e.votes else ("no votes", "dim"), _SEP]
     parts.append((f"{n} comment{'s' if n != 1 else ''}", "cyan" if n else "dim"))
     if e.new_comments:
         parts += [" ", (f"+{e.new_comments} new", "bold magenta")]
-    if tail:
-        parts += [sep, (e.source or "web", "dim")]
-        if date := date_label(e):
-            parts += [sep, (date, "dim")]
     return Text.assemble("    ", *parts)
+
+
+def _meta_tail(e: StoryEntry) -> list[tuple[str, str]]:
+    """The second line's end: source and date (cut first when the row is narrow)."""
+    parts = [_SEP, (e.source or "web", "dim")]
+    if date := date_label(e):
+        parts += [_SEP, (date, "dim")]
+    return parts
+
+
+_SEP = (" · ", "dim")
 
 
 def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = False) -> tuple[Text, ...]:
@@ -84,11 +96,12 @@ def story_lines(e: StoryEntry, width: int = 80, rows: int = 2, child: bool = Fal
     style = "bold" if not e.read else ""
     title = e.title or "(untitled)"
     inner = max(8, width - 4)
-    meta = story_meta(e)
-    if meta.cell_len > width and story_meta(e, tail=False).cell_len >= width:  # (= : the ellipsis takes a cell)
-        # the source and date are cut first; then the votes up and down go, so that the
-        # comments and the new ones show whole
-        meta = story_meta(e, counts=False)
+    # The source and date are cut first; when the rest does not fit either (= : the ellipsis
+    # takes a cell), the votes up and down go, so that the comments and the new ones show whole.
+    core = _meta_core(e)
+    if core.cell_len >= width:
+        core = _meta_core(e, counts=False)
+    meta = Text.assemble(core, *_meta_tail(e))
     meta.truncate(width, overflow="ellipsis")
     if rows < 3 or cell_len(title) <= inner:
         first = Text(title, style=style)

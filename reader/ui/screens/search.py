@@ -55,7 +55,8 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
         self.index_provider = index_provider
         self.listed = listed  # is a story (by key) in the list: deleted ones are not shown
         self.deleted = deleted  # the deleted stories' keys (still in the index: not counted)
-        self._uncounted: tuple[object, frozenset[str], np.ndarray] | None = None  # (index, keys, their docs)
+        self._deleted: set[str] | None = None  # asked once: no story is deleted while the search is open
+        self._uncounted: tuple[object, np.ndarray] | None = None  # (index, the deleted stories' numbers in it)
         self.initial = query
         self.blink = blink
         self.hits: list[Hit] = []
@@ -105,12 +106,14 @@ class SearchScreen(ModalScreen[tuple[str, Hit | None] | None]):
             self.app.call_from_thread(self._show, query, hits, found.stories if found else 0)
 
     def _uncounted_docs(self, index: SearchIndex) -> np.ndarray:
-        """The deleted stories' numbers in `index` (worked out again only when either changes)."""
-        keys = frozenset(self.deleted())
+        """The deleted stories' numbers in `index`: the keys asked for once, the numbers worked
+        out again only for another index (rebuilt) - not on every keystroke."""
+        if self._deleted is None:
+            self._deleted = self.deleted()
         got = self._uncounted
-        if got is None or got[0] is not index or got[1] != keys:
-            got = self._uncounted = (index, keys, index.docs_of(keys))
-        return got[2]
+        if got is None or got[0] is not index:
+            got = self._uncounted = (index, index.docs_of(self._deleted))
+        return got[1]
 
     def _damaged(self, damage: SearchIndexDamaged, query: str) -> None:
         host = cast("ReaderHost", self.app)

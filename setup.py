@@ -1,9 +1,85 @@
-"""Only the optional C part (everything else is in pyproject.toml): reader/_native.c, the
-tokenisers of the thread builder and the search terms, and the thread builder's trigram index.
+"""Only the optional compiled parts (everything else is in pyproject.toml):
 
-`optional=True`: where it cannot be compiled (no C compiler), reader installs without it and
-does the same work in Python (reader/parsing/threads.py, reader/search/fields.py), slower."""
+- reader/_native.c: the tokenisers of the thread builder and the search terms, and the thread
+  builder's trigram index;
+- the modules of COMPILED, compiled to C by mypyc (part of mypy, the type checker the code is
+  already checked with in strict mode): a page's parse, threading and merge, the work of every
+  page an import reads. The same source runs as Python where they are not compiled.
+
+Both are `optional=True`: where they cannot be compiled (no C compiler), reader installs without
+them and runs the same code as Python, slower. READER_PURE_PYTHON=1 skips mypyc (the C part
+stays). After editing a compiled module in a checkout, build again (`python setup.py build_ext
+--inplace`): the compiled module is imported before the .py beside it (tests/test_compiled.py
+fails on one older than its source).
+
+Measured (10,000 changed pages re-imported into a 100,000-story archive, two cores, four
+alternating pairs): 13.7% fewer instructions a changed page in the parsing workers, and the
+import's wall time 12.9-14.1 s -> 10.6-11.9 s."""
+
+import os
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
-setup(ext_modules=[Extension("reader._native", ["reader/_native.c"], optional=True)])
+COMPILED = [
+    "reader/parsing/__init__.py",
+    "reader/parsing/comments.py",
+    "reader/parsing/common.py",
+    "reader/parsing/detect.py",
+    "reader/parsing/discussion.py",
+    "reader/parsing/evidence.py",
+    "reader/parsing/generic.py",
+    "reader/parsing/hackernews.py",
+    "reader/parsing/html.py",
+    "reader/parsing/japannews.py",
+    "reader/parsing/japantoday.py",
+    "reader/parsing/refuse.py",
+    "reader/parsing/social.py",
+    "reader/parsing/threads.py",
+    "reader/history.py",
+    "reader/sanitize.py",
+    "reader/text.py",
+    "reader/store/packed.py",
+    "reader/importer/prepare.py",
+]
+
+
+def _compiled() -> list[Extension]:
+    if os.environ.get("READER_PURE_PYTHON"):
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:  # (no mypy where this is built: the modules stay Python)
+        return []
+    return list(mypycify(COMPILED, group_name="reader_compiled", opt_level="3"))
+
+
+class BuildExt(build_ext):
+    """build_ext, with mypyc's modules all or none: their shared library first, and the module
+    stubs only once it is built (a stub without it fails to import, where the .py would run).
+    Also leaves each built module's time the build's: a compiled module whose C did not change
+    is not compiled again, and kept its old time (tests/test_compiled.py compares it with its
+    source's)."""
+
+    def build_extensions(self) -> None:
+        shared = [e for e in self.extensions if e.name.endswith("__mypyc")]
+        try:
+            for ext in shared:
+                self.build_extension(ext)
+        except Exception as exc:  # (no C compiler, or mypyc's C refused: the modules stay Python)
+            print(f"reader: the compiled modules are not built ({exc}); their Python runs instead")
+            self.extensions = [e for e in self.extensions if e.name == "reader._native"]
+        else:
+            self.extensions = [e for e in self.extensions if e not in shared]
+        super().build_extensions()
+
+    def run(self) -> None:
+        super().run()
+        for ext in self.extensions:
+            path = self.get_ext_fullpath(ext.name)
+            if os.path.exists(path):
+                os.utime(path)
+
+
+setup(ext_modules=[Extension("reader._native", ["reader/_native.c"], optional=True), *_compiled()],
+      cmdclass={"build_ext": BuildExt})

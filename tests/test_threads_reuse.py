@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.models import Comment
-from reader.parsing import threads
 from reader.parsing.common import Votes
 from reader.parsing.threads import REUSE, RawComment, Reuse, build_threads, threads_key
 
@@ -77,18 +76,26 @@ def revote(raw: list[RawComment], k: int) -> list[RawComment]:
     return [replace(rc, votes=Votes(9, 10, 1)) if i < k else rc for i, rc in enumerate(raw)]
 
 
-def reused(monkeypatch) -> list[int]:
-    """Counts, per build, the comments taken from the earlier version."""
-    counts: list[int] = []
-    real = threads._offered
+def reused(monkeypatch) -> list[Reuse]:
+    """The offers the importer makes from here on (the modules that thread comments may be
+    compiled, so the spy sits in the importer, which is not): taken_by() says, per build, how
+    many comments were taken from the earlier version."""
+    from reader.importer import pipeline
 
-    def spy(raw, texts):
-        got = real(raw, texts)
-        counts.append(len(got))
-        return got
+    made: list[Reuse] = []
+    real = pipeline.Reuse
 
-    monkeypatch.setattr(threads, "_offered", spy)
-    return counts
+    def spy(*args):
+        made.append(real(*args))
+        return made[-1]
+
+    monkeypatch.setattr(pipeline, "Reuse", spy)
+    return made
+
+
+def taken_by(offers: list[Reuse]) -> list[int]:
+    """How many earlier comments each build with an offer took (offers no build used: left out)."""
+    return [o.taken for o in offers if o.taken is not None]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,17 +137,9 @@ def test_the_comments_a_page_keeps_are_not_searched_again(monkeypatch):
            RawComment([SENTENCES[2]], None)]
     earlier = build_threads(raw[:2], ARTICLE)
     assert earlier[1].parent == 1 and earlier[0].blocks[0].of == "article"
-    looked: list[str] = []
-    real = threads._quote_blocks
-
-    def spy(paras, *args):
-        looked.extend(paras)
-        return real(paras, *args)
-
-    monkeypatch.setattr(threads, "_quote_blocks", spy)
     later = revote(raw, 2)
-    got, _ = offered(later, earlier, threads_key(ARTICLE, raw[:2]))
-    assert looked == [SENTENCES[2]]
+    got, offer = offered(later, earlier, threads_key(ARTICLE, raw[:2]))
+    assert offer.taken == 2  # (only the third was threaded: looked at for quotes)
     assert got == build_threads(later, ARTICLE)
     assert got[1].parent == 1 and (got[1].score, got[1].up, got[1].down) == (9, 10, 1)
 
@@ -153,12 +152,12 @@ def test_a_writer_a_header_gave_is_reused_only_for_the_same_comments(monkeypatch
     earlier = build_threads(raw, ARTICLE)
     assert earlier[0].author == "ghost" and earlier[1].parent == 1
     key = threads_key(ARTICLE, raw)
-    counts = reused(monkeypatch)
     same = [*raw, RawComment([SENTENCES[6]], None)]
-    assert offered(same, earlier, key)[0] == build_threads(same, ARTICLE)
+    got, offer = offered(same, earlier, key)
+    assert got == build_threads(same, ARTICLE) and offer.taken == 2
     own_line = [replace(raw[0], author="ghost"), raw[1], RawComment([SENTENCES[6]], None)]
-    assert offered(own_line, earlier, key)[0] == build_threads(own_line, ARTICLE)
-    assert counts == [2, 0, 0, 0]
+    got, offer = offered(own_line, earlier, key)
+    assert got == build_threads(own_line, ARTICLE) and offer.taken == 0
 
 
 def test_a_page_seen_again_with_new_comments_reuses_the_stored_threads(tmp_path, monkeypatch):
@@ -181,9 +180,9 @@ def test_a_page_seen_again_with_new_comments_reuses_the_stored_threads(tmp_path,
     (now / SEED.name).write_text(page, encoding="utf-8")
     store = Store(tmp_path / "db")
     import_paths(store, [then / SEED.name])
-    counts = reused(monkeypatch)
+    offers = reused(monkeypatch)
     assert [r.status for r in import_paths(store, [now / SEED.name])] == ["updated"]
-    assert counts == [len(parts) - 4]
+    assert taken_by(offers) == [len(parts) - 4]
     monkeypatch.undo()
     once = Store(tmp_path / "once")
     import_paths(once, [now / SEED.name])
@@ -252,7 +251,7 @@ def test_an_html_page_s_comments_are_not_reused(tmp_path, monkeypatch):
     first = li("alice", f"<blockquote><p>{quoted}</p></blockquote><p>My own reply text is this one here.</p>")
     second = li("bob", f"<p>{quoted}</p><p>Bob adds his own words here too for good measure.</p>")
     versions = [("p.html", head + first + b"</ol></body></html>"), ("p.html", head + first + second + b"</ol></body></html>")]
-    counts = reused(monkeypatch)
+    offers = reused(monkeypatch)
     got = _imported(tmp_path, versions, reuse=True, monkeypatch=monkeypatch)
     assert got == _imported(tmp_path, versions, reuse=False, monkeypatch=monkeypatch)
-    assert got[1][4] == 1 and counts and not any(counts)  # (nothing reused, each time)
+    assert got[1][4] == 1 and offers and not any(o.taken for o in offers)  # (nothing reused, each time)

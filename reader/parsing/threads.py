@@ -413,13 +413,15 @@ class Reuse:
     """What the importer offers build_threads, for a changed page of a stored story: the threads
     its earlier version was built into (`comments`: ids 1..n in page order, by this same code)
     and the key of what they were built from (threads_key). build_threads leaves in `built_key`
-    the key of what it was given (stored with the story, for the next import)."""
+    the key of what it was given (stored with the story, for the next import), and in `taken`
+    how many of the earlier comments it took as they were (the others were threaded anew)."""
 
-    __slots__ = ("built", "built_key", "comments", "key")
+    __slots__ = ("built", "built_key", "comments", "key", "taken")
 
     def __init__(self, comments: list[Comment] | None = None, key: str | None = None) -> None:
         self.comments, self.key = comments, key
         self.built_key: str | None = None
+        self.taken: int | None = None  # (None: no comments were built with this offer)
         self.built: list[Comment] | None = None  # the list build_threads returned with built_key
 
 
@@ -486,7 +488,9 @@ def _offered(raw: list[RawComment], article_texts: list[str]) -> list[Comment]:
     offer.built_key = h.hexdigest()
     if not fits or not all(c.id == i and c.removed is None and _words(c) == rc.paragraphs
                            for i, (c, rc) in enumerate(zip(earlier, raw, strict=False), start=1)):
+        offer.taken = 0
         return []  # (the words too: a stored story whose key went with other comments is not reused)
+    offer.taken = n
     return [_again(old, rc) for old, rc in zip(earlier, raw, strict=False)]
 
 

@@ -65,20 +65,22 @@ class BuildExt(build_ext):
     source's)."""
 
     def build_extensions(self) -> None:
-        shared = [e for e in self.extensions if e.name.endswith("__mypyc")]
+        every = self.extensions
+        shared = [e for e in every if e.name.endswith("__mypyc")]
         try:
             for ext in shared:
                 self.build_extension(ext)
         except Exception as exc:  # (no C compiler, or mypyc's C refused: the modules stay Python)
             print(f"reader: the compiled modules are not built ({exc}); their Python runs instead")
-            self.extensions = [e for e in self.extensions if e.name == "reader._native"]
-        else:
-            self.extensions = [e for e in self.extensions if e not in shared]
-        super().build_extensions()
-
-    def run(self) -> None:
-        super().run()
-        for ext in self.extensions:
+            self.extensions = [e for e in every if e.name == "reader._native"]  # (for good: none is installed)
+            super().build_extensions()
+            return
+        self.extensions = [e for e in every if e not in shared]
+        try:
+            super().build_extensions()
+        finally:
+            self.extensions = every  # (all of them copied beside the source, in an editable install)
+        for ext in every:  # (before that copy, which keeps the times)
             path = self.get_ext_fullpath(ext.name)
             if os.path.exists(path):
                 os.utime(path)

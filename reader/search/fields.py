@@ -50,8 +50,8 @@ class SearchPayload:
     @classmethod
     def joined(cls, title: str, other: str, blob: bytes) -> SearchPayload:
         """From the terms joined by NUL (`other`: the terms not in the title)."""
-        p = cls.__new__(cls)
-        p._title, p._other, p._title_terms, p._other_terms, p.blob = title, other, None, None, blob
+        p = cls([], [], blob)
+        p._title, p._other, p._title_terms, p._other_terms = title, other, None, None
         return p
 
     @property

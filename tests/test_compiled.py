@@ -30,3 +30,58 @@ def test_a_compiled_module_is_the_one_imported():
         name = ".".join([*rel.parts[:-1], so.name.split(".", 1)[0]]).removesuffix(".__init__")
         module = importlib.import_module(name)
         assert Path(module.__file__ or "").resolve() == so.resolve(), name
+
+
+_PARSE_ALL = """
+import json, sys
+from pathlib import Path
+import reader.parsing.threads
+from reader.parsing import parse_file
+from reader.search.fields import SearchPayload
+
+out = {"threads module": reader.parsing.threads.__file__}
+for f in sys.argv[1:]:
+    try:
+        article = parse_file(f, force=True)
+    except Exception as exc:
+        out[Path(f).name] = f"{type(exc).__name__}: {exc}"
+        continue
+    payload = SearchPayload.of(article)
+    out[Path(f).name] = [article.to_dict(), payload.title_terms, payload.other_terms]
+print(json.dumps(out, default=str, sort_keys=True))
+"""
+
+
+def _parsed_by(package_root: Path, files: list[str]) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(package_root), "PYTHONDONTWRITEBYTECODE": "1"}
+    got = subprocess.run([sys.executable, "-c", _PARSE_ALL, *files], env=env, cwd=package_root,
+                         capture_output=True, text=True, check=True)
+    return json.loads(got.stdout)
+
+
+def test_the_compiled_modules_parse_every_test_page_as_their_python_does(tmp_path):
+    """The same source, compiled and not: every test page and seed parsed by each (a copy of
+    the package without its compiled modules, in another process), to the same story, comment
+    for comment, and the same search terms."""
+    import shutil
+
+    import pytest
+
+    if not compiled_modules():
+        pytest.skip("no compiled modules in this install: there is only the Python")
+    pure = tmp_path / "pure"
+    shutil.copytree(ROOT, pure / "reader", ignore=lambda _d, names: [
+        n for n in names if n == "__pycache__" or (n.endswith(".so") and not n.startswith("_native"))])
+    files = sorted(str(p) for p in [*(ROOT.parent / "tests" / "pages").iterdir(), *(ROOT / "seeds").glob("*.txt")]
+                   if p.is_file())
+    assert len(files) > 50
+    compiled, python = _parsed_by(ROOT.parent, files), _parsed_by(pure, files)
+    assert compiled.pop("threads module").endswith(".so") and python.pop("threads module").endswith(".py")
+    assert compiled.keys() == python.keys()
+    for name in compiled:
+        assert compiled[name] == python[name], name

@@ -37,6 +37,7 @@ COMPILED = [
     "reader/parsing/social.py",
     "reader/parsing/threads.py",
     "reader/history.py",
+    "reader/models.py",
     "reader/search/fields.py",
     "reader/sanitize.py",
     "reader/text.py",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
+
+_C = TypeVar("_C")
 
 QuoteOf = int | Literal["article"] | None
 
@@ -229,6 +231,15 @@ class Article:
         )
 
 
+def _interpreted(cls: type[_C]) -> type[_C]:
+    """A class decorator that changes nothing, and so keeps a class an ordinary Python class
+    where this module is compiled (setup.py: mypyc makes only classes with no decorator of
+    their own native): the story list's rows are made in C through their slot descriptors
+    (reader._native.instances), which a native class does not have."""
+    return cls
+
+
+@_interpreted
 @dataclass(slots=True, eq=False)
 class StoryEntry:
     """One row of the story list: a story's index record and the user's marks on it.
@@ -267,10 +278,6 @@ class StoryEntry:
     seen: int = 1  # how many of the story's versions the reader had seen when they last looked
     title_key: str | None = field(default=None, repr=False)  # the casefolded title, made when sorting
 
-    RECORD_FIELDS = ("key", "title", "source", "category", "layout", "published", "year", "comments", "stated",
-                     "votes", "up", "contested", "score", "file", "url", "seg", "hash", "imported", "updated",
-                     "hist")
-
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of a list row (`reader list --json`)."""
         return {"id": self.id, "key": self.key, "title": self.title, "source": self.source,
@@ -307,11 +314,12 @@ class StoryEntry:
 
     def to_cache(self) -> dict[str, Any]:
         """Every field but the sort cache and the source digest (the list's cached first screen)."""
-        return {name: getattr(self, name) for name in self.__slots__ if name not in ("title_key", "src")}
+        return {name: getattr(self, name) for name in _ENTRY_NAMES if name not in ("title_key", "src")}
 
     @classmethod
     def from_cache(cls, d: dict[str, Any]) -> StoryEntry:
         return cls(**{k: v for k, v in d.items() if k in _ENTRY_FIELDS})
 
 
-_ENTRY_FIELDS = frozenset(StoryEntry.__slots__)
+_ENTRY_NAMES: tuple[str, ...] = tuple(f.name for f in fields(StoryEntry))
+_ENTRY_FIELDS = frozenset(_ENTRY_NAMES)

@@ -18,7 +18,25 @@ def app_args(args: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+COMPILED_LIBRARY = "reader_compiled__mypyc"  # setup.py: what the compiled modules share
+
+
 def main() -> None:
+    try:
+        _main()
+    except ModuleNotFoundError as exc:
+        if exc.name != COMPILED_LIBRARY:
+            raise
+        # (an install whose compiled modules were built after it: pip's editable install maps
+        # the library only when it is made with them)
+        from pathlib import Path
+
+        print(f"reader: {exc.name} is missing beside the compiled modules of {Path(__file__).parent}; "
+              "install again (`pip install .`, or `pip install -e .` in a checkout)", file=sys.stderr)
+        sys.exit(1)
+
+
+def _main() -> None:
     opens_app, db = app_args(sys.argv[1:])
     if not opens_app:
         from reader.cli import main as cli_main

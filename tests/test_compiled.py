@@ -85,3 +85,23 @@ def test_the_compiled_modules_parse_every_test_page_as_their_python_does(tmp_pat
     assert compiled.keys() == python.keys()
     for name in compiled:
         assert compiled[name] == python[name], name
+
+
+def test_compiled_modules_without_their_library_say_so_in_one_line(tmp_path):
+    """An install whose compiled modules cannot find the library they share (an editable install
+    made before they were built) is told to install again: one line, exit 1, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not compiled_modules():
+        pytest.skip("no compiled modules in this install")
+    env = {**os.environ, "READER_DB": str(tmp_path / "db")}
+    got = subprocess.run([sys.executable, "-c", "import sys; sys.modules['reader_compiled__mypyc'] = None; "
+                          "sys.argv = ['reader', 'list']; from reader.launch import main; main()"],
+                         env=env, cwd=ROOT.parent, capture_output=True, text=True)
+    assert got.returncode == 1, got.stderr
+    assert got.stderr.count("\n") == 1 and "Traceback" not in got.stderr
+    assert got.stderr.startswith("reader: reader_compiled__mypyc is missing") and "install again" in got.stderr

@@ -55,7 +55,9 @@ def _compiled() -> list[Extension]:
         return []
     # No config file: the project's is strict mypy over the whole package, for the tests; built in
     # pip's isolated environment, the package's dependencies are not there to check against.
-    flags = ["--config-file=", "--ignore-missing-imports"]
+    # --no-site-packages: the same build here as there (a checkout's venv has typed packages,
+    # selectolax's among them, which would add checks of their values to the compiled code).
+    flags = ["--config-file=", "--ignore-missing-imports", "--no-site-packages"]
     try:
         return list(mypycify([*flags, *COMPILED], group_name="reader_compiled", opt_level="3"))
     except (Exception, SystemExit) as exc:  # (mypyc refused the source: it stays Python, and says so)

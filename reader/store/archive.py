@@ -401,7 +401,10 @@ class Store:
         doc = next((d for d in reversed(docs) if d.get("hash") == entry.hash), docs[-1] if docs else None)
         if doc is None:
             raise StoreError(f"story {entry.key} is missing from its page file; run `reader doctor --rebuild`")
-        return Article.from_dict(doc)
+        try:
+            return Article.from_dict(doc)
+        except (KeyError, TypeError, ValueError, AttributeError):  # (compiled, a value of the wrong type is refused too)
+            raise StoreError(f"story {entry.key} is damaged in its page file; {REPAIR}") from None
 
     def _packed_page(self, seg: int) -> PackedPage | None:
         """A page file laid out in members (store.packed), kept while it is the file on disk:

@@ -34,7 +34,10 @@ def _migrate_0_to_1(store: Store, db: DB) -> None:
         if "votes" not in doc or "score" not in doc:
             art = open_db(store.segment_file(doc["seg"])).table("articles").get(Query().key == doc["key"])
             if isinstance(art, dict):
-                a = Article.from_dict(art)
+                try:
+                    a = Article.from_dict(art)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    continue  # a damaged story keeps its record as it is: doctor reports it
                 db.table("articles").update({"votes": a.votes, "score": a.score}, doc_ids=[doc.doc_id])
 
 

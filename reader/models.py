@@ -314,12 +314,12 @@ class StoryEntry:
 
     def to_cache(self) -> dict[str, Any]:
         """Every field but the sort cache and the source digest (the list's cached first screen)."""
-        return {name: getattr(self, name) for name in _ENTRY_NAMES if name not in ("title_key", "src")}
+        return {name: getattr(self, name) for name in ENTRY_NAMES if name not in ("title_key", "src")}
 
     @classmethod
     def from_cache(cls, d: dict[str, Any]) -> StoryEntry:
         return cls(**{k: v for k, v in d.items() if k in _ENTRY_FIELDS})
 
 
-_ENTRY_NAMES: tuple[str, ...] = tuple(f.name for f in fields(StoryEntry))
-_ENTRY_FIELDS = frozenset(_ENTRY_NAMES)
+ENTRY_NAMES: tuple[str, ...] = tuple(f.name for f in fields(StoryEntry))  # StoryEntry's fields, in order
+_ENTRY_FIELDS = frozenset(ENTRY_NAMES)

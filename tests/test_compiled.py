@@ -99,9 +99,11 @@ def test_compiled_modules_without_their_library_say_so_in_one_line(tmp_path):
     if not compiled_modules():
         pytest.skip("no compiled modules in this install")
     env = {**os.environ, "READER_DB": str(tmp_path / "db")}
-    got = subprocess.run([sys.executable, "-c", "import sys; sys.modules['reader_compiled__mypyc'] = None; "
+    from reader.launch import COMPILED_LIBRARY
+
+    got = subprocess.run([sys.executable, "-c", f"import sys; sys.modules[{COMPILED_LIBRARY!r}] = None; "
                           "sys.argv = ['reader', 'list']; from reader.launch import main; main()"],
                          env=env, cwd=ROOT.parent, capture_output=True, text=True)
     assert got.returncode == 1, got.stderr
     assert got.stderr.count("\n") == 1 and "Traceback" not in got.stderr
-    assert got.stderr.startswith("reader: reader_compiled__mypyc is missing") and "install again" in got.stderr
+    assert got.stderr.startswith(f"reader: {COMPILED_LIBRARY} is missing") and "install again" in got.stderr

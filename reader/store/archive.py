@@ -38,7 +38,7 @@ from tinydb.table import Document
 
 from reader.atomic import atomic_write
 from reader.errors import SearchIndexDamaged, StoreError
-from reader.models import Article, Comment, StoryEntry
+from reader.models import ENTRY_NAMES, Article, Comment, StoryEntry
 from reader.store.columns import KINDS, UNREAD, Columns, columns_file, read_columns, read_meta, write_columns, written_for
 from reader.store.files import (
     DB,
@@ -1004,8 +1004,7 @@ try:  # the list's rows made in C (see _story_entries)
 except ImportError:  # pragma: no cover - a build without a C compiler
     NATIVE_ROWS = False
 
-_ENTRY_ORDER = [f.name for f in dataclass_fields(StoryEntry)]
-_LAST_RECORD_FIELD = max(_ENTRY_ORDER.index(n) for n in KINDS)
+_LAST_RECORD_FIELD = max(ENTRY_NAMES.index(n) for n in KINDS)
 
 
 def _story_entries(got: Columns) -> list[StoryEntry]:
